@@ -1,1 +1,222 @@
-//! In-memory Lightfield server.
+//! An in-memory Lightfield API server over real HTTP, for examples and tests.
+//!
+//! It serves the account operations with the rules of the real API: bearer auth, the
+//! `Lightfield-Version` header, value checking by field type, read-only fields and
+//! relationships, filters, paging, idempotency keys and per-category rate limits. Tests
+//! can make it misbehave ([`Fault`]) and read what went over the wire ([`LoggedRequest`]).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = lightfield_mock::MockServer::start().await?;
+//! println!("point the SDK at {}", server.url());
+//! server.inject(lightfield_mock::Fault::status(503).times(1));
+//! # Ok(()) }
+//! ```
+
+mod definitions;
+mod error;
+mod faults;
+mod limits;
+mod server;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use error::ApiError;
+pub use faults::{Fault, FaultKind};
+use serde_json::Value;
+pub use server::LoggedRequest;
+
+/// The API version the mock speaks (the `Lightfield-Version` header it requires).
+pub const API_VERSION: &str = "2026-03-01";
+
+/// How a [`MockServer`] behaves.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// Requests per second allowed in each category (Write, Read, Search); `None` turns
+    /// rate limiting off. The real API allows 25.
+    pub rate_limit: Option<u32>,
+    /// How long a completed idempotent response is kept for replay (24 hours by default).
+    pub idempotency_ttl: Duration,
+    /// Added to every response, like the round trip to a distant server.
+    pub latency: Duration,
+    /// Port to listen on, 0 for any free port.
+    pub port: u16,
+    /// Seed of the generator behind probabilistic faults, for repeatable runs.
+    pub seed: u64,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            rate_limit: Some(25),
+            idempotency_ttl: Duration::from_secs(24 * 60 * 60),
+            latency: Duration::ZERO,
+            port: 0,
+            seed: 7,
+        }
+    }
+}
+
+/// State shared by the server task and the test holding the [`MockServer`].
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+}
+
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) config: MockConfig,
+    pub(crate) store: store::Store,
+    pub(crate) faults: Vec<Fault>,
+    pub(crate) rng: fastrand::Rng,
+    pub(crate) log: Vec<LoggedRequest>,
+    pub(crate) limiter: limits::RateLimiter,
+    pub(crate) idempotency: limits::IdempotencyStore,
+}
+
+impl Shared {
+    /// Locks the state. A panic while holding the lock cannot leave it half-written in a
+    /// way that matters to a test double, so a poisoned lock is simply taken over.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A running mock server. Dropping it stops the server.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    url: String,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl MockServer {
+    /// Starts a server with the default configuration on a free port of 127.0.0.1.
+    pub async fn start() -> std::io::Result<Self> {
+        Self::start_with(MockConfig::default()).await
+    }
+
+    /// Starts a server with `config`.
+    pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                rng: fastrand::Rng::with_seed(config.seed),
+                config,
+                store: store::Store::default(),
+                faults: Vec::new(),
+                log: Vec::new(),
+                limiter: limits::RateLimiter::default(),
+                idempotency: limits::IdempotencyStore::default(),
+            }),
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let app = server::router(shared.clone());
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                eprintln!("lightfield-mock: server stopped with an error: {e}");
+            }
+        });
+        Ok(Self {
+            addr,
+            url: format!("http://{addr}"),
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// The base URL to give a client, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The socket address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Adds a fault rule. Rules are tried in the order they were added.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.lock().faults.push(fault);
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// Changes the latency added to every response.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.lock().config.latency = latency;
+    }
+
+    /// Changes the per-category rate limit (`None` for no limit).
+    pub fn set_rate_limit(&self, per_second: Option<u32>) {
+        self.shared.lock().config.rate_limit = per_second;
+    }
+
+    /// Every request received so far, in arrival order.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.lock().log.clone()
+    }
+
+    /// Forgets the logged requests.
+    pub fn clear_requests(&self) {
+        self.shared.lock().log.clear();
+    }
+
+    /// Every stored account, as the API renders it, in creation order.
+    pub fn records(&self) -> Vec<Value> {
+        self.shared.lock().store.all()
+    }
+
+    /// How many accounts are stored.
+    pub fn record_count(&self) -> usize {
+        self.shared.lock().store.len()
+    }
+
+    /// How many responses had each status, over the logged requests.
+    pub fn status_count(&self, status: u16) -> usize {
+        self.shared
+            .lock()
+            .log
+            .iter()
+            .filter(|r| r.status == Some(status))
+            .count()
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // Open keep-alive connections would hold a graceful shutdown forever.
+            task.abort();
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The HTTP side: one handler that logs, injects faults, limits, authenticates and routes.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::faults::{self, FaultKind};
+use crate::limits::{Category, Claim, Verdict};
+use crate::{API_VERSION, Shared};
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct LoggedRequest {
+    /// `GET` or `POST`.
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string (percent-encoded), empty when there is none.
+    pub query: String,
+    /// Header names (lower case) and values; a repeated header keeps its last value.
+    pub headers: BTreeMap<String, String>,
+    /// The body as text.
+    pub body: String,
+    /// The status answered, or `None` when the connection was dropped.
+    pub status: Option<u16>,
+}
+
+impl LoggedRequest {
+    /// The value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    /// The body parsed as JSON (`Value::Null` when it is empty or not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The query as decoded `(key, value)` pairs, in order.
+    pub fn query_pairs(&self) -> Vec<(String, String)> {
+        decode_query(&self.query)
+    }
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new().fallback(
+        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+            let shared = shared.clone();
+            async move { handle(shared, method, uri, headers, body).await }
+        },
+    )
+}
+
+fn decode_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// Which operation a method and path name.
+#[derive(Debug, Clone, PartialEq)]
+enum Route {
+    Definitions,
+    Create,
+    List,
+    Retrieve(String),
+    Update(String),
+}
+
+impl Route {
+    fn parse(method: &Method, path: &str) -> Option<Self> {
+        let rest = path.strip_prefix("/v1/accounts")?;
+        match (method.as_str(), rest) {
+            ("GET", "/definitions") => Some(Self::Definitions),
+            ("POST", "") => Some(Self::Create),
+            ("GET", "") => Some(Self::List),
+            ("GET", id) if id.len() > 1 && !id[1..].contains('/') => {
+                Some(Self::Retrieve(id[1..].to_string()))
+            }
+            ("POST", id) if id.len() > 1 && !id[1..].contains('/') => {
+                Some(Self::Update(id[1..].to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    fn category(&self) -> Category {
+        match self {
+            Self::Create | Self::Update(_) => Category::Write,
+            Self::List => Category::Search,
+            Self::Definitions | Self::Retrieve(_) => Category::Read,
+        }
+    }
+
+    /// The scope of idempotency keys: per operation type.
+    fn idempotency_scope(&self) -> &'static str {
+        match self {
+            Self::Create => "account.create",
+            _ => "account.update",
+        }
+    }
+}
+
+/// A response to send, or a connection to drop.
+enum Outcome {
+    Answer {
+        status: u16,
+        body: Bytes,
+        extra: Vec<(&'static str, String)>,
+    },
+    Drop,
+}
+
+impl Outcome {
+    fn error(e: &ApiError) -> Self {
+        Self::json(e.status, &e.body())
+    }
+
+    fn json(status: u16, body: &Value) -> Self {
+        Self::Answer {
+            status,
+            body: Bytes::from(body.to_string()),
+            extra: Vec::new(),
+        }
+    }
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let query = uri.query().unwrap_or("").to_string();
+    let (log_index, fault, latency) = {
+        let mut state = shared.lock();
+        let logged = LoggedRequest {
+            method: method.to_string(),
+            path: path.clone(),
+            query: query.clone(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+            status: None,
+        };
+        state.log.push(logged);
+        let index = state.log.len() - 1;
+        let state = &mut *state;
+        let fault = faults::take(&mut state.faults, &mut state.rng, method.as_str(), &path);
+        (index, fault, state.config.latency)
+    };
+    let route = Route::parse(&method, &path);
+    let verdict = route.as_ref().and_then(|r| {
+        let mut state = shared.lock();
+        let limit = state.config.rate_limit?;
+        Some(state.limiter.check(r.category(), limit))
+    });
+
+    let outcome = match fault {
+        Some(FaultKind::Status(status)) => Outcome::error(&ApiError::with_status(status)),
+        Some(FaultKind::RateLimited { retry_after_secs }) => Outcome::Answer {
+            status: 429,
+            body: Bytes::from(ApiError::too_many_requests().body().to_string()),
+            extra: vec![("retry-after", retry_after_secs.to_string())],
+        },
+        Some(FaultKind::DropBeforeHandling) => Outcome::Drop,
+        other => {
+            // Handling runs in its own task, like a real server that finishes committing
+            // even when the client has gone away.
+            let shared2 = shared.clone();
+            let delay = match other {
+                Some(FaultKind::Delay(d)) => d,
+                _ => std::time::Duration::ZERO,
+            };
+            let drop_after = other == Some(FaultKind::DropAfterCommit);
+            let task = tokio::spawn(async move {
+                process(
+                    &shared2, route, verdict, &method, &query, &headers, &body, delay,
+                )
+                .await
+            });
+            let outcome = task
+                .await
+                .unwrap_or_else(|_| Outcome::error(&ApiError::with_status(500)));
+            if drop_after { Outcome::Drop } else { outcome }
+        }
+    };
+
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let status = match &outcome {
+        Outcome::Answer { status, .. } => Some(*status),
+        Outcome::Drop => None,
+    };
+    if let Some(entry) = shared.lock().log.get_mut(log_index) {
+        entry.status = status;
+    }
+    respond(outcome, verdict)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn process(
+    shared: &Shared,
+    route: Option<Route>,
+    verdict: Option<Verdict>,
+    method: &Method,
+    query: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+    delay: std::time::Duration,
+) -> Outcome {
+    let Some(route) = route else {
+        return Outcome::error(&ApiError::not_found(format!(
+            "no operation at {method} this path"
+        )));
+    };
+    if let Some(v) = verdict.filter(|v| !v.allowed) {
+        let mut outcome = Outcome::error(&ApiError::too_many_requests());
+        if let Outcome::Answer { extra, .. } = &mut outcome {
+            extra.push(("retry-after", v.retry_after.to_string()));
+        }
+        return outcome;
+    }
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    if bearer.is_empty() {
+        return Outcome::error(&ApiError::unauthorized(
+            "send your API key as `Authorization: Bearer <key>`",
+        ));
+    }
+    match headers
+        .get("lightfield-version")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(API_VERSION) => {}
+        other => {
+            return Outcome::error(&ApiError::bad_request(
+                "invalid_version",
+                "Lightfield-Version",
+                format!("send `Lightfield-Version: {API_VERSION}` (got {other:?})"),
+            ));
+        }
+    }
+
+    let payload = if method == Method::POST {
+        let json_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("application/json")
+            });
+        if !json_type {
+            return Outcome::error(&ApiError::unsupported_media_type());
+        }
+        match serde_json::from_slice::<Value>(body) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                return Outcome::error(&ApiError::bad_request_plain(
+                    "invalid_json",
+                    format!("the body is not valid JSON: {e}"),
+                ));
+            }
+        }
+    } else {
+        None
+    };
+
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let (Some(key), Some(_)) = (&key, &payload) {
+        if key.chars().count() > 255 {
+            return Outcome::error(&ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key",
+                "idempotency keys are at most 255 characters",
+            ));
+        }
+        let claim = {
+            let mut state = shared.lock();
+            let ttl = state.config.idempotency_ttl;
+            state.idempotency.claim(route.idempotency_scope(), key, ttl)
+        };
+        match claim {
+            Claim::Conflict => return Outcome::error(&ApiError::idempotency_conflict()),
+            Claim::Replay { status, body } => {
+                return Outcome::Answer {
+                    status,
+                    body,
+                    extra: vec![("idempotent-replayed", "true".to_string())],
+                };
+            }
+            Claim::Run => {}
+        }
+    }
+
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+
+    let result = {
+        let mut state = shared.lock();
+        let params = decode_query(query);
+        match &route {
+            Route::Definitions => Ok(state.store.definitions()),
+            Route::Retrieve(id) => state.store.get(id),
+            Route::Create => state.store.create(payload.as_ref().unwrap_or(&Value::Null)),
+            Route::Update(id) => state
+                .store
+                .update(id, payload.as_ref().unwrap_or(&Value::Null)),
+            Route::List => list(&state.store, &params),
+        }
+    };
+    let outcome = match &result {
+        Ok(v) => Outcome::json(200, v),
+        Err(e) => Outcome::error(e),
+    };
+    if let (Some(key), Some(_), Outcome::Answer { status, body, .. }) = (&key, &payload, &outcome) {
+        shared
+            .lock()
+            .idempotency
+            .finish(route.idempotency_scope(), key, *status, body.clone());
+    }
+    outcome
+}
+
+fn list(store: &crate::store::Store, params: &[(String, String)]) -> Result<Value, ApiError> {
+    let mut offset = 0usize;
+    let mut limit = 25usize;
+    let mut filters = Vec::new();
+    for (k, v) in params {
+        match k.as_str() {
+            "offset" => {
+                offset = v.parse().map_err(|_| {
+                    ApiError::bad_request(
+                        "invalid_parameter",
+                        "offset",
+                        "`offset` must be a whole number of 0 or more",
+                    )
+                })?;
+            }
+            "limit" => {
+                limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=25).contains(n))
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            "invalid_parameter",
+                            "limit",
+                            "`limit` must be between 1 and 25",
+                        )
+                    })?;
+            }
+            _ => filters.push((k.clone(), v.clone())),
+        }
+    }
+    store.list(offset, limit, &filters)
+}
+
+fn respond(outcome: Outcome, verdict: Option<Verdict>) -> Response {
+    let (status, body, extra) = match outcome {
+        Outcome::Answer {
+            status,
+            body,
+            extra,
+        } => (status, body, extra),
+        Outcome::Drop => {
+            // A body that fails as soon as it is read: hyper aborts the connection, and the
+            // client sees a transport error instead of a response.
+            let failing = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
+                    "response dropped by fault injection",
+                ))
+            });
+            let mut response = Response::new(Body::from_stream(failing));
+            *response.status_mut() = StatusCode::OK;
+            return response;
+        }
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    if let Some(v) = verdict {
+        headers.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
+        headers.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));
+        headers.insert("x-ratelimit-reset", HeaderValue::from(v.reset));
+    }
+    for (name, value) in extra {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
