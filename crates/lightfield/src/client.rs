@@ -1,0 +1,423 @@
+//! The [`Client`], its [`ClientBuilder`], and what every call returns ([`Response`]).
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue};
+use lightfield_gen::types::ErrorBody;
+use progenitor_client::ResponseValue;
+
+use crate::error::{ApiError, Error, Result};
+use crate::ratelimit::RateLimits;
+use crate::transport::{CallHooks, CallOptions, Policy, Transport};
+
+/// Where the API lives unless told otherwise.
+pub const DEFAULT_BASE_URL: &str = "https://api.lightfield.app";
+
+/// A handle on the Lightfield API. Cheap to clone (clones share connections and rate
+/// limits), `Send + Sync`; its `Debug` output never shows the API key.
+///
+/// ```no_run
+/// # async fn demo() -> lightfield::Result<()> {
+/// let client = lightfield::Client::new("sk_lf_...")?;
+/// let account = client.accounts().create("Acme").send().await?;
+/// println!("created {}", account.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub(crate) transport: Arc<Transport>,
+}
+
+impl Client {
+    /// A client for the production API with default settings.
+    pub fn new(api_key: impl Into<String>) -> Result<Self> {
+        Self::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from `LIGHTFIELD_API_KEY` and, if set, `LIGHTFIELD_BASE_URL`.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().from_env().build()
+    }
+
+    /// Every setting, starting from the defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.transport.base_url
+    }
+
+    /// The account operations.
+    pub fn accounts(&self) -> crate::accounts::Accounts<'_> {
+        crate::accounts::Accounts::new(self)
+    }
+
+    /// Runs one generated operation through the transport and maps its outcome.
+    pub(crate) async fn call<T, F, Fut>(
+        &self,
+        options: CallOptions,
+        operation: F,
+    ) -> Result<Response<T>>
+    where
+        F: FnOnce(lightfield_gen::Client) -> Fut,
+        Fut: Future<
+            Output = std::result::Result<ResponseValue<T>, progenitor_client::Error<ErrorBody>>,
+        >,
+    {
+        let hooks = CallHooks::new(self.transport.clone(), options);
+        let deadline = hooks.policy().deadline;
+        let future = operation(hooks.generated());
+        let outcome = match deadline {
+            Some(limit) => match tokio::time::timeout(limit, future).await {
+                Ok(outcome) => outcome,
+                Err(_) => {
+                    return Err(Error::Timeout {
+                        elapsed: hooks.started.elapsed(),
+                        attempts: hooks.attempts(),
+                    });
+                }
+            },
+            None => future.await,
+        };
+        let attempts = hooks.attempts();
+        match outcome {
+            Ok(value) => Ok(Response {
+                status: value.status().as_u16(),
+                headers: value.headers().clone(),
+                attempts,
+                value: value.into_inner(),
+            }),
+            Err(e) => Err(map_error(e, attempts, hooks.started.elapsed()).await),
+        }
+    }
+}
+
+async fn map_error(
+    e: progenitor_client::Error<ErrorBody>,
+    attempts: u32,
+    elapsed: Duration,
+) -> Error {
+    use progenitor_client::Error as G;
+    match e {
+        G::ErrorResponse(value) => {
+            let status = value.status().as_u16();
+            let headers = value.headers().clone();
+            let body = value.into_inner();
+            let mut api = ApiError::from_parts(status, headers, b"", attempts);
+            api.kind = crate::error::ErrorKind::from_status_and_type(status, &body.type_);
+            api.error_type = body.type_;
+            api.message = body.message;
+            api.code = body.code;
+            api.param = body.param;
+            Error::Api(Box::new(api))
+        }
+        G::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            match response.bytes().await {
+                Ok(body) => Error::Api(Box::new(ApiError::from_parts(
+                    status, headers, &body, attempts,
+                ))),
+                Err(source) => Error::Network { source, attempts },
+            }
+        }
+        G::CommunicationError(source)
+        | G::ResponseBodyError(source)
+        | G::InvalidUpgrade(source) => {
+            if source.is_timeout() {
+                Error::Timeout { elapsed, attempts }
+            } else {
+                Error::Network { source, attempts }
+            }
+        }
+        G::InvalidResponsePayload(body, err) => Error::Decode {
+            message: err.to_string(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        },
+        G::InvalidRequest(message) => Error::InvalidInput(message),
+        G::Custom(message) => Error::InvalidInput(message),
+    }
+}
+
+/// A successful answer with its metadata: status, headers (e.g. `X-RateLimit-*`) and how
+/// many attempts it took. Builders' `send()` returns the value alone; `send_with_response()`
+/// returns this.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    value: T,
+    status: u16,
+    headers: HeaderMap,
+    attempts: u32,
+}
+
+impl<T> Response<T> {
+    /// The decoded value.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The decoded value, borrowed.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Attempts made, 1 when the first succeeded.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The rate-limit headers of the response, when present.
+    pub fn rate_limit(&self) -> Option<RateLimitInfo> {
+        let number = |name: &str| {
+            self.headers
+                .get(name)?
+                .to_str()
+                .ok()?
+                .trim()
+                .parse::<u64>()
+                .ok()
+        };
+        Some(RateLimitInfo {
+            limit: number("x-ratelimit-limit")?,
+            remaining: number("x-ratelimit-remaining")?,
+            reset: number("x-ratelimit-reset")?,
+        })
+    }
+
+    pub(crate) fn new(value: T, status: u16, headers: HeaderMap, attempts: u32) -> Self {
+        Self {
+            value,
+            status,
+            headers,
+            attempts,
+        }
+    }
+
+    pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            value: f(self.value),
+            status: self.status,
+            headers: self.headers,
+            attempts: self.attempts,
+        }
+    }
+}
+
+/// The `X-RateLimit-*` headers of a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitInfo {
+    /// Requests per second allowed in this category.
+    pub limit: u64,
+    /// Requests left in the bucket.
+    pub remaining: u64,
+    /// Unix time (seconds) when the bucket is full again.
+    pub reset: u64,
+}
+
+/// Settings for a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// let client = lightfield::Client::builder()
+///     .api_key("sk_lf_example")
+///     .base_url("http://127.0.0.1:4010")
+///     .timeout(Duration::from_secs(10))
+///     .max_retries(4)
+///     .rate_limit(None)
+///     .build()
+///     .expect("valid settings");
+/// assert_eq!(client.base_url(), "http://127.0.0.1:4010");
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    api_key: Option<String>,
+    base_url: String,
+    policy: Policy,
+    user_agent: Option<String>,
+    http: Option<reqwest::Client>,
+    rate_limit: Option<u32>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_string(),
+            policy: Policy::default(),
+            user_agent: None,
+            http: None,
+            rate_limit: Some(25),
+        }
+    }
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("policy", &self.policy)
+            .field("user_agent", &self.user_agent)
+            .field("rate_limit", &self.rate_limit)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The API key (`sk_lf_...`), sent as a bearer token.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Reads `LIGHTFIELD_API_KEY` and, when set, `LIGHTFIELD_BASE_URL`.
+    pub fn from_env(mut self) -> Self {
+        if let Ok(key) = std::env::var("LIGHTFIELD_API_KEY") {
+            self.api_key = Some(key);
+        }
+        if let Ok(url) = std::env::var("LIGHTFIELD_BASE_URL")
+            && !url.trim().is_empty()
+        {
+            self.base_url = url;
+        }
+        self
+    }
+
+    /// Where the API lives (default `https://api.lightfield.app`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Time allowed for each attempt, response body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.policy.attempt_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call, retries and waits included (default: none).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.policy.deadline = Some(deadline);
+        self
+    }
+
+    /// Retries after the first attempt (default 2). 0 turns retrying off.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.policy.max_retries = retries;
+        self
+    }
+
+    /// First backoff delay and its cap (default 0.5 s doubling up to 8 s, with jitter).
+    pub fn backoff(mut self, base: Duration, cap: Duration) -> Self {
+        self.policy.backoff_base = base;
+        self.policy.backoff_cap = cap.max(base);
+        self
+    }
+
+    /// The longest `Retry-After` the client will honour before retrying (default 60 s).
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.policy.max_retry_after = max;
+        self
+    }
+
+    /// Appended to the `User-Agent` (`lightfield-rs/<version> <yours>`).
+    pub fn user_agent(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent = Some(suffix.into());
+        self
+    }
+
+    /// Your own `reqwest::Client` (proxies, TLS roots, connection pool). Authentication and
+    /// version headers are still added per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Client-side limit in requests per second for each category (Write, Read, Search);
+    /// `None` turns it off. Default 25, the API's own limit.
+    pub fn rate_limit(mut self, per_second: Option<u32>) -> Self {
+        self.rate_limit = per_second;
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let key = self
+            .api_key
+            .filter(|k| !k.trim().is_empty())
+            .ok_or_else(|| {
+                Error::Config(
+                    "no API key: pass one to the builder or set LIGHTFIELD_API_KEY".into(),
+                )
+            })?;
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", key.trim())).map_err(|_| {
+            Error::Config("the API key contains characters not allowed in a header".into())
+        })?;
+        auth.set_sensitive(true);
+        let base_url = self.base_url.trim_end_matches('/').to_string();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+            _ => {
+                return Err(Error::Config(format!(
+                    "base URL `{base_url}` is not an http(s) URL; use e.g. https://api.lightfield.app"
+                )));
+            }
+        }
+        let agent = match &self.user_agent {
+            Some(suffix) => format!("lightfield-rs/{} {suffix}", env!("CARGO_PKG_VERSION")),
+            None => format!("lightfield-rs/{}", env!("CARGO_PKG_VERSION")),
+        };
+        let user_agent = HeaderValue::from_str(&agent)
+            .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => default_http_client()?,
+        };
+        let rate = match self.rate_limit {
+            Some(0) => {
+                return Err(Error::Config(
+                    "a rate limit of 0 would never send; use None to turn it off".into(),
+                ));
+            }
+            Some(n) => NonZeroU32::new(n),
+            None => None,
+        };
+        Ok(Client {
+            transport: Arc::new(Transport {
+                http,
+                base_url,
+                auth,
+                user_agent,
+                policy: self.policy,
+                limits: RateLimits::new(rate),
+            }),
+        })
+    }
+}
+
+/// The default HTTP client: rustls with the ring provider (no C toolchain needed beyond
+/// ring's own), connection reuse, and a connect timeout.
+fn default_http_client() -> Result<reqwest::Client> {
+    // Installing fails harmlessly when the application already chose a provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}

@@ -1,0 +1,148 @@
+//! The schema of an object type: which fields and relationships it has.
+
+use std::collections::BTreeMap;
+
+use lightfield_gen::types as wire;
+
+use crate::record::Cardinality;
+use crate::value::ValueType;
+
+/// One choice of a select field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectOption {
+    /// Stable identifier; accepted as input.
+    pub id: String,
+    /// Display text; also accepted as input.
+    pub label: String,
+    /// Longer explanation, if any.
+    pub description: Option<String>,
+}
+
+/// How one field is typed and labelled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldDefinition {
+    /// Identifier of the definition.
+    pub id: Option<String>,
+    /// Display name.
+    pub label: String,
+    /// What the field is for.
+    pub description: Option<String>,
+    /// The type of its values.
+    pub value_type: ValueType,
+    /// True when the API refuses writes to it.
+    pub read_only: bool,
+    /// Currency code of a CURRENCY field.
+    pub currency: Option<String>,
+    /// Network of a SOCIAL_HANDLE field.
+    pub handle_service: Option<String>,
+    /// Whether the field holds several values.
+    pub multiple_values: bool,
+    /// Whether values must be unique across records.
+    pub unique: bool,
+    /// Choices of a select field.
+    pub options: Vec<SelectOption>,
+}
+
+impl FieldDefinition {
+    /// The option whose id or label is `id_or_label`.
+    pub fn option(&self, id_or_label: &str) -> Option<&SelectOption> {
+        self.options
+            .iter()
+            .find(|o| o.id == id_or_label || o.label == id_or_label)
+    }
+}
+
+/// How one relationship is defined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationshipDefinition {
+    /// Identifier of the definition.
+    pub id: Option<String>,
+    /// Display name.
+    pub label: String,
+    /// What the relationship means.
+    pub description: Option<String>,
+    /// One or many.
+    pub cardinality: Cardinality,
+    /// Type of the linked records.
+    pub object_type: String,
+    /// True when the API refuses writes to it.
+    pub read_only: bool,
+}
+
+/// Every field and relationship of an object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definitions {
+    /// The object type (`"account"`).
+    pub object_type: Option<String>,
+    /// Field definitions by key.
+    pub fields: BTreeMap<String, FieldDefinition>,
+    /// Relationship definitions by key.
+    pub relationships: BTreeMap<String, RelationshipDefinition>,
+}
+
+impl Definitions {
+    pub(crate) fn from_wire(d: wire::DefinitionsResponse) -> Self {
+        let fields = d
+            .field_definitions
+            .into_iter()
+            .map(|(key, f)| {
+                let config = f.type_configuration.unwrap_or_default();
+                let def = FieldDefinition {
+                    id: f.id,
+                    label: f.label,
+                    description: f.description,
+                    value_type: ValueType::from_api(&f.value_type.0),
+                    read_only: f.read_only.unwrap_or(false),
+                    currency: config.currency,
+                    handle_service: config.handle_service,
+                    multiple_values: config.multiple_values.unwrap_or(false),
+                    unique: config.unique.unwrap_or(false),
+                    options: config
+                        .options
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|o| SelectOption {
+                            id: o.id,
+                            label: o.label,
+                            description: o.description,
+                        })
+                        .collect(),
+                };
+                (key, def)
+            })
+            .collect();
+        let relationships = d
+            .relationship_definitions
+            .into_iter()
+            .map(|(key, r)| {
+                let def = RelationshipDefinition {
+                    id: r.id,
+                    label: r.label,
+                    description: r.description,
+                    cardinality: Cardinality::from_api(&r.cardinality.0),
+                    object_type: r.object_type,
+                    read_only: r.read_only.unwrap_or(false),
+                };
+                (key, def)
+            })
+            .collect();
+        Self {
+            object_type: d.object_type,
+            fields,
+            relationships,
+        }
+    }
+
+    /// A field's definition by key.
+    pub fn field(&self, key: &str) -> Option<&FieldDefinition> {
+        self.fields.get(key)
+    }
+
+    /// Keys of the fields that can be written.
+    pub fn writable_fields(&self) -> impl Iterator<Item = (&str, &FieldDefinition)> {
+        self.fields
+            .iter()
+            .filter(|(_, d)| !d.read_only)
+            .map(|(k, d)| (k.as_str(), d))
+    }
+}

@@ -1,0 +1,231 @@
+//! One error type for every operation: [`Error`].
+
+use std::time::Duration;
+
+use http::HeaderMap;
+
+/// What kind of refusal an API error is, from its status and `type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400: the request or a value in it is wrong; see `param`.
+    BadRequest,
+    /// 401: the API key is missing or not valid.
+    Unauthorized,
+    /// 403: the key lacks the scope this operation needs.
+    Forbidden,
+    /// 404: no such record.
+    NotFound,
+    /// 409 `conflict`.
+    Conflict,
+    /// 409 `idempotency_conflict`: a request with the same key is still running.
+    IdempotencyConflict,
+    /// 415: the body was not sent as JSON.
+    UnsupportedMediaType,
+    /// 422: well formed but not possible.
+    Unprocessable,
+    /// 429: over the rate limit; see [`ApiError::retry_after`].
+    RateLimited,
+    /// 5xx: the server failed.
+    Server,
+    /// Any other status.
+    Other,
+}
+
+impl ErrorKind {
+    pub(crate) fn from_status_and_type(status: u16, kind: &str) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            409 if kind == "idempotency_conflict" => Self::IdempotencyConflict,
+            409 => Self::Conflict,
+            415 => Self::UnsupportedMediaType,
+            422 => Self::Unprocessable,
+            429 => Self::RateLimited,
+            500..=599 => Self::Server,
+            _ => Self::Other,
+        }
+    }
+
+    fn advice(&self) -> &'static str {
+        match self {
+            Self::BadRequest => "fix the value named by `param` and send again",
+            Self::Unauthorized => "check LIGHTFIELD_API_KEY or the key given to Client::new",
+            Self::Forbidden => "give the API key the scope this operation needs",
+            Self::NotFound => "check the id; the record may have been deleted",
+            Self::Conflict => "reload the record and retry the change",
+            Self::IdempotencyConflict => {
+                "wait for the first request with this key to finish, then retry"
+            }
+            Self::UnsupportedMediaType => "send the body as JSON",
+            Self::Unprocessable => {
+                "the request was understood but cannot be carried out; check its values"
+            }
+            Self::RateLimited => {
+                "slow down or raise max_retries; the client waits for Retry-After when retrying"
+            }
+            Self::Server => "the server failed; retry later or raise max_retries",
+            Self::Other => "see the message and status",
+        }
+    }
+}
+
+/// A refusal from the API, with everything it said.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Classification of the refusal.
+    pub kind: ErrorKind,
+    /// The body's `type` (`"bad_request"`…); empty when the body was not the error shape.
+    pub error_type: String,
+    /// Explanation from the server (or the raw body when it was not the error shape).
+    pub message: String,
+    /// Finer reason, when given.
+    pub code: Option<String>,
+    /// The request key at fault, when given (`"fields.$name"`).
+    pub param: Option<String>,
+    /// How long the server asked us to wait (`Retry-After` / `retry-after-ms`).
+    pub retry_after: Option<Duration>,
+    /// Response headers (e.g. `X-RateLimit-*`).
+    pub headers: HeaderMap,
+    /// How many attempts were made before giving up.
+    pub attempts: u32,
+}
+
+impl ApiError {
+    pub(crate) fn from_parts(status: u16, headers: HeaderMap, body: &[u8], attempts: u32) -> Self {
+        #[derive(serde::Deserialize)]
+        struct Body {
+            #[serde(rename = "type", default)]
+            kind: String,
+            #[serde(default)]
+            message: String,
+            code: Option<String>,
+            param: Option<String>,
+        }
+        let parsed = serde_json::from_slice::<Body>(body).ok();
+        let (error_type, message, code, param) = match parsed {
+            Some(b) => (b.kind, b.message, b.code, b.param),
+            None => (
+                String::new(),
+                String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned(),
+                None,
+                None,
+            ),
+        };
+        Self {
+            status,
+            kind: ErrorKind::from_status_and_type(status, &error_type),
+            retry_after: crate::ratelimit::retry_after(&headers),
+            error_type,
+            message,
+            code,
+            param,
+            headers,
+            attempts,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Lightfield API answered {}", self.status)?;
+        if !self.error_type.is_empty() {
+            write!(f, " {}", self.error_type)?;
+        }
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        if let Some(param) = &self.param {
+            write!(f, " (param `{param}`)")?;
+        }
+        if let Some(code) = &self.code {
+            write!(f, " [code {code}]")?;
+        }
+        write!(
+            f,
+            " after {} attempt(s); {}",
+            self.attempts,
+            self.kind.advice()
+        )
+    }
+}
+
+/// Everything that can go wrong calling the API.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API refused the request.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request did not reach the server or the answer did not come back.
+    #[error(
+        "network error after {attempts} attempt(s): {source}; check connectivity and the base URL, or raise max_retries"
+    )]
+    Network {
+        /// The transport error of the last attempt.
+        #[source]
+        source: reqwest::Error,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// No answer within the per-attempt timeout or the overall deadline.
+    #[error(
+        "timed out after {attempts} attempt(s) ({elapsed:?}); raise the timeout or deadline, or retry later"
+    )]
+    Timeout {
+        /// Time spent on the call.
+        elapsed: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// The server's answer could not be read.
+    #[error("could not decode the response ({message}); body starts: {body:.200}")]
+    Decode {
+        /// What did not fit.
+        message: String,
+        /// The body as received.
+        body: String,
+    },
+    /// The request was refused before sending because an input is not valid.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The client could not be set up.
+    #[error("configuration error: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The API error, when the server refused the request.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        self.as_api().map(|e| e.status)
+    }
+
+    /// The kind of API refusal, when the server answered.
+    pub fn kind(&self) -> Option<&ErrorKind> {
+        self.as_api().map(|e| &e.kind)
+    }
+
+    /// How many attempts were made, where known.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Self::Api(e) => Some(e.attempts),
+            Self::Network { attempts, .. } | Self::Timeout { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

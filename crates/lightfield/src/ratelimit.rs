@@ -1,0 +1,163 @@
+//! Client-side rate limiting per API category, so bulk work rarely meets a 429.
+//!
+//! Each category (Write, Read, Search) gets a GCRA limiter from `governor`. Requests are
+//! spaced evenly (a burst of one): the server's bucket then never runs dry, even when
+//! network jitter bunches arrivals. The limiter also learns from the server: a lower
+//! `X-RateLimit-Limit` replaces the configured rate, and a 429 or an empty bucket pauses
+//! the category for as long as the server asks.
+
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use http::HeaderMap;
+use tokio::time::Instant;
+
+/// The rate-limit categories of the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Category {
+    /// Creates and updates.
+    Write,
+    /// Retrieves and definitions.
+    Read,
+    /// Lists.
+    Search,
+}
+
+impl Category {
+    /// The category of a generated operation, by its operation id.
+    pub fn of_operation(operation_id: &str, method: &http::Method) -> Self {
+        match operation_id {
+            "account_create" | "account_update" => Self::Write,
+            "account_list" => Self::Search,
+            "account_retrieve" | "account_definitions" => Self::Read,
+            _ if method == http::Method::GET => Self::Read,
+            _ => Self::Write,
+        }
+    }
+
+    fn index(self) -> usize {
+        match self {
+            Self::Write => 0,
+            Self::Read => 1,
+            Self::Search => 2,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Lane {
+    per_second: u32,
+    limiter: Arc<DefaultDirectRateLimiter>,
+    paused_until: Option<Instant>,
+}
+
+fn limiter(per_second: NonZeroU32) -> Arc<DefaultDirectRateLimiter> {
+    Arc::new(RateLimiter::direct(
+        Quota::per_second(per_second).allow_burst(NonZeroU32::MIN),
+    ))
+}
+
+/// One limiter per category, shared by every clone of a client.
+#[derive(Debug)]
+pub(crate) struct RateLimits {
+    lanes: Option<[Mutex<Lane>; 3]>,
+    clock: DefaultClock,
+}
+
+fn lock(lane: &Mutex<Lane>) -> MutexGuard<'_, Lane> {
+    lane.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl RateLimits {
+    /// `None` turns client-side limiting off.
+    pub(crate) fn new(per_second: Option<NonZeroU32>) -> Self {
+        let lanes = per_second.map(|rate| {
+            std::array::from_fn(|_| {
+                Mutex::new(Lane {
+                    per_second: rate.get(),
+                    limiter: limiter(rate),
+                    paused_until: None,
+                })
+            })
+        });
+        Self {
+            lanes,
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Waits until a request of `category` may be sent.
+    pub(crate) async fn acquire(&self, category: Category) {
+        let Some(lanes) = &self.lanes else { return };
+        let lane = &lanes[category.index()];
+        loop {
+            let (pause, limiter) = {
+                let lane = lock(lane);
+                (lane.paused_until, lane.limiter.clone())
+            };
+            if let Some(until) = pause.filter(|u| *u > Instant::now()) {
+                tokio::time::sleep_until(until).await;
+                continue;
+            }
+            match limiter.check() {
+                Ok(()) => return,
+                Err(not_until) => {
+                    tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await
+                }
+            }
+        }
+    }
+
+    /// Learns from a response's status and rate-limit headers.
+    pub(crate) fn observe(&self, category: Category, status: u16, headers: &HeaderMap) {
+        let Some(lanes) = &self.lanes else { return };
+        let mut lane = lock(&lanes[category.index()]);
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+        if let Some(limit) = number("x-ratelimit-limit")
+            .and_then(|l| u32::try_from(l).ok())
+            .and_then(NonZeroU32::new)
+            && limit.get() < lane.per_second
+        {
+            lane.per_second = limit.get();
+            lane.limiter = limiter(limit);
+        }
+        let pause = if status == 429 {
+            Some(retry_after(headers).unwrap_or(Duration::from_secs(1)))
+        } else if number("x-ratelimit-remaining") == Some(0) {
+            Some(Duration::from_secs_f64(
+                1.0 / f64::from(lane.per_second.max(1)),
+            ))
+        } else {
+            None
+        };
+        if let Some(pause) = pause {
+            let until = Instant::now() + pause.min(Duration::from_secs(60));
+            lane.paused_until = Some(lane.paused_until.map_or(until, |u| u.max(until)));
+        }
+    }
+}
+
+/// How long the server asked us to wait: `retry-after-ms`, or `Retry-After` in seconds or
+/// as an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(ms) = headers
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok()?.trim().parse::<f64>().ok())
+        && ms.is_finite()
+        && ms >= 0.0
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}

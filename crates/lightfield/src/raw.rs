@@ -1,0 +1,130 @@
+//! Requests to endpoints this crate does not wrap yet, through the same transport
+//! (authentication, version header, rate limits, retries, idempotency keys).
+
+use http::Method;
+use serde_json::Value;
+
+use crate::client::{Client, Response};
+use crate::error::{ApiError, Error, Result};
+use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::transport::CallHooks;
+
+impl Client {
+    /// A request to any path of the API, e.g. `client.raw(Method::GET, "/v1/contacts")`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+    /// let contacts = client.raw(http::Method::GET, "/v1/contacts").query("limit", "5").send().await?;
+    /// println!("{}", contacts.value()["totalCount"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn raw(&self, method: Method, path: impl Into<String>) -> RawRequest {
+        RawRequest {
+            client: self.clone(),
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+
+/// A request built by hand; see [`Client::raw`].
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RawRequest {
+    client: Client,
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+    options: RequestOptions,
+}
+
+impl RawRequest {
+    request_option_setters!();
+    idempotency_setter!();
+
+    /// Adds a query pair.
+    pub fn query(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((key.into(), value.to_string()));
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Sends the request; a non-2xx answer is an [`Error::Api`].
+    pub async fn send(self) -> Result<Response<Value>> {
+        if !self.path.starts_with('/') {
+            return Err(Error::InvalidInput(format!(
+                "the path `{}` must start with `/`",
+                self.path
+            )));
+        }
+        let transport = &self.client.transport;
+        let url = format!("{}{}", transport.base_url, self.path);
+        let mut builder = transport
+            .http
+            .request(self.method.clone(), url)
+            .query(&self.query);
+        if self.method == Method::POST {
+            builder = builder.header("idempotency-key", self.options.idempotency_key()?);
+        }
+        if let Some(body) = &self.body {
+            builder = builder.json(body);
+        }
+        let request = builder
+            .build()
+            .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
+        let hooks = CallHooks::new(
+            transport.clone(),
+            self.options.call_options(&transport.policy, Vec::new()),
+        );
+        let run = hooks.run(request, "raw");
+        let result = match hooks.policy().deadline {
+            Some(limit) => tokio::time::timeout(limit, run)
+                .await
+                .map_err(|_| Error::Timeout {
+                    elapsed: hooks.started.elapsed(),
+                    attempts: hooks.attempts(),
+                })?,
+            None => run.await,
+        };
+        let attempts = hooks.attempts();
+        let response = result.map_err(|source| {
+            if source.is_timeout() {
+                Error::Timeout {
+                    elapsed: hooks.started.elapsed(),
+                    attempts,
+                }
+            } else {
+                Error::Network { source, attempts }
+            }
+        })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|source| Error::Network { source, attempts })?;
+        if !(200..300).contains(&status) {
+            return Err(Error::Api(Box::new(ApiError::from_parts(
+                status, headers, &bytes, attempts,
+            ))));
+        }
+        let value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
+                message: e.to_string(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            })?
+        };
+        Ok(Response::new(value, status, headers, attempts))
+    }
+}

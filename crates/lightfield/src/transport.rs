@@ -1,0 +1,281 @@
+//! How a request reaches the server: headers, rate limiting, retries with backoff,
+//! timeouts and tracing. The generated client builds each request and hands it here
+//! through [`lightfield_gen::Hooks`].
+//!
+//! Retrying is safe because every write carries one `Idempotency-Key`, made once per
+//! logical call; each retry is a clone of the same request, so it resends the same key and
+//! the server replays instead of writing twice.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use http::HeaderValue;
+use http::header::{AUTHORIZATION, USER_AGENT};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::ratelimit::{Category, RateLimits};
+
+pub(crate) use crate::ratelimit::retry_after;
+
+/// The API version this SDK speaks.
+pub const API_VERSION: &str = "2026-03-01";
+
+/// Retry and timeout settings, client-wide or for one call.
+#[derive(Debug, Clone)]
+pub(crate) struct Policy {
+    pub(crate) max_retries: u32,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) backoff_base: Duration,
+    pub(crate) backoff_cap: Duration,
+    pub(crate) max_retry_after: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            max_retries: 2,
+            attempt_timeout: Duration::from_secs(30),
+            deadline: None,
+            backoff_base: Duration::from_millis(500),
+            backoff_cap: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// State shared by every clone of a client.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) auth: HeaderValue,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) policy: Policy,
+    pub(crate) limits: RateLimits,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"<redacted>")
+            .field("user_agent", &self.user_agent)
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+/// What one logical call needs beyond the request itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallOptions {
+    pub(crate) policy: Option<Policy>,
+    /// Query pairs the generated client cannot express (list filters).
+    pub(crate) extra_query: Vec<(String, String)>,
+}
+
+/// What happened during a call, read back by the caller after the generated method returns.
+#[derive(Debug, Default)]
+pub(crate) struct Report {
+    pub(crate) attempts: u32,
+}
+
+/// The hooks of one call: the shared transport plus this call's options.
+#[derive(Debug)]
+pub(crate) struct CallHooks {
+    pub(crate) transport: Arc<Transport>,
+    pub(crate) options: CallOptions,
+    pub(crate) report: Mutex<Report>,
+    pub(crate) started: Instant,
+}
+
+impl CallHooks {
+    pub(crate) fn new(transport: Arc<Transport>, options: CallOptions) -> Arc<Self> {
+        Arc::new(Self {
+            transport,
+            options,
+            report: Mutex::new(Report::default()),
+            started: Instant::now(),
+        })
+    }
+
+    pub(crate) fn policy(&self) -> &Policy {
+        self.options
+            .policy
+            .as_ref()
+            .unwrap_or(&self.transport.policy)
+    }
+
+    pub(crate) fn attempts(&self) -> u32 {
+        self.report.lock().map(|r| r.attempts).unwrap_or(0)
+    }
+
+    fn set_attempts(&self, n: u32) {
+        if let Ok(mut r) = self.report.lock() {
+            r.attempts = n;
+        }
+    }
+
+    /// A generated client whose every request goes through these hooks.
+    pub(crate) fn generated(self: &Arc<Self>) -> lightfield_gen::Client {
+        lightfield_gen::Client::new_with_client(
+            &self.transport.base_url,
+            self.transport.http.clone(),
+            self.clone() as lightfield_gen::Inner,
+        )
+    }
+
+    /// Sends `request` with retries; returns the last response (body fully read) or error.
+    pub(crate) async fn run(
+        &self,
+        mut request: reqwest::Request,
+        operation: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
+        let transport = &self.transport;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, transport.auth.clone());
+        headers.insert("lightfield-version", HeaderValue::from_static(API_VERSION));
+        headers.insert(USER_AGENT, transport.user_agent.clone());
+        if !self.options.extra_query.is_empty() {
+            request
+                .url_mut()
+                .query_pairs_mut()
+                .extend_pairs(&self.options.extra_query);
+        }
+        let policy = self.policy().clone();
+        let category = Category::of_operation(operation, request.method());
+        let key = request
+            .headers()
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let span = tracing::info_span!(
+            "lightfield.request",
+            operation,
+            method = %request.method(),
+            path = request.url().path(),
+            idempotency_key = key.as_str(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        let deadline = policy.deadline.map(|d| self.started + d);
+        let mut delays = ExponentialBuilder::default()
+            .with_min_delay(policy.backoff_base)
+            .with_max_delay(policy.backoff_cap)
+            .with_jitter()
+            .with_max_times(policy.max_retries as usize)
+            .build();
+        let mut attempt = 0u32;
+        async move {
+            loop {
+                attempt += 1;
+                self.set_attempts(attempt);
+                transport.limits.acquire(category).await;
+                let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+                let attempt_timeout =
+                    remaining.map_or(policy.attempt_timeout, |r| r.min(policy.attempt_timeout));
+                // The body is in memory, so a clone is always possible; if a future request
+                // type ever streams, it is sent once without retries.
+                let (mut this_try, retriable) = match request.try_clone() {
+                    Some(copy) => (copy, true),
+                    None => {
+                        let stand_in = placeholder(&request);
+                        (std::mem::replace(&mut request, stand_in), false)
+                    }
+                };
+                *this_try.timeout_mut() = Some(attempt_timeout);
+                let started = Instant::now();
+                let result = send(&transport.http, this_try)
+                    .instrument(tracing::debug_span!("lightfield.attempt", attempt))
+                    .await;
+                let elapsed = started.elapsed();
+                let status = result.as_ref().ok().map(|r| r.status().as_u16());
+                if let Ok(response) = &result {
+                    transport.limits.observe(
+                        category,
+                        response.status().as_u16(),
+                        response.headers(),
+                    );
+                }
+                tracing::debug!(
+                    attempt,
+                    ?status,
+                    ?elapsed,
+                    error = result.as_ref().err().map(tracing::field::display),
+                    "attempt finished"
+                );
+                let current = tracing::Span::current();
+                current.record("attempts", attempt);
+                if let Some(s) = status {
+                    current.record("status", s);
+                }
+                if !retriable || !should_retry(&result) {
+                    return result;
+                }
+                let Some(mut delay) = delays.next() else {
+                    return result;
+                };
+                if let Some(asked) = result.as_ref().ok().and_then(|r| retry_after(r.headers())) {
+                    delay = delay.max(asked.min(policy.max_retry_after));
+                }
+                if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                    return result;
+                }
+                tracing::info!(attempt, ?delay, ?status, "retrying");
+                tokio::time::sleep(delay).await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+impl lightfield_gen::Hooks for CallHooks {
+    fn exec<'a>(
+        &'a self,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> lightfield_gen::ExecFuture<'a> {
+        Box::pin(self.run(request, operation_id))
+    }
+}
+
+/// Sends one attempt and reads the whole body, so that a connection lost mid-body is an
+/// error of this attempt (and can be retried) rather than a failure after the retry loop.
+async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let response = http.execute(request).await?;
+    let status = response.status();
+    let version = response.version();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok(reqwest::Response::from(rebuilt))
+}
+
+/// A request with no body standing in for one that was moved out to be sent once.
+fn placeholder(request: &reqwest::Request) -> reqwest::Request {
+    reqwest::Request::new(request.method().clone(), request.url().clone())
+}
+
+/// Statuses worth another attempt: the request may succeed later and, with an idempotency
+/// key, cannot be applied twice.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 409 | 429 | 500 | 502 | 503 | 504)
+}
+
+fn should_retry(result: &reqwest::Result<reqwest::Response>) -> bool {
+    match result {
+        Ok(response) => is_retryable_status(response.status().as_u16()),
+        // Connection refused or reset, timeouts, a body cut short: all transient. Builder
+        // and redirect errors are the caller's and would fail the same way again.
+        Err(e) => !(e.is_builder() || e.is_redirect()),
+    }
+}
