@@ -182,6 +182,13 @@ impl MockServer {
         self.shared.lock().store.all()
     }
 
+    /// Stores `record` to be served exactly as given by retrieve and list, e.g. a record
+    /// with a value type or key that a newer server would send. Returns its id (the
+    /// record's own `id`, or a new one).
+    pub fn insert_record_json(&self, record: Value) -> String {
+        self.shared.lock().store.insert_verbatim(record)
+    }
+
     /// How many accounts are stored.
     pub fn record_count(&self) -> usize {
         self.shared.lock().store.len()

@@ -19,6 +19,8 @@ struct StoredRecord {
     updated_at: Option<String>,
     fields: BTreeMap<String, Value>,
     relationships: BTreeMap<String, Vec<String>>,
+    /// Served exactly as given instead of rendered (records a newer server could send).
+    verbatim: Option<Value>,
 }
 
 /// All accounts, in creation order, with the schema they follow.
@@ -72,6 +74,9 @@ impl Store {
     }
 
     fn render(&self, r: &StoredRecord) -> Value {
+        if let Some(v) = &r.verbatim {
+            return v.clone();
+        }
         let mut fields = Map::new();
         for def in &self.fields {
             let value = r.fields.get(def.key).cloned().unwrap_or(Value::Null);
@@ -97,6 +102,29 @@ impl Store {
             "fields": fields,
             "relationships": rels,
         })
+    }
+
+    /// Stores a record that is served exactly as given; returns its id.
+    pub fn insert_verbatim(&mut self, record: Value) -> String {
+        let id = record["id"]
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                let id = format!("acc_{:010}", self.next_id);
+                self.next_id += 1;
+                id
+            });
+        let mut record = record;
+        record["id"] = Value::String(id.clone());
+        self.records.push(StoredRecord {
+            id: id.clone(),
+            created_at: now_rfc3339(),
+            updated_at: None,
+            fields: BTreeMap::new(),
+            relationships: BTreeMap::new(),
+            verbatim: Some(record),
+        });
+        id
     }
 
     /// Retrieves one account.
@@ -163,6 +191,7 @@ impl Store {
             updated_at: None,
             fields,
             relationships,
+            verbatim: None,
         };
         self.next_id += 1;
         let rendered = self.render(&record);

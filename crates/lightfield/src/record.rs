@@ -94,6 +94,14 @@ pub struct Account {
     pub relationships: BTreeMap<String, Relationship>,
 }
 
+impl From<wire::Record> for Account {
+    /// Decodes a record of the generated client (for code that calls `lightfield-gen`
+    /// directly).
+    fn from(record: wire::Record) -> Self {
+        Self::from_wire(record)
+    }
+}
+
 impl Account {
     pub(crate) fn from_wire(record: wire::Record) -> Self {
         let fields = record
