@@ -28,6 +28,8 @@
 //! - [`record`]: [`Account`] with typed getters; [`definitions`]: the schema of an object.
 //! - [`Error`] (`error`): one error type; API refusals carry status, kind, message and param.
 //! - [`pagination`]: [`Page`], streams of every record, filter operators ([`Op`]).
+//! - [`bulk`]: many writes with bounded concurrency; exports with concurrent page fetches.
+//! - [`raw`]: requests to endpoints not wrapped yet, through the same transport.
 //! - `transport`: headers, rate limiting, retries with one idempotency key per call.
 //!
 //! Writes are never duplicated by retries: each create or update carries one
@@ -38,6 +40,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod bulk;
 mod client;
 pub mod definitions;
 mod error;
