@@ -58,10 +58,16 @@ fn codegen(check: bool) -> Result<(), String> {
 
 /// Runs one cargo command from the workspace root, failing with its name if it fails.
 fn cargo(args: &[&str]) -> Result<(), String> {
+    cargo_env(args, &[])
+}
+
+/// Like [`cargo`], with extra environment variables.
+fn cargo_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     println!("==> cargo {}", args.join(" "));
     let status = std::process::Command::new(cargo)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(workspace_root())
         .status()
         .map_err(|e| format!("cannot start cargo: {e}"))?;

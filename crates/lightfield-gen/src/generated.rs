@@ -356,7 +356,7 @@ pub mod types {
         #[serde(rename = "valueType")]
         pub value_type: ValueType,
     }
-    ///The JSON value of a field: a string, a number, a boolean, a list of strings, an Address, a FullName, or null. Which one it is follows from the `valueType` beside it, never from the JSON shape, so it is left untyped here and decoded by the SDK.
+    ///The JSON value of a field: a string, a number, a boolean, a list of strings, an Address, a FullName, or null. Which one it is follows from the `valueType` beside it, never from the JSON shape, so it is left untyped here (an empty schema, which admits null too) and decoded by the SDK.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct FieldValue(pub ::serde_json::Value);
@@ -392,7 +392,7 @@ pub mod types {
         )]
         pub last_name: ::std::option::Option<::std::string::String>,
     }
-    ///A value to write: a string, number, boolean, list of strings, Address, FullName, or null (null clears the field on update). Select fields take an option id or label.
+    ///A value to write: a string, number, boolean, list of strings, Address, FullName, or null (null clears the field on update). Select fields take an option id or label. Left as an empty schema, which admits null.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     pub struct InputValue(pub ::serde_json::Value);

@@ -342,7 +342,8 @@ impl ClientBuilder {
     }
 
     /// Your own `reqwest::Client` (proxies, TLS roots, connection pool). Authentication and
-    /// version headers are still added per request.
+    /// version headers are still added per request. Call [`install_crypto_provider`] before
+    /// building it unless your application installs a rustls provider itself.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -410,11 +411,21 @@ impl ClientBuilder {
     }
 }
 
-/// The default HTTP client: rustls with the ring provider (no C toolchain needed beyond
-/// ring's own), connection reuse, and a connect timeout.
-fn default_http_client() -> Result<reqwest::Client> {
-    // Installing fails harmlessly when the application already chose a provider.
+/// Makes ring the process-wide rustls crypto provider, unless one is installed already.
+///
+/// The SDK builds reqwest without a built-in provider (the default one, aws-lc-rs, costs a
+/// long C build). [`ClientBuilder::build`] calls this itself; call it before building your
+/// own `reqwest::Client` for [`ClientBuilder::http_client`], or reqwest will refuse to
+/// build one without a provider.
+pub fn install_crypto_provider() {
+    // Fails harmlessly when the application already chose a provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The default HTTP client: rustls with the ring provider, connection reuse, and a
+/// connect timeout.
+fn default_http_client() -> Result<reqwest::Client> {
+    install_crypto_provider();
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .pool_idle_timeout(Duration::from_secs(90))

@@ -53,7 +53,9 @@ mod transport;
 pub mod value;
 
 pub use accounts::{Accounts, Ids};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, RateLimitInfo, Response};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, RateLimitInfo, Response, install_crypto_provider,
+};
 pub use definitions::{Definitions, FieldDefinition, RelationshipDefinition, SelectOption};
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use pagination::{Op, Page};

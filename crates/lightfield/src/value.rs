@@ -137,13 +137,14 @@ pub struct Address {
     /// Two-letter ISO 3166-1 alpha-2 country code, e.g. `"FR"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// Latitude in degrees.
+    /// Latitude in degrees (a float: an integral `45` from the server encodes as `45.0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
     /// Longitude in degrees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
-    /// Parts added by a newer server, kept as they came.
+    /// Parts added by a newer server, and parts the server sent as explicit `null`, kept as
+    /// they came so that encoding gives back the same JSON.
     #[serde(flatten)]
     pub extra: BTreeMap<String, Value>,
 }
@@ -284,6 +285,18 @@ fn number(raw: Value) -> Result<Number, Value> {
     }
 }
 
+/// A part sent as an explicit `null` decodes to `None`; remembering it in `extra` lets
+/// encoding give back exactly the JSON that was received.
+fn keep_explicit_nulls(raw: &Value, extra: &mut BTreeMap<String, Value>) {
+    if let Value::Object(map) = raw {
+        for (key, value) in map {
+            if value.is_null() {
+                extra.insert(key.clone(), Value::Null);
+            }
+        }
+    }
+}
+
 impl FieldValue {
     /// Decodes `raw` as a value of type `value_type`. Never fails: a value that does not
     /// fit its type becomes [`FieldValue::Malformed`], an unknown type [`FieldValue::Unknown`].
@@ -313,13 +326,19 @@ impl FieldValue {
             },
             ValueType::Address => match raw {
                 Value::Object(_) => serde_json::from_value::<Address>(raw.clone())
-                    .map(|a| Self::Address(Box::new(a)))
+                    .map(|mut a| {
+                        keep_explicit_nulls(&raw, &mut a.extra);
+                        Self::Address(Box::new(a))
+                    })
                     .map_err(|_| raw),
                 other => Err(other),
             },
             ValueType::FullName => match raw {
                 Value::Object(_) => serde_json::from_value::<FullName>(raw.clone())
-                    .map(Self::FullName)
+                    .map(|mut n| {
+                        keep_explicit_nulls(&raw, &mut n.extra);
+                        Self::FullName(n)
+                    })
                     .map_err(|_| raw),
                 other => Err(other),
             },
