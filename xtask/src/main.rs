@@ -8,7 +8,9 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen          regenerate crates/lightfield-gen from spec/openapi.yaml
   cargo xtask codegen --check  fail if the committed generated code is stale
-  cargo xtask ci               every check CI runs: fmt, clippy, codegen --check, all tests";
+  cargo xtask ci               every check CI runs: fmt, clippy, codegen --check, all tests
+  cargo xtask bench            run the SDK benchmarks and record the table in BENCHMARKS.md
+  cargo xtask bench --build    also time clean builds of the workspace and of lightfield";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -17,6 +19,8 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["ci"] => ci(),
+        ["bench"] => bench(false),
+        ["bench", "--build"] => bench(true),
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -78,10 +82,56 @@ fn cargo_env(args: &[&str], env: &[(&str, &str)]) -> Result<(), String> {
     }
 }
 
+/// Runs a program from the workspace root, failing with its command line if it fails.
+fn run(program: &str, args: &[&str]) -> Result<(), String> {
+    println!("==> {program} {}", args.join(" "));
+    let status = std::process::Command::new(program)
+        .args(args)
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot start {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{program} {}` failed ({status})", args.join(" ")))
+    }
+}
+
+/// The default dependency tree must not build aws-lc-sys: its build script alone costs
+/// about a minute on two cores. The SDK uses rustls with ring instead.
+fn check_no_aws_lc() -> Result<(), String> {
+    println!("==> cargo tree -p lightfield -e normal (no aws-lc-sys)");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "-p",
+            "lightfield",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+        ])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|e| format!("cannot run cargo tree: {e}"))?;
+    if !output.status.success() {
+        return Err("cargo tree failed".into());
+    }
+    let tree = String::from_utf8_lossy(&output.stdout);
+    match tree.lines().find(|l| l.starts_with("aws-lc")) {
+        Some(line) => Err(format!(
+            "the default dependency tree of lightfield contains `{line}`; keep reqwest on rustls-no-provider with ring"
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Every check, in the order that fails fastest.
 fn ci() -> Result<(), String> {
     cargo(&["fmt", "--all", "--check"])?;
     codegen(true)?;
+    check_no_aws_lc()?;
     cargo(&[
         "clippy",
         "--workspace",
@@ -90,8 +140,94 @@ fn ci() -> Result<(), String> {
         "-D",
         "warnings",
     ])?;
-    cargo(&["test", "--workspace", "--all-targets"])?;
+    // The pinned Prism the contract tests validate requests with.
+    run(
+        "npm",
+        &[
+            "ci",
+            "--prefix",
+            "tools/prism",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ],
+    )?;
+    // With Prism installed, the contract tests must run rather than skip.
+    cargo_env(
+        &["test", "--workspace", "--all-targets"],
+        &[("LIGHTFIELD_REQUIRE_PRISM", "1")],
+    )?;
     cargo(&["test", "--workspace", "--doc"])?;
     println!("all checks passed");
+    Ok(())
+}
+
+const TABLE_START: &str = "<!-- bench-table:start -->";
+const TABLE_END: &str = "<!-- bench-table:end -->";
+
+/// Runs the benchmark binary and writes its table into BENCHMARKS.md.
+fn bench(build_cost: bool) -> Result<(), String> {
+    let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    println!("==> cargo bench -p lightfield --bench sdk");
+    let output = std::process::Command::new(&cargo_bin)
+        .args(["bench", "-p", "lightfield", "--bench", "sdk"])
+        .current_dir(workspace_root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if !output.status.success() {
+        return Err("the benchmark binary failed".into());
+    }
+    let mut table: String = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    if build_cost {
+        for (label, args) in [
+            (
+                "5a. clean build, whole workspace",
+                vec!["build", "--workspace"],
+            ),
+            (
+                "5b. clean build, lightfield alone",
+                vec!["build", "-p", "lightfield"],
+            ),
+        ] {
+            let target =
+                std::env::temp_dir().join(format!("lightfield-build-cost-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&target);
+            let started = std::time::Instant::now();
+            let status = std::process::Command::new(&cargo_bin)
+                .args(&args)
+                .arg("--quiet")
+                .env("CARGO_TARGET_DIR", &target)
+                .current_dir(workspace_root())
+                .status()
+                .map_err(|e| format!("cannot run cargo build: {e}"))?;
+            let secs = started.elapsed().as_secs_f64();
+            let _ = std::fs::remove_dir_all(&target);
+            if !status.success() {
+                return Err(format!("{label} failed"));
+            }
+            println!("{label}: {secs:.1} s");
+            table.push_str(&format!(
+                "| {label} | {secs:.1} s | - | - | no aws-lc-sys in tree | yes | dev profile, {} cores |\n",
+                std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+            ));
+        }
+    }
+    print!("{table}");
+    let path = workspace_root().join("BENCHMARKS.md");
+    let doc =
+        std::fs::read_to_string(&path).map_err(|e| format!("cannot read BENCHMARKS.md: {e}"))?;
+    let (Some(start), Some(end)) = (doc.find(TABLE_START), doc.find(TABLE_END)) else {
+        return Err(format!(
+            "BENCHMARKS.md lacks the {TABLE_START} / {TABLE_END} markers"
+        ));
+    };
+    let updated = format!("{}{TABLE_START}\n{table}{}", &doc[..start], &doc[end..]);
+    std::fs::write(&path, updated).map_err(|e| format!("cannot write BENCHMARKS.md: {e}"))?;
+    println!("BENCHMARKS.md updated");
     Ok(())
 }

@@ -1,0 +1,368 @@
+//! What the SDK costs a user, each figure a ratio against a baseline measured in the same
+//! run (the machines are shared and noisy, so absolute times mean little).
+//!
+//! Run with `cargo xtask bench` (or `cargo bench -p lightfield --bench sdk`). Prints a
+//! Markdown table; `cargo xtask bench` also writes it into BENCHMARKS.md.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use futures_util::{StreamExt, TryStreamExt};
+use lightfield::Client;
+use lightfield_mock::{MockConfig, MockServer};
+use serde_json::{Value, json};
+
+struct Row {
+    name: &'static str,
+    sdk: String,
+    baseline: String,
+    ratio: f64,
+    target: &'static str,
+    pass: bool,
+    notes: String,
+}
+
+/// A 25-record list page, 30 fields per record spanning every value type.
+fn list_page() -> Vec<u8> {
+    let record = |i: usize| {
+        let mut fields = serde_json::Map::new();
+        let typed = [
+            ("TEXT", json!(format!("Company {i}"))),
+            ("MARKDOWN", json!("**Enterprise** customer since 2021")),
+            ("EMAIL", json!("billing@company.example")),
+            ("TELEPHONE", json!("+33 1 23 45 67 89")),
+            (
+                "URL",
+                json!(["https://company.example", "https://company.test"]),
+            ),
+            ("SOCIAL_HANDLE", json!("company")),
+            ("NUMBER", json!(i * 7)),
+            ("CURRENCY", json!(125000.5)),
+            ("DATETIME", json!("2026-03-01T10:00:00Z")),
+            ("CHECKBOX", json!(true)),
+            ("SINGLE_SELECT", json!("Gold")),
+            ("MULTI_SELECT", json!(["Software", "Retail"])),
+            (
+                "ADDRESS",
+                json!({"street": "1 Main St", "city": "Lyon", "postalCode": "69001", "country": "FR", "latitude": 45.76, "longitude": 4.83}),
+            ),
+            (
+                "FULL_NAME",
+                json!({"firstName": "Ada", "lastName": "Lovelace"}),
+            ),
+            ("HTML", json!("<p>unknown type</p>")),
+        ];
+        for k in 0..30 {
+            let (value_type, value) = &typed[k % typed.len()];
+            let value = if k == 29 { Value::Null } else { value.clone() };
+            fields.insert(
+                format!("field{k:02}"),
+                json!({"value": value, "valueType": value_type}),
+            );
+        }
+        json!({
+            "id": format!("acc_{i:08}"),
+            "createdAt": "2026-03-01T10:00:00Z",
+            "updatedAt": "2026-03-02T10:00:00Z",
+            "httpLink": format!("https://app.lightfield.app/accounts/acc_{i:08}"),
+            "fields": fields,
+            "relationships": {
+                "$owner": {"cardinality": "HAS_ONE", "objectType": "member", "values": ["mem_1"]},
+                "$contact": {"cardinality": "HAS_MANY", "objectType": "contact", "values": ["con_1", "con_2", "con_3"]}
+            }
+        })
+    };
+    let page = json!({"object": "list", "data": (0..25).map(record).collect::<Vec<_>>(), "totalCount": 25});
+    serde_json::to_vec(&page).unwrap_or_default()
+}
+
+/// Median of per-iteration times over `rounds` rounds of `iters` iterations each,
+/// interleaving the two contenders so drift in machine speed hits both alike.
+fn compare(
+    rounds: usize,
+    iters: usize,
+    mut sdk: impl FnMut(),
+    mut base: impl FnMut(),
+) -> (Duration, Duration) {
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for _ in 0..iters {
+            sdk();
+        }
+        a.push(t.elapsed() / iters as u32);
+        let t = Instant::now();
+        for _ in 0..iters {
+            base();
+        }
+        b.push(t.elapsed() / iters as u32);
+    }
+    a.sort();
+    b.sort();
+    (a[a.len() / 2], b[b.len() / 2])
+}
+
+fn bench_decode() -> Row {
+    let bytes = list_page();
+    let sdk = || {
+        let page: lightfield_gen::types::ListResponse =
+            serde_json::from_slice(black_box(&bytes)).unwrap_or_else(|_| std::process::abort());
+        let records: Vec<lightfield::Account> = page
+            .data
+            .into_iter()
+            .map(lightfield::Account::from)
+            .collect();
+        black_box(records);
+    };
+    let base = || {
+        let value: Value = serde_json::from_slice(black_box(&bytes)).unwrap_or(Value::Null);
+        black_box(value);
+    };
+    let (s, b) = compare(15, 40, sdk, base);
+    let ratio = s.as_secs_f64() / b.as_secs_f64();
+    Row {
+        name: "1. decode 25-record page (30 fields each)",
+        sdk: format!("{s:.2?}/page"),
+        baseline: format!("{b:.2?}/page (serde_json::Value)"),
+        ratio,
+        target: "<= 1.5x time",
+        pass: ratio <= 1.5,
+        notes: format!("{} KiB page", bytes.len() / 1024),
+    }
+}
+
+async fn fixed_server(body: Vec<u8>) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|_| std::process::abort());
+    let addr = listener
+        .local_addr()
+        .unwrap_or_else(|_| std::process::abort());
+    let body = bytes::Bytes::from(body);
+    let app = axum::Router::new().fallback(move || {
+        let body = body.clone();
+        async move { ([("content-type", "application/json")], body) }
+    });
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), task)
+}
+
+async fn bench_request_overhead() -> Row {
+    let record = serde_json::to_vec(&json!({
+        "id": "acc_1", "createdAt": "2026-03-01T10:00:00Z",
+        "fields": {"$name": {"value": "Acme", "valueType": "TEXT"}, "seats": {"value": 4, "valueType": "NUMBER"}},
+        "relationships": {"$owner": {"cardinality": "HAS_ONE", "objectType": "member", "values": ["mem_1"]}}
+    }))
+    .unwrap_or_default();
+    let (url, _server) = fixed_server(record).await;
+    let client = Client::builder()
+        .api_key("sk_lf_bench")
+        .base_url(&url)
+        .rate_limit(None)
+        .build()
+        .unwrap_or_else(|_| std::process::abort());
+    lightfield::install_crypto_provider();
+    let raw = reqwest::Client::new();
+    let n = 2000;
+    let sdk_run = || async {
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(client.accounts().retrieve("acc_1").send().await.ok());
+        }
+        t.elapsed()
+    };
+    let raw_run = || async {
+        let t = Instant::now();
+        for _ in 0..n {
+            let response = raw
+                .get(format!("{url}/v1/accounts/acc_1"))
+                .bearer_auth("sk_lf_bench")
+                .header("lightfield-version", "2026-03-01")
+                .send()
+                .await;
+            if let Ok(r) = response
+                && let Ok(b) = r.bytes().await
+            {
+                black_box(serde_json::from_slice::<Value>(&b).ok());
+            }
+        }
+        t.elapsed()
+    };
+    // Warm both connection pools, then alternate three times and keep the best of each.
+    let _ = client.accounts().retrieve("acc_1").send().await;
+    let (mut best_sdk, mut best_raw) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        best_sdk = best_sdk.min(sdk_run().await);
+        best_raw = best_raw.min(raw_run().await);
+    }
+    let sdk_rate = n as f64 / best_sdk.as_secs_f64();
+    let raw_rate = n as f64 / best_raw.as_secs_f64();
+    let ratio = sdk_rate / raw_rate;
+    Row {
+        name: "2. 2,000 sequential retrieves, fixed-bytes server",
+        sdk: format!("{sdk_rate:.0} req/s"),
+        baseline: format!("{raw_rate:.0} req/s (reqwest + serde_json)"),
+        ratio,
+        target: ">= 0.9x throughput",
+        pass: ratio >= 0.9,
+        notes: "best of 3 runs each".into(),
+    }
+}
+
+async fn paced_server() -> MockServer {
+    MockServer::start_with(MockConfig {
+        rate_limit: Some(25),
+        latency: Duration::from_millis(150),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_or_else(|_| std::process::abort())
+}
+
+async fn bench_bulk_create() -> Row {
+    let server = paced_server().await;
+    let client = Client::builder()
+        .api_key("sk_lf_bench")
+        .base_url(server.url())
+        .build()
+        .unwrap_or_else(|_| std::process::abort());
+    let n = 500;
+    let t = Instant::now();
+    let writes = (0..n).map(|i| client.accounts().create(format!("Bulk {i:04}")));
+    let results: Vec<_> = lightfield::bulk::send_all(writes, 16).collect().await;
+    let elapsed = t.elapsed();
+    let failures = results.iter().filter(|(_, r)| r.is_err()).count();
+    let names: HashSet<String> = server
+        .records()
+        .iter()
+        .filter_map(|r| r["fields"]["$name"]["value"].as_str().map(str::to_string))
+        .collect();
+    let duplicates = server.record_count() - names.len();
+    let rate = n as f64 / elapsed.as_secs_f64();
+    let ratio = rate / 25.0;
+    Row {
+        name: "3. bulk create 500, 25/s Write limit, +150 ms latency",
+        sdk: format!("{rate:.2} creates/s"),
+        baseline: "25/s (the limit)".into(),
+        ratio,
+        target: ">= 0.95 of limit, 0 dup, 0 fail",
+        pass: ratio >= 0.95 && duplicates == 0 && failures == 0 && server.record_count() == n,
+        notes: format!(
+            "{:.1?} total; {} records, {duplicates} duplicates, {failures} failures, {} 429s",
+            elapsed,
+            server.record_count(),
+            server.status_count(429)
+        ),
+    }
+}
+
+async fn bench_export() -> Row {
+    let server = MockServer::start_with(MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_or_else(|_| std::process::abort());
+    let seeding = Client::builder()
+        .api_key("sk_lf_bench")
+        .base_url(server.url())
+        .rate_limit(None)
+        .build()
+        .unwrap_or_else(|_| std::process::abort());
+    let writes = (0..2000).map(|i| seeding.accounts().create(format!("Export {i:04}")));
+    let _: Vec<_> = lightfield::bulk::send_all(writes, 32).collect().await;
+    let expected: Vec<String> = server
+        .records()
+        .iter()
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect();
+    server.set_rate_limit(Some(25));
+    server.set_latency(Duration::from_millis(150));
+    server.clear_requests();
+    let client = Client::builder()
+        .api_key("sk_lf_bench")
+        .base_url(server.url())
+        .build()
+        .unwrap_or_else(|_| std::process::abort());
+    let t = Instant::now();
+    let exported: Vec<lightfield::Account> = client
+        .accounts()
+        .list()
+        .export(16)
+        .try_collect()
+        .await
+        .unwrap_or_default();
+    let elapsed = t.elapsed();
+    let pages = server.requests().len();
+    let in_order = exported
+        .iter()
+        .map(|a| a.id.as_str())
+        .eq(expected.iter().map(String::as_str));
+    let rate = pages as f64 / elapsed.as_secs_f64();
+    let ratio = rate / 25.0;
+    Row {
+        name: "4. export 2,000 records, 25/s Search limit, +150 ms latency",
+        sdk: format!("{rate:.2} pages/s"),
+        baseline: "25/s (the limit)".into(),
+        ratio,
+        target: ">= 0.95 of limit, complete, in order",
+        pass: ratio >= 0.95 && in_order && expected.len() == 2000,
+        notes: format!(
+            "{pages} pages in {elapsed:.2?}; {} of {} records, in order: {in_order}; {} 429s",
+            exported.len(),
+            expected.len(),
+            server.status_count(429)
+        ),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `cargo test --all-targets` runs this binary without `--bench`: keep that a quick smoke
+    // run of the decode row, so the slow measurements only run under `cargo bench`.
+    if !args.iter().any(|a| a == "--bench") {
+        let row = bench_decode();
+        println!(
+            "smoke run (measure with `cargo xtask bench`): {} ratio {:.2}",
+            row.name, row.ratio
+        );
+        return;
+    }
+    let only: Vec<String> = args.into_iter().filter(|a| !a.starts_with('-')).collect();
+    let wanted = |n: &str| only.is_empty() || only.iter().any(|o| o == n);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|_| std::process::abort());
+    let mut rows = Vec::new();
+    if wanted("decode") {
+        rows.push(bench_decode());
+    }
+    if wanted("overhead") {
+        rows.push(runtime.block_on(bench_request_overhead()));
+    }
+    if wanted("bulk") {
+        rows.push(runtime.block_on(bench_bulk_create()));
+    }
+    if wanted("export") {
+        rows.push(runtime.block_on(bench_export()));
+    }
+    println!("| benchmark | SDK | baseline | ratio | target | met | notes |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    for r in &rows {
+        println!(
+            "| {} | {} | {} | {:.3} | {} | {} | {} |",
+            r.name,
+            r.sdk,
+            r.baseline,
+            r.ratio,
+            r.target,
+            if r.pass { "yes" } else { "NO" },
+            r.notes
+        );
+    }
+}
