@@ -62,3 +62,8 @@ pub use pagination::{Op, Page};
 pub use record::{Account, Cardinality, Field, Relationship};
 pub use transport::API_VERSION;
 pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
+
+/// The README's code compiles: its examples are doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
