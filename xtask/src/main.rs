@@ -226,6 +226,13 @@ fn bench(build_cost: bool) -> Result<(), String> {
             "BENCHMARKS.md lacks the {TABLE_START} / {TABLE_END} markers"
         ));
     };
+    if !build_cost {
+        // Keep the build-cost rows of an earlier `--build` run.
+        for row in doc[start..end].lines().filter(|l| l.starts_with("| 5")) {
+            table.push_str(row);
+            table.push('\n');
+        }
+    }
     let updated = format!("{}{TABLE_START}\n{table}{}", &doc[..start], &doc[end..]);
     std::fs::write(&path, updated).map_err(|e| format!("cannot write BENCHMARKS.md: {e}"))?;
     println!("BENCHMARKS.md updated");
