@@ -6,6 +6,8 @@
 //! how each request is sent (retries, rate limiting, tracing) without editing generated
 //! code. Most users want the `lightfield` crate rather than this one.
 
+#![warn(missing_docs)]
+
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use progenitor_client::{ClientHooks, OperationInfo};

@@ -13,6 +13,9 @@
 //! # Ok(()) }
 //! ```
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 mod definitions;
 mod error;
 mod faults;
@@ -187,6 +190,14 @@ impl MockServer {
     /// record's own `id`, or a new one).
     pub fn insert_record_json(&self, record: Value) -> String {
         self.shared.lock().store.insert_verbatim(record)
+    }
+
+    /// The ids of every stored account, in creation order.
+    pub fn record_ids(&self) -> Vec<String> {
+        self.records()
+            .iter()
+            .filter_map(|r| r["id"].as_str().map(str::to_string))
+            .collect()
     }
 
     /// How many accounts are stored.

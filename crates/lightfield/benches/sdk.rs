@@ -288,11 +288,7 @@ async fn bench_export() -> Row {
         .unwrap_or_else(|_| std::process::abort());
     let writes = (0..2000).map(|i| seeding.accounts().create(format!("Export {i:04}")));
     let _: Vec<_> = lightfield::bulk::send_all(writes, 32).collect().await;
-    let expected: Vec<String> = server
-        .records()
-        .iter()
-        .filter_map(|r| r["id"].as_str().map(str::to_string))
-        .collect();
+    let expected: Vec<String> = server.record_ids();
     server.set_rate_limit(Some(25));
     server.set_latency(Duration::from_millis(150));
     server.clear_requests();

@@ -461,11 +461,7 @@ async fn list_pages_filters_and_streams() {
         .await
         .unwrap();
     assert_eq!(all.len(), 12);
-    let expected: Vec<String> = server
-        .records()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .collect();
+    let expected: Vec<String> = server.record_ids();
     assert_eq!(
         all.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
         expected,

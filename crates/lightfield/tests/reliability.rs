@@ -344,11 +344,7 @@ async fn bulk_work_at_the_default_limit_meets_no_429() {
         .await
         .unwrap();
     let export_time = started.elapsed();
-    let expected: Vec<String> = server
-        .records()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_string())
-        .collect();
+    let expected: Vec<String> = server.record_ids();
     assert_eq!(
         exported.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
         expected,
