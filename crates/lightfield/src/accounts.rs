@@ -344,7 +344,7 @@ impl CreateAccount {
                 c.account_create(Some(&key), &body).await
             })
             .await?;
-        Ok(response.map(Account::from_wire))
+        Ok(response.map_with_body(Account::from_wire_and_body))
     }
 }
 
@@ -492,7 +492,7 @@ impl UpdateAccount {
                 c.account_update(&id, Some(&key), &body).await
             })
             .await?;
-        Ok(response.map(Account::from_wire))
+        Ok(response.map_with_body(Account::from_wire_and_body))
     }
 }
 
@@ -528,7 +528,7 @@ impl RetrieveAccount {
             .client
             .call(options, |c| async move { c.account_retrieve(&id).await })
             .await?;
-        Ok(response.map(Account::from_wire))
+        Ok(response.map_with_body(Account::from_wire_and_body))
     }
 }
 
@@ -670,10 +670,10 @@ pub(crate) async fn fetch_page(
             c.account_list(limit_param, Some(offset_param)).await
         })
         .await?;
-    Ok(response.map(|page| Page {
+    Ok(response.map_with_body(|page, body| Page {
         total_count: page.total_count,
         offset,
         limit,
-        items: page.data.into_iter().map(Account::from_wire).collect(),
+        items: Account::from_wire_page(page.data, body),
     }))
 }

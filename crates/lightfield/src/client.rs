@@ -91,6 +91,7 @@ impl Client {
                 headers: value.headers().clone(),
                 attempts,
                 value: value.into_inner(),
+                body: hooks.body(),
             }),
             Err(e) => Err(map_error(e, attempts, hooks.started.elapsed()).await),
         }
@@ -153,6 +154,7 @@ pub struct Response<T> {
     status: u16,
     headers: HeaderMap,
     attempts: u32,
+    body: bytes::Bytes,
 }
 
 impl<T> Response<T> {
@@ -199,13 +201,25 @@ impl<T> Response<T> {
         })
     }
 
-    pub(crate) fn new(value: T, status: u16, headers: HeaderMap, attempts: u32) -> Self {
+    pub(crate) fn new(
+        value: T,
+        status: u16,
+        headers: HeaderMap,
+        attempts: u32,
+        body: bytes::Bytes,
+    ) -> Self {
         Self {
             value,
             status,
             headers,
             attempts,
+            body,
         }
+    }
+
+    /// The response body exactly as received, for anything the SDK's types do not model.
+    pub fn raw_body(&self) -> &[u8] {
+        &self.body
     }
 
     pub(crate) fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
@@ -214,6 +228,19 @@ impl<T> Response<T> {
             status: self.status,
             headers: self.headers,
             attempts: self.attempts,
+            body: self.body,
+        }
+    }
+
+    /// Like `map`, with the raw body at hand.
+    pub(crate) fn map_with_body<U>(self, f: impl FnOnce(T, &[u8]) -> U) -> Response<U> {
+        let value = f(self.value, &self.body);
+        Response {
+            value,
+            status: self.status,
+            headers: self.headers,
+            attempts: self.attempts,
+            body: self.body,
         }
     }
 }

@@ -50,6 +50,7 @@ mod ratelimit;
 pub mod raw;
 pub mod record;
 mod transport;
+mod unknown;
 pub mod value;
 
 pub use accounts::{Accounts, Ids};

@@ -179,20 +179,37 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_dates_and_milliseconds() {
-        assert_eq!(retry_after(&headers(&[("retry-after", "3")])), Some(Duration::from_secs(3)));
-        assert_eq!(retry_after(&headers(&[("retry-after", "0.5")])), Some(Duration::from_millis(500)));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "3")])),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "0.5")])),
+            Some(Duration::from_millis(500))
+        );
         assert_eq!(
             retry_after(&headers(&[("retry-after", "2"), ("retry-after-ms", "250")])),
             Some(Duration::from_millis(250)),
             "the finer header wins"
         );
-        let in_ten = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(10));
+        let in_ten =
+            httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(10));
         let wait = retry_after(&headers(&[("retry-after", &in_ten)])).expect("a date parses");
-        assert!(wait > Duration::from_secs(8) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(
+            wait > Duration::from_secs(8) && wait <= Duration::from_secs(10),
+            "{wait:?}"
+        );
         let past = httpdate::fmt_http_date(std::time::SystemTime::now() - Duration::from_secs(10));
-        assert_eq!(retry_after(&headers(&[("retry-after", &past)])), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", &past)])),
+            Some(Duration::ZERO)
+        );
         for junk in ["soon", "-1", "NaN", ""] {
-            assert_eq!(retry_after(&headers(&[("retry-after", junk)])), None, "{junk:?}");
+            assert_eq!(
+                retry_after(&headers(&[("retry-after", junk)])),
+                None,
+                "{junk:?}"
+            );
         }
         assert_eq!(retry_after(&HeaderMap::new()), None);
     }
@@ -201,11 +218,26 @@ mod tests {
     fn operations_map_to_their_categories() {
         let get = http::Method::GET;
         let post = http::Method::POST;
-        assert_eq!(Category::of_operation("account_create", &post), Category::Write);
-        assert_eq!(Category::of_operation("account_update", &post), Category::Write);
-        assert_eq!(Category::of_operation("account_list", &get), Category::Search);
-        assert_eq!(Category::of_operation("account_retrieve", &get), Category::Read);
-        assert_eq!(Category::of_operation("account_definitions", &get), Category::Read);
+        assert_eq!(
+            Category::of_operation("account_create", &post),
+            Category::Write
+        );
+        assert_eq!(
+            Category::of_operation("account_update", &post),
+            Category::Write
+        );
+        assert_eq!(
+            Category::of_operation("account_list", &get),
+            Category::Search
+        );
+        assert_eq!(
+            Category::of_operation("account_retrieve", &get),
+            Category::Read
+        );
+        assert_eq!(
+            Category::of_operation("account_definitions", &get),
+            Category::Read
+        );
         assert_eq!(Category::of_operation("raw", &get), Category::Read);
         assert_eq!(Category::of_operation("raw", &post), Category::Write);
     }

@@ -125,6 +125,6 @@ impl RawRequest {
                 body: String::from_utf8_lossy(&bytes).into_owned(),
             })?
         };
-        Ok(Response::new(value, status, headers, attempts))
+        Ok(Response::new(value, status, headers, attempts, bytes))
     }
 }

@@ -92,6 +92,8 @@ pub struct Account {
     pub fields: BTreeMap<String, Field>,
     /// Every relationship by key (`$owner`, `$contact`…).
     pub relationships: BTreeMap<String, Relationship>,
+    /// Top-level keys a newer server sent that this SDK does not model, kept as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl From<wire::Record> for Account {
@@ -139,7 +141,40 @@ impl Account {
             http_link: record.http_link,
             fields,
             relationships,
+            extra: BTreeMap::new(),
         }
+    }
+
+    /// Decodes a record with the unknown top-level keys of its raw JSON kept in `extra`.
+    pub(crate) fn from_wire_and_body(record: wire::Record, body: &[u8]) -> Self {
+        let mut account = Self::from_wire(record);
+        account.extra = crate::unknown::of_record(body);
+        account
+    }
+
+    /// Decodes a list page's records, keeping each one's unknown top-level keys.
+    pub(crate) fn from_wire_page(records: Vec<wire::Record>, body: &[u8]) -> Vec<Self> {
+        let mut extras = crate::unknown::of_page(body).into_iter();
+        records
+            .into_iter()
+            .map(|r| {
+                let mut account = Self::from_wire(r);
+                account.extra = extras.next().unwrap_or_default();
+                account
+            })
+            .collect()
+    }
+
+    /// Decodes one record from its JSON, exactly as the client does with a response body.
+    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
+        let wire: wire::Record = serde_json::from_slice(body)?;
+        Ok(Self::from_wire_and_body(wire, body))
+    }
+
+    /// Decodes the records of a list page from its JSON, exactly as the client does.
+    pub fn page_from_json(body: &[u8]) -> Result<Vec<Self>, serde_json::Error> {
+        let wire: wire::ListResponse = serde_json::from_slice(body)?;
+        Ok(Self::from_wire_page(wire.data, body))
     }
 
     /// The JSON the API would send for this record.
@@ -170,6 +205,9 @@ impl Account {
             "fields": fields,
             "relationships": rels,
         });
+        for (key, value) in &self.extra {
+            out[key.as_str()] = value.clone();
+        }
         for (key, value) in [
             ("updatedAt", &self.updated_at),
             ("externalId", &self.external_id),

@@ -79,6 +79,9 @@ pub(crate) struct CallOptions {
 #[derive(Debug, Default)]
 pub(crate) struct Report {
     pub(crate) attempts: u32,
+    /// The body of the last response, kept (a cheap reference-counted handle) so callers
+    /// can read what the generated types do not model.
+    pub(crate) body: bytes::Bytes,
 }
 
 /// The hooks of one call: the shared transport plus this call's options.
@@ -105,6 +108,14 @@ impl CallHooks {
             .policy
             .as_ref()
             .unwrap_or(&self.transport.policy)
+    }
+
+    /// The body of the last response received.
+    pub(crate) fn body(&self) -> bytes::Bytes {
+        self.report
+            .lock()
+            .map(|r| r.body.clone())
+            .unwrap_or_default()
     }
 
     pub(crate) fn attempts(&self) -> u32 {
@@ -189,7 +200,13 @@ impl CallHooks {
                 let started = Instant::now();
                 let result = send(&transport.http, this_try)
                     .instrument(tracing::debug_span!("lightfield.attempt", attempt))
-                    .await;
+                    .await
+                    .map(|(response, body)| {
+                        if let Ok(mut report) = self.report.lock() {
+                            report.body = body;
+                        }
+                        response
+                    });
                 let elapsed = started.elapsed();
                 let status = result.as_ref().ok().map(|r| r.status().as_u16());
                 if let Ok(response) = &result {
@@ -247,17 +264,17 @@ impl lightfield_gen::Hooks for CallHooks {
 async fn send(
     http: &reqwest::Client,
     request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
+) -> reqwest::Result<(reqwest::Response, bytes::Bytes)> {
     let mut response = http.execute(request).await?;
     let status = response.status();
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+    let mut rebuilt = http::Response::new(reqwest::Body::from(body.clone()));
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    Ok((reqwest::Response::from(rebuilt), body))
 }
 
 /// A request with no body standing in for one that was moved out to be sent once.

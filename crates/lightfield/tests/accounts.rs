@@ -541,6 +541,12 @@ async fn unknown_and_malformed_values_from_a_newer_server_do_not_break_records()
         Cardinality::Other("HAS_SOME".into())
     );
     assert_eq!(decoded.related("$partner"), ["p1"]);
+    assert_eq!(
+        decoded.extra["somethingNew"],
+        json!({"nested": true}),
+        "unknown keys are kept"
+    );
+    assert_eq!(decoded.to_json()["somethingNew"], json!({"nested": true}));
     // Unknown values encode back to exactly what came in.
     assert_eq!(
         decoded.to_json()["fields"]["$about"]["value"],
