@@ -140,6 +140,11 @@ fn ci() -> Result<(), String> {
         "-D",
         "warnings",
     ])?;
+    // Rustdoc must build without broken links or other warnings.
+    cargo_env(
+        &["doc", "--no-deps", "--workspace"],
+        &[("RUSTDOCFLAGS", "-D warnings")],
+    )?;
     // The pinned Prism the contract tests validate requests with.
     run(
         "npm",
