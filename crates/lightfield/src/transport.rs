@@ -198,8 +198,14 @@ impl CallHooks {
                 };
                 *this_try.timeout_mut() = Some(attempt_timeout);
                 let started = Instant::now();
+                let attempt_span = tracing::debug_span!(
+                    "lightfield.attempt",
+                    attempt,
+                    status = tracing::field::Empty,
+                    duration_ms = tracing::field::Empty,
+                );
                 let result = send(&transport.http, this_try)
-                    .instrument(tracing::debug_span!("lightfield.attempt", attempt))
+                    .instrument(attempt_span.clone())
                     .await
                     .map(|(response, body)| {
                         if let Ok(mut report) = self.report.lock() {
@@ -209,6 +215,10 @@ impl CallHooks {
                     });
                 let elapsed = started.elapsed();
                 let status = result.as_ref().ok().map(|r| r.status().as_u16());
+                attempt_span.record("duration_ms", elapsed.as_millis() as u64);
+                if let Some(s) = status {
+                    attempt_span.record("status", s);
+                }
                 if let Ok(response) = &result {
                     transport.limits.observe(
                         category,

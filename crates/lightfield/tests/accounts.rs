@@ -613,3 +613,18 @@ async fn the_key_never_shows_in_debug_or_errors() {
         .unwrap_err();
     assert!(!format!("{err} {err:?}").contains(KEY));
 }
+
+#[test]
+fn clients_and_builders_are_cheap_to_share_across_tasks() {
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    shareable::<Client>();
+    shareable::<lightfield::ClientBuilder>();
+    shareable::<lightfield::accounts::CreateAccount>();
+    shareable::<lightfield::accounts::UpdateAccount>();
+    shareable::<lightfield::accounts::ListAccounts>();
+    shareable::<lightfield::Account>();
+    fn sendable<T: Send + 'static>(_: &T) {}
+    let client = Client::builder().api_key("k").build().unwrap();
+    sendable(&client.accounts().create("A").send());
+    sendable(&client.accounts().list().stream());
+}
