@@ -70,78 +70,45 @@ impl Client {
         >,
     {
         let hooks = CallHooks::new(self.transport.clone(), options);
-        let deadline = hooks.policy().deadline;
-        let future = operation(hooks.generated());
-        let outcome = match deadline {
-            Some(limit) => match tokio::time::timeout(limit, future).await {
-                Ok(outcome) => outcome,
-                Err(_) => {
-                    return Err(Error::Timeout {
-                        elapsed: hooks.started.elapsed(),
-                        attempts: hooks.attempts(),
-                    });
-                }
-            },
-            None => future.await,
-        };
-        let attempts = hooks.attempts();
+        let outcome = hooks.within_deadline(operation(hooks.generated())).await?;
         match outcome {
             Ok(value) => Ok(Response {
                 status: value.status().as_u16(),
                 headers: value.headers().clone(),
-                attempts,
+                attempts: hooks.attempts(),
                 value: value.into_inner(),
                 body: hooks.body(),
             }),
-            Err(e) => Err(map_error(e, attempts, hooks.started.elapsed()).await),
+            Err(e) => Err(map_error(e, &hooks)),
         }
     }
 }
 
-async fn map_error(
-    e: progenitor_client::Error<ErrorBody>,
-    attempts: u32,
-    elapsed: Duration,
-) -> Error {
+/// Maps the generated client's error. API refusals are read from the raw body the
+/// transport kept, so documented (4xx) and undocumented (5xx) statuses are handled alike.
+fn map_error(e: progenitor_client::Error<ErrorBody>, hooks: &CallHooks) -> Error {
     use progenitor_client::Error as G;
+    let refusal = |status: u16, headers: HeaderMap| {
+        Error::Api(Box::new(ApiError::from_parts(
+            status,
+            headers,
+            &hooks.body(),
+            hooks.attempts(),
+        )))
+    };
     match e {
-        G::ErrorResponse(value) => {
-            let status = value.status().as_u16();
-            let headers = value.headers().clone();
-            let body = value.into_inner();
-            let mut api = ApiError::from_parts(status, headers, b"", attempts);
-            api.kind = crate::error::ErrorKind::from_status_and_type(status, &body.type_);
-            api.error_type = body.type_;
-            api.message = body.message;
-            api.code = body.code;
-            api.param = body.param;
-            Error::Api(Box::new(api))
-        }
+        G::ErrorResponse(value) => refusal(value.status().as_u16(), value.headers().clone()),
         G::UnexpectedResponse(response) => {
-            let status = response.status().as_u16();
-            let headers = response.headers().clone();
-            match response.bytes().await {
-                Ok(body) => Error::Api(Box::new(ApiError::from_parts(
-                    status, headers, &body, attempts,
-                ))),
-                Err(source) => Error::Network { source, attempts },
-            }
+            refusal(response.status().as_u16(), response.headers().clone())
         }
         G::CommunicationError(source)
         | G::ResponseBodyError(source)
-        | G::InvalidUpgrade(source) => {
-            if source.is_timeout() {
-                Error::Timeout { elapsed, attempts }
-            } else {
-                Error::Network { source, attempts }
-            }
-        }
+        | G::InvalidUpgrade(source) => hooks.transport_error(source),
         G::InvalidResponsePayload(body, err) => Error::Decode {
             message: err.to_string(),
             body: String::from_utf8_lossy(&body).into_owned(),
         },
-        G::InvalidRequest(message) => Error::InvalidInput(message),
-        G::Custom(message) => Error::InvalidInput(message),
+        G::InvalidRequest(message) | G::Custom(message) => Error::InvalidInput(message),
     }
 }
 

@@ -85,33 +85,13 @@ impl RawRequest {
             transport.clone(),
             self.options.call_options(&transport.policy, Vec::new()),
         );
-        let run = hooks.run(request, "raw");
-        let result = match hooks.policy().deadline {
-            Some(limit) => tokio::time::timeout(limit, run)
-                .await
-                .map_err(|_| Error::Timeout {
-                    elapsed: hooks.started.elapsed(),
-                    attempts: hooks.attempts(),
-                })?,
-            None => run.await,
-        };
+        let result = hooks.within_deadline(hooks.run(request, "raw")).await?;
+        let response = result.map_err(|source| hooks.transport_error(source))?;
         let attempts = hooks.attempts();
-        let response = result.map_err(|source| {
-            if source.is_timeout() {
-                Error::Timeout {
-                    elapsed: hooks.started.elapsed(),
-                    attempts,
-                }
-            } else {
-                Error::Network { source, attempts }
-            }
-        })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|source| Error::Network { source, attempts })?;
+        // The transport already read the whole body; take it from there.
+        let bytes = hooks.body();
         if !(200..300).contains(&status) {
             return Err(Error::Api(Box::new(ApiError::from_parts(
                 status, headers, &bytes, attempts,

@@ -110,6 +110,37 @@ impl CallHooks {
             .unwrap_or(&self.transport.policy)
     }
 
+    /// Runs `future` (the whole call, retries included) within the call's deadline.
+    pub(crate) async fn within_deadline<F: std::future::Future>(
+        &self,
+        future: F,
+    ) -> crate::Result<F::Output> {
+        match self.policy().deadline {
+            Some(limit) => {
+                tokio::time::timeout(limit, future)
+                    .await
+                    .map_err(|_| crate::Error::Timeout {
+                        elapsed: self.started.elapsed(),
+                        attempts: self.attempts(),
+                    })
+            }
+            None => Ok(future.await),
+        }
+    }
+
+    /// The error for a request that got no usable answer.
+    pub(crate) fn transport_error(&self, source: reqwest::Error) -> crate::Error {
+        let attempts = self.attempts();
+        if source.is_timeout() {
+            crate::Error::Timeout {
+                elapsed: self.started.elapsed(),
+                attempts,
+            }
+        } else {
+            crate::Error::Network { source, attempts }
+        }
+    }
+
     /// The body of the last response received.
     pub(crate) fn body(&self) -> bytes::Bytes {
         self.report
