@@ -293,41 +293,13 @@ impl Store {
     }
 
     fn writable_field(&self, key: &str) -> Result<&FieldDef, ApiError> {
-        let param = format!("fields.{key}");
-        let def = self.field_def(key).ok_or_else(|| {
-            ApiError::bad_request(
-                "unknown_field",
-                &param,
-                format!("accounts have no field `{key}`"),
-            )
-        })?;
-        if def.read_only {
-            return Err(ApiError::bad_request(
-                "read_only_field",
-                &param,
-                format!("`{key}` is read-only and cannot be set through the API"),
-            ));
-        }
-        Ok(def)
+        let def = self.field_def(key);
+        writable(def, def.is_some_and(|d| d.read_only), "field", key)
     }
 
     fn writable_rel(&self, key: &str) -> Result<&RelDef, ApiError> {
-        let param = format!("relationships.{key}");
-        let def = self.rel_def(key).ok_or_else(|| {
-            ApiError::bad_request(
-                "unknown_relationship",
-                &param,
-                format!("accounts have no relationship `{key}`"),
-            )
-        })?;
-        if def.read_only {
-            return Err(ApiError::bad_request(
-                "read_only_relationship",
-                &param,
-                format!("`{key}` is read-only; change it from the related record instead"),
-            ));
-        }
-        Ok(def)
+        let def = self.rel_def(key);
+        writable(def, def.is_some_and(|d| d.read_only), "relationship", key)
     }
 
     /// Checks a non-null value against its field's type and returns it as stored.
@@ -491,6 +463,43 @@ impl Store {
             options: def.options.clone(),
         })
     }
+}
+
+/// Accepts a write to a known, writable field or relationship; otherwise the 400 the API
+/// gives, naming the key.
+fn writable<'a, T>(
+    def: Option<&'a T>,
+    read_only: bool,
+    kind: &str,
+    key: &str,
+) -> Result<&'a T, ApiError> {
+    let section = if kind == "field" {
+        "fields"
+    } else {
+        "relationships"
+    };
+    let param = format!("{section}.{key}");
+    let def = def.ok_or_else(|| {
+        let code = if kind == "field" {
+            "unknown_field"
+        } else {
+            "unknown_relationship"
+        };
+        ApiError::bad_request(code, &param, format!("accounts have no {kind} `{key}`"))
+    })?;
+    if read_only {
+        let code = if kind == "field" {
+            "read_only_field"
+        } else {
+            "read_only_relationship"
+        };
+        return Err(ApiError::bad_request(
+            code,
+            &param,
+            format!("{kind} `{key}` is read-only and cannot be written through the API"),
+        ));
+    }
+    Ok(def)
 }
 
 const ADDRESS_KEYS: [&str; 8] = [

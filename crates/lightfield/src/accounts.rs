@@ -86,28 +86,38 @@ impl<const N: usize> From<[&str; N]> for Ids {
     }
 }
 
-fn check_field_key(key: &str) -> std::result::Result<(), String> {
+/// Refuses, before sending, keys the API would refuse: empty ones and read-only ones.
+fn check_key(
+    kind: &str,
+    key: &str,
+    read_only: &[&str],
+    advice: &str,
+) -> std::result::Result<(), String> {
     if key.trim().is_empty() {
-        return Err("a field key is empty".into());
+        return Err(format!("a {kind} key is empty"));
     }
-    if READ_ONLY_FIELDS.contains(&key) {
-        return Err(format!(
-            "`{key}` is read-only: Lightfield computes it and the API refuses writes to it"
-        ));
+    if read_only.contains(&key) {
+        return Err(format!("{kind} `{key}` is read-only on accounts; {advice}"));
     }
     Ok(())
 }
 
+fn check_field_key(key: &str) -> std::result::Result<(), String> {
+    check_key(
+        "field",
+        key,
+        READ_ONLY_FIELDS,
+        "Lightfield computes it and the API refuses writes to it",
+    )
+}
+
 fn check_relationship_key(key: &str) -> std::result::Result<(), String> {
-    if key.trim().is_empty() {
-        return Err("a relationship key is empty".into());
-    }
-    if READ_ONLY_RELATIONSHIPS.contains(&key) {
-        return Err(format!(
-            "relationship `{key}` is read-only on accounts; set `$account` on the related record instead"
-        ));
-    }
-    Ok(())
+    check_key(
+        "relationship",
+        key,
+        READ_ONLY_RELATIONSHIPS,
+        "set `$account` on the related record instead",
+    )
 }
 
 fn strings(values: impl IntoIterator<Item = impl Into<String>>) -> InputValue {
