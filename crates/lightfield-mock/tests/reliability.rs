@@ -149,11 +149,11 @@ async fn rate_limits_are_per_category_with_headers() {
             );
         }
     }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 200).count(),
-        5,
-        "{statuses:?}"
-    );
+    // Five from the full bucket; a sixth only if the machine was slow enough for 200 ms of
+    // refill to pass during the burst.
+    let allowed = statuses.iter().filter(|s| **s == 200).count();
+    assert!((5..=6).contains(&allowed), "{statuses:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
     // Search has its own bucket.
     let (status, _) = get(&server, "/v1/accounts").await;
     assert_eq!(status, 200);
