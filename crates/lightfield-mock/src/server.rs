@@ -81,13 +81,17 @@ impl Route {
             ("GET", "/definitions") => Some(Self::Definitions),
             ("POST", "") => Some(Self::Create),
             ("GET", "") => Some(Self::List),
-            ("GET", id) if id.len() > 1 && !id[1..].contains('/') => {
-                Some(Self::Retrieve(id[1..].to_string()))
+            (method, rest) => {
+                // `/{id}`: one non-empty segment.
+                let id = rest
+                    .strip_prefix('/')
+                    .filter(|id| !id.is_empty() && !id.contains('/'))?;
+                match method {
+                    "GET" => Some(Self::Retrieve(id.to_string())),
+                    "POST" => Some(Self::Update(id.to_string())),
+                    _ => None,
+                }
             }
-            ("POST", id) if id.len() > 1 && !id[1..].contains('/') => {
-                Some(Self::Update(id[1..].to_string()))
-            }
-            _ => None,
         }
     }
 
