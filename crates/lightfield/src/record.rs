@@ -57,6 +57,8 @@ pub struct Field {
     pub value_type: ValueType,
     /// The value, decoded by `value_type`.
     pub value: FieldValue,
+    /// Keys a newer server sent beside `value` and `valueType`, kept as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// The records linked under one relationship key.
@@ -68,6 +70,8 @@ pub struct Relationship {
     pub object_type: String,
     /// Ids of the linked records.
     pub ids: Vec<String>,
+    /// Keys a newer server sent beside the known ones, kept as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// An account record.
@@ -116,7 +120,14 @@ impl Account {
                 if let FieldValue::Malformed { raw, .. } = &value {
                     tracing::warn!(field = %key, value_type = %value_type, raw = %raw, "field value does not fit its value type; kept raw");
                 }
-                (key, Field { value_type, value })
+                (
+                    key,
+                    Field {
+                        value_type,
+                        value,
+                        extra: BTreeMap::new(),
+                    },
+                )
             })
             .collect();
         let relationships = record
@@ -129,6 +140,7 @@ impl Account {
                         cardinality: Cardinality::from_api(&rel.cardinality.0),
                         object_type: rel.object_type,
                         ids: rel.values,
+                        extra: BTreeMap::new(),
                     },
                 )
             })
@@ -145,24 +157,38 @@ impl Account {
         }
     }
 
-    /// Decodes a record with the unknown top-level keys of its raw JSON kept in `extra`.
+    /// Decodes a record, keeping what its raw JSON carries beyond the modelled shape.
     pub(crate) fn from_wire_and_body(record: wire::Record, body: &[u8]) -> Self {
         let mut account = Self::from_wire(record);
-        account.extra = crate::unknown::of_record(body);
+        account.keep_unknown(crate::unknown::of_record(body));
         account
     }
 
-    /// Decodes a list page's records, keeping each one's unknown top-level keys.
+    /// Decodes a list page's records, keeping what each carries beyond the modelled shape.
     pub(crate) fn from_wire_page(records: Vec<wire::Record>, body: &[u8]) -> Vec<Self> {
-        let mut extras = crate::unknown::of_page(body).into_iter();
+        let mut unknown = crate::unknown::of_page(body).into_iter();
         records
             .into_iter()
             .map(|r| {
                 let mut account = Self::from_wire(r);
-                account.extra = extras.next().unwrap_or_default();
+                account.keep_unknown(unknown.next().unwrap_or_default());
                 account
             })
             .collect()
+    }
+
+    fn keep_unknown(&mut self, unknown: crate::unknown::Unknown) {
+        self.extra = unknown.record;
+        for (key, extra) in unknown.fields {
+            if let Some(field) = self.fields.get_mut(&key) {
+                field.extra = extra;
+            }
+        }
+        for (key, extra) in unknown.relationships {
+            if let Some(rel) = self.relationships.get_mut(&key) {
+                rel.extra = extra;
+            }
+        }
     }
 
     /// Decodes one record from its JSON, exactly as the client does with a response body.
@@ -183,20 +209,27 @@ impl Account {
             .fields
             .iter()
             .map(|(k, f)| {
-                (
-                    k.clone(),
-                    serde_json::json!({"value": f.value.encode(), "valueType": f.value_type.as_api()}),
-                )
+                let mut entry = serde_json::Map::from_iter(f.extra.clone());
+                entry.insert("value".into(), f.value.encode());
+                entry.insert(
+                    "valueType".into(),
+                    Value::String(f.value_type.as_api().to_string()),
+                );
+                (k.clone(), Value::Object(entry))
             })
             .collect();
         let rels: serde_json::Map<String, Value> = self
             .relationships
             .iter()
             .map(|(k, r)| {
-                (
-                    k.clone(),
-                    serde_json::json!({"cardinality": r.cardinality.as_api(), "objectType": r.object_type, "values": r.ids}),
-                )
+                let mut entry = serde_json::Map::from_iter(r.extra.clone());
+                entry.insert(
+                    "cardinality".into(),
+                    Value::String(r.cardinality.as_api().to_string()),
+                );
+                entry.insert("objectType".into(), Value::String(r.object_type.clone()));
+                entry.insert("values".into(), serde_json::json!(r.ids));
+                (k.clone(), Value::Object(entry))
             })
             .collect();
         let mut out = serde_json::json!({

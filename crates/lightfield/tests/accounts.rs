@@ -506,7 +506,7 @@ async fn unknown_and_malformed_values_from_a_newer_server_do_not_break_records()
             "$primaryAddress": {"value": {"city": "Oslo", "planet": "Earth"}, "valueType": "ADDRESS"}
         },
         "relationships": {
-            "$partner": {"cardinality": "HAS_SOME", "objectType": "partner", "values": ["p1"]}
+            "$partner": {"cardinality": "HAS_SOME", "objectType": "partner", "values": ["p1"], "since": "2026"}
         }
     }));
     let decoded = client
@@ -547,6 +547,24 @@ async fn unknown_and_malformed_values_from_a_newer_server_do_not_break_records()
         "unknown keys are kept"
     );
     assert_eq!(decoded.to_json()["somethingNew"], json!({"nested": true}));
+    assert_eq!(
+        decoded.fields["$about"].extra["confidence"],
+        json!(0.5),
+        "unknown keys in a field entry are kept"
+    );
+    assert_eq!(
+        decoded.to_json()["fields"]["$about"]["confidence"],
+        json!(0.5)
+    );
+    assert_eq!(
+        decoded.relationships["$partner"].extra["since"],
+        json!("2026")
+    );
+    assert_eq!(
+        decoded.to_json()["relationships"]["$partner"]["since"],
+        json!("2026")
+    );
+    assert!(decoded.fields["$name"].extra.is_empty());
     // Unknown values encode back to exactly what came in.
     assert_eq!(
         decoded.to_json()["fields"]["$about"]["value"],
