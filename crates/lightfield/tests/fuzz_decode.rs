@@ -113,7 +113,7 @@ proptest! {
             "id": "acc_1",
             "createdAt": "2026-01-01T00:00:00Z",
             "unknownTopLevel": extra,
-            "fields": fields.iter().map(|(k, (t, v))| (k.clone(), json!({"value": v, "valueType": t}))).collect::<serde_json::Map<_, _>>(),
+            "fields": fields.iter().map(|(k, (t, v))| (k.clone(), json!({"value": v, "valueType": t, "seenBy": k}))).collect::<serde_json::Map<_, _>>(),
             "relationships": {}
         });
         let bytes = serde_json::to_vec(&body).expect("serializable");
@@ -123,6 +123,7 @@ proptest! {
             let field = &account.fields[key];
             prop_assert_eq!(field.value_type.as_api(), t.as_str());
             prop_assert_eq!(&field.value.encode(), v);
+            prop_assert_eq!(&field.extra["seenBy"], &json!(key), "unknown entry keys are kept");
         }
     }
 
