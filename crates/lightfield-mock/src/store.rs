@@ -170,14 +170,7 @@ impl Store {
             fields.insert(key.clone(), self.check_field(key, value)?);
         }
         let mut relationships = BTreeMap::new();
-        if let Some(rels_in) = body.get("relationships") {
-            let rels_in = rels_in.as_object().ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_type",
-                    "relationships",
-                    "`relationships` must be an object",
-                )
-            })?;
+        if let Some(rels_in) = section(body, "relationships")? {
             for (key, target) in rels_in {
                 let def = self.writable_rel(key)?;
                 let ids = ids_of(target, &format!("relationships.{key}"))?;
@@ -212,10 +205,7 @@ impl Store {
             .ok_or_else(|| ApiError::not_found(format!("no account has id `{id}`")))?;
         // Validate everything before changing anything: an update is all or nothing.
         let mut sets = Vec::new();
-        if let Some(fields_in) = body.get("fields") {
-            let fields_in = fields_in.as_object().ok_or_else(|| {
-                ApiError::bad_request("invalid_type", "fields", "`fields` must be an object")
-            })?;
+        if let Some(fields_in) = section(body, "fields")? {
             for (key, value) in fields_in {
                 if key == "$name"
                     && (value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()))
@@ -236,14 +226,7 @@ impl Store {
             }
         }
         let mut new_rels = self.records[index].relationships.clone();
-        if let Some(rels_in) = body.get("relationships") {
-            let rels_in = rels_in.as_object().ok_or_else(|| {
-                ApiError::bad_request(
-                    "invalid_type",
-                    "relationships",
-                    "`relationships` must be an object",
-                )
-            })?;
+        if let Some(rels_in) = section(body, "relationships")? {
             for (key, op) in rels_in {
                 let def = self.writable_rel(key)?.clone();
                 let param = format!("relationships.{key}");
@@ -462,6 +445,23 @@ impl Store {
             value: value.to_string(),
             options: def.options.clone(),
         })
+    }
+}
+
+/// The object under `key` of a request body, if present; a 400 naming it if it is not an
+/// object.
+fn section<'a>(
+    body: &'a Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'a Map<String, Value>>, ApiError> {
+    match body.get(key) {
+        None => Ok(None),
+        Some(Value::Object(map)) => Ok(Some(map)),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_type",
+            key,
+            format!("`{key}` must be an object"),
+        )),
     }
 }
 

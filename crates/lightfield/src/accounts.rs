@@ -120,6 +120,14 @@ fn check_relationship_key(key: &str) -> std::result::Result<(), String> {
     )
 }
 
+/// Field values as the generated body types hold them.
+fn wire_fields(fields: &BTreeMap<String, InputValue>) -> BTreeMap<String, wire::InputValue> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.clone(), wire::InputValue(v.to_json())))
+        .collect()
+}
+
 fn strings(values: impl IntoIterator<Item = impl Into<String>>) -> InputValue {
     InputValue::List(values.into_iter().map(Into::into).collect())
 }
@@ -312,11 +320,7 @@ impl CreateAccount {
 
     fn wire_body(&self) -> wire::AccountCreateBody {
         wire::AccountCreateBody {
-            fields: self
-                .fields
-                .iter()
-                .map(|(k, v)| (k.clone(), wire::InputValue(v.to_json())))
-                .collect(),
+            fields: wire_fields(&self.fields),
             relationships: self
                 .relationships
                 .iter()
@@ -345,9 +349,7 @@ impl CreateAccount {
         }
         let key = parse_key::<wire::AccountCreateIdempotencyKey>(&self.options.idempotency_key()?)?;
         let body = self.wire_body();
-        let options = self
-            .options
-            .call_options(&self.client.transport.policy, Vec::new());
+        let options = self.options.for_client(&self.client);
         let response = self
             .client
             .call(options, |c| async move {
@@ -456,11 +458,7 @@ impl UpdateAccount {
 
     fn wire_body(&self) -> wire::AccountUpdateBody {
         wire::AccountUpdateBody {
-            fields: self
-                .fields
-                .iter()
-                .map(|(k, v)| (k.clone(), wire::InputValue(v.to_json())))
-                .collect(),
+            fields: wire_fields(&self.fields),
             relationships: self.relationships.clone(),
         }
     }
@@ -492,9 +490,7 @@ impl UpdateAccount {
         }
         let key = parse_key::<wire::AccountUpdateIdempotencyKey>(&self.options.idempotency_key()?)?;
         let body = self.wire_body();
-        let options = self
-            .options
-            .call_options(&self.client.transport.policy, Vec::new());
+        let options = self.options.for_client(&self.client);
         let id = self.id;
         let response = self
             .client
@@ -530,9 +526,7 @@ impl RetrieveAccount {
                 "the account id to retrieve is empty".into(),
             ));
         }
-        let options = self
-            .options
-            .call_options(&self.client.transport.policy, Vec::new());
+        let options = self.options.for_client(&self.client);
         let id = self.id;
         let response = self
             .client
@@ -560,9 +554,7 @@ impl GetDefinitions {
 
     /// Fetches the definitions with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<Definitions>> {
-        let options = self
-            .options
-            .call_options(&self.client.transport.policy, Vec::new());
+        let options = self.options.for_client(&self.client);
         let response = self
             .client
             .call(options, |c| async move { c.account_definitions().await })

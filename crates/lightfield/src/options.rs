@@ -41,6 +41,11 @@ impl RequestOptions {
         }
     }
 
+    /// Call options against `client`'s settings, with no extra query pairs.
+    pub(crate) fn for_client(&self, client: &crate::Client) -> CallOptions {
+        self.call_options(&client.transport.policy, Vec::new())
+    }
+
     /// The key this logical call sends on every attempt: the caller's, or a fresh UUID.
     pub(crate) fn idempotency_key(&self) -> Result<String> {
         match &self.idempotency_key {

@@ -81,10 +81,7 @@ impl RawRequest {
         let request = builder
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
-        let hooks = CallHooks::new(
-            transport.clone(),
-            self.options.call_options(&transport.policy, Vec::new()),
-        );
+        let hooks = CallHooks::new(transport.clone(), self.options.for_client(&self.client));
         let result = hooks.within_deadline(hooks.run(request, "raw")).await?;
         let response = result.map_err(|source| hooks.transport_error(source))?;
         let attempts = hooks.attempts();
