@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use xtask::{GENERATED_PATH, generate_from_workspace, workspace_root};
+use xtask::{SPEC_PATH, generate_all, read_spec, workspace_root};
 
 const USAGE: &str = "\
 usage:
@@ -32,32 +32,32 @@ fn main() -> ExitCode {
     }
 }
 
-/// Regenerates the client, or with `check` verifies the committed copy is current.
+/// Regenerates the client and tables, or with `check` verifies the committed copies.
 fn codegen(check: bool) -> Result<(), String> {
-    let fresh = generate_from_workspace()?;
-    let target = workspace_root().join(GENERATED_PATH);
-    let committed = std::fs::read_to_string(&target).unwrap_or_default();
-    if check {
+    let root = workspace_root();
+    let mut stale = Vec::new();
+    for (path, fresh) in generate_all(&read_spec()?)? {
+        let target = root.join(path);
+        let committed = std::fs::read_to_string(&target).unwrap_or_default();
+        let lines = fresh.lines().count();
         if committed == fresh {
-            println!("{GENERATED_PATH} is up to date with spec/openapi.yaml");
-            return Ok(());
+            println!("{path} is up to date with {SPEC_PATH} ({lines} lines)");
+        } else if check {
+            stale.push(path);
+        } else {
+            std::fs::write(&target, &fresh)
+                .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+            println!("wrote {path} ({lines} lines)");
         }
-        return Err(format!(
-            "{GENERATED_PATH} is stale: it differs from what spec/openapi.yaml generates.\n\
-             Run `cargo xtask codegen`, review the snapshot with `cargo insta review`, and commit both."
-        ));
     }
-    if committed == fresh {
-        println!(
-            "{GENERATED_PATH} unchanged ({} lines)",
-            fresh.lines().count()
-        );
-    } else {
-        std::fs::write(&target, &fresh)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-        println!("wrote {GENERATED_PATH} ({} lines)", fresh.lines().count());
+    if stale.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    Err(format!(
+        "{} stale: it differs from what {SPEC_PATH} generates.\n\
+         Run `cargo xtask codegen`, review the snapshot with `cargo insta review`, and commit both.",
+        stale.join(" and ")
+    ))
 }
 
 /// Runs one cargo command from the workspace root, failing with its name if it fails.

@@ -7,213 +7,6 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///The body of a create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct AccountCreateBody {
-        ///Values by field key. `$name` is required; the other system fields are listed in `AccountSystemFields`; custom fields go by slug.
-        pub fields: ::std::collections::BTreeMap<::std::string::String, InputValue>,
-        ///Records to link, by relationship key (e.g. `$owner`, `$contact`).
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub relationships: ::std::collections::BTreeMap<
-            ::std::string::String,
-            RelationshipTarget,
-        >,
-    }
-    ///`AccountCreateIdempotencyKey`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AccountCreateIdempotencyKey(::std::string::String);
-    impl ::std::ops::Deref for AccountCreateIdempotencyKey {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AccountCreateIdempotencyKey> for ::std::string::String {
-        fn from(value: AccountCreateIdempotencyKey) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AccountCreateIdempotencyKey {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountCreateIdempotencyKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountCreateIdempotencyKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AccountCreateIdempotencyKey {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The writable system fields of an account and the JSON each takes (documentation of `AccountCreateBody.fields`; the SDK's typed setters follow it).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AccountSystemFields {
-        ///Facebook handle (SOCIAL_HANDLE).
-        #[serde(
-            rename = "$facebook",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub facebook: ::std::option::Option<::std::string::String>,
-        ///Employee count band (SINGLE_SELECT); option id or label.
-        #[serde(
-            rename = "$headcount",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub headcount: ::std::option::Option<::std::string::String>,
-        ///Industries (MULTI_SELECT); option ids or labels.
-        #[serde(
-            rename = "$industry",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub industry: ::std::vec::Vec<::std::string::String>,
-        ///Instagram handle (SOCIAL_HANDLE).
-        #[serde(
-            rename = "$instagram",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub instagram: ::std::option::Option<::std::string::String>,
-        ///Latest funding round (SINGLE_SELECT); option id or label.
-        #[serde(
-            rename = "$lastFundingType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub last_funding_type: ::std::option::Option<::std::string::String>,
-        ///LinkedIn handle (SOCIAL_HANDLE).
-        #[serde(
-            rename = "$linkedIn",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub linked_in: ::std::option::Option<::std::string::String>,
-        ///Display name (TEXT). Required on create.
-        #[serde(
-            rename = "$name",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "$primaryAddress",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub primary_address: ::std::option::Option<Address>,
-        ///Twitter/X handle (SOCIAL_HANDLE).
-        #[serde(
-            rename = "$twitter",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub twitter: ::std::option::Option<::std::string::String>,
-        ///Web addresses of the company (URL, several values).
-        #[serde(
-            rename = "$website",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub website: ::std::vec::Vec<::std::string::String>,
-    }
-    ///The body of an update; keys left out are not changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct AccountUpdateBody {
-        ///Values by field key; `null` clears a field.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub fields: ::std::collections::BTreeMap<::std::string::String, InputValue>,
-        ///Relationship changes by key.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub relationships: ::std::collections::BTreeMap<
-            ::std::string::String,
-            RelationshipOperation,
-        >,
-    }
-    ///`AccountUpdateIdempotencyKey`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct AccountUpdateIdempotencyKey(::std::string::String);
-    impl ::std::ops::Deref for AccountUpdateIdempotencyKey {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AccountUpdateIdempotencyKey> for ::std::string::String {
-        fn from(value: AccountUpdateIdempotencyKey) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for AccountUpdateIdempotencyKey {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for AccountUpdateIdempotencyKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for AccountUpdateIdempotencyKey {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AccountUpdateIdempotencyKey {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
     ///A postal address; every part is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Address {
@@ -308,6 +101,58 @@ pub mod types {
             RelationshipDefinition,
         >,
     }
+    ///One end of a relationship.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DirectionEnd {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cardinality: ::std::option::Option<Cardinality>,
+        ///What the relationship is called from this end.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: ::std::option::Option<::std::string::String>,
+    }
+    ///How a relationship reads from each end (newer servers send it on records and relationship definitions).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Directions {
+        #[serde(
+            rename = "asDestination",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub as_destination: ::std::option::Option<DirectionEnd>,
+        #[serde(
+            rename = "asSource",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub as_source: ::std::option::Option<DirectionEnd>,
+    }
+    ///An empty JSON object, sent by writes that carry no data (restore) so that they are JSON requests like every other write.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct EmptyBody(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for EmptyBody {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EmptyBody>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: EmptyBody) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for EmptyBody {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///The body of every error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorBody {
@@ -342,6 +187,12 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         ///Human-readable name.
         pub label: ::std::string::String,
+        ///The field this one depends on, when it has a parent.
+        #[serde(
+            rename = "parentFieldKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_field_key: ::std::option::Option<::std::string::String>,
         ///True when the API refuses writes to this field.
         #[serde(
             rename = "readOnly",
@@ -355,6 +206,44 @@ pub mod types {
         pub type_configuration: ::std::option::Option<TypeConfiguration>,
         #[serde(rename = "valueType")]
         pub value_type: ValueType,
+    }
+    ///One past value of a field.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FieldHistoryEntry {
+        ///The value as the app shows it.
+        #[serde(
+            rename = "displayValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_value: ::std::option::Option<::std::string::String>,
+        ///True for the value the record was created with.
+        #[serde(
+            rename = "isCreate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_create: ::std::option::Option<bool>,
+        ///ISO 8601 time the value was written.
+        #[serde(rename = "recordedAt")]
+        pub recorded_at: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<FieldValue>,
+        #[serde(rename = "valueType")]
+        pub value_type: ValueType,
+    }
+    ///One page of a field's history.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FieldHistoryPage {
+        ///Entries, newest first.
+        pub data: ::std::vec::Vec<FieldHistoryEntry>,
+        ///True when another page follows.
+        #[serde(rename = "hasMore")]
+        pub has_more: bool,
+        ///Pass as `after` to fetch the next page.
+        #[serde(
+            rename = "nextCursor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
     }
     ///The JSON value of a field: a string, a number, a boolean, a list of strings, an Address, a FullName, or null. Which one it is follows from the `valueType` beside it, never from the JSON shape, so it is left untyped here (an empty schema, which admits null too) and decoded by the SDK.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -424,9 +313,30 @@ pub mod types {
         #[serde(rename = "totalCount")]
         pub total_count: u64,
     }
-    ///A stored record (an account here; every record type shares this shape).
+    ///Every custom object type of the organisation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ObjectTypeList {
+        ///The object types.
+        pub data: ::std::vec::Vec<ObjectTypeSummary>,
+    }
+    ///One custom object type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ObjectTypeSummary {
+        ///Display name.
+        pub label: ::std::string::String,
+        ///The slug used in paths, e.g. `vendor`.
+        #[serde(rename = "objectType")]
+        pub object_type: ::std::string::String,
+    }
+    ///A stored record; every record type shares this shape.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Record {
+        ///`FULL` or `METADATA` on meetings, emails and messages (with METADATA, subject and body come back null). An open string.
+        #[serde(
+            rename = "accessLevel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_level: ::std::option::Option<::std::string::String>,
         ///ISO 8601 time the record was created.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
@@ -446,6 +356,12 @@ pub mod types {
         pub http_link: ::std::option::Option<::std::string::String>,
         ///Unique identifier of the record.
         pub id: ::std::string::String,
+        ///The record's type (`meeting`, `email`…), on types that say it.
+        #[serde(
+            rename = "objectType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub object_type: ::std::option::Option<::std::string::String>,
         ///Linked records by relationship key.
         pub relationships: ::std::collections::BTreeMap<
             ::std::string::String,
@@ -458,10 +374,58 @@ pub mod types {
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
+    ///The body of a create, for every record type. Which fields and relationships are required or read-only depends on the type (`x-object-types`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RecordCreateBody {
+        ///Meetings only; true creates accounts and contacts for attendees.
+        #[serde(
+            rename = "autoCreateRecords",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_create_records: ::std::option::Option<bool>,
+        ///Values by field key; custom fields go by slug.
+        pub fields: ::std::collections::BTreeMap<::std::string::String, InputValue>,
+        ///Records to link, by relationship key (e.g. `$owner`).
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub relationships: ::std::collections::BTreeMap<
+            ::std::string::String,
+            RelationshipTarget,
+        >,
+        ///Accounts and contacts only; true skips automatic enrichment.
+        #[serde(
+            rename = "skipEnrichment",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub skip_enrichment: ::std::option::Option<bool>,
+    }
+    ///The body of an update; keys left out are not changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RecordUpdateBody {
+        ///Values by field key; `null` clears a field.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub fields: ::std::collections::BTreeMap<::std::string::String, InputValue>,
+        ///Relationship changes by key.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub relationships: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+    }
     ///The records a record is linked to under one relationship key.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Relationship {
         pub cardinality: Cardinality,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub directions: ::std::option::Option<Directions>,
         ///The type of the linked records, e.g. `contact` or `member`.
         #[serde(rename = "objectType")]
         pub object_type: ::std::string::String,
@@ -475,6 +439,8 @@ pub mod types {
         ///What the relationship means, if described.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub directions: ::std::option::Option<Directions>,
         ///Identifier of the definition.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
@@ -489,16 +455,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub read_only: ::std::option::Option<bool>,
-    }
-    ///A change to one relationship of a record.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct RelationshipOperation {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub add: ::std::option::Option<RelationshipTarget>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remove: ::std::option::Option<RelationshipTarget>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub replace: ::std::option::Option<RelationshipTarget>,
     }
     ///One record id, or a list of record ids.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -523,6 +479,12 @@ pub mod types {
         pub id: ::std::string::String,
         ///Text shown for the option; also accepted as input.
         pub label: ::std::string::String,
+        ///The option this one sits under, for nested options.
+        #[serde(
+            rename = "parentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_id: ::std::option::Option<::std::string::String>,
     }
     ///Settings that depend on the field's value type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -626,7 +588,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Lightfield API
 
-The account resource of the Lightfield CRM API, as used by lightfield-rs. Every request is authenticated with `Authorization: Bearer <api key>` and carries `Lightfield-Version: 2026-03-01`; the SDK sends both as default headers rather than as per-operation parameters. Schemas here are deliberately open: the server adds keys, value types and relationships over time, and an older client must keep decoding what a newer server sends.
+The record operations of the Lightfield CRM API, as used by lightfield-rs: accounts, contacts, opportunities, tasks, notes, meetings, custom objects, members, emails, channels and messages. Every request is authenticated with `Authorization: Bearer <api key>` and carries `Lightfield-Version: 2026-03-01`; the SDK sends both itself rather than as per-operation parameters. Schemas are deliberately open: the server adds keys, value types and relationships over time, and an older client must keep decoding what a newer server sends. Every record type shares one record, page, definitions and body schema, so the generated client stays small; what differs between types (system fields, required and read-only keys, id prefixes) is the table under `x-object-types`, which `cargo xtask codegen` turns into Rust tables that the SDK and the mock server both read.
 
 Version: 2026-03-01*/
 pub struct Client {
@@ -691,9 +653,9 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Describe the fields and relationships an account can have
+    /**Describe the fields and relationships of accounts
 
-Lists every field definition (system fields prefixed with `$`, custom fields by slug) and every relationship definition of the account object, with value types, read-only flags and select options. Rate limit category: Read.
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
 
 Sends a `GET` request to `/v1/accounts/definitions`
 
@@ -727,28 +689,7 @@ Sends a `GET` request to `/v1/accounts/definitions`
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            415u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
@@ -756,18 +697,20 @@ Sends a `GET` request to `/v1/accounts/definitions`
     }
     /**List accounts, a page at a time
 
-Returns one page of accounts and the total number that match. Filters are extra query parameters of the form `key[operator]=value` (for example `$name[startsWith]=Acme`; prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
 
 Sends a `GET` request to `/v1/accounts`
 
 Arguments:
 - `limit`: Page size, 1 to 25 (default 25).
 - `offset`: How many matching records to skip (default 0).
+- `status`: `active` (the default) lists records in use, `trashed` the deleted ones. An open string so that a new status is never refused by the client.
 */
     pub async fn account_list<'a>(
         &'a self,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
+        status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -786,6 +729,7 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("status", &status))
             .headers(header_map)
             .build()?;
         let info = OperationInfo {
@@ -797,47 +741,26 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            415u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an account
+    /**Create a record among accounts
 
-Creates an account record. `$name` is required. Fields `$howTheyMakeMoney` and `$accountStatus`, and relationships `$opportunity`, `$task`, `$note` and `$meeting`, are read-only and are rejected. Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
 
 Sends a `POST` request to `/v1/accounts`
 
 Arguments:
-- `idempotency_key`: A client-chosen key, at most 255 characters. Repeating a write with the same key returns the stored response of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys expire after 24 hours.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
 - `body`
 */
     pub async fn account_create<'a>(
         &'a self,
-        idempotency_key: Option<&'a types::AccountCreateIdempotencyKey>,
-        body: &'a types::AccountCreateBody,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
@@ -869,28 +792,7 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            415u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
@@ -898,12 +800,12 @@ Arguments:
     }
     /**Fetch one account by id
 
-Returns the account, or 404 when no account has this id. Rate limit category: Read.
+The account, or 404 when none has this id. Rate limit category: Read.
 
 Sends a `GET` request to `/v1/accounts/{id}`
 
 Arguments:
-- `id`: The account's identifier.
+- `id`: The record's identifier.
 */
     pub async fn account_retrieve<'a>(
         &'a self,
@@ -937,49 +839,28 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            401u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            403u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            409u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            415u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            422u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            429u16 => {
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Change some fields or relationships of an account
+    /**Change some fields or relationships of a account
 
-Only the keys present in the body change. A field sent as `null` is cleared; a field left out keeps its value. Relationships change through `add`, `remove` and `replace` operations. Read-only fields and relationships are rejected. Rate limit category: Write.
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
 
 Sends a `POST` request to `/v1/accounts/{id}`
 
 Arguments:
-- `id`: The account's identifier.
-- `idempotency_key`: A client-chosen key, at most 255 characters. Repeating a write with the same key returns the stored response of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys expire after 24 hours.
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
 - `body`
 */
     pub async fn account_update<'a>(
         &'a self,
         id: &'a str,
-        idempotency_key: Option<&'a types::AccountUpdateIdempotencyKey>,
-        body: &'a types::AccountUpdateBody,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
@@ -1013,28 +894,2982 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
-            400u16 => {
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            401u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a account to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/accounts/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn account_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "account_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            403u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed account back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/accounts/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn account_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/accounts/{}/restore", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "account_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            404u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The past values of one field of a account
+
+Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/accounts/{id}/fields/{fieldKey}/history`
+
+Arguments:
+- `id`: The record's identifier.
+- `field_key`: The field's key (`$stage`, or a custom slug), sent as it is.
+- `after`: The `nextCursor` of the previous page; omit for the first page.
+- `limit`: Entries per page, 1 to 100 (default 20).
+*/
+    pub async fn account_field_history<'a>(
+        &'a self,
+        id: &'a str,
+        field_key: &'a str,
+        after: Option<&'a str>,
+        limit: Option<::std::num::NonZeroU64>,
+    ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/accounts/{}/fields/{}/history", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& field_key.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("after", &after))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "account_field_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            409u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Describe the fields and relationships of contacts
+
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/contacts/definitions`
+
+*/
+    pub async fn contact_definitions<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/contacts/definitions", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_definitions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            415u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List contacts, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/contacts`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+- `status`: `active` (the default) lists records in use, `trashed` the deleted ones. An open string so that a new status is never refused by the client.
+*/
+    pub async fn contact_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+        status: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/contacts", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            422u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a record among contacts
+
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/contacts`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn contact_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/contacts", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
-            429u16 => {
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one contact by id
+
+The contact, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/contacts/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn contact_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Change some fields or relationships of a contact
+
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
+
+Sends a `POST` request to `/v1/contacts/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn contact_update<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a contact to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/contacts/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn contact_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed contact back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/contacts/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn contact_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/contacts/{}/restore", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The past values of one field of a contact
+
+Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/contacts/{id}/fields/{fieldKey}/history`
+
+Arguments:
+- `id`: The record's identifier.
+- `field_key`: The field's key (`$stage`, or a custom slug), sent as it is.
+- `after`: The `nextCursor` of the previous page; omit for the first page.
+- `limit`: Entries per page, 1 to 100 (default 20).
+*/
+    pub async fn contact_field_history<'a>(
+        &'a self,
+        id: &'a str,
+        field_key: &'a str,
+        after: Option<&'a str>,
+        limit: Option<::std::num::NonZeroU64>,
+    ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/contacts/{}/fields/{}/history", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& field_key.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("after", &after))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "contact_field_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Describe the fields and relationships of opportunities
+
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/opportunities/definitions`
+
+*/
+    pub async fn opportunity_definitions<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/opportunities/definitions", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_definitions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List opportunities, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/opportunities`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+- `status`: `active` (the default) lists records in use, `trashed` the deleted ones. An open string so that a new status is never refused by the client.
+*/
+    pub async fn opportunity_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+        status: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/opportunities", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a record among opportunities
+
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/opportunities`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn opportunity_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/opportunities", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one opportunity by id
+
+The opportunity, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/opportunities/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn opportunity_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Change some fields or relationships of a opportunity
+
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
+
+Sends a `POST` request to `/v1/opportunities/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn opportunity_update<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a opportunity to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/opportunities/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn opportunity_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed opportunity back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/opportunities/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn opportunity_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/opportunities/{}/restore", self.baseurl, encode_path(& id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The past values of one field of a opportunity
+
+Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/opportunities/{id}/fields/{fieldKey}/history`
+
+Arguments:
+- `id`: The record's identifier.
+- `field_key`: The field's key (`$stage`, or a custom slug), sent as it is.
+- `after`: The `nextCursor` of the previous page; omit for the first page.
+- `limit`: Entries per page, 1 to 100 (default 20).
+*/
+    pub async fn opportunity_field_history<'a>(
+        &'a self,
+        id: &'a str,
+        field_key: &'a str,
+        after: Option<&'a str>,
+        limit: Option<::std::num::NonZeroU64>,
+    ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/opportunities/{}/fields/{}/history", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& field_key.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("after", &after))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "opportunity_field_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Describe the fields and relationships of tasks
+
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/tasks/definitions`
+
+*/
+    pub async fn task_definitions<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/tasks/definitions", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_definitions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List tasks, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/tasks`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+- `status`: `active` (the default) lists records in use, `trashed` the deleted ones. An open string so that a new status is never refused by the client.
+*/
+    pub async fn task_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+        status: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/tasks", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a record among tasks
+
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/tasks`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn task_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/tasks", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one task by id
+
+The task, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/tasks/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn task_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Change some fields or relationships of a task
+
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
+
+Sends a `POST` request to `/v1/tasks/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn task_update<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a task to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/tasks/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn task_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed task back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/tasks/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn task_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/tasks/{}/restore", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "task_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Describe the fields and relationships of notes
+
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/notes/definitions`
+
+*/
+    pub async fn note_definitions<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/notes/definitions", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_definitions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List notes, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/notes`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+- `status`: `active` (the default) lists records in use, `trashed` the deleted ones. An open string so that a new status is never refused by the client.
+*/
+    pub async fn note_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+        status: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/notes", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a record among notes
+
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/notes`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn note_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/notes", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one note by id
+
+The note, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/notes/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn note_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Change some fields or relationships of a note
+
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
+
+Sends a `POST` request to `/v1/notes/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn note_update<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a note to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/notes/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn note_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed note back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/notes/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn note_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/notes/{}/restore", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "note_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Describe the fields and relationships of meetings
+
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/meetings/definitions`
+
+*/
+    pub async fn meeting_definitions<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/meetings/definitions", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_definitions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List meetings, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/meetings`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+- `status`: `active` (the default) lists records in use, `trashed` the deleted ones. An open string so that a new status is never refused by the client.
+*/
+    pub async fn meeting_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+        status: Option<&'a str>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/meetings", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a record among meetings
+
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/meetings`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn meeting_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/meetings", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one meeting by id
+
+The meeting, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/meetings/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn meeting_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Change some fields or relationships of a meeting
+
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
+
+Sends a `POST` request to `/v1/meetings/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn meeting_update<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a meeting to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/meetings/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn meeting_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed meeting back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/meetings/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn meeting_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/meetings/{}/restore", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "meeting_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the custom object types of the organisation
+
+Every custom object type with its slug and label. Not paged. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/objects`
+
+*/
+    pub async fn object_types<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::ObjectTypeList>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/objects", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_types",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Describe the fields and relationships of a custom object
+
+Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/objects/{slug}/definitions`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+*/
+    pub async fn object_definitions<'a>(
+        &'a self,
+        slug: &'a str,
+    ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/definitions", self.baseurl, encode_path(& slug
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_definitions",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a record among a custom object
+
+Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/objects/{slug}/values`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn object_create<'a>(
+        &'a self,
+        slug: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/values", self.baseurl, encode_path(& slug.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the records of a custom object, a page at a time
+
+One page of records and how many match in all; filters as on every other list. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/objects/{slug}`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn object_list<'a>(
+        &'a self,
+        slug: &'a str,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}", self.baseurl, encode_path(& slug.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one record by id
+
+The record, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/objects/{slug}/values/{id}`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `id`: The record's identifier.
+*/
+    pub async fn object_retrieve<'a>(
+        &'a self,
+        slug: &'a str,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
+            encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Change some fields or relationships of a record
+
+Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
+
+Sends a `POST` request to `/v1/objects/{slug}/values/{id}`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn object_update<'a>(
+        &'a self,
+        slug: &'a str,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
+            encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a record to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/objects/{slug}/values/{id}`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `id`: The record's identifier.
+*/
+    pub async fn object_delete<'a>(
+        &'a self,
+        slug: &'a str,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
+            encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed record back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/objects/{slug}/values/{id}/restore`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn object_restore<'a>(
+        &'a self,
+        slug: &'a str,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(& slug
+            .to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The past values of one field of a record
+
+Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/objects/{slug}/values/{id}/fields/{fieldKey}/history`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `id`: The record's identifier.
+- `field_key`: The field's key (`$stage`, or a custom slug), sent as it is.
+- `after`: The `nextCursor` of the previous page; omit for the first page.
+- `limit`: Entries per page, 1 to 100 (default 20).
+*/
+    pub async fn object_field_history<'a>(
+        &'a self,
+        slug: &'a str,
+        id: &'a str,
+        field_key: &'a str,
+        after: Option<&'a str>,
+        limit: Option<::std::num::NonZeroU64>,
+    ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/values/{}/fields/{}/history", self.baseurl, encode_path(&
+            slug.to_string()), encode_path(& id.to_string()), encode_path(& field_key
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("after", &after))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "object_field_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List members, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/members`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn member_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/members", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "member_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one member by id
+
+The member, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/members/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn member_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/members/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "member_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List emails, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/emails`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn email_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/emails", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one email by id
+
+The email, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/emails/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn email_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Move a email to the trash
+
+A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/emails/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn email_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Bring a trashed email back
+
+The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/emails/{id}/restore`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn email_restore<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/emails/{}/restore", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_restore",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List channels, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/channels`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn channel_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/channels", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "channel_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one channel by id
+
+The channel, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/channels/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn channel_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/channels/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "channel_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List messages, a page at a time
+
+One page of records and how many match in all. Filters are extra query parameters `key[operator]=value` (prefix the operator with `-` to negate it); several filters combine with AND. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/messages`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn message_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/messages", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "message_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one message by id
+
+The message, or 404 when none has this id. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/messages/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn message_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/messages/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "message_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),

@@ -4,7 +4,7 @@
 //! Everything in `generated.rs` is machine-written. This file only connects the generated
 //! [`Client`] to a [`Hooks`] object, so that the handwritten `lightfield` crate can decide
 //! how each request is sent (retries, rate limiting, tracing) without editing generated
-//! code. Most users want the `lightfield` crate rather than this one.
+//! code. [`tables`] (also generated) lists every operation and record type. Most users want the `lightfield` crate rather than this one.
 
 #![warn(missing_docs)]
 
@@ -15,6 +15,11 @@ use progenitor_client::{ClientHooks, OperationInfo};
 #[allow(missing_docs, clippy::all, unused_imports)]
 #[rustfmt::skip]
 mod generated;
+
+/// Operations (method, path, rate-limit category) and record types (system fields,
+/// required, read-only and create-only keys), from the same spec as the client.
+#[rustfmt::skip]
+pub mod tables;
 
 pub use generated::*;
 

@@ -52,11 +52,6 @@ impl Client {
         &self.transport.base_url
     }
 
-    /// The account operations.
-    pub fn accounts(&self) -> crate::accounts::Accounts<'_> {
-        crate::accounts::Accounts::new(self)
-    }
-
     /// Runs one generated operation through the transport and maps its outcome.
     pub(crate) async fn call<T, F, Fut>(
         &self,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use lightfield_gen::types as wire;
 
-use crate::record::Cardinality;
+use crate::entity::{Cardinality, Directions};
 use crate::value::ValueType;
 
 /// One choice of a select field.
@@ -16,6 +16,8 @@ pub struct SelectOption {
     pub label: String,
     /// Longer explanation, if any.
     pub description: Option<String>,
+    /// The option this one sits under, for nested options.
+    pub parent_id: Option<String>,
 }
 
 /// How one field is typed and labelled.
@@ -41,6 +43,8 @@ pub struct FieldDefinition {
     pub unique: bool,
     /// Choices of a select field.
     pub options: Vec<SelectOption>,
+    /// The field this one depends on, when it has a parent.
+    pub parent_field_key: Option<String>,
 }
 
 impl FieldDefinition {
@@ -67,6 +71,8 @@ pub struct RelationshipDefinition {
     pub object_type: String,
     /// True when the API refuses writes to it.
     pub read_only: bool,
+    /// How the relationship reads from each end, when the server says.
+    pub directions: Option<Directions>,
 }
 
 /// Every field and relationship of an object type.
@@ -105,8 +111,10 @@ impl Definitions {
                             id: o.id,
                             label: o.label,
                             description: o.description,
+                            parent_id: o.parent_id,
                         })
                         .collect(),
+                    parent_field_key: f.parent_field_key,
                 };
                 (key, def)
             })
@@ -122,6 +130,7 @@ impl Definitions {
                     cardinality: Cardinality::from_api(&r.cardinality.0),
                     object_type: r.object_type,
                     read_only: r.read_only.unwrap_or(false),
+                    directions: r.directions.map(Directions::from_wire),
                 };
                 (key, def)
             })

@@ -22,47 +22,70 @@
 //!
 //! ## Map of the crate
 //!
-//! - [`Client`] and [`ClientBuilder`] (`client`): settings, the entry point to resources.
-//! - [`accounts`]: the account operations, each a builder ending in `.send().await`.
+//! - [`Client`] and [`ClientBuilder`] (`client`): settings, and the entry point to every
+//!   record type: `accounts()`, `contacts()`, `opportunities()`, `tasks()`, `notes()`,
+//!   `meetings()`, `object("slug")` and `objects()`, `members()`, `emails()`, `channels()`,
+//!   `messages()`.
+//! - [`entity`]: the generic core. [`Records<T>`] offers create, update, retrieve, list,
+//!   definitions, delete, restore and field history for any record type, each a builder
+//!   ending in `.send().await`; [`Record`] is a record of any type.
+//! - [`resources`]: one module per record type — its typed record (`Account`, `Task`…)
+//!   with getters, `create` with the required fields as arguments, typed setters.
 //! - [`value`]: field values — [`FieldValue`] decoded by [`ValueType`], [`InputValue`] to write.
-//! - [`record`]: [`Account`] with typed getters; [`definitions`]: the schema of an object.
-//! - [`Error`] (`error`): one error type; API refusals carry status, kind, message and param.
-//! - [`pagination`]: [`Page`], streams of every record, filter operators ([`Op`]).
-//! - [`bulk`]: many writes with bounded concurrency; exports with concurrent page fetches.
+//! - [`definitions`]: the schema of a record type.
+//! - [`paging`]: [`Page`], filter operators ([`Op`]); streams and exports come from it.
+//! - [`bulk`]: many writes with bounded concurrency.
 //! - [`raw`]: requests to endpoints not wrapped yet, through the same transport.
-//! - `transport`: headers, rate limiting, retries with one idempotency key per call.
+//! - [`Error`] (`error`): one error type; API refusals carry status, kind, message and param.
+//! - `transport`, `ratelimit`, `options`: headers, rate limiting per category (from the
+//!   spec's table of operations), retries with one idempotency key per call.
 //!
-//! Writes are never duplicated by retries: each create or update carries one
-//! `Idempotency-Key` for all of its attempts, so a retry after a lost response is replayed by
-//! the server instead of applied twice.
+//! Writes are never duplicated by retries: each write carries one `Idempotency-Key` for all
+//! of its attempts, so a retry after a lost response is replayed by the server instead of
+//! applied twice.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod accounts;
 pub mod bulk;
 mod client;
 pub mod definitions;
+pub mod entity;
 mod error;
 mod options;
-pub mod pagination;
+pub mod paging;
 mod ratelimit;
 pub mod raw;
-pub mod record;
+pub mod resources;
 mod transport;
-mod unknown;
 pub mod value;
 
-pub use accounts::{Accounts, Ids};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, RateLimitInfo, Response, install_crypto_provider,
 };
 pub use definitions::{Definitions, FieldDefinition, RelationshipDefinition, SelectOption};
+pub use entity::{
+    Cardinality, Create, Directions, Field, FieldHistory, GetDefinitions, HistoryEntry,
+    HistoryPage, Ids, List, ObjectType, Record, RecordCall, Records, Relationship, Status, Update,
+};
 pub use error::{ApiError, Error, ErrorKind, Result};
-pub use pagination::{Op, Page};
-pub use record::{Account, Cardinality, Field, Relationship};
+pub use paging::{FilterOp, Op, Page};
+pub use ratelimit::Category;
+pub use resources::accounts::{Account, Accounts};
+pub use resources::contacts::{Contact, Contacts};
+pub use resources::meetings::{Meeting, Meetings, Privacy};
+pub use resources::notes::{Note, Notes};
+pub use resources::objects::{ListObjectTypes, ObjectTypeInfo};
+pub use resources::opportunities::{Opportunities, Opportunity};
+pub use resources::readonly::{
+    Channel, Channels, Email, Emails, Member, Members, Message, Messages,
+};
+pub use resources::tasks::{Task, TaskStatus, Tasks};
 pub use transport::API_VERSION;
 pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
+
+/// Account operations under their former path (`lightfield::accounts::CreateAccount`).
+pub use resources::accounts;
 
 /// The README's code compiles: its examples are doctests.
 #[doc = include_str!("../../../README.md")]

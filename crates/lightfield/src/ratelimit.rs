@@ -17,35 +17,23 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use http::HeaderMap;
 use tokio::time::Instant;
 
-/// The rate-limit categories of the API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// Creates and updates.
-    Write,
-    /// Retrieves and definitions.
-    Read,
-    /// Lists.
-    Search,
+pub use lightfield_gen::tables::Category;
+
+/// The category of a generated operation, from the spec's table of operations; an id the
+/// table does not have (a raw request) goes by its method.
+pub(crate) fn category_of(operation_id: &str, method: &http::Method) -> Category {
+    match lightfield_gen::tables::operation(operation_id) {
+        Some(op) => op.category,
+        None if method == http::Method::GET => Category::Read,
+        None => Category::Write,
+    }
 }
 
-impl Category {
-    /// The category of a generated operation, by its operation id.
-    pub fn of_operation(operation_id: &str, method: &http::Method) -> Self {
-        match operation_id {
-            "account_create" | "account_update" => Self::Write,
-            "account_list" => Self::Search,
-            "account_retrieve" | "account_definitions" => Self::Read,
-            _ if method == http::Method::GET => Self::Read,
-            _ => Self::Write,
-        }
-    }
-
-    fn index(self) -> usize {
-        match self {
-            Self::Write => 0,
-            Self::Read => 1,
-            Self::Search => 2,
-        }
+fn lane_index(category: Category) -> usize {
+    match category {
+        Category::Write => 0,
+        Category::Read => 1,
+        Category::Search => 2,
     }
 }
 
@@ -95,7 +83,7 @@ impl RateLimits {
     /// Waits until a request of `category` may be sent.
     pub(crate) async fn acquire(&self, category: Category) {
         let Some(lanes) = &self.lanes else { return };
-        let lane = &lanes[category.index()];
+        let lane = &lanes[lane_index(category)];
         loop {
             let (pause, limiter) = {
                 let lane = lock(lane);
@@ -117,7 +105,7 @@ impl RateLimits {
     /// Learns from a response's status and rate-limit headers.
     pub(crate) fn observe(&self, category: Category, status: u16, headers: &HeaderMap) {
         let Some(lanes) = &self.lanes else { return };
-        let mut lane = lock(&lanes[category.index()]);
+        let mut lane = lock(&lanes[lane_index(category)]);
         let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
         if let Some(limit) = number("x-ratelimit-limit")
             .and_then(|l| u32::try_from(l).ok())
@@ -218,27 +206,21 @@ mod tests {
     fn operations_map_to_their_categories() {
         let get = http::Method::GET;
         let post = http::Method::POST;
-        assert_eq!(
-            Category::of_operation("account_create", &post),
-            Category::Write
-        );
-        assert_eq!(
-            Category::of_operation("account_update", &post),
-            Category::Write
-        );
-        assert_eq!(
-            Category::of_operation("account_list", &get),
-            Category::Search
-        );
-        assert_eq!(
-            Category::of_operation("account_retrieve", &get),
-            Category::Read
-        );
-        assert_eq!(
-            Category::of_operation("account_definitions", &get),
-            Category::Read
-        );
-        assert_eq!(Category::of_operation("raw", &get), Category::Read);
-        assert_eq!(Category::of_operation("raw", &post), Category::Write);
+        let delete = http::Method::DELETE;
+        for (id, method, category) in [
+            ("account_create", &post, Category::Write),
+            ("contact_update", &post, Category::Write),
+            ("meeting_delete", &delete, Category::Write),
+            ("object_restore", &post, Category::Write),
+            ("task_list", &get, Category::Search),
+            ("object_list", &get, Category::Search),
+            ("note_retrieve", &get, Category::Read),
+            ("opportunity_field_history", &get, Category::Read),
+            ("object_types", &get, Category::Read),
+            ("raw", &get, Category::Read),
+            ("raw", &post, Category::Write),
+        ] {
+            assert_eq!(category_of(id, method), category, "{id}");
+        }
     }
 }

@@ -15,7 +15,7 @@ use http::header::{AUTHORIZATION, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::ratelimit::{Category, RateLimits};
+use crate::ratelimit::{RateLimits, category_of};
 
 pub(crate) use crate::ratelimit::retry_after;
 
@@ -186,7 +186,7 @@ impl CallHooks {
                 .extend_pairs(&self.options.extra_query);
         }
         let policy = self.policy().clone();
-        let category = Category::of_operation(operation, request.method());
+        let category = category_of(operation, request.method());
         let key = request
             .headers()
             .get("idempotency-key")

@@ -318,7 +318,7 @@ async fn update_sends_only_what_was_set_keeping_null_apart_from_omitted() {
         .unwrap();
     assert_eq!(
         server.requests()[1].json()["relationships"],
-        json!({"$contact": {"replace": []}, "$owner": {"replace": "mem_3"}})
+        json!({"$contact": {"replace": null}, "$owner": {"replace": "mem_3"}})
     );
     assert!(cleared.contacts().is_empty());
 }

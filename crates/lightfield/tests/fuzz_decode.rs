@@ -130,7 +130,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_give_errors_not_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
         if let Ok(wire) = serde_json::from_slice::<lightfield_gen::types::Record>(&bytes) {
-            let _ = lightfield::Account::from(wire);
+            let _ = lightfield::Record::from(wire);
         }
         let _ = serde_json::from_slice::<lightfield_gen::types::ListResponse>(&bytes);
     }

@@ -17,6 +17,8 @@ use serde_json::Value;
 pub(crate) type Extra = BTreeMap<String, Value>;
 
 const RECORD_KEYS: &[&str] = &[
+    "objectType",
+    "accessLevel",
     "id",
     "createdAt",
     "updatedAt",
@@ -26,7 +28,7 @@ const RECORD_KEYS: &[&str] = &[
     "relationships",
 ];
 const FIELD_KEYS: &[&str] = &["value", "valueType"];
-const RELATIONSHIP_KEYS: &[&str] = &["cardinality", "objectType", "values"];
+const RELATIONSHIP_KEYS: &[&str] = &["cardinality", "objectType", "values", "directions"];
 
 /// What one record carries beyond the modelled shape.
 #[derive(Debug, Default)]

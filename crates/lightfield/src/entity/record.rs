@@ -1,4 +1,5 @@
-//! Records as the API returns them: [`Account`], its [`Field`]s and [`Relationship`]s.
+//! Records as the API returns them, whatever their type: [`Record`], its [`Field`]s and
+//! [`Relationship`]s. Typed records (`Account`, `Contact`…) wrap a `Record`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -8,7 +9,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::value::{Address, FieldValue, ValueType};
+use crate::value::{FieldValue, ValueType};
 
 /// Whether a relationship links to one record or to many.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -70,21 +71,76 @@ pub struct Relationship {
     pub object_type: String,
     /// Ids of the linked records.
     pub ids: Vec<String>,
+    /// How the relationship reads from each end, when a newer server says.
+    pub directions: Option<Directions>,
     /// Keys a newer server sent beside the known ones, kept as received.
     pub extra: BTreeMap<String, Value>,
 }
 
-/// An account record.
-///
-/// System fields have typed getters ([`Account::name`], [`Account::website`], …); any field
-/// is reachable by key with [`Account::field`]. Fields and relationships the SDK does not
-/// know are kept, and values that do not fit their type are kept raw
-/// ([`Account::malformed_fields`]).
+/// How a relationship reads from each of its ends.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Directions {
+    /// Seen from the record that holds the relationship.
+    pub as_source: Option<DirectionEnd>,
+    /// Seen from the linked records.
+    pub as_destination: Option<DirectionEnd>,
+}
+
+/// One end of a relationship.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Account {
+pub struct DirectionEnd {
+    /// One or many, from this end.
+    pub cardinality: Option<Cardinality>,
+    /// What the relationship is called from this end.
+    pub label: Option<String>,
+}
+
+impl Directions {
+    pub(crate) fn from_wire(d: wire::Directions) -> Self {
+        let end = |e: wire::DirectionEnd| DirectionEnd {
+            cardinality: e.cardinality.map(|c| Cardinality::from_api(&c.0)),
+            label: e.label,
+        };
+        Self {
+            as_source: d.as_source.map(end),
+            as_destination: d.as_destination.map(end),
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        let end = |e: &DirectionEnd| {
+            let mut out = serde_json::Map::new();
+            if let Some(c) = &e.cardinality {
+                out.insert("cardinality".into(), Value::String(c.as_api().to_string()));
+            }
+            if let Some(l) = &e.label {
+                out.insert("label".into(), Value::String(l.clone()));
+            }
+            Value::Object(out)
+        };
+        let mut out = serde_json::Map::new();
+        if let Some(e) = &self.as_source {
+            out.insert("asSource".into(), end(e));
+        }
+        if let Some(e) = &self.as_destination {
+            out.insert("asDestination".into(), end(e));
+        }
+        Value::Object(out)
+    }
+}
+
+/// A record of any type: an account, a contact, a custom object's record…
+///
+/// Any field is reachable by key with [`Record::field`], any relationship with
+/// [`Record::related`]. Fields and relationships the SDK does not know are kept, values
+/// that do not fit their type are kept raw ([`Record::malformed_fields`]), and keys a newer
+/// server adds are kept in `extra` at every level, so [`Record::to_json`] gives back what
+/// was received.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
     /// Unique identifier.
     pub id: String,
-    /// When the record was created (RFC 3339 text; see [`Account::created_at_parsed`]).
+    /// When the record was created (RFC 3339 text; see [`Record::created_at_parsed`]).
     pub created_at: String,
     /// When the record last changed, if it has.
     pub updated_at: Option<String>,
@@ -92,6 +148,11 @@ pub struct Account {
     pub external_id: Option<String>,
     /// Where to see the record in the Lightfield app.
     pub http_link: Option<String>,
+    /// The record's type, on types whose records say it (`meeting`, `email`…).
+    pub object_type: Option<String>,
+    /// `FULL` or `METADATA` on meetings, emails and messages; with `METADATA` the API
+    /// leaves out subjects and bodies.
+    pub access_level: Option<String>,
     /// Every field by key (`$name`, `tier`…).
     pub fields: BTreeMap<String, Field>,
     /// Every relationship by key (`$owner`, `$contact`…).
@@ -100,7 +161,7 @@ pub struct Account {
     pub extra: BTreeMap<String, Value>,
 }
 
-impl From<wire::Record> for Account {
+impl From<wire::Record> for Record {
     /// Decodes a record of the generated client (for code that calls `lightfield-gen`
     /// directly).
     fn from(record: wire::Record) -> Self {
@@ -108,7 +169,7 @@ impl From<wire::Record> for Account {
     }
 }
 
-impl Account {
+impl Record {
     pub(crate) fn from_wire(record: wire::Record) -> Self {
         let fields = record
             .fields
@@ -118,7 +179,9 @@ impl Account {
                 let raw = field.value.map(|v| v.0).unwrap_or(Value::Null);
                 let value = FieldValue::decode(&value_type, raw);
                 if let FieldValue::Malformed { raw, .. } = &value {
-                    tracing::warn!(field = %key, value_type = %value_type, raw = %raw, "field value does not fit its value type; kept raw");
+                    // The value itself may be personal data: log where, not what.
+                    let _ = raw;
+                    tracing::warn!(field = %key, value_type = %value_type, "field value does not fit its value type; kept raw");
                 }
                 (
                     key,
@@ -140,6 +203,7 @@ impl Account {
                         cardinality: Cardinality::from_api(&rel.cardinality.0),
                         object_type: rel.object_type,
                         ids: rel.values,
+                        directions: rel.directions.map(Directions::from_wire),
                         extra: BTreeMap::new(),
                     },
                 )
@@ -151,6 +215,8 @@ impl Account {
             updated_at: record.updated_at,
             external_id: record.external_id,
             http_link: record.http_link,
+            object_type: record.object_type,
+            access_level: record.access_level,
             fields,
             relationships,
             extra: BTreeMap::new(),
@@ -159,25 +225,25 @@ impl Account {
 
     /// Decodes a record, keeping what its raw JSON carries beyond the modelled shape.
     pub(crate) fn from_wire_and_body(record: wire::Record, body: &[u8]) -> Self {
-        let mut account = Self::from_wire(record);
-        account.keep_unknown(crate::unknown::of_record(body));
-        account
+        let mut decoded = Self::from_wire(record);
+        decoded.keep_unknown(super::decode::of_record(body));
+        decoded
     }
 
     /// Decodes a list page's records, keeping what each carries beyond the modelled shape.
     pub(crate) fn from_wire_page(records: Vec<wire::Record>, body: &[u8]) -> Vec<Self> {
-        let mut unknown = crate::unknown::of_page(body).into_iter();
+        let mut unknown = super::decode::of_page(body).into_iter();
         records
             .into_iter()
             .map(|r| {
-                let mut account = Self::from_wire(r);
-                account.keep_unknown(unknown.next().unwrap_or_default());
-                account
+                let mut decoded = Self::from_wire(r);
+                decoded.keep_unknown(unknown.next().unwrap_or_default());
+                decoded
             })
             .collect()
     }
 
-    fn keep_unknown(&mut self, unknown: crate::unknown::Unknown) {
+    fn keep_unknown(&mut self, unknown: super::decode::Unknown) {
         self.extra = unknown.record;
         for (key, extra) in unknown.fields {
             if let Some(field) = self.fields.get_mut(&key) {
@@ -229,6 +295,9 @@ impl Account {
                 );
                 entry.insert("objectType".into(), Value::String(r.object_type.clone()));
                 entry.insert("values".into(), serde_json::json!(r.ids));
+                if let Some(d) = &r.directions {
+                    entry.insert("directions".into(), d.to_json());
+                }
                 (k.clone(), Value::Object(entry))
             })
             .collect();
@@ -245,6 +314,8 @@ impl Account {
             ("updatedAt", &self.updated_at),
             ("externalId", &self.external_id),
             ("httpLink", &self.http_link),
+            ("objectType", &self.object_type),
+            ("accessLevel", &self.access_level),
         ] {
             if let Some(v) = value {
                 out[key] = Value::String(v.clone());
@@ -278,82 +349,20 @@ impl Account {
         OffsetDateTime::parse(&self.created_at, &Rfc3339).ok()
     }
 
-    fn text(&self, key: &str) -> Option<&str> {
+    /// A text-like field's value (`TEXT`, `URL`, `EMAIL`…, or the first of a list).
+    pub fn text(&self, key: &str) -> Option<&str> {
         self.field(key).and_then(FieldValue::as_str)
     }
 
-    /// `$name`: the account's display name.
-    pub fn name(&self) -> Option<&str> {
-        self.text("$name")
-    }
-
-    /// `$website`: the company's web addresses.
-    pub fn website(&self) -> Vec<&str> {
-        self.field("$website")
+    /// A list field's values (empty when unset).
+    pub fn texts(&self, key: &str) -> Vec<&str> {
+        self.field(key)
             .and_then(FieldValue::as_list)
             .unwrap_or_default()
     }
 
-    /// `$industry`: the chosen industries.
-    pub fn industry(&self) -> Vec<&str> {
-        self.field("$industry")
-            .and_then(FieldValue::as_list)
-            .unwrap_or_default()
-    }
-
-    /// `$headcount`: the employee-count band.
-    pub fn headcount(&self) -> Option<&str> {
-        self.text("$headcount")
-    }
-
-    /// `$lastFundingType`: the latest funding round.
-    pub fn last_funding_type(&self) -> Option<&str> {
-        self.text("$lastFundingType")
-    }
-
-    /// `$primaryAddress`.
-    pub fn primary_address(&self) -> Option<&Address> {
-        self.field("$primaryAddress")
-            .and_then(FieldValue::as_address)
-    }
-
-    /// `$linkedIn` handle.
-    pub fn linked_in(&self) -> Option<&str> {
-        self.text("$linkedIn")
-    }
-
-    /// `$twitter` handle.
-    pub fn twitter(&self) -> Option<&str> {
-        self.text("$twitter")
-    }
-
-    /// `$facebook` handle.
-    pub fn facebook(&self) -> Option<&str> {
-        self.text("$facebook")
-    }
-
-    /// `$instagram` handle.
-    pub fn instagram(&self) -> Option<&str> {
-        self.text("$instagram")
-    }
-
-    /// `$howTheyMakeMoney` (read-only, written by Lightfield).
-    pub fn how_they_make_money(&self) -> Option<&str> {
-        self.text("$howTheyMakeMoney")
-    }
-
-    /// `$accountStatus` (read-only).
-    pub fn account_status(&self) -> Option<&str> {
-        self.text("$accountStatus")
-    }
-
-    /// `$owner`: the id of the owning member, if any.
-    pub fn owner(&self) -> Option<&str> {
-        self.related("$owner").first().map(String::as_str)
-    }
-
-    /// `$contact`: ids of the account's contacts.
-    pub fn contacts(&self) -> &[String] {
-        self.related("$contact")
+    /// The one id linked under a HAS_ONE relationship, if any.
+    pub fn related_one(&self, key: &str) -> Option<&str> {
+        self.related(key).first().map(String::as_str)
     }
 }

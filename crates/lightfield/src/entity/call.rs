@@ -1,0 +1,141 @@
+//! Requests about one record by id — retrieve, delete (to the trash) and restore — and the
+//! definitions of a record type.
+
+use std::marker::PhantomData;
+
+use super::kind::ObjectType;
+use super::{Entity, check_id, dispatch, send_record};
+use crate::client::{Client, Response};
+use crate::definitions::Definitions;
+use crate::error::Result;
+use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+
+/// What a [`RecordCall`] does to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    Retrieve,
+    Delete,
+    Restore,
+}
+
+impl Action {
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Retrieve => "retrieve",
+            Self::Delete => "delete",
+            Self::Restore => "restore",
+        }
+    }
+}
+
+/// A retrieve, delete or restore of one record; see `Records::retrieve`, `Records::delete`
+/// and `Records::restore`.
+///
+/// Delete is a soft delete: the record moves to the trash, leaves default lists, and
+/// `restore` brings it back. Both answer the record.
+///
+/// ```no_run
+/// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+/// let trashed = client.contacts().delete("con_1").send().await?;
+/// let back = client.contacts().restore(&trashed.id).send().await?;
+/// # let _ = back; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct RecordCall<T> {
+    client: Client,
+    object: ObjectType,
+    id: String,
+    action: Action,
+    options: RequestOptions,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T: Entity> RecordCall<T> {
+    pub(crate) fn new(client: Client, object: ObjectType, id: String, action: Action) -> Self {
+        Self {
+            client,
+            object,
+            id,
+            action,
+            options: RequestOptions::default(),
+            output: PhantomData,
+        }
+    }
+
+    request_option_setters!();
+    idempotency_setter!();
+
+    /// Sends the request; returns the record.
+    pub async fn send(self) -> Result<T> {
+        self.send_with_response().await.map(Response::into_inner)
+    }
+
+    /// Sends the request; returns the record with status, headers and attempt count.
+    pub async fn send_with_response(self) -> Result<Response<T>> {
+        let id = check_id(&self.object, &self.id, self.action.verb())?;
+        let object = self.object;
+        let options = self.options.for_client(&self.client);
+        match self.action {
+            Action::Retrieve => {
+                send_record(&self.client, options, move |c| async move {
+                    dispatch::retrieve(&c, &object, &id).await
+                })
+                .await
+            }
+            Action::Delete => {
+                send_record(&self.client, options, move |c| async move {
+                    dispatch::delete(&c, &object, &id).await
+                })
+                .await
+            }
+            Action::Restore => {
+                let key = self.options.idempotency_key()?;
+                send_record(&self.client, options, move |c| async move {
+                    dispatch::restore(&c, &object, &id, Some(&key)).await
+                })
+                .await
+            }
+        }
+    }
+}
+
+/// A definitions request: the fields and relationships a record type has, with value
+/// types, read-only flags and select options.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetDefinitions {
+    client: Client,
+    object: ObjectType,
+    options: RequestOptions,
+}
+
+impl GetDefinitions {
+    pub(crate) fn new(client: Client, object: ObjectType) -> Self {
+        Self {
+            client,
+            object,
+            options: RequestOptions::default(),
+        }
+    }
+
+    request_option_setters!();
+
+    /// Fetches the definitions.
+    pub async fn send(self) -> Result<Definitions> {
+        self.send_with_response().await.map(Response::into_inner)
+    }
+
+    /// Fetches the definitions with status, headers and attempt count.
+    pub async fn send_with_response(self) -> Result<Response<Definitions>> {
+        let options = self.options.for_client(&self.client);
+        let object = self.object;
+        let response = self
+            .client
+            .call(options, move |c| async move {
+                dispatch::definitions(&c, &object).await
+            })
+            .await?;
+        Ok(response.map(Definitions::from_wire))
+    }
+}

@@ -1,0 +1,77 @@
+//! Which record type a request is about ([`ObjectType`]), and what the spec's table says
+//! about it.
+
+use std::fmt;
+
+use lightfield_gen::tables::{self, ObjectSchema};
+
+/// A record type of the API: one of the built-in types, or a custom object by slug.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectType {
+    /// Companies.
+    Account,
+    /// People.
+    Contact,
+    /// Deals.
+    Opportunity,
+    /// To-dos assigned to members.
+    Task,
+    /// Free-form notes.
+    Note,
+    /// Past meetings.
+    Meeting,
+    /// People of the workspace (read-only).
+    Member,
+    /// Synced or logged emails.
+    Email,
+    /// Messaging channels (read-only).
+    Channel,
+    /// Messages in channels (read-only).
+    Message,
+    /// A custom object type, by its slug (`vendor`).
+    Custom(String),
+}
+
+impl ObjectType {
+    /// The API's name of the type (`account`), or the custom object's slug.
+    pub fn as_api(&self) -> &str {
+        match self {
+            Self::Account => "account",
+            Self::Contact => "contact",
+            Self::Opportunity => "opportunity",
+            Self::Task => "task",
+            Self::Note => "note",
+            Self::Meeting => "meeting",
+            Self::Member => "member",
+            Self::Email => "email",
+            Self::Channel => "channel",
+            Self::Message => "message",
+            Self::Custom(slug) => slug,
+        }
+    }
+
+    /// What the spec's table knows about a built-in type: system fields, required,
+    /// read-only and create-only keys. `None` for custom objects, whose schema lives only in
+    /// the organisation's definitions.
+    pub fn schema(&self) -> Option<&'static ObjectSchema> {
+        match self {
+            Self::Custom(_) => None,
+            builtin => tables::object_schema(builtin.as_api()),
+        }
+    }
+
+    /// How messages name a set of these records: `accounts`, or `` `vendor` records ``.
+    pub(crate) fn plural(&self) -> String {
+        match (self, self.schema()) {
+            (_, Some(schema)) => schema.collection.to_string(),
+            (other, None) => format!("`{}` records", other.as_api()),
+        }
+    }
+}
+
+impl fmt::Display for ObjectType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_api())
+    }
+}

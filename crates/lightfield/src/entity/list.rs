@@ -1,0 +1,187 @@
+//! Lists of any record type: [`List`] — one page, a stream of every record, or an export
+//! with pages fetched concurrently.
+
+use std::marker::PhantomData;
+use std::num::NonZeroU64;
+
+use super::kind::ObjectType;
+use super::record::Record;
+use super::{Entity, dispatch};
+use crate::client::{Client, Response};
+use crate::error::Result;
+use crate::options::{RequestOptions, request_option_setters};
+use crate::paging::{self, ListQuery, Op, Page, PageSource};
+
+/// Which records a list shows: those in use, or those in the trash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Status {
+    /// Records in use (the default).
+    Active,
+    /// Deleted records, which `restore` can bring back.
+    Trashed,
+    /// A status this SDK does not know yet, by its API name.
+    Other(String),
+}
+
+impl Status {
+    /// The API's name.
+    pub fn as_api(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Trashed => "trashed",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+/// A list request; see `Records::list`.
+///
+/// ```no_run
+/// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+/// use futures_util::TryStreamExt;
+/// use lightfield::Op;
+/// let page = client.accounts().list().filter("$name", Op::StartsWith, "Acme").limit(10).send().await?;
+/// println!("{} of {} accounts", page.items.len(), page.total_count);
+/// let all: Vec<_> = client.contacts().list().max_items(100).stream().try_collect().await?;
+/// # let _ = all; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await` or `.stream()`"]
+pub struct List<T> {
+    client: Client,
+    object: ObjectType,
+    query: ListQuery,
+    options: RequestOptions,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T: Entity> List<T> {
+    pub(crate) fn new(client: Client, object: ObjectType) -> Self {
+        Self {
+            client,
+            object,
+            query: ListQuery::default(),
+            options: RequestOptions::default(),
+            output: PhantomData,
+        }
+    }
+
+    request_option_setters!();
+
+    /// Page size, 1 to 25 (default 25).
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.query.limit = Some(limit);
+        self
+    }
+
+    /// Records to skip (default 0).
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.query.offset = offset;
+        self
+    }
+
+    /// Active records (the default) or trashed ones. Accounts, contacts, opportunities,
+    /// tasks, notes and meetings have a status; asking for one elsewhere is refused.
+    pub fn status(mut self, status: Status) -> Self {
+        self.query.status = Some(status.as_api().to_string());
+        self
+    }
+
+    /// Keeps records whose `key` satisfies `op` against `value` (`key[op]=value`).
+    pub fn filter(mut self, key: impl Into<String>, op: Op, value: impl ToString) -> Self {
+        self.query
+            .push_filter(key.into(), Some(op), false, value.to_string());
+        self
+    }
+
+    /// Keeps records whose `key` does not satisfy `op` (`key[-op]=value`).
+    pub fn filter_not(mut self, key: impl Into<String>, op: Op, value: impl ToString) -> Self {
+        self.query
+            .push_filter(key.into(), Some(op), true, value.to_string());
+        self
+    }
+
+    /// Filters with the field type's default operator (`key=value`).
+    pub fn filter_default(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.query
+            .push_filter(key.into(), None, false, value.to_string());
+        self
+    }
+
+    /// Stops streaming after this many records.
+    pub fn max_items(mut self, max: u64) -> Self {
+        self.query.max_items = Some(max);
+        self
+    }
+
+    /// Fetches one page.
+    pub async fn send(self) -> Result<Page<T>> {
+        self.send_with_response().await.map(Response::into_inner)
+    }
+
+    /// Fetches one page with status, headers and attempt count.
+    pub async fn send_with_response(self) -> Result<Response<Page<T>>> {
+        let size = self.query.page_size()?;
+        self.page(self.query.offset, size).await
+    }
+
+    /// Every matching record, page after page, as a stream (up to `max_items`).
+    pub fn stream(self) -> impl futures_util::Stream<Item = Result<T>> + Send + 'static {
+        paging::stream(self)
+    }
+
+    /// Every matching record, in order, with up to `concurrency` pages in flight once the
+    /// first page has told how many records there are. Respects `max_items`.
+    ///
+    /// Records created or deleted during an export can shift page boundaries, as with any
+    /// offset paging; export a filtered, stable set when that matters.
+    pub fn export(
+        self,
+        concurrency: usize,
+    ) -> impl futures_util::Stream<Item = Result<T>> + Send + 'static {
+        paging::export(self, concurrency)
+    }
+
+    async fn page(&self, offset: u64, limit: u64) -> Result<Response<Page<T>>> {
+        let call = self
+            .options
+            .call_options(&self.client.transport.policy, self.query.filter_pairs());
+        let object = self.object.clone();
+        let status = self.query.status.clone();
+        let response = self
+            .client
+            .call(call, move |c| async move {
+                dispatch::list(
+                    &c,
+                    &object,
+                    NonZeroU64::new(limit),
+                    Some(offset),
+                    status.as_deref(),
+                )
+                .await
+            })
+            .await?;
+        Ok(response.map_with_body(|page, body| Page {
+            total_count: page.total_count,
+            offset,
+            limit,
+            items: Record::from_wire_page(page.data, body)
+                .into_iter()
+                .map(T::from)
+                .collect(),
+        }))
+    }
+}
+
+impl<T: Entity> PageSource for List<T> {
+    type Item = T;
+
+    fn query(&self) -> &ListQuery {
+        &self.query
+    }
+
+    async fn fetch(&self, offset: u64, limit: u64) -> Result<Page<T>> {
+        self.page(offset, limit).await.map(Response::into_inner)
+    }
+}

@@ -1,0 +1,266 @@
+//! The generic core: records of any type and every operation on them, written once.
+//!
+//! A [`Records<T>`] handle names a record type ([`ObjectType`]) and the Rust type its
+//! records decode into (`T`: [`Record`], or a typed wrapper such as `Account`). Which
+//! operations a handle offers follows from marker traits on `T` — [`Editable`] (create,
+//! update, definitions), [`Trashable`] (delete, restore), [`WithHistory`] (field history) —
+//! so a call the API does not have for a type does not compile.
+//!
+//! This module knows no resource: per-type facts come from the spec's table
+//! (`lightfield_gen::tables`) through [`ObjectType::schema`], and the typed facades in
+//! `resources` sit on top.
+
+mod call;
+mod decode;
+mod dispatch;
+mod history;
+mod ids;
+mod kind;
+mod list;
+mod record;
+mod rules;
+mod write;
+
+use std::future::Future;
+use std::marker::PhantomData;
+
+use lightfield_gen::types as wire;
+use lightfield_gen::{Error as GenError, ResponseValue};
+
+pub use call::{GetDefinitions, RecordCall};
+pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
+pub use ids::{Ids, RelationshipChange, Replace};
+pub use kind::ObjectType;
+pub use list::{List, Status};
+pub use record::{Cardinality, DirectionEnd, Directions, Field, Record, Relationship};
+pub use write::{Create, Update};
+
+use crate::client::{Client, Response};
+use crate::error::{Error, Result};
+use crate::transport::CallOptions;
+use call::Action;
+
+/// A Rust type that records decode into: [`Record`] itself, or a typed wrapper.
+pub trait Entity: From<Record> + Clone + std::fmt::Debug + Send + Sync + 'static {}
+
+/// Record types the API creates and updates, and describes with definitions.
+pub trait Editable: Entity {}
+
+/// Record types the API soft-deletes and restores.
+pub trait Trashable: Entity {}
+
+/// Record types with field history.
+pub trait WithHistory: Entity {}
+
+impl Entity for Record {}
+// `Record` serves custom objects, which have every operation.
+impl Editable for Record {}
+impl Trashable for Record {}
+impl WithHistory for Record {}
+
+/// The operations on one record type.
+///
+/// ```no_run
+/// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+/// let vendors = client.object("vendor");
+/// let acme = vendors.create().field("$name", "Acme Supplies").send().await?;
+/// let same = vendors.retrieve(&acme.id).send().await?;
+/// # let _ = same; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Records<T> {
+    client: Client,
+    object: ObjectType,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T: Entity> Records<T> {
+    pub(crate) fn new(client: &Client, object: ObjectType) -> Self {
+        Self {
+            client: client.clone(),
+            object,
+            output: PhantomData,
+        }
+    }
+
+    /// The record type these operations are about.
+    pub fn object_type(&self) -> &ObjectType {
+        &self.object
+    }
+
+    /// Fetches one record by id.
+    pub fn retrieve(&self, id: impl Into<String>) -> RecordCall<T> {
+        RecordCall::new(
+            self.client.clone(),
+            self.object.clone(),
+            id.into(),
+            Action::Retrieve,
+        )
+    }
+
+    /// Lists records, a page at a time, as a stream, or as a concurrent export.
+    pub fn list(&self) -> List<T> {
+        List::new(self.client.clone(), self.object.clone())
+    }
+}
+
+impl<T: Editable> Records<T> {
+    /// Starts a create with no field set. Typed facades offer a `create` whose arguments
+    /// are the type's required fields; this one checks them when sent.
+    pub fn create(&self) -> Create<T> {
+        Create::new(self.client.clone(), self.object.clone())
+    }
+
+    /// Starts an update of record `id`: only what you set is sent.
+    pub fn update(&self, id: impl Into<String>) -> Update<T> {
+        Update::new(self.client.clone(), self.object.clone(), id.into())
+    }
+
+    /// Reads the type's schema: field and relationship definitions, select options.
+    pub fn definitions(&self) -> GetDefinitions {
+        GetDefinitions::new(self.client.clone(), self.object.clone())
+    }
+}
+
+impl<T: Trashable> Records<T> {
+    /// Moves record `id` to the trash (a soft delete; see [`Records::restore`]).
+    pub fn delete(&self, id: impl Into<String>) -> RecordCall<T> {
+        RecordCall::new(
+            self.client.clone(),
+            self.object.clone(),
+            id.into(),
+            Action::Delete,
+        )
+    }
+
+    /// Brings trashed record `id` back.
+    pub fn restore(&self, id: impl Into<String>) -> RecordCall<T> {
+        RecordCall::new(
+            self.client.clone(),
+            self.object.clone(),
+            id.into(),
+            Action::Restore,
+        )
+    }
+}
+
+impl<T: WithHistory> Records<T> {
+    /// The past values of field `field_key` of record `id`, newest first.
+    pub fn history(&self, id: impl Into<String>, field_key: impl Into<String>) -> FieldHistory {
+        FieldHistory::new(
+            self.client.clone(),
+            self.object.clone(),
+            id.into(),
+            field_key.into(),
+        )
+    }
+}
+
+/// The longest id the SDK sends; anything longer is a mistake, not an id.
+const MAX_ID_LEN: usize = 512;
+
+/// Refuses ids that would not name exactly one record of the collection: empty ones, dot
+/// segments, and ids with `/` or `\`, which URL normalisation would turn into another path.
+pub(crate) fn check_id(object: &ObjectType, id: &str, verb: &str) -> Result<String> {
+    let problem = if id.trim().is_empty() {
+        Some("is empty".to_string())
+    } else if id == "." || id == ".." {
+        Some("is a dot segment".to_string())
+    } else if id.contains(['/', '\\']) {
+        Some("contains `/` or `\\`".to_string())
+    } else if id.len() > MAX_ID_LEN {
+        Some(format!("is {} bytes long (at most {MAX_ID_LEN})", id.len()))
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(id.to_string()),
+        Some(why) => Err(Error::InvalidInput(format!(
+            "cannot {verb} a record of {}: the id {why}",
+            object.plural()
+        ))),
+    }
+}
+
+/// Sends one record operation and decodes the record it answers into `T`, keeping what the
+/// body carries beyond the modelled shape.
+pub(crate) async fn send_record<T, F, Fut>(
+    client: &Client,
+    options: CallOptions,
+    operation: F,
+) -> Result<Response<T>>
+where
+    T: Entity,
+    F: FnOnce(lightfield_gen::Client) -> Fut,
+    Fut: Future<
+        Output = std::result::Result<ResponseValue<wire::Record>, GenError<wire::ErrorBody>>,
+    >,
+{
+    let response = client.call(options, operation).await?;
+    Ok(response.map_with_body(|record, body| T::from(Record::from_wire_and_body(record, body))))
+}
+
+/// Declares a typed record: a newtype over [`Record`] that derefs to it, with the
+/// capability markers of its type.
+macro_rules! typed_record {
+    ($(#[$doc:meta])* $name:ident $(: $($marker:ident),+)?) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct $name(pub $crate::Record);
+
+        impl From<$crate::Record> for $name {
+            fn from(record: $crate::Record) -> Self {
+                Self(record)
+            }
+        }
+
+        impl From<$name> for $crate::Record {
+            fn from(typed: $name) -> Self {
+                typed.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $crate::Record;
+            fn deref(&self) -> &$crate::Record {
+                &self.0
+            }
+        }
+
+        impl AsRef<$crate::Record> for $name {
+            fn as_ref(&self) -> &$crate::Record {
+                &self.0
+            }
+        }
+
+        impl $name {
+            /// Decodes one record from its JSON, exactly as the client does.
+            pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
+                $crate::Record::from_json(body).map(Self)
+            }
+
+            /// Decodes the records of a list page from its JSON, exactly as the client does.
+            pub fn page_from_json(body: &[u8]) -> Result<Vec<Self>, serde_json::Error> {
+                $crate::Record::page_from_json(body).map(|v| v.into_iter().map(Self).collect())
+            }
+
+            /// The generic record.
+            pub fn into_record(self) -> $crate::Record {
+                self.0
+            }
+        }
+
+        impl $crate::entity::Entity for $name {}
+        $($(impl $crate::entity::$marker for $name {})+)?
+    };
+}
+
+/// Adds the same methods to several builder types (`Create<Account>` and
+/// `Update<Account>` share their typed setters).
+macro_rules! impl_for {
+    ([$($ty:ty),+ $(,)?] $body:tt) => {
+        $(impl $ty $body)+
+    };
+}
+
+pub(crate) use {impl_for, typed_record};

@@ -1,0 +1,310 @@
+//! Creates and updates of any record type: [`Create`] and [`Update`].
+//!
+//! The builders collect fields and relationships, check each key against the record
+//! type's table as it is set (the first problem is reported at `send`, before anything goes
+//! on the wire), and send through the one generic path with one idempotency key for every
+//! attempt. Typed setters (`.website(..)`, `.stage(..)`) are added per record type by the
+//! resource modules; they all end in [`Create::field`]/[`Update::field`].
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+use lightfield_gen::types as wire;
+
+use super::ids::{Ids, RelationshipChange, Replace};
+use super::kind::ObjectType;
+use super::rules::{self, Write};
+use super::{Entity, dispatch, send_record};
+use crate::client::{Client, Response};
+use crate::error::{Error, Result};
+use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::value::InputValue;
+
+fn wire_fields(fields: &BTreeMap<String, InputValue>) -> BTreeMap<String, wire::InputValue> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.clone(), wire::InputValue(v.to_json())))
+        .collect()
+}
+
+/// A create request; see `Records::create` and the typed `create` of each resource.
+///
+/// ```no_run
+/// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+/// use lightfield::Address;
+/// let account = client
+///     .accounts()
+///     .create("Acme")
+///     .website(["https://acme.example"])
+///     .primary_address(Address { city: Some("Lyon".into()), country: Some("FR".into()), ..Default::default() })
+///     .field("tier", "Gold")
+///     .owner("mem_123")
+///     .send()
+///     .await?;
+/// # let _ = account; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct Create<T> {
+    client: Client,
+    object: ObjectType,
+    fields: BTreeMap<String, InputValue>,
+    relationships: BTreeMap<String, Ids>,
+    skip_enrichment: Option<bool>,
+    auto_create_records: Option<bool>,
+    problem: Option<String>,
+    options: RequestOptions,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T: Entity> Create<T> {
+    pub(crate) fn new(client: Client, object: ObjectType) -> Self {
+        Self {
+            client,
+            object,
+            fields: BTreeMap::new(),
+            relationships: BTreeMap::new(),
+            skip_enrichment: None,
+            auto_create_records: None,
+            problem: None,
+            options: RequestOptions::default(),
+            output: PhantomData,
+        }
+    }
+
+    request_option_setters!();
+    idempotency_setter!();
+
+    fn note(&mut self, check: std::result::Result<(), String>) {
+        if let Err(problem) = check {
+            self.problem.get_or_insert(problem);
+        }
+    }
+
+    /// Sets any field by key: a custom field's slug (`"tier"`) or a system key
+    /// (`"$name"`). A read-only key is refused when the request is sent.
+    pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
+        let key = key.into();
+        self.note(rules::field(&self.object, Write::Create, &key));
+        self.fields.insert(key, value.into());
+        self
+    }
+
+    /// Links records under a relationship key (`"$owner"`, a custom slug…).
+    pub fn relationship(mut self, key: impl Into<String>, ids: impl Into<Ids>) -> Self {
+        let key = key.into();
+        let ids = ids.into();
+        self.note(
+            rules::relationship(&self.object, Write::Create, &key)
+                .and_then(|()| rules::link(&self.object, &key, &ids)),
+        );
+        self.relationships.insert(key, ids);
+        self
+    }
+
+    pub(crate) fn with_skip_enrichment(mut self, skip: bool) -> Self {
+        self.skip_enrichment = Some(skip);
+        self
+    }
+
+    pub(crate) fn with_auto_create_records(mut self, create: bool) -> Self {
+        self.auto_create_records = Some(create);
+        self
+    }
+
+    fn wire_body(&self) -> wire::RecordCreateBody {
+        wire::RecordCreateBody {
+            fields: wire_fields(&self.fields),
+            relationships: self
+                .relationships
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_wire()))
+                .collect(),
+            skip_enrichment: self.skip_enrichment,
+            auto_create_records: self.auto_create_records,
+        }
+    }
+
+    /// The JSON body this request sends.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::to_value(self.wire_body()).unwrap_or_default()
+    }
+
+    /// Sends the request; returns the record as stored.
+    pub async fn send(self) -> Result<T> {
+        self.send_with_response().await.map(Response::into_inner)
+    }
+
+    /// Sends the request; returns the record with status, headers and attempt count.
+    pub async fn send_with_response(self) -> Result<Response<T>> {
+        if let Some(problem) = self.problem {
+            return Err(Error::InvalidInput(problem));
+        }
+        if let Some(schema) = self.object.schema() {
+            rules::required(
+                schema,
+                |key| self.fields.get(key),
+                |key| self.relationships.contains_key(key),
+            )
+            .map_err(Error::InvalidInput)?;
+        }
+        let key = self.options.idempotency_key()?;
+        let body = self.wire_body();
+        let object = self.object;
+        let options = self.options.for_client(&self.client);
+        send_record(&self.client, options, move |c| async move {
+            dispatch::create(&c, &object, Some(&key), &body).await
+        })
+        .await
+    }
+}
+
+/// An update request: only what you set is sent; see `Records::update`.
+///
+/// ```no_run
+/// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+/// let account = client
+///     .accounts()
+///     .update("acc_123")
+///     .field("seats", 12)
+///     .clear("$twitter")
+///     .add("$contact", "con_9")
+///     .remove("$contact", "con_1")
+///     .send()
+///     .await?;
+/// # let _ = account; Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct Update<T> {
+    client: Client,
+    object: ObjectType,
+    id: String,
+    fields: BTreeMap<String, InputValue>,
+    relationships: BTreeMap<String, RelationshipChange>,
+    problem: Option<String>,
+    options: RequestOptions,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T: Entity> Update<T> {
+    pub(crate) fn new(client: Client, object: ObjectType, id: String) -> Self {
+        Self {
+            client,
+            object,
+            id,
+            fields: BTreeMap::new(),
+            relationships: BTreeMap::new(),
+            problem: None,
+            options: RequestOptions::default(),
+            output: PhantomData,
+        }
+    }
+
+    request_option_setters!();
+    idempotency_setter!();
+
+    fn note(&mut self, check: std::result::Result<(), String>) {
+        if let Err(problem) = check {
+            self.problem.get_or_insert(problem);
+        }
+    }
+
+    /// Sets any field by key; `InputValue::Null` (or [`Update::clear`]) clears it.
+    pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
+        let key = key.into();
+        self.note(rules::field(&self.object, Write::Update, &key));
+        self.fields.insert(key, value.into());
+        self
+    }
+
+    /// Clears a field (sends `null`).
+    pub fn clear(self, key: impl Into<String>) -> Self {
+        self.field(key, InputValue::Null)
+    }
+
+    /// Applies `edit` to the change of relationship `key`, checking what it allows.
+    fn change(mut self, key: String, edit: impl FnOnce(&mut RelationshipChange)) -> Self {
+        self.note(rules::relationship(&self.object, Write::Update, &key));
+        let change = self.relationships.entry(key.clone()).or_default();
+        edit(change);
+        let check = rules::change(&self.object, &key, change);
+        self.note(check);
+        self
+    }
+
+    /// Links more records under `key`.
+    pub fn add(self, key: impl Into<String>, ids: impl Into<Ids>) -> Self {
+        let ids = ids.into();
+        self.change(key.into(), |c| c.add = Some(ids))
+    }
+
+    /// Unlinks records under `key`.
+    pub fn remove(self, key: impl Into<String>, ids: impl Into<Ids>) -> Self {
+        let ids = ids.into();
+        self.change(key.into(), |c| c.remove = Some(ids))
+    }
+
+    /// Makes record `id` the only one linked under `key` (`replace: "id"`).
+    ///
+    /// The API's `replace` takes one id. To link several records in place of the current
+    /// ones, combine [`Update::clear_relationship`] with [`Update::add`] in two updates.
+    pub fn replace(self, key: impl Into<String>, id: impl Into<String>) -> Self {
+        let id = id.into();
+        let key = key.into();
+        let mut this = self;
+        if id.trim().is_empty() {
+            this.note(Err(format!(
+                "relationship `{key}` was given an empty record id"
+            )));
+        }
+        this.change(key, |c| c.replace = Replace::One(id))
+    }
+
+    /// Unlinks every record under `key` (`replace: null`).
+    pub fn clear_relationship(self, key: impl Into<String>) -> Self {
+        self.change(key.into(), |c| c.replace = Replace::Null)
+    }
+
+    fn wire_body(&self) -> wire::RecordUpdateBody {
+        wire::RecordUpdateBody {
+            fields: wire_fields(&self.fields),
+            relationships: self
+                .relationships
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json()))
+                .collect(),
+        }
+    }
+
+    /// The JSON body this request sends.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::to_value(self.wire_body()).unwrap_or_default()
+    }
+
+    /// Sends the request; returns the record after the change.
+    pub async fn send(self) -> Result<T> {
+        self.send_with_response().await.map(Response::into_inner)
+    }
+
+    /// Sends the request; returns the record with status, headers and attempt count.
+    pub async fn send_with_response(self) -> Result<Response<T>> {
+        if let Some(problem) = self.problem {
+            return Err(Error::InvalidInput(problem));
+        }
+        let id = super::check_id(&self.object, &self.id, "update")?;
+        if self.fields.is_empty() && self.relationships.is_empty() {
+            return Err(Error::InvalidInput(
+                "the update changes nothing: set, clear or relate something before sending".into(),
+            ));
+        }
+        let key = self.options.idempotency_key()?;
+        let body = self.wire_body();
+        let object = self.object;
+        let options = self.options.for_client(&self.client);
+        send_record(&self.client, options, move |c| async move {
+            dispatch::update(&c, &object, &id, Some(&key), &body).await
+        })
+        .await
+    }
+}

@@ -1,0 +1,248 @@
+//! Paging through offset-paged lists: one [`Page`] at a time, every item as a stream, or
+//! an export that fetches pages concurrently; and the filter operators ([`Op`]) lists
+//! accept.
+//!
+//! Nothing here knows what is listed: a list request hands in a [`PageSource`] that fetches
+//! one page at an offset, and the stream and export work from that alone.
+
+use std::future::Future;
+
+use futures_util::stream::{self, Stream, StreamExt};
+
+use crate::error::{Error, Result};
+
+/// The largest page the API serves.
+pub const MAX_PAGE_SIZE: u64 = 25;
+
+/// A filter operator. Which ones a field accepts depends on its value type: orderings for
+/// NUMBER, CURRENCY and DATETIME; `Equal` and `StartsWith` for TEXT-like fields; `Contains`
+/// for EMAIL, TELEPHONE and URL; `Equal` for CHECKBOX and SINGLE_SELECT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Op {
+    /// `equal`
+    Equal,
+    /// `greaterThan`
+    GreaterThan,
+    /// `greaterThanOrEqual`
+    GreaterThanOrEqual,
+    /// `lessThan`
+    LessThan,
+    /// `lessThanOrEqual`
+    LessThanOrEqual,
+    /// `startsWith`
+    StartsWith,
+    /// `contains`
+    Contains,
+    /// An operator this SDK does not know yet, by its API name.
+    Other(String),
+}
+
+impl Op {
+    /// The API's name of the operator.
+    pub fn as_api(&self) -> &str {
+        match self {
+            Self::Equal => "equal",
+            Self::GreaterThan => "greaterThan",
+            Self::GreaterThanOrEqual => "greaterThanOrEqual",
+            Self::LessThan => "lessThan",
+            Self::LessThanOrEqual => "lessThanOrEqual",
+            Self::StartsWith => "startsWith",
+            Self::Contains => "contains",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The records of this page, in order.
+    pub items: Vec<T>,
+    /// How many records match, over all pages.
+    pub total_count: u64,
+    /// The offset this page starts at.
+    pub offset: u64,
+    /// The page size asked for.
+    pub limit: u64,
+}
+
+impl<T> Page<T> {
+    /// Whether records remain after this page.
+    pub fn has_more(&self) -> bool {
+        self.items.len() as u64 == self.limit
+            && self.offset.saturating_add(self.items.len() as u64) < self.total_count
+    }
+
+    /// The offset of the next page, if there is one.
+    pub fn next_offset(&self) -> Option<u64> {
+        self.has_more()
+            .then(|| self.offset.saturating_add(self.items.len() as u64))
+    }
+}
+
+/// `Op` under the name that says what it is for.
+pub type FilterOp = Op;
+
+/// Paging and filters of a list request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListQuery {
+    pub(crate) limit: Option<u64>,
+    pub(crate) offset: u64,
+    pub(crate) max_items: Option<u64>,
+    pub(crate) status: Option<String>,
+    filters: Vec<(String, String)>,
+    problem: Option<String>,
+}
+
+impl ListQuery {
+    pub(crate) fn push_filter(&mut self, key: String, op: Option<Op>, negate: bool, value: String) {
+        if key.is_empty() || key.contains(['[', ']']) {
+            self.problem
+                .get_or_insert(format!("`{key}` is not a field key to filter on"));
+        }
+        let name = match (op, negate) {
+            (Some(op), false) => format!("{key}[{}]", op.as_api()),
+            (Some(op), true) => format!("{key}[-{}]", op.as_api()),
+            (None, _) => key,
+        };
+        self.filters.push((name, value));
+    }
+
+    pub(crate) fn filter_pairs(&self) -> Vec<(String, String)> {
+        self.filters.clone()
+    }
+
+    /// The page size to ask for, checked before sending.
+    pub(crate) fn page_size(&self) -> Result<u64> {
+        if let Some(problem) = &self.problem {
+            return Err(Error::InvalidInput(problem.clone()));
+        }
+        match self.limit {
+            None => Ok(MAX_PAGE_SIZE),
+            Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
+            Some(n) => Err(Error::InvalidInput(format!(
+                "page size {n} is out of range: the API serves 1 to {MAX_PAGE_SIZE} records per page"
+            ))),
+        }
+    }
+}
+
+/// Something that serves one page of a list at a given offset.
+pub(crate) trait PageSource: Clone + Send + Sync + 'static {
+    /// What the list holds.
+    type Item: Send + 'static;
+    /// The paging and filters of the request.
+    fn query(&self) -> &ListQuery;
+    /// Fetches `limit` items from `offset`.
+    fn fetch(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+}
+
+/// A one-item stream holding `error`.
+fn failed<T: Send + 'static>(error: Error) -> stream::BoxStream<'static, Result<T>> {
+    stream::iter(vec![Err(error)]).boxed()
+}
+
+/// Every item of a list, page after page (up to `max_items`), fetching the next page when
+/// the current one is used up.
+pub(crate) fn stream<S: PageSource>(source: S) -> impl Stream<Item = Result<S::Item>> + Send {
+    struct Cursor<S> {
+        source: S,
+        offset: u64,
+        yielded: u64,
+        done: bool,
+    }
+    let cursor = Cursor {
+        offset: source.query().offset,
+        source,
+        yielded: 0,
+        done: false,
+    };
+    stream::unfold(cursor, |mut cursor| async move {
+        let query = cursor.source.query();
+        let cap = query.max_items;
+        if cursor.done || cap.is_some_and(|cap| cursor.yielded >= cap) {
+            return None;
+        }
+        let page = match query.page_size() {
+            Ok(size) => cursor.source.fetch(cursor.offset, size).await,
+            Err(e) => Err(e),
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                cursor.done = true;
+                return Some((vec![Err(e)], cursor));
+            }
+        };
+        cursor.done = !page.has_more();
+        cursor.offset = cursor.offset.saturating_add(page.items.len() as u64);
+        let room = cap.map_or(u64::MAX, |cap| cap - cursor.yielded);
+        let items: Vec<Result<S::Item>> = page
+            .items
+            .into_iter()
+            .take(usize::try_from(room).unwrap_or(usize::MAX))
+            .map(Ok)
+            .collect();
+        cursor.yielded += items.len() as u64;
+        if items.is_empty() {
+            return None;
+        }
+        Some((items, cursor))
+    })
+    .flat_map(stream::iter)
+}
+
+/// Every item of a list, in order, with up to `concurrency` pages in flight once the first
+/// page has told how many items there are. Respects `max_items`.
+pub(crate) fn export<S: PageSource>(
+    source: S,
+    concurrency: usize,
+) -> impl Stream<Item = Result<S::Item>> + Send {
+    let concurrency = concurrency.max(1);
+    stream::once(async move {
+        let query = source.query().clone();
+        let size = match query.page_size() {
+            Ok(size) => size,
+            Err(e) => return failed(e),
+        };
+        let start = query.offset;
+        let first = match source.fetch(start, size).await {
+            Ok(page) => page,
+            Err(e) => return failed(e),
+        };
+        let wanted = query.max_items.unwrap_or(u64::MAX);
+        let end = first.total_count.min(start.saturating_add(wanted));
+        let first_len = first.items.len() as u64;
+        let mut offsets = Vec::new();
+        let mut next = start.saturating_add(first_len);
+        if first_len == size {
+            while next < end {
+                offsets.push(next);
+                next = next.saturating_add(size);
+            }
+        }
+        let rest = stream::iter(offsets)
+            .map(move |offset| {
+                let source = source.clone();
+                async move {
+                    match source.fetch(offset, size).await {
+                        Ok(page) => page.items.into_iter().map(Ok).collect::<Vec<_>>(),
+                        Err(e) => vec![Err(e)],
+                    }
+                }
+            })
+            .buffered(concurrency)
+            .flat_map(stream::iter);
+        let limit = usize::try_from(wanted).unwrap_or(usize::MAX);
+        stream::iter(first.items.into_iter().map(Ok))
+            .chain(rest)
+            .take(limit)
+            .boxed()
+    })
+    .flatten()
+}

@@ -1,0 +1,170 @@
+//! Tasks: things to do, assigned to a member. `client.tasks()`.
+
+use std::fmt;
+
+use time::OffsetDateTime;
+
+use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::value::InputValue;
+
+use super::{datetime, facade, parse_datetime};
+
+typed_record!(
+    /// A task record: getters for its system fields, the generic
+    /// [`Record`](crate::Record) through `Deref` for the rest.
+    Task: Editable, Trashable
+);
+
+facade!(
+    /// The task operations: create, update, retrieve, list, definitions, delete and
+    /// restore.
+    Tasks(Task, ObjectType::Task),
+    tasks
+);
+
+/// A create of a task.
+pub type CreateTask = Create<Task>;
+/// An update of a task.
+pub type UpdateTask = Update<Task>;
+/// A list of tasks.
+pub type ListTasks = List<Task>;
+
+/// Where a task stands (`$status`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TaskStatus {
+    /// `TODO`
+    Todo,
+    /// `IN_PROGRESS`
+    InProgress,
+    /// `COMPLETE`
+    Complete,
+    /// `CANCELLED`
+    Cancelled,
+    /// A status this SDK does not know yet, by its API name.
+    Other(String),
+}
+
+impl TaskStatus {
+    /// Reads the API's name.
+    pub fn from_api(name: &str) -> Self {
+        match name {
+            "TODO" => Self::Todo,
+            "IN_PROGRESS" => Self::InProgress,
+            "COMPLETE" => Self::Complete,
+            "CANCELLED" => Self::Cancelled,
+            other => Self::Other(other.to_string()),
+        }
+    }
+
+    /// The API's name.
+    pub fn as_api(&self) -> &str {
+        match self {
+            Self::Todo => "TODO",
+            Self::InProgress => "IN_PROGRESS",
+            Self::Complete => "COMPLETE",
+            Self::Cancelled => "CANCELLED",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for TaskStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_api())
+    }
+}
+
+impl Tasks {
+    /// Starts a create: a title, a status and the member it is assigned to are required.
+    pub fn create(
+        &self,
+        title: impl Into<String>,
+        status: TaskStatus,
+        assignee_member_id: impl Into<String>,
+    ) -> CreateTask {
+        self.0
+            .create()
+            .field("$title", InputValue::Text(title.into()))
+            .field("$status", InputValue::Text(status.as_api().to_string()))
+            .relationship("$assignedTo", Ids::One(assignee_member_id.into()))
+    }
+}
+
+impl_for!([CreateTask, UpdateTask] {
+    /// `$description`.
+    pub fn description(self, text: impl Into<String>) -> Self {
+        self.field("$description", InputValue::Text(text.into()))
+    }
+
+    /// `$dueAt`: when the task is due.
+    pub fn due_at(self, at: OffsetDateTime) -> Self {
+        self.field("$dueAt", datetime(at))
+    }
+});
+
+impl CreateTask {
+    /// `$account`: the account the task is about.
+    pub fn account(self, account_id: impl Into<String>) -> Self {
+        self.relationship("$account", Ids::One(account_id.into()))
+    }
+
+    /// `$opportunity`: the opportunity the task is about.
+    pub fn opportunity(self, opportunity_id: impl Into<String>) -> Self {
+        self.relationship("$opportunity", Ids::One(opportunity_id.into()))
+    }
+}
+
+impl UpdateTask {
+    /// `$title`.
+    pub fn title(self, title: impl Into<String>) -> Self {
+        self.field("$title", InputValue::Text(title.into()))
+    }
+
+    /// `$status`.
+    pub fn status(self, status: TaskStatus) -> Self {
+        self.field("$status", InputValue::Text(status.as_api().to_string()))
+    }
+
+    /// `$assignedTo`: hands the task to another member.
+    pub fn assign_to(self, member_id: impl Into<String>) -> Self {
+        self.replace("$assignedTo", member_id)
+    }
+}
+
+impl Task {
+    /// `$title`.
+    pub fn title(&self) -> Option<&str> {
+        self.text("$title")
+    }
+
+    /// `$status`.
+    pub fn status(&self) -> Option<TaskStatus> {
+        self.text("$status").map(TaskStatus::from_api)
+    }
+
+    /// `$description`.
+    pub fn description(&self) -> Option<&str> {
+        self.text("$description")
+    }
+
+    /// `$dueAt`, parsed.
+    pub fn due_at(&self) -> Option<OffsetDateTime> {
+        parse_datetime(self.text("$dueAt"))
+    }
+
+    /// `$assignedTo`: the id of the assigned member.
+    pub fn assignee(&self) -> Option<&str> {
+        self.related_one("$assignedTo")
+    }
+
+    /// `$account`: the id of the account, if linked.
+    pub fn account(&self) -> Option<&str> {
+        self.related_one("$account")
+    }
+
+    /// `$opportunity`: the id of the opportunity, if linked.
+    pub fn opportunity(&self) -> Option<&str> {
+        self.related_one("$opportunity")
+    }
+}

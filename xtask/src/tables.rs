@@ -1,0 +1,275 @@
+//! Writes `crates/lightfield-gen/src/tables.rs`: the facts about operations and record
+//! types that progenitor does not carry, read from the same spec.
+//!
+//! - every operation's id, method, path template and rate-limit category
+//!   (`x-rate-limit-category`), so the SDK's limiter and the mock's router share one list;
+//! - every record type's system fields and relationships with their flags
+//!   (`x-object-types`), so required, read-only and create-only keys live in one place.
+
+use std::fmt::Write as _;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+/// The type definitions the tables are made of; emitted verbatim ahead of the data.
+const PRELUDE: &str = r#"
+/// The rate-limit category of an operation: the API keeps one budget per category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// Creates, updates, deletes and other writes.
+    Write,
+    /// Retrieves, definitions and field history.
+    Read,
+    /// Lists.
+    Search,
+}
+
+/// One operation of the API, as the spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The operation id, which is also the generated method's name.
+    pub id: &'static str,
+    /// `GET`, `POST` or `DELETE`.
+    pub method: &'static str,
+    /// The path template, e.g. `/v1/accounts/{id}`.
+    pub path: &'static str,
+    /// Its rate-limit category.
+    pub category: Category,
+}
+
+/// The operations an update may apply to a relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpdateOps {
+    /// `add` is allowed.
+    pub add: bool,
+    /// `remove` is allowed.
+    pub remove: bool,
+    /// `replace` is allowed.
+    pub replace: bool,
+}
+
+/// A system field of a record type (its key starts with `$`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SystemField {
+    /// The key, e.g. `$name`.
+    pub key: &'static str,
+    /// Display name.
+    pub label: &'static str,
+    /// The API's value type, e.g. `TEXT`.
+    pub value_type: &'static str,
+    /// Whether it holds a list.
+    pub multiple: bool,
+    /// Whether a create must set it.
+    pub required: bool,
+    /// Whether the API refuses every write to it.
+    pub read_only: bool,
+    /// Whether only a create may set it.
+    pub create_only: bool,
+    /// The fixed choices of a select field, when the API fixes them.
+    pub options: &'static [&'static str],
+}
+
+/// A system relationship of a record type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SystemRelationship {
+    /// The key, e.g. `$owner`.
+    pub key: &'static str,
+    /// Display name.
+    pub label: &'static str,
+    /// `HAS_ONE` or `HAS_MANY`.
+    pub cardinality: &'static str,
+    /// The type of the linked records.
+    pub object_type: &'static str,
+    /// Whether a create must set it.
+    pub required: bool,
+    /// Whether the API refuses every write to it.
+    pub read_only: bool,
+    /// Whether only a create may set it.
+    pub create_only: bool,
+    /// What an update may do to it.
+    pub update_ops: UpdateOps,
+}
+
+/// What is known about one record type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ObjectSchema {
+    /// The API's name of the type, e.g. `account`.
+    pub object_type: &'static str,
+    /// The path segment of its collection, e.g. `accounts`.
+    pub collection: &'static str,
+    /// How its ids start, e.g. `acc_`.
+    pub id_prefix: &'static str,
+    /// Whether records have field history.
+    pub history: bool,
+    /// Whether records are only read through the API (members, channels…).
+    pub read_only_type: bool,
+    /// Whether the organisation can add custom fields to it.
+    pub custom_fields: bool,
+    /// Whether a create accepts `skipEnrichment`.
+    pub skip_enrichment: bool,
+    /// Whether a create accepts `autoCreateRecords`.
+    pub auto_create_records: bool,
+    /// Whether deleting a trashed record again is a 404 rather than a no-op.
+    pub delete_twice_not_found: bool,
+    /// Its system fields.
+    pub fields: &'static [SystemField],
+    /// Its system relationships.
+    pub relationships: &'static [SystemRelationship],
+}
+
+impl ObjectSchema {
+    /// A system field by key.
+    pub fn field(&self, key: &str) -> Option<&'static SystemField> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// A system relationship by key.
+    pub fn relationship(&self, key: &str) -> Option<&'static SystemRelationship> {
+        self.relationships.iter().find(|r| r.key == key)
+    }
+}
+
+/// An operation by id.
+pub fn operation(id: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|o| o.id == id)
+}
+
+/// A record type by its API name (`account`).
+pub fn object_schema(object_type: &str) -> Option<&'static ObjectSchema> {
+    OBJECT_TYPES.iter().copied().find(|o| o.object_type == object_type)
+}
+"#;
+
+fn flag(v: &Value, key: &str) -> bool {
+    v.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn text<'a>(v: &'a Value, key: &str, what: &str) -> Result<&'a str, String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("x-object-types: {what} needs a string `{key}`"))
+}
+
+fn rust_name(object_type: &str) -> String {
+    object_type.to_ascii_uppercase()
+}
+
+/// The Rust source of `tables.rs` for `spec` (unformatted).
+pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
+    let mut out = String::from(PRELUDE);
+    out.push_str("\n/// Every operation the spec declares, in spec order.\npub static OPERATIONS: &[Operation] = &[\n");
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            return Err(format!("path {path} is a $ref; inline it"));
+        };
+        for (method, op) in item.iter() {
+            let id = op
+                .operation_id
+                .as_deref()
+                .ok_or_else(|| format!("{method} {path} has no operationId"))?;
+            let category = op
+                .extensions
+                .get("x-rate-limit-category")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{id} has no x-rate-limit-category"))?;
+            if !matches!(category, "Write" | "Read" | "Search") {
+                return Err(format!("{id}: unknown rate-limit category `{category}`"));
+            }
+            let _ = writeln!(
+                out,
+                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, category: Category::{category} }},",
+                method.to_ascii_uppercase()
+            );
+        }
+    }
+    out.push_str("];\n");
+
+    let types = spec
+        .extensions
+        .get("x-object-types")
+        .and_then(Value::as_object)
+        .ok_or("the spec has no `x-object-types` table")?;
+    let mut names = Vec::new();
+    for (object_type, def) in types {
+        let name = rust_name(object_type);
+        names.push(name.clone());
+        let mut fields = String::new();
+        for (key, f) in def
+            .get("fields")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let what = format!("{object_type}.{key}");
+            let options: Vec<String> = f
+                .get("options")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|o| format!("{o:?}"))
+                .collect();
+            let _ = writeln!(
+                fields,
+                "SystemField {{ key: {key:?}, label: {:?}, value_type: {:?}, multiple: {}, required: {}, read_only: {}, create_only: {}, options: &[{}] }},",
+                text(f, "label", &what)?,
+                text(f, "valueType", &what)?,
+                flag(f, "multiple"),
+                flag(f, "required"),
+                flag(f, "readOnly"),
+                flag(f, "createOnly"),
+                options.join(", "),
+            );
+        }
+        let mut rels = String::new();
+        for (key, r) in def
+            .get("relationships")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let what = format!("{object_type}.{key}");
+            let ops: Vec<&str> = match r.get("updateOps").and_then(Value::as_array) {
+                Some(list) => list.iter().filter_map(Value::as_str).collect(),
+                None => vec!["add", "remove", "replace"],
+            };
+            let _ = writeln!(
+                rels,
+                "SystemRelationship {{ key: {key:?}, label: {:?}, cardinality: {:?}, object_type: {:?}, required: {}, read_only: {}, create_only: {}, update_ops: UpdateOps {{ add: {}, remove: {}, replace: {} }} }},",
+                text(r, "label", &what)?,
+                text(r, "cardinality", &what)?,
+                text(r, "objectType", &what)?,
+                flag(r, "required"),
+                flag(r, "readOnly"),
+                flag(r, "createOnly"),
+                ops.contains(&"add"),
+                ops.contains(&"remove"),
+                ops.contains(&"replace"),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "/// The `{object_type}` record type.\npub static {name}: ObjectSchema = ObjectSchema {{ object_type: {object_type:?}, collection: {:?}, id_prefix: {:?}, history: {}, read_only_type: {}, custom_fields: {}, skip_enrichment: {}, auto_create_records: {}, delete_twice_not_found: {}, fields: &[{fields}], relationships: &[{rels}] }};",
+            text(def, "collection", object_type)?,
+            text(def, "idPrefix", object_type)?,
+            flag(def, "history"),
+            flag(def, "readOnlyType"),
+            def.get("customFields")
+                .and_then(Value::as_bool)
+                .unwrap_or(true),
+            flag(def, "skipEnrichment"),
+            flag(def, "autoCreateRecords"),
+            def.get("deleteTwice").and_then(Value::as_str) == Some("not_found"),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "/// Every record type of the table, in spec order.\npub static OBJECT_TYPES: &[&ObjectSchema] = &[{}];",
+        names
+            .iter()
+            .map(|n| format!("&{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(out)
+}
