@@ -20,7 +20,10 @@ fn every_operation_has_a_category() {
     let operations = tables.matches("category: Category::").count();
     let declared = spec.matches("operationId:").count();
     assert_eq!(operations, declared, "one table row per operation");
-    let broken = spec.replace("x-rate-limit-category: Search", "x-rate-limit-category: Bulk");
+    let broken = spec.replace(
+        "x-rate-limit-category: Search",
+        "x-rate-limit-category: Bulk",
+    );
     let err = xtask::generate_tables(&broken).expect_err("an unknown category must fail");
     assert!(err.contains("unknown rate-limit category"), "{err}");
 }

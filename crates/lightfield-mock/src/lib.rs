@@ -1,8 +1,12 @@
 //! An in-memory Lightfield API server over real HTTP, for examples and tests.
 //!
-//! It serves the account operations with the rules of the real API: bearer auth, the
-//! `Lightfield-Version` header, value checking by field type, read-only fields and
-//! relationships, filters, paging, idempotency keys and per-category rate limits. Tests
+//! It serves every record type of the API — accounts, contacts, opportunities, tasks,
+//! notes, meetings, a custom object (`vendor`), members, emails, channels and messages —
+//! with the rules of the real API: bearer auth, the `Lightfield-Version` header, value
+//! checking by field type, required, read-only and create-only keys from the spec's
+//! table, relationship operations, soft delete and restore, field history, filters,
+//! paging, idempotency keys and per-category rate limits. Routes and categories come from
+//! the same generated table as the SDK's (`lightfield_gen::tables`). Tests
 //! can make it misbehave ([`Fault`]) and read what went over the wire ([`LoggedRequest`]).
 //!
 //! ```no_run
@@ -16,12 +20,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod definitions;
+mod api;
+mod entity;
 mod error;
 mod faults;
 mod limits;
+mod routes;
+mod seeds;
 mod server;
-mod store;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -34,6 +40,14 @@ pub use server::LoggedRequest;
 
 /// The API version the mock speaks (the `Lightfield-Version` header it requires).
 pub const API_VERSION: &str = "2026-03-01";
+
+/// The current time as RFC 3339 text.
+pub(crate) fn now_rfc3339() -> String {
+    use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
 
 /// How a [`MockServer`] behaves.
 #[derive(Debug, Clone)]
@@ -72,7 +86,7 @@ pub(crate) struct Shared {
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) config: MockConfig,
-    pub(crate) store: store::Store,
+    pub(crate) store: api::Store,
     pub(crate) faults: Vec<Fault>,
     pub(crate) rng: fastrand::Rng,
     pub(crate) log: Vec<LoggedRequest>,
@@ -114,7 +128,7 @@ impl MockServer {
             state: Mutex::new(State {
                 rng: fastrand::Rng::with_seed(config.seed),
                 config,
-                store: store::Store::default(),
+                store: api::Store::default(),
                 faults: Vec::new(),
                 log: Vec::new(),
                 limiter: limits::RateLimiter::default(),
@@ -182,19 +196,46 @@ impl MockServer {
 
     /// Every stored account, as the API renders it, in creation order.
     pub fn records(&self) -> Vec<Value> {
-        self.shared.lock().store.all()
+        self.records_of("account")
     }
 
-    /// Stores `record` to be served exactly as given by retrieve and list, e.g. a record
+    /// Every stored record of `object_type` (`contact`, or a custom object's slug such as
+    /// `vendor`), trashed ones included, in creation order.
+    pub fn records_of(&self, object_type: &str) -> Vec<Value> {
+        self.shared
+            .lock()
+            .store
+            .collection(object_type)
+            .map(|c| c.all())
+            .unwrap_or_default()
+    }
+
+    /// Stores an account to be served exactly as given by retrieve and list, e.g. a record
     /// with a value type or key that a newer server would send. Returns its id (the
     /// record's own `id`, or a new one).
     pub fn insert_record_json(&self, record: Value) -> String {
-        self.shared.lock().store.insert_verbatim(record)
+        self.insert_record_json_of("account", record)
+    }
+
+    /// Like [`MockServer::insert_record_json`], for records of `object_type`. Returns an
+    /// empty id when the mock has no such type.
+    pub fn insert_record_json_of(&self, object_type: &str, record: Value) -> String {
+        self.shared
+            .lock()
+            .store
+            .collection_mut(object_type)
+            .map(|c| c.insert_verbatim(record))
+            .unwrap_or_default()
     }
 
     /// The ids of every stored account, in creation order.
     pub fn record_ids(&self) -> Vec<String> {
-        self.records()
+        self.record_ids_of("account")
+    }
+
+    /// The ids of every stored record of `object_type`, in creation order.
+    pub fn record_ids_of(&self, object_type: &str) -> Vec<String> {
+        self.records_of(object_type)
             .iter()
             .filter_map(|r| r["id"].as_str().map(str::to_string))
             .collect()
@@ -202,7 +243,16 @@ impl MockServer {
 
     /// How many accounts are stored.
     pub fn record_count(&self) -> usize {
-        self.shared.lock().store.len()
+        self.record_count_of("account")
+    }
+
+    /// How many records of `object_type` are stored, trashed ones included.
+    pub fn record_count_of(&self, object_type: &str) -> usize {
+        self.shared
+            .lock()
+            .store
+            .collection(object_type)
+            .map_or(0, |c| c.len())
     }
 
     /// How many responses had each status, over the logged requests.

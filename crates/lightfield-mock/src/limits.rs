@@ -3,16 +3,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-/// The rate-limit category of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// create, update
-    Write,
-    /// retrieve, definitions
-    Read,
-    /// list
-    Search,
-}
+pub use lightfield_gen::tables::Category;
 
 /// What the bucket said about one request.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +78,7 @@ pub enum KeyState {
 /// Idempotency keys by (operation type, key).
 #[derive(Debug, Default)]
 pub struct IdempotencyStore {
-    keys: HashMap<(&'static str, String), KeyState>,
+    keys: HashMap<(String, String), KeyState>,
 }
 
 /// What to do with a request carrying an idempotency key.
@@ -103,8 +94,8 @@ pub enum Claim {
 
 impl IdempotencyStore {
     /// Claims `key` for `operation`, honouring expiry after `ttl`.
-    pub fn claim(&mut self, operation: &'static str, key: &str, ttl: Duration) -> Claim {
-        let entry = (operation, key.to_string());
+    pub fn claim(&mut self, operation: &str, key: &str, ttl: Duration) -> Claim {
+        let entry = (operation.to_string(), key.to_string());
         match self.keys.get(&entry) {
             Some(KeyState::InFlight) => Claim::Conflict,
             Some(KeyState::Done { status, body, at }) if at.elapsed() < ttl => Claim::Replay {
@@ -119,8 +110,8 @@ impl IdempotencyStore {
     }
 
     /// Records the outcome: a success is kept for replay, a failure frees the key.
-    pub fn finish(&mut self, operation: &'static str, key: &str, status: u16, body: bytes::Bytes) {
-        let entry = (operation, key.to_string());
+    pub fn finish(&mut self, operation: &str, key: &str, status: u16, body: bytes::Bytes) {
+        let entry = (operation.to_string(), key.to_string());
         if (200..300).contains(&status) {
             self.keys.insert(
                 entry,

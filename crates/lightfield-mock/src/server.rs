@@ -10,13 +10,14 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::faults::{self, FaultKind};
-use crate::limits::{Category, Claim, Verdict};
-use crate::{API_VERSION, Shared};
+use crate::limits::{Claim, Verdict};
+use crate::routes::{self, Route};
+use crate::{API_VERSION, Shared, api};
 
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct LoggedRequest {
-    /// `GET` or `POST`.
+    /// `GET`, `POST` or `DELETE`.
     pub method: String,
     /// The path, without the query.
     pub path: String,
@@ -62,54 +63,6 @@ fn decode_query(query: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect()
-}
-
-/// Which operation a method and path name.
-#[derive(Debug, Clone, PartialEq)]
-enum Route {
-    Definitions,
-    Create,
-    List,
-    Retrieve(String),
-    Update(String),
-}
-
-impl Route {
-    fn parse(method: &Method, path: &str) -> Option<Self> {
-        let rest = path.strip_prefix("/v1/accounts")?;
-        match (method.as_str(), rest) {
-            ("GET", "/definitions") => Some(Self::Definitions),
-            ("POST", "") => Some(Self::Create),
-            ("GET", "") => Some(Self::List),
-            (method, rest) => {
-                // `/{id}`: one non-empty segment.
-                let id = rest
-                    .strip_prefix('/')
-                    .filter(|id| !id.is_empty() && !id.contains('/'))?;
-                match method {
-                    "GET" => Some(Self::Retrieve(id.to_string())),
-                    "POST" => Some(Self::Update(id.to_string())),
-                    _ => None,
-                }
-            }
-        }
-    }
-
-    fn category(&self) -> Category {
-        match self {
-            Self::Create | Self::Update(_) => Category::Write,
-            Self::List => Category::Search,
-            Self::Definitions | Self::Retrieve(_) => Category::Read,
-        }
-    }
-
-    /// The scope of idempotency keys: per operation type.
-    fn idempotency_scope(&self) -> &'static str {
-        match self {
-            Self::Create => "account.create",
-            _ => "account.update",
-        }
-    }
 }
 
 /// A response to send, or a connection to drop.
@@ -169,11 +122,11 @@ async fn handle(
         let fault = faults::take(&mut state.faults, &mut state.rng, method.as_str(), &path);
         (index, fault, state.config.latency)
     };
-    let route = Route::parse(&method, &path);
+    let route = routes::resolve(method.as_str(), &path);
     let verdict = route.as_ref().and_then(|r| {
         let mut state = shared.lock();
         let limit = state.config.rate_limit?;
-        Some(state.limiter.check(r.category(), limit))
+        Some(state.limiter.check(r.op.category, limit))
     });
 
     let outcome = match fault {
@@ -292,6 +245,8 @@ async fn process(
         None
     };
 
+    // Keys are scoped per operation type (and per custom object type).
+    let scope = format!("{}:{}", route.op.id, route.param("slug"));
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -307,7 +262,7 @@ async fn process(
         let claim = {
             let mut state = shared.lock();
             let ttl = state.config.idempotency_ttl;
-            state.idempotency.claim(route.idempotency_scope(), key, ttl)
+            state.idempotency.claim(&scope, key, ttl)
         };
         match claim {
             Claim::Conflict => return Outcome::error(&ApiError::idempotency_conflict()),
@@ -328,16 +283,12 @@ async fn process(
 
     let result = {
         let mut state = shared.lock();
-        let params = decode_query(query);
-        match &route {
-            Route::Definitions => Ok(state.store.definitions()),
-            Route::Retrieve(id) => state.store.get(id),
-            Route::Create => state.store.create(payload.as_ref().unwrap_or(&Value::Null)),
-            Route::Update(id) => state
-                .store
-                .update(id, payload.as_ref().unwrap_or(&Value::Null)),
-            Route::List => list(&state.store, &params),
-        }
+        api::run(
+            &mut state.store,
+            &route,
+            &decode_query(query),
+            payload.as_ref(),
+        )
     };
     let outcome = match &result {
         Ok(v) => Outcome::json(200, v),
@@ -347,43 +298,9 @@ async fn process(
         shared
             .lock()
             .idempotency
-            .finish(route.idempotency_scope(), key, *status, body.clone());
+            .finish(&scope, key, *status, body.clone());
     }
     outcome
-}
-
-fn list(store: &crate::store::Store, params: &[(String, String)]) -> Result<Value, ApiError> {
-    let mut offset = 0usize;
-    let mut limit = 25usize;
-    let mut filters = Vec::new();
-    for (k, v) in params {
-        match k.as_str() {
-            "offset" => {
-                offset = v.parse().map_err(|_| {
-                    ApiError::bad_request(
-                        "invalid_parameter",
-                        "offset",
-                        "`offset` must be a whole number of 0 or more",
-                    )
-                })?;
-            }
-            "limit" => {
-                limit = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=25).contains(n))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(
-                            "invalid_parameter",
-                            "limit",
-                            "`limit` must be between 1 and 25",
-                        )
-                    })?;
-            }
-            _ => filters.push((k.clone(), v.clone())),
-        }
-    }
-    store.list(offset, limit, &filters)
 }
 
 fn respond(outcome: Outcome, verdict: Option<Verdict>) -> Response {

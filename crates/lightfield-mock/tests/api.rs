@@ -5,12 +5,10 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use lightfield_gen::types::{
-    AccountCreateBody, AccountUpdateBody, InputValue, RelationshipOperation, RelationshipTarget,
-};
+use lightfield_gen::types::{InputValue, RecordCreateBody, RecordUpdateBody, RelationshipTarget};
 use serde_json::{Value, json};
 
-fn create_body(fields: Value) -> AccountCreateBody {
+fn create_body(fields: Value) -> RecordCreateBody {
     serde_json::from_value(json!({ "fields": fields })).expect("valid create body")
 }
 
@@ -324,27 +322,19 @@ async fn update_changes_only_sent_keys_clears_nulls_and_applies_relationship_ope
         .unwrap()
         .into_inner();
 
-    let mut update = AccountUpdateBody::default();
+    let mut update = RecordUpdateBody::default();
     update.fields.insert("seats".into(), InputValue(json!(6)));
     update
         .fields
         .insert("$twitter".into(), InputValue(Value::Null));
+    // Relationship changes are plain JSON: `replace` must be able to say `null`.
     update.relationships.insert(
         "$contact".into(),
-        RelationshipOperation {
-            add: Some(RelationshipTarget::String("con_3".into())),
-            remove: Some(RelationshipTarget::String("con_1".into())),
-            replace: None,
-        },
+        json!({"add": "con_3", "remove": "con_1"}),
     );
-    update.relationships.insert(
-        "$owner".into(),
-        RelationshipOperation {
-            add: None,
-            remove: None,
-            replace: Some(RelationshipTarget::String("mem_9".into())),
-        },
-    );
+    update
+        .relationships
+        .insert("$owner".into(), json!({"replace": "mem_9"}));
     let updated = client
         .account_update(&created.id, None, &update)
         .await
@@ -427,22 +417,26 @@ async fn retrieve_and_list_with_paging() {
     assert_eq!(status, 404);
 
     let page = client
-        .account_list(std::num::NonZeroU64::new(25), Some(0))
+        .account_list(std::num::NonZeroU64::new(25), Some(0), None)
         .await
         .unwrap()
         .into_inner();
     assert_eq!((page.data.len(), page.total_count), (25, 30));
     let page = client
-        .account_list(std::num::NonZeroU64::new(25), Some(25))
+        .account_list(std::num::NonZeroU64::new(25), Some(25), None)
         .await
         .unwrap()
         .into_inner();
     assert_eq!(page.data.len(), 5);
-    let default_page = client.account_list(None, None).await.unwrap().into_inner();
+    let default_page = client
+        .account_list(None, None, None)
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(default_page.data.len(), 25);
     let (status, body) = api_error(
         client
-            .account_list(std::num::NonZeroU64::new(26), None)
+            .account_list(std::num::NonZeroU64::new(26), None, None)
             .await
             .expect_err("limit"),
     );
@@ -519,13 +513,12 @@ async fn filters_with_operators_and_negation() {
 async fn the_request_log_records_what_went_over_the_wire() {
     let server = unlimited().await;
     let client = generated(&server);
-    let key: lightfield_gen::types::AccountCreateIdempotencyKey = "key-1".parse().unwrap();
     client
-        .account_create(Some(&key), &create_body(json!({"$name": "Logged"})))
+        .account_create(Some("key-1"), &create_body(json!({"$name": "Logged"})))
         .await
         .unwrap();
     client
-        .account_list(std::num::NonZeroU64::new(3), Some(1))
+        .account_list(std::num::NonZeroU64::new(3), Some(1), None)
         .await
         .unwrap();
     let log = server.requests();

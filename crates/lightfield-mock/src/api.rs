@@ -1,0 +1,145 @@
+//! What each operation does to the organisation's data, once the HTTP pipeline has
+//! admitted the request.
+
+use serde_json::{Value, json};
+
+use crate::entity::{Collection, Status};
+use crate::error::ApiError;
+use crate::routes::Route;
+use crate::seeds;
+
+/// Every collection of the organisation.
+#[derive(Debug)]
+pub struct Store {
+    collections: Vec<Collection>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self {
+            collections: seeds::collections(),
+        }
+    }
+}
+
+impl Store {
+    /// The collection of `object_type` (a built-in type or a custom object's slug).
+    pub fn collection(&self, object_type: &str) -> Option<&Collection> {
+        self.collections
+            .iter()
+            .find(|c| c.schema.object_type == object_type)
+    }
+
+    pub fn collection_mut(&mut self, object_type: &str) -> Option<&mut Collection> {
+        self.collections
+            .iter_mut()
+            .find(|c| c.schema.object_type == object_type)
+    }
+}
+
+fn bad_param(name: &str, message: &str) -> ApiError {
+    ApiError::bad_request("invalid_parameter", name, message)
+}
+
+/// Paging, status and filters of a list, from its query pairs.
+struct ListParams {
+    offset: usize,
+    limit: usize,
+    after: Option<String>,
+    status: Status,
+    filters: Vec<(String, String)>,
+}
+
+fn list_params(
+    params: &[(String, String)],
+    max_limit: usize,
+    default_limit: usize,
+) -> Result<ListParams, ApiError> {
+    let mut out = ListParams {
+        offset: 0,
+        limit: default_limit,
+        after: None,
+        status: Status::Active,
+        filters: Vec::new(),
+    };
+    for (k, v) in params {
+        match k.as_str() {
+            "offset" => {
+                out.offset = v.parse().map_err(|_| {
+                    bad_param("offset", "`offset` must be a whole number of 0 or more")
+                })?;
+            }
+            "limit" => {
+                out.limit = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=max_limit).contains(n))
+                    .ok_or_else(|| {
+                        bad_param(
+                            "limit",
+                            &format!("`limit` must be between 1 and {max_limit}"),
+                        )
+                    })?;
+            }
+            "after" => out.after = Some(v.clone()),
+            "status" => {
+                out.status = match v.as_str() {
+                    "active" => Status::Active,
+                    "trashed" => Status::Trashed,
+                    _ => return Err(bad_param("status", "`status` is `active` or `trashed`")),
+                };
+            }
+            _ => out.filters.push((k.clone(), v.clone())),
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the operation of `route` with the decoded query and JSON body.
+pub fn run(
+    store: &mut Store,
+    route: &Route,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<Value, ApiError> {
+    let (kind, action) = route.parts();
+    if route.op.id == "object_types" {
+        let data: Vec<Value> = seeds::CUSTOM_OBJECTS
+            .iter()
+            .map(|(slug, label)| json!({"objectType": slug, "label": label}))
+            .collect();
+        return Ok(json!({"data": data}));
+    }
+    let object_type = if kind == "object" {
+        route.param("slug")
+    } else {
+        kind
+    };
+    let collection = store.collection_mut(object_type).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "this organisation has no object type `{object_type}`"
+        ))
+    })?;
+    let body = body.unwrap_or(&Value::Null);
+    let id = route.param("id");
+    match action {
+        "create" => collection.create(body),
+        "update" => collection.update(id, body),
+        "retrieve" => collection.get(id),
+        "delete" => collection.delete(id),
+        "restore" => collection.restore(id),
+        "definitions" => Ok(collection.schema.definitions_json()),
+        "list" => {
+            let p = list_params(query, 25, 25)?;
+            collection.list(p.status, p.offset, p.limit, &p.filters)
+        }
+        "field_history" => {
+            let p = list_params(query, 100, 20)?;
+            collection.history(id, route.param("fieldKey"), p.after.as_deref(), p.limit)
+        }
+        _ => Err(ApiError::not_found(format!(
+            "the mock does not serve `{}` yet",
+            route.op.id
+        ))),
+    }
+}

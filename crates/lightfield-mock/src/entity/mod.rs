@@ -1,0 +1,11 @@
+//! Records of every type: one [`Collection`] per object type, each with its [`Schema`],
+//! and the entity operations dispatched to them.
+
+mod collection;
+mod filter;
+mod history;
+mod schema;
+mod values;
+
+pub use collection::{Collection, Status};
+pub use schema::{FieldDef, RelDef, Schema};

@@ -1,0 +1,242 @@
+//! The schema of one record type as the mock serves it: the system fields and
+//! relationships of the spec's table (`lightfield_gen::tables`), plus the organisation's
+//! own select options and custom fields from [`crate::seeds`].
+
+use lightfield_gen::tables::ObjectSchema;
+use serde_json::{Value, json};
+
+/// One field, as the server knows it.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value_type: &'static str,
+    pub read_only: bool,
+    pub create_only: bool,
+    pub required: bool,
+    pub multiple: bool,
+    /// `(id, label)` of each option of a select field.
+    pub options: Vec<(&'static str, &'static str)>,
+    pub currency: Option<&'static str>,
+    pub handle_service: Option<&'static str>,
+}
+
+impl FieldDef {
+    /// A custom (or seeded) field with no flags.
+    pub fn new(key: &'static str, label: &'static str, value_type: &'static str) -> Self {
+        Self {
+            key,
+            label,
+            value_type,
+            read_only: false,
+            create_only: false,
+            required: false,
+            multiple: value_type == "MULTI_SELECT",
+            options: Vec::new(),
+            currency: None,
+            handle_service: None,
+        }
+    }
+
+    /// Adds select options.
+    pub fn options(mut self, options: &[(&'static str, &'static str)]) -> Self {
+        self.options = options.to_vec();
+        self
+    }
+}
+
+/// One relationship, as the server knows it.
+#[derive(Debug, Clone)]
+pub struct RelDef {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub cardinality: &'static str,
+    pub object_type: &'static str,
+    pub read_only: bool,
+    pub create_only: bool,
+    pub required: bool,
+    /// Which of add, remove and replace an update may use.
+    pub update_ops: [bool; 3],
+}
+
+impl RelDef {
+    /// A custom relationship with every operation allowed.
+    pub fn new(
+        key: &'static str,
+        label: &'static str,
+        cardinality: &'static str,
+        object_type: &'static str,
+    ) -> Self {
+        Self {
+            key,
+            label,
+            cardinality,
+            object_type,
+            read_only: false,
+            create_only: false,
+            required: false,
+            update_ops: [true; 3],
+        }
+    }
+}
+
+/// Everything the mock knows about one record type.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// `account`, or a custom object's slug.
+    pub object_type: String,
+    /// The path segment of the collection (`accounts`; `objects/vendor` for custom ones).
+    pub collection: String,
+    pub id_prefix: String,
+    pub fields: Vec<FieldDef>,
+    pub rels: Vec<RelDef>,
+    /// Deleting a trashed record again is a 404 (meetings) rather than a no-op.
+    pub delete_twice_not_found: bool,
+    /// Records carry `objectType` and `accessLevel` (meetings, emails, messages…).
+    pub says_type: bool,
+}
+
+impl Schema {
+    /// The schema of a built-in type: its table row plus `extra_fields` and `options`
+    /// (options by field key) of this organisation.
+    pub fn builtin(
+        table: &ObjectSchema,
+        options: &[(&'static str, &[(&'static str, &'static str)])],
+        extra_fields: Vec<FieldDef>,
+        extra_rels: Vec<RelDef>,
+    ) -> Self {
+        let mut fields: Vec<FieldDef> = table
+            .fields
+            .iter()
+            .map(|f| {
+                let fixed = f.options.iter().map(|o| (*o, *o)).collect();
+                let seeded = options
+                    .iter()
+                    .find(|(key, _)| *key == f.key)
+                    .map(|(_, o)| o.to_vec());
+                FieldDef {
+                    key: f.key,
+                    label: f.label,
+                    value_type: f.value_type,
+                    read_only: f.read_only,
+                    create_only: f.create_only,
+                    required: f.required,
+                    multiple: f.multiple,
+                    options: seeded.unwrap_or(fixed),
+                    currency: None,
+                    handle_service: (f.value_type == "SOCIAL_HANDLE")
+                        .then(|| f.key.trim_start_matches('$')),
+                }
+            })
+            .collect();
+        fields.extend(extra_fields);
+        let mut rels: Vec<RelDef> = table
+            .relationships
+            .iter()
+            .map(|r| RelDef {
+                key: r.key,
+                label: r.label,
+                cardinality: r.cardinality,
+                object_type: r.object_type,
+                read_only: r.read_only,
+                create_only: r.create_only,
+                required: r.required,
+                update_ops: [r.update_ops.add, r.update_ops.remove, r.update_ops.replace],
+            })
+            .collect();
+        rels.extend(extra_rels);
+        Self {
+            object_type: table.object_type.to_string(),
+            collection: table.collection.to_string(),
+            id_prefix: table.id_prefix.to_string(),
+            fields,
+            rels,
+            delete_twice_not_found: table.delete_twice_not_found,
+            says_type: table.read_only_type || table.object_type == "meeting",
+        }
+    }
+
+    /// The schema of a custom object type.
+    pub fn custom(slug: &str, fields: Vec<FieldDef>, rels: Vec<RelDef>) -> Self {
+        Self {
+            object_type: slug.to_string(),
+            collection: format!("objects/{slug}"),
+            id_prefix: "obj_".to_string(),
+            fields,
+            rels,
+            delete_twice_not_found: false,
+            says_type: false,
+        }
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn rel(&self, key: &str) -> Option<&RelDef> {
+        self.rels.iter().find(|r| r.key == key)
+    }
+
+    /// How messages name these records (`accounts`, `` `vendor` records ``).
+    pub fn plural(&self) -> String {
+        match self.collection.strip_prefix("objects/") {
+            Some(slug) => format!("`{slug}` records"),
+            None => self.collection.clone(),
+        }
+    }
+
+    /// The body of the definitions endpoint.
+    pub fn definitions_json(&self) -> Value {
+        let mut field_map = serde_json::Map::new();
+        for (i, f) in self.fields.iter().enumerate() {
+            let mut config = serde_json::Map::new();
+            if let Some(c) = f.currency {
+                config.insert("currency".into(), json!(c));
+            }
+            if let Some(s) = f.handle_service {
+                config.insert("handleService".into(), json!(s.to_ascii_uppercase()));
+            }
+            if f.multiple {
+                config.insert("multipleValues".into(), json!(true));
+            }
+            if !f.options.is_empty() {
+                let options: Vec<Value> = f
+                    .options
+                    .iter()
+                    .map(|(id, label)| json!({"id": id, "label": label, "description": null}))
+                    .collect();
+                config.insert("options".into(), Value::Array(options));
+            }
+            field_map.insert(
+                f.key.to_string(),
+                json!({
+                    "id": format!("fld_{}_{i:03}", self.object_type),
+                    "label": f.label,
+                    "description": null,
+                    "valueType": f.value_type,
+                    "readOnly": f.read_only,
+                    "typeConfiguration": config,
+                }),
+            );
+        }
+        let mut rel_map = serde_json::Map::new();
+        for (i, r) in self.rels.iter().enumerate() {
+            rel_map.insert(
+                r.key.to_string(),
+                json!({
+                    "id": format!("rel_{}_{i:03}", self.object_type),
+                    "label": r.label,
+                    "description": null,
+                    "cardinality": r.cardinality,
+                    "objectType": r.object_type,
+                    "readOnly": r.read_only,
+                }),
+            );
+        }
+        json!({
+            "objectType": self.object_type,
+            "fieldDefinitions": field_map,
+            "relationshipDefinitions": rel_map,
+        })
+    }
+}
