@@ -61,6 +61,12 @@ pub fn check_value(def: &FieldDef, value: &Value) -> Result<Value, ApiError> {
             .map_err(|why| wrong(&format!("an address object ({why})"))),
         "FULL_NAME" => check_object(value, &NAME_KEYS)
             .map_err(|why| wrong(&format!("a full-name object ({why})"))),
+        "EMAIL" if def.multiple => match strings_of(value) {
+            Some(list) if list.iter().all(|s| s.contains('@')) => {
+                Ok(Value::Array(list.into_iter().map(Value::String).collect()))
+            }
+            _ => Err(wrong("a list of email addresses")),
+        },
         "EMAIL" => match value.as_str() {
             Some(s) if s.contains('@') => Ok(value.clone()),
             _ => Err(wrong("an email address")),

@@ -161,6 +161,12 @@ pub struct Record {
     pub extra: BTreeMap<String, Value>,
 }
 
+impl AsRef<Record> for Record {
+    fn as_ref(&self) -> &Record {
+        self
+    }
+}
+
 impl From<wire::Record> for Record {
     /// Decodes a record of the generated client (for code that calls `lightfield-gen`
     /// directly).

@@ -37,6 +37,14 @@ impl Client {
     pub fn object(&self, slug: impl Into<String>) -> Records<Record> {
         Records::new(self, ObjectType::Custom(slug.into()))
     }
+
+    /// The operations on any record type with generic records, for code that works on
+    /// types chosen at run time (exports, imports). An operation the type does not have
+    /// (creating a member) answers [`Error::InvalidInput`](crate::Error::InvalidInput)
+    /// without a request; the typed accessors (`accounts()`…) offer only what exists.
+    pub fn records_of(&self, object: ObjectType) -> Records<Record> {
+        Records::new(self, object)
+    }
 }
 
 /// A request for the custom object types; see [`Client::objects`].

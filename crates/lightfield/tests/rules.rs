@@ -1,0 +1,574 @@
+//! The rules that differ between record types, over HTTP against lightfield-mock: required
+//! fields, read-only and create-only keys, meeting update limits, note relationship
+//! operations, soft-delete repeats, cursor paging of field history, custom object
+//! discovery and the read-only types. A refusal made by the SDK sends nothing, which the
+//! mock's request log proves.
+
+mod common;
+
+use common::*;
+use futures_util::TryStreamExt;
+use lightfield::{Error, ErrorKind, FullName, ObjectType, Privacy, Status, TaskStatus};
+use serde_json::json;
+use time::macros::datetime;
+
+fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
+    match result {
+        Err(Error::InvalidInput(message)) => {
+            assert!(
+                message.contains(needle),
+                "`{message}` should mention `{needle}`"
+            )
+        }
+        other => panic!("expected a local refusal mentioning `{needle}`, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn required_fields_are_checked_for_every_type_before_sending() {
+    let (server, client) = setup().await;
+    refused(
+        client.records_of(ObjectType::Account).create().send().await,
+        "`$name` is required",
+    );
+    refused(
+        client.accounts().create("  ").send().await,
+        "`$name` must not be empty",
+    );
+    refused(
+        client
+            .records_of(ObjectType::Opportunity)
+            .create()
+            .field("$name", "Deal")
+            .send()
+            .await,
+        "relationship `$account` is required",
+    );
+    refused(
+        client
+            .records_of(ObjectType::Task)
+            .create()
+            .field("$title", "t")
+            .send()
+            .await,
+        "`$status` is required",
+    );
+    refused(
+        client
+            .records_of(ObjectType::Meeting)
+            .create()
+            .field("$title", "m")
+            .send()
+            .await,
+        "Date` is required to create meetings",
+    );
+    refused(
+        client
+            .records_of(ObjectType::Member)
+            .create()
+            .field("nick", "x")
+            .send()
+            .await,
+        "no create for members",
+    );
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    // The server agrees: the same bodies sent raw are refused with the key as `param`.
+    let err = client
+        .raw(http::Method::POST, "/v1/tasks")
+        .json(json!({"fields": {"$title": "t", "$status": "TODO"}, "relationships": {}}))
+        .send()
+        .await
+        .expect_err("the mock refuses it too");
+    assert_eq!(
+        err.as_api().and_then(|e| e.param.as_deref()),
+        Some("relationships.$assignedTo")
+    );
+}
+
+#[tokio::test]
+async fn typed_creates_take_the_required_fields_and_send_them() {
+    let (server, client) = setup().await;
+    let account = client
+        .accounts()
+        .create("Acme")
+        .skip_enrichment(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests()[0].json()["skipEnrichment"], json!(true));
+    let contact = client
+        .contacts()
+        .create()
+        .name(FullName::new("Ada", "Lovelace"))
+        .emails(["ada@example.com"])
+        .accounts(account.id.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        contact.name().and_then(|n| n.first_name.as_deref()),
+        Some("Ada")
+    );
+    assert_eq!(contact.emails(), ["ada@example.com"]);
+    assert_eq!(contact.accounts(), [account.id.clone()]);
+    let deal = client
+        .opportunities()
+        .create("Big deal", &account.id)
+        .stage("Discovery")
+        .champions([contact.id.as_str()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (deal.name(), deal.stage(), deal.account()),
+        (
+            Some("Big deal"),
+            Some("Discovery"),
+            Some(account.id.as_str())
+        )
+    );
+    let task = client
+        .tasks()
+        .create("Call Ada", TaskStatus::Todo, "mem_1")
+        .due_at(datetime!(2027-01-02 09:00 UTC))
+        .opportunity(&deal.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(task.status(), Some(TaskStatus::Todo));
+    assert_eq!(task.assignee(), Some("mem_1"));
+    assert_eq!(task.due_at(), Some(datetime!(2027-01-02 09:00 UTC)));
+    let task = client
+        .tasks()
+        .update(&task.id)
+        .status(TaskStatus::Complete)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(task.status(), Some(TaskStatus::Complete));
+    let note = client
+        .notes()
+        .create("Call notes")
+        .content("went well")
+        .accounts([account.id.as_str()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (note.title(), note.content()),
+        (Some("Call notes"), Some("went well"))
+    );
+    let meeting = client
+        .meetings()
+        .create(
+            "Kickoff",
+            datetime!(2026-01-10 09:00 UTC),
+            datetime!(2026-01-10 10:00 UTC),
+        )
+        .privacy(Privacy::Metadata)
+        .attendee_emails(["ada@example.com"])
+        .auto_create_records(false)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(meeting.start(), Some(datetime!(2026-01-10 09:00 UTC)));
+    assert_eq!(meeting.privacy(), Some(Privacy::Metadata));
+    assert_eq!(meeting.access_level.as_deref(), Some("FULL"));
+    assert_eq!(meeting.object_type.as_deref(), Some("meeting"));
+    let sent = server.requests().pop().unwrap().json();
+    assert_eq!(sent["fields"]["$startDate"], json!("2026-01-10T09:00:00Z"));
+    assert_eq!(sent["autoCreateRecords"], json!(false));
+}
+
+#[tokio::test]
+async fn read_only_and_create_only_keys_are_refused_with_where_to_set_them() {
+    let (server, client) = setup().await;
+    refused(
+        client
+            .accounts()
+            .create("A")
+            .field("$accountStatus", "Active")
+            .send()
+            .await,
+        "read-only on accounts",
+    );
+    refused(
+        client
+            .accounts()
+            .create("A")
+            .relationship("$opportunity", "opp_1")
+            .send()
+            .await,
+        "link it from the opportunity record",
+    );
+    refused(
+        client
+            .opportunities()
+            .update("opp_1")
+            .field("$opportunityStatus", "Won")
+            .send()
+            .await,
+        "read-only on opportunities",
+    );
+    // `$createdBy` is set on create only.
+    refused(
+        client
+            .tasks()
+            .update("tsk_1")
+            .add("$createdBy", "mem_2")
+            .send()
+            .await,
+        "created",
+    );
+    refused(
+        client
+            .accounts()
+            .create("A")
+            .relationship("$owner", ["mem_1", "mem_2"])
+            .send()
+            .await,
+        "one record at most",
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn meeting_updates_write_only_what_the_api_allows() {
+    let (server, client) = setup().await;
+    let meeting = client
+        .meetings()
+        .create(
+            "Review",
+            datetime!(2026-02-01 09:00 UTC),
+            datetime!(2026-02-01 10:00 UTC),
+        )
+        .send()
+        .await
+        .unwrap();
+    refused(
+        client
+            .meetings()
+            .update(&meeting.id)
+            .field("$title", "New")
+            .send()
+            .await,
+        "only be set when the record is created",
+    );
+    refused(
+        client
+            .meetings()
+            .update(&meeting.id)
+            .add("$transcript", "fil_1")
+            .send()
+            .await,
+        "use replace",
+    );
+    refused(
+        client
+            .meetings()
+            .update(&meeting.id)
+            .field("$manuallyAddedAttendeeEmails", json!(["a@b.c"]))
+            .send()
+            .await,
+        "read-only",
+    );
+    let before = server.requests().len();
+    let updated = client
+        .meetings()
+        .update(&meeting.id)
+        .privacy(Privacy::Full)
+        .attendee_emails(["ada@example.com", "alan@example.com"])
+        .meeting_prep("agenda")
+        .post_meeting_summary("done")
+        .transcript("fil_1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), before + 1);
+    assert_eq!(updated.transcript(), Some("fil_1"));
+    assert_eq!(updated.post_meeting_summary(), Some("done"));
+    assert_eq!(
+        server.requests().pop().unwrap().json()["relationships"],
+        json!({"$transcript": {"replace": "fil_1"}})
+    );
+    // The mock refuses the same write sent raw.
+    let err = client
+        .raw(http::Method::POST, format!("/v1/meetings/{}", meeting.id))
+        .json(json!({"fields": {"$title": "New"}}))
+        .send()
+        .await
+        .expect_err("create-only");
+    assert_eq!(
+        err.as_api().and_then(|e| e.param.as_deref()),
+        Some("fields.$title")
+    );
+}
+
+#[tokio::test]
+async fn note_links_change_by_add_and_remove_only() {
+    let (server, client) = setup().await;
+    let note = client
+        .notes()
+        .create("N")
+        .accounts(["acc_1", "acc_2"])
+        .send()
+        .await
+        .unwrap();
+    refused(
+        client
+            .notes()
+            .update(&note.id)
+            .replace("$account", "acc_3")
+            .send()
+            .await,
+        "use add or remove",
+    );
+    refused(
+        client
+            .notes()
+            .update(&note.id)
+            .clear_relationship("$account")
+            .send()
+            .await,
+        "cannot be changed with `replace`",
+    );
+    let note = client
+        .notes()
+        .update(&note.id)
+        .add("$account", "acc_3")
+        .remove("$account", "acc_1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(note.accounts(), ["acc_2", "acc_3"]);
+    let err = client
+        .raw(http::Method::POST, format!("/v1/notes/{}", note.id))
+        .json(json!({"relationships": {"$account": {"replace": "acc_9"}}}))
+        .send()
+        .await
+        .expect_err("the mock refuses replace on notes");
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count(),
+        3
+    );
+}
+
+#[tokio::test]
+async fn a_second_delete_is_a_no_op_except_for_meetings() {
+    let (_server, client) = setup().await;
+    let account = client.accounts().create("Twice").send().await.unwrap();
+    client.accounts().delete(&account.id).send().await.unwrap();
+    client
+        .accounts()
+        .delete(&account.id)
+        .send()
+        .await
+        .expect("no-op");
+    let meeting = client
+        .meetings()
+        .create(
+            "Once",
+            datetime!(2026-02-01 09:00 UTC),
+            datetime!(2026-02-01 10:00 UTC),
+        )
+        .send()
+        .await
+        .unwrap();
+    client.meetings().delete(&meeting.id).send().await.unwrap();
+    let err = client
+        .meetings()
+        .delete(&meeting.id)
+        .send()
+        .await
+        .expect_err("404");
+    assert_eq!(err.kind(), Some(&ErrorKind::NotFound));
+    let trashed = client
+        .meetings()
+        .list()
+        .status(Status::Trashed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(trashed.total_count, 1);
+}
+
+#[tokio::test]
+async fn field_history_pages_by_cursor() {
+    let (server, client) = setup().await;
+    let deal = client
+        .opportunities()
+        .create("Deal", "acc_1")
+        .stage("Discovery")
+        .send()
+        .await
+        .unwrap();
+    for stage in [
+        "Proposal",
+        "Negotiation",
+        "Closed Won",
+        "Proposal",
+        "Closed Lost",
+    ] {
+        client
+            .opportunities()
+            .update(&deal.id)
+            .stage(stage)
+            .send()
+            .await
+            .unwrap();
+    }
+    let first = client
+        .opportunities()
+        .history(&deal.id, "$stage")
+        .limit(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.entries.len(), 2);
+    assert!(first.has_more);
+    assert_eq!(first.entries[0].value.as_str(), Some("Closed Lost"));
+    let cursor = first.next_cursor.clone().expect("a cursor");
+    let second = client
+        .opportunities()
+        .history(&deal.id, "$stage")
+        .limit(2)
+        .after(&cursor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.entries[0].value.as_str(), Some("Closed Won"));
+    let sent = server.requests().pop().unwrap();
+    assert_eq!(
+        sent.path,
+        format!("/v1/opportunities/{}/fields/$stage/history", deal.id)
+    );
+    assert!(sent.query_pairs().contains(&("after".into(), cursor)));
+    let stream: Vec<_> = client
+        .opportunities()
+        .history(&deal.id, "$stage")
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let values: Vec<_> = stream
+        .iter()
+        .map(|e| e.value.as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "Closed Lost",
+            "Proposal",
+            "Closed Won",
+            "Negotiation",
+            "Proposal",
+            "Discovery"
+        ]
+    );
+    assert!(stream.last().unwrap().is_create);
+    refused(
+        client
+            .opportunities()
+            .history(&deal.id, "$stage")
+            .limit(101)
+            .send()
+            .await,
+        "1 to 100",
+    );
+}
+
+#[tokio::test]
+async fn custom_objects_are_discovered_and_used_by_slug() {
+    let (server, client) = setup().await;
+    let types = client.objects().send().await.unwrap();
+    assert!(
+        types
+            .iter()
+            .any(|t| t.slug == "vendor" && t.label == "Vendor"),
+        "{types:?}"
+    );
+    let vendors = client.object("vendor");
+    let definitions = vendors.definitions().send().await.unwrap();
+    assert_eq!(definitions.object_type.as_deref(), Some("vendor"));
+    assert!(
+        definitions
+            .field("category")
+            .is_some_and(|f| f.option("Hardware").is_some())
+    );
+    let v = vendors
+        .create()
+        .field("$name", "Parts Co")
+        .field("category", "opt_cat_hw")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v.text("category"), Some("Hardware"));
+    refused(
+        vendors.list().status(Status::Trashed).send().await,
+        "no status filter",
+    );
+    let missing = client
+        .object("nope")
+        .list()
+        .send()
+        .await
+        .expect_err("unknown slug");
+    assert_eq!(missing.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(server.record_count_of("vendor"), 1);
+}
+
+#[tokio::test]
+async fn read_only_types_decode_with_typed_getters() {
+    let (_server, client) = setup().await;
+    let members = client.members().list().send().await.unwrap();
+    assert_eq!(members.total_count, 3);
+    let ada = client
+        .members()
+        .retrieve(&members.items[0].id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ada.name(), ada.email(), ada.role()),
+        (Some("Ada Lovelace"), Some("ada@example.com"), Some("Admin"))
+    );
+    assert_eq!(ada.object_type.as_deref(), Some("member"));
+    let emails = client.emails().list().send().await.unwrap();
+    let email = &emails.items[0];
+    assert_eq!(email.subject(), Some("Welcome aboard"));
+    assert_eq!(email.to(), ["ada@example.com"]);
+    assert!(email.sent_at().is_some());
+    assert_eq!(email.access_level.as_deref(), Some("FULL"));
+    client.emails().delete(&email.id).send().await.unwrap();
+    assert_eq!(client.emails().list().send().await.unwrap().total_count, 1);
+    client.emails().restore(&email.id).send().await.unwrap();
+    assert_eq!(
+        client.channels().list().send().await.unwrap().total_count,
+        1
+    );
+    assert_eq!(
+        client.messages().list().send().await.unwrap().total_count,
+        1
+    );
+}
+
+#[tokio::test]
+async fn ids_that_would_leave_their_collection_are_refused() {
+    let (server, client) = setup().await;
+    for id in ["", ".", "..", "a/b", "..\\x", &"x".repeat(600)] {
+        refused(client.contacts().retrieve(id).send().await, "the id");
+        refused(client.object("vendor").delete(id).send().await, "the id");
+        refused(
+            client.accounts().update(id).name("x").send().await,
+            "the id",
+        );
+    }
+    assert!(server.requests().is_empty());
+}
