@@ -2,7 +2,7 @@
 //! an export that fetches pages concurrently; and the filter operators ([`Op`]) lists
 //! accept.
 //!
-//! Nothing here knows what is listed: a list request hands in a [`PageSource`] that fetches
+//! Nothing here knows what is listed: a list request hands in a `PageSource` that fetches
 //! one page at an offset, and the stream and export work from that alone.
 
 use std::future::Future;

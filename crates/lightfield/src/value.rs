@@ -246,7 +246,7 @@ pub enum FieldValue {
         raw: Value,
     },
     /// A value whose JSON does not fit its declared type, kept raw rather than failing the
-    /// whole record. [`crate::Account::malformed_fields`] lists them.
+    /// whole record. [`crate::Record::malformed_fields`] lists them.
     Malformed {
         /// The declared type.
         value_type: ValueType,

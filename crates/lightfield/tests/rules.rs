@@ -111,7 +111,7 @@ async fn typed_creates_take_the_required_fields_and_send_them() {
         Some("Ada")
     );
     assert_eq!(contact.emails(), ["ada@example.com"]);
-    assert_eq!(contact.accounts(), [account.id.clone()]);
+    assert_eq!(contact.accounts(), std::slice::from_ref(&account.id));
     let deal = client
         .opportunities()
         .create("Big deal", &account.id)
