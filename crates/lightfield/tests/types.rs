@@ -1,0 +1,227 @@
+//! Field history, custom objects, the read-only types, and the keys newer servers send,
+//! over HTTP against lightfield-mock.
+
+mod common;
+
+use common::*;
+use futures_util::TryStreamExt;
+use lightfield::{Error, ErrorKind, Status};
+use serde_json::json;
+
+fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
+    match result {
+        Err(Error::InvalidInput(message)) => {
+            assert!(
+                message.contains(needle),
+                "`{message}` should mention `{needle}`"
+            )
+        }
+        other => panic!("expected a local refusal mentioning `{needle}`, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn field_history_pages_by_cursor() {
+    let (server, client) = setup().await;
+    let deal = client
+        .opportunities()
+        .create("Deal", "acc_1")
+        .stage("Discovery")
+        .send()
+        .await
+        .unwrap();
+    for stage in [
+        "Proposal",
+        "Negotiation",
+        "Closed Won",
+        "Proposal",
+        "Closed Lost",
+    ] {
+        client
+            .opportunities()
+            .update(&deal.id)
+            .stage(stage)
+            .send()
+            .await
+            .unwrap();
+    }
+    let first = client
+        .opportunities()
+        .history(&deal.id, "$stage")
+        .limit(2)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.entries.len(), 2);
+    assert!(first.has_more);
+    assert_eq!(first.entries[0].value.as_str(), Some("Closed Lost"));
+    let cursor = first.next_cursor.clone().expect("a cursor");
+    let second = client
+        .opportunities()
+        .history(&deal.id, "$stage")
+        .limit(2)
+        .after(&cursor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.entries[0].value.as_str(), Some("Closed Won"));
+    let sent = server.requests().pop().unwrap();
+    assert_eq!(
+        sent.path,
+        format!("/v1/opportunities/{}/fields/$stage/history", deal.id)
+    );
+    assert!(sent.query_pairs().contains(&("after".into(), cursor)));
+    let stream: Vec<_> = client
+        .opportunities()
+        .history(&deal.id, "$stage")
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let values: Vec<_> = stream
+        .iter()
+        .map(|e| e.value.as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "Closed Lost",
+            "Proposal",
+            "Closed Won",
+            "Negotiation",
+            "Proposal",
+            "Discovery"
+        ]
+    );
+    assert!(stream.last().unwrap().is_create);
+    refused(
+        client
+            .opportunities()
+            .history(&deal.id, "$stage")
+            .limit(101)
+            .send()
+            .await,
+        "1 to 100",
+    );
+}
+
+#[tokio::test]
+async fn custom_objects_are_discovered_and_used_by_slug() {
+    let (server, client) = setup().await;
+    let types = client.objects().send().await.unwrap();
+    assert!(
+        types
+            .iter()
+            .any(|t| t.slug == "vendor" && t.label == "Vendor"),
+        "{types:?}"
+    );
+    let vendors = client.object("vendor");
+    let definitions = vendors.definitions().send().await.unwrap();
+    assert_eq!(definitions.object_type.as_deref(), Some("vendor"));
+    assert!(
+        definitions
+            .field("category")
+            .is_some_and(|f| f.option("Hardware").is_some())
+    );
+    let v = vendors
+        .create()
+        .field("$name", "Parts Co")
+        .field("category", "opt_cat_hw")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v.text("category"), Some("Hardware"));
+    refused(
+        vendors.list().status(Status::Trashed).send().await,
+        "no status filter",
+    );
+    let missing = client
+        .object("nope")
+        .list()
+        .send()
+        .await
+        .expect_err("unknown slug");
+    assert_eq!(missing.kind(), Some(&ErrorKind::NotFound));
+    assert_eq!(server.record_count_of("vendor"), 1);
+}
+
+#[tokio::test]
+async fn read_only_types_decode_with_typed_getters() {
+    let (_server, client) = setup().await;
+    let members = client.members().list().send().await.unwrap();
+    assert_eq!(members.total_count, 3);
+    let ada = client
+        .members()
+        .retrieve(&members.items[0].id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (ada.name(), ada.email(), ada.role()),
+        (Some("Ada Lovelace"), Some("ada@example.com"), Some("Admin"))
+    );
+    assert_eq!(ada.object_type.as_deref(), Some("member"));
+    let emails = client.emails().list().send().await.unwrap();
+    let email = &emails.items[0];
+    assert_eq!(email.subject(), Some("Welcome aboard"));
+    assert_eq!(email.to(), ["ada@example.com"]);
+    assert!(email.sent_at().is_some());
+    assert_eq!(email.access_level.as_deref(), Some("FULL"));
+    client.emails().delete(&email.id).send().await.unwrap();
+    assert_eq!(client.emails().list().send().await.unwrap().total_count, 1);
+    client.emails().restore(&email.id).send().await.unwrap();
+    assert_eq!(
+        client.channels().list().send().await.unwrap().total_count,
+        1
+    );
+    assert_eq!(
+        client.messages().list().send().await.unwrap().total_count,
+        1
+    );
+}
+
+#[tokio::test]
+async fn keys_of_newer_servers_are_decoded_where_documented_and_kept_otherwise() {
+    let (server, client) = setup().await;
+    let record = json!({
+        "id": "con_new",
+        "createdAt": "2026-03-01T10:00:00Z",
+        "objectType": "contact",
+        "accessLevel": "METADATA",
+        "lifecycle": {"stage": "lead"},
+        "fields": {
+            "$name": {"value": {"firstName": "Ada", "lastName": null}, "valueType": "FULL_NAME", "source": "enrichment"}
+        },
+        "relationships": {
+            "$account": {
+                "cardinality": "HAS_MANY",
+                "objectType": "account",
+                "values": ["acc_1"],
+                "directions": {
+                    "asSource": {"cardinality": "HAS_MANY", "label": "Accounts"},
+                    "asDestination": {"cardinality": "HAS_MANY", "label": "Contacts"}
+                }
+            }
+        }
+    });
+    let id = server.insert_record_json_of("contact", record.clone());
+    let contact = client.contacts().retrieve(&id).send().await.unwrap();
+    assert_eq!(contact.access_level.as_deref(), Some("METADATA"));
+    assert_eq!(contact.object_type.as_deref(), Some("contact"));
+    let directions = contact.relationships["$account"]
+        .directions
+        .clone()
+        .expect("decoded");
+    assert_eq!(
+        directions.as_destination.and_then(|d| d.label).as_deref(),
+        Some("Contacts")
+    );
+    assert_eq!(contact.extra["lifecycle"], json!({"stage": "lead"}));
+    assert_eq!(contact.fields["$name"].extra["source"], json!("enrichment"));
+    assert_eq!(
+        contact.to_json(),
+        record,
+        "nothing is lost on the way back out"
+    );
+}
