@@ -8,8 +8,10 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod support;
+
 use futures_util::{StreamExt, TryStreamExt};
-use lightfield::{Client, Op};
+use lightfield::Op;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,19 +29,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(50);
-    let real_key = std::env::var("LIGHTFIELD_API_KEY").is_ok_and(|k| !k.is_empty());
-    let mock = if real_key {
-        None
-    } else {
-        Some(lightfield_mock::MockServer::start().await?)
-    };
-    let client = match &mock {
-        Some(mock) => Client::builder()
-            .api_key("sk_lf_local_example")
-            .base_url(mock.url())
-            .build()?,
-        None => Client::from_env()?,
-    };
+    let target = support::connect().await?;
+    let client = &target.client;
     let batch = format!("Import {}", std::process::id());
 
     // Every create keeps one idempotency key across its retries: a lost response is

@@ -10,8 +10,10 @@
 
 use std::process::ExitCode;
 
+mod support;
+
 use futures_util::TryStreamExt;
-use lightfield::{Client, FullName, Op, Privacy, Status, TaskStatus};
+use lightfield::{FullName, Op, Privacy, Status, TaskStatus};
 use time::{Duration, OffsetDateTime};
 
 type Failure = Box<dyn std::error::Error>;
@@ -39,30 +41,8 @@ fn check(ok: bool, what: &str) -> Result<(), Failure> {
 }
 
 async fn run() -> Result<(), Failure> {
-    let real_key = std::env::var("LIGHTFIELD_API_KEY")
-        .ok()
-        .filter(|k| !k.is_empty());
-    let (client, mock) = match real_key {
-        Some(_) => (Client::from_env()?, None),
-        None => {
-            let mock = lightfield_mock::MockServer::start().await?;
-            let client = Client::builder()
-                .api_key("sk_lf_local_example")
-                .base_url(mock.url())
-                .build()?;
-            (client, Some(mock))
-        }
-    };
-    let on_mock = mock.is_some();
-    println!(
-        "Lightfield at {}{}",
-        client.base_url(),
-        if on_mock {
-            " (embedded local server)"
-        } else {
-            ""
-        }
-    );
+    let target = support::connect().await?;
+    let (client, on_mock) = (&target.client, target.on_mock());
 
     // Someone to own the work: the first member of the workspace.
     let members = client.members().list().limit(1).send().await?;

@@ -9,8 +9,10 @@
 
 use std::process::ExitCode;
 
+mod support;
+
 use futures_util::TryStreamExt;
-use lightfield::{Account, Address, Client, FieldValue, Op};
+use lightfield::{Account, Address, FieldValue, Op};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -27,31 +29,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let real_key = std::env::var("LIGHTFIELD_API_KEY")
-        .ok()
-        .filter(|k| !k.is_empty());
-    // Keep the mock alive for the whole run when we use it.
-    let (client, _mock) = match real_key {
-        Some(_) => (Client::from_env()?, None),
-        None => {
-            let mock = lightfield_mock::MockServer::start().await?;
-            let client = Client::builder()
-                .api_key("sk_lf_local_example")
-                .base_url(mock.url())
-                .build()?;
-            (client, Some(mock))
-        }
-    };
-    let on_mock = _mock.is_some();
-    println!(
-        "Lightfield at {}{}",
-        client.base_url(),
-        if on_mock {
-            " (embedded local server)"
-        } else {
-            ""
-        }
-    );
+    let target = support::connect().await?;
+    let (client, on_mock) = (&target.client, target.on_mock());
 
     // 1. The schema: which fields exist, and the options of the select fields.
     let definitions = client.accounts().definitions().send().await?;

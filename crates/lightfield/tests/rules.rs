@@ -7,21 +7,9 @@
 mod common;
 
 use common::*;
-use lightfield::{Error, ErrorKind, FullName, ObjectType, Privacy, Status, TaskStatus};
+use lightfield::{ErrorKind, FullName, ObjectType, Privacy, Status, TaskStatus};
 use serde_json::json;
 use time::macros::datetime;
-
-fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
-    match result {
-        Err(Error::InvalidInput(message)) => {
-            assert!(
-                message.contains(needle),
-                "`{message}` should mention `{needle}`"
-            )
-        }
-        other => panic!("expected a local refusal mentioning `{needle}`, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn required_fields_are_checked_for_every_type_before_sending() {

@@ -5,20 +5,8 @@ mod common;
 
 use common::*;
 use futures_util::TryStreamExt;
-use lightfield::{Error, ErrorKind, Status};
+use lightfield::{ErrorKind, Status};
 use serde_json::json;
-
-fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
-    match result {
-        Err(Error::InvalidInput(message)) => {
-            assert!(
-                message.contains(needle),
-                "`{message}` should mention `{needle}`"
-            )
-        }
-        other => panic!("expected a local refusal mentioning `{needle}`, got {other:?}"),
-    }
-}
 
 #[tokio::test]
 async fn field_history_pages_by_cursor() {

@@ -20,6 +20,26 @@ use crate::error::{Error, Result};
 use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
 use crate::value::InputValue;
 
+/// The first problem found while a request was built, reported when it is sent (setters
+/// return `Self`, so they cannot fail on the spot).
+#[derive(Debug, Clone, Default)]
+struct FirstProblem(Option<String>);
+
+impl FirstProblem {
+    fn note(&mut self, check: std::result::Result<(), String>) {
+        if let Err(problem) = check {
+            self.0.get_or_insert(problem);
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        match &self.0 {
+            Some(problem) => Err(Error::InvalidInput(problem.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
 fn wire_fields(fields: &BTreeMap<String, InputValue>) -> BTreeMap<String, wire::InputValue> {
     fields
         .iter()
@@ -52,7 +72,7 @@ pub struct Create<T> {
     relationships: BTreeMap<String, Ids>,
     skip_enrichment: Option<bool>,
     auto_create_records: Option<bool>,
-    problem: Option<String>,
+    problem: FirstProblem,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
@@ -66,7 +86,7 @@ impl<T: Entity> Create<T> {
             relationships: BTreeMap::new(),
             skip_enrichment: None,
             auto_create_records: None,
-            problem: None,
+            problem: FirstProblem::default(),
             options: RequestOptions::default(),
             output: PhantomData,
         }
@@ -75,17 +95,12 @@ impl<T: Entity> Create<T> {
     request_option_setters!();
     idempotency_setter!();
 
-    fn note(&mut self, check: std::result::Result<(), String>) {
-        if let Err(problem) = check {
-            self.problem.get_or_insert(problem);
-        }
-    }
-
     /// Sets any field by key: a custom field's slug (`"tier"`) or a system key
     /// (`"$name"`). A read-only key is refused when the request is sent.
     pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
         let key = key.into();
-        self.note(rules::field(&self.object, Write::Create, &key));
+        self.problem
+            .note(rules::field(&self.object, Write::Create, &key));
         self.fields.insert(key, value.into());
         self
     }
@@ -94,7 +109,7 @@ impl<T: Entity> Create<T> {
     pub fn relationship(mut self, key: impl Into<String>, ids: impl Into<Ids>) -> Self {
         let key = key.into();
         let ids = ids.into();
-        self.note(
+        self.problem.note(
             rules::relationship(&self.object, Write::Create, &key)
                 .and_then(|()| rules::link(&self.object, &key, &ids)),
         );
@@ -137,9 +152,7 @@ impl<T: Entity> Create<T> {
 
     /// Sends the request; returns the record with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<T>> {
-        if let Some(problem) = self.problem {
-            return Err(Error::InvalidInput(problem));
-        }
+        self.problem.check()?;
         if let Some(schema) = self.object.schema() {
             rules::required(
                 schema,
@@ -182,7 +195,7 @@ pub struct Update<T> {
     id: String,
     fields: BTreeMap<String, InputValue>,
     relationships: BTreeMap<String, RelationshipChange>,
-    problem: Option<String>,
+    problem: FirstProblem,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
@@ -195,7 +208,7 @@ impl<T: Entity> Update<T> {
             id,
             fields: BTreeMap::new(),
             relationships: BTreeMap::new(),
-            problem: None,
+            problem: FirstProblem::default(),
             options: RequestOptions::default(),
             output: PhantomData,
         }
@@ -204,16 +217,11 @@ impl<T: Entity> Update<T> {
     request_option_setters!();
     idempotency_setter!();
 
-    fn note(&mut self, check: std::result::Result<(), String>) {
-        if let Err(problem) = check {
-            self.problem.get_or_insert(problem);
-        }
-    }
-
     /// Sets any field by key; `InputValue::Null` (or [`Update::clear`]) clears it.
     pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
         let key = key.into();
-        self.note(rules::field(&self.object, Write::Update, &key));
+        self.problem
+            .note(rules::field(&self.object, Write::Update, &key));
         self.fields.insert(key, value.into());
         self
     }
@@ -225,11 +233,12 @@ impl<T: Entity> Update<T> {
 
     /// Applies `edit` to the change of relationship `key`, checking what it allows.
     fn change(mut self, key: String, edit: impl FnOnce(&mut RelationshipChange)) -> Self {
-        self.note(rules::relationship(&self.object, Write::Update, &key));
+        self.problem
+            .note(rules::relationship(&self.object, Write::Update, &key));
         let change = self.relationships.entry(key.clone()).or_default();
         edit(change);
         let check = rules::change(&self.object, &key, change);
-        self.note(check);
+        self.problem.note(check);
         self
     }
 
@@ -254,7 +263,7 @@ impl<T: Entity> Update<T> {
         let key = key.into();
         let mut this = self;
         if id.trim().is_empty() {
-            this.note(Err(format!(
+            this.problem.note(Err(format!(
                 "relationship `{key}` was given an empty record id"
             )));
         }
@@ -289,9 +298,7 @@ impl<T: Entity> Update<T> {
 
     /// Sends the request; returns the record with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<T>> {
-        if let Some(problem) = self.problem {
-            return Err(Error::InvalidInput(problem));
-        }
+        self.problem.check()?;
         let id = super::check_id(&self.object, &self.id, "update")?;
         if self.fields.is_empty() && self.relationships.is_empty() {
             return Err(Error::InvalidInput(

@@ -29,3 +29,16 @@ pub fn fast_client(server: &MockServer) -> lightfield::ClientBuilder {
         .backoff(Duration::from_millis(5), Duration::from_millis(50))
         .rate_limit(None)
 }
+
+/// Asserts that the SDK refused a request itself, with a message mentioning `needle`.
+pub fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
+    match result {
+        Err(lightfield::Error::InvalidInput(message)) => {
+            assert!(
+                message.contains(needle),
+                "`{message}` should mention `{needle}`"
+            )
+        }
+        other => panic!("expected a local refusal mentioning `{needle}`, got {other:?}"),
+    }
+}
