@@ -1,0 +1,18 @@
+//! Field values: what a record holds ([`FieldValue`], tagged by [`ValueType`]) and what you
+//! write ([`InputValue`]).
+//!
+//! The server says which type each value has (`valueType`), so values are decoded from that
+//! tag, never by guessing from the JSON shape: a `{"firstName": ..}` on an ADDRESS field is
+//! not silently read as a name, and `42` on a NUMBER field is a number.
+//!
+//! - `types`: [`ValueType`], [`Address`], [`FullName`], [`Texts`];
+//! - `field`: [`FieldValue`], decoding and encoding;
+//! - `input`: [`InputValue`] and its conversions.
+
+mod field;
+mod input;
+mod types;
+
+pub use field::FieldValue;
+pub use input::InputValue;
+pub use types::{Address, FullName, Texts, ValueType};
