@@ -111,6 +111,8 @@ pub struct ObjectSchema {
     pub auto_create_records: bool,
     /// Whether deleting a trashed record again is a 404 rather than a no-op.
     pub delete_twice_not_found: bool,
+    /// Whether records come back without relationships (read through member endpoints).
+    pub hidden_relationships: bool,
     /// Its system fields.
     pub fields: &'static [SystemField],
     /// Its system relationships.
@@ -249,7 +251,7 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
         }
         let _ = writeln!(
             out,
-            "/// The `{object_type}` record type.\npub static {name}: ObjectSchema = ObjectSchema {{ object_type: {object_type:?}, collection: {:?}, id_prefix: {:?}, history: {}, read_only_type: {}, custom_fields: {}, skip_enrichment: {}, auto_create_records: {}, delete_twice_not_found: {}, fields: &[{fields}], relationships: &[{rels}] }};",
+            "/// The `{object_type}` record type.\npub static {name}: ObjectSchema = ObjectSchema {{ object_type: {object_type:?}, collection: {:?}, id_prefix: {:?}, history: {}, read_only_type: {}, custom_fields: {}, skip_enrichment: {}, auto_create_records: {}, delete_twice_not_found: {}, hidden_relationships: {}, fields: &[{fields}], relationships: &[{rels}] }};",
             text(def, "collection", object_type)?,
             text(def, "idPrefix", object_type)?,
             flag(def, "history"),
@@ -260,6 +262,7 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
             flag(def, "skipEnrichment"),
             flag(def, "autoCreateRecords"),
             def.get("deleteTwice").and_then(Value::as_str) == Some("not_found"),
+            flag(def, "hiddenRelationships"),
         );
     }
     let _ = writeln!(

@@ -124,6 +124,67 @@ pub mod types {
         )]
         pub as_source: ::std::option::Option<DirectionEnd>,
     }
+    ///A saved draft.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EmailDrafted {
+        ///When it was saved.
+        #[serde(rename = "draftedAt")]
+        pub drafted_at: ::std::string::String,
+    }
+    ///An email sent elsewhere, to record in the CRM.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EmailLogBody {
+        ///Create contacts and accounts for unknown addresses.
+        #[serde(
+            rename = "autoCreateRecords",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_create_records: ::std::option::Option<bool>,
+        ///`$from`, `$sentAt`, `$to`, `$cc`, `$bcc`, `$subject`, `$threadId`, `$body` ({html, text}), `$privacySetting`.
+        pub fields: ::std::collections::BTreeMap<::std::string::String, InputValue>,
+        ///Raw headers such as `Message-ID`.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
+        pub headers: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    }
+    ///An email to send, or to save as a draft (then only `from` is required).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EmailSendBody {
+        ///At most 5 completed file ids.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub attachments: ::std::vec::Vec<::std::string::String>,
+        ///Blind copy recipients.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub bcc: ::std::vec::Vec<::std::string::String>,
+        ///Copy recipients.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub cc: ::std::vec::Vec<::std::string::String>,
+        ///The connected mailbox to send from.
+        pub from: ::std::string::String,
+        #[serde(
+            rename = "messageBody",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message_body: ::std::option::Option<MessageBody>,
+        ///The subject line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        ///Recipients, 1 to 500 when sending.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub to: ::std::vec::Vec<::std::string::String>,
+    }
+    ///A sent email.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EmailSent {
+        ///When it was sent.
+        #[serde(rename = "sentAt")]
+        pub sent_at: ::std::string::String,
+    }
     ///An empty JSON object, sent by writes that carry no data (restore) so that they are JSON requests like every other write.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -152,6 +213,78 @@ pub mod types {
         ) -> Self {
             Self(value)
         }
+    }
+    ///An enrichment run.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnrichmentRun {
+        ///When it finished.
+        #[serde(
+            rename = "completedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<::std::string::String>,
+        ///When it was queued.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///The enriched record.
+        #[serde(rename = "entityId")]
+        pub entity_id: ::std::string::String,
+        ///`account` or `contact`.
+        #[serde(
+            rename = "entityType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entity_type: ::std::option::Option<::std::string::String>,
+        ///The run's identifier.
+        pub id: ::std::string::String,
+        ///When it started.
+        #[serde(
+            rename = "startedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub started_at: ::std::option::Option<::std::string::String>,
+        ///`queued`, `running`, `completed`, `failed` or `timed_out` (an open string).
+        pub status: ::std::string::String,
+        ///The fields it fills.
+        #[serde(
+            rename = "targetFields",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub target_fields: ::std::vec::Vec<::std::string::String>,
+        ///`creation`, `manual` or `update`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger: ::std::option::Option<::std::string::String>,
+        ///When it last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    ///What an enrichment request did.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct EnrichmentStart {
+        #[serde(
+            rename = "enrichmentRun",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enrichment_run: ::std::option::Option<EnrichmentRun>,
+        ///Why it was skipped (`no_targets`, `no_operations`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        ///`started`, `already_running` or `skipped` (an open string).
+        pub status: ::std::string::String,
+    }
+    ///What to enrich.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EnrichmentStartBody {
+        ///Field keys to fill; all that can be, when absent.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub fields: ::std::vec::Vec<::std::string::String>,
     }
     ///The body of every error response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -265,6 +398,120 @@ pub mod types {
             Self(value)
         }
     }
+    ///A file's metadata.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct File {
+        ///When it was completed.
+        #[serde(
+            rename = "completedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<::std::string::String>,
+        ///When the upload was started.
+        #[serde(rename = "createdAt")]
+        pub created_at: ::std::string::String,
+        ///When a pending upload expires.
+        #[serde(
+            rename = "expiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expires_at: ::std::option::Option<::std::string::String>,
+        ///The file's name.
+        pub filename: ::std::string::String,
+        ///Unique identifier.
+        pub id: ::std::string::String,
+        ///Its media type.
+        #[serde(rename = "mimeType")]
+        pub mime_type: ::std::string::String,
+        ///Its size.
+        #[serde(rename = "sizeBytes")]
+        pub size_bytes: i64,
+        ///`PENDING`, `COMPLETED`, `CANCELLED` or `EXPIRED` (an open string).
+        pub status: ::std::string::String,
+    }
+    ///Completes an upload.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct FileCompleteBody {
+        ///The MD5 of the bytes, in hex, for the server to check.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub md5: ::std::option::Option<::std::string::String>,
+    }
+    ///What to upload.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FileCreateBody {
+        ///The file's name.
+        pub filename: ::std::string::String,
+        ///Its media type, e.g. `application/pdf`.
+        #[serde(rename = "mimeType")]
+        pub mime_type: ::std::string::String,
+        ///`meeting_transcript`, `knowledge_user`, `knowledge_workspace` or `email_attachment` (an open string).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub purpose: ::std::option::Option<::std::string::String>,
+        ///Its exact size; at most 536,870,912 bytes (512 MiB).
+        #[serde(rename = "sizeBytes")]
+        pub size_bytes: i64,
+    }
+    ///One page of files.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FileList {
+        ///The files of this page.
+        pub data: ::std::vec::Vec<File>,
+        ///Always `list`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub object: ::std::option::Option<::std::string::String>,
+        ///How many files there are.
+        #[serde(rename = "totalCount")]
+        pub total_count: u64,
+    }
+    ///A pending file and where to PUT its bytes.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FileUpload {
+        ///When it was completed.
+        #[serde(
+            rename = "completedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<::std::string::String>,
+        ///When the upload was started.
+        #[serde(rename = "createdAt")]
+        pub created_at: ::std::string::String,
+        ///When a pending upload expires.
+        #[serde(
+            rename = "expiresAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expires_at: ::std::option::Option<::std::string::String>,
+        ///The file's name.
+        pub filename: ::std::string::String,
+        ///Unique identifier.
+        pub id: ::std::string::String,
+        ///Its media type.
+        #[serde(rename = "mimeType")]
+        pub mime_type: ::std::string::String,
+        ///Its size.
+        #[serde(rename = "sizeBytes")]
+        pub size_bytes: i64,
+        ///`PENDING`, `COMPLETED`, `CANCELLED` or `EXPIRED` (an open string).
+        pub status: ::std::string::String,
+        ///The headers the PUT must carry, exactly.
+        #[serde(rename = "uploadHeaders")]
+        pub upload_headers: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+        ///Where to PUT the bytes; another host, never sent the API key.
+        #[serde(rename = "uploadUrl")]
+        pub upload_url: ::std::string::String,
+    }
+    ///A short-lived download URL.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FileUrl {
+        ///Until when the URL works.
+        #[serde(rename = "expiresAt")]
+        pub expires_at: ::std::string::String,
+        ///Where to GET the bytes.
+        pub url: ::std::string::String,
+    }
     ///A person's name; both parts are optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct FullName {
@@ -301,6 +548,26 @@ pub mod types {
             Self(value)
         }
     }
+    ///What an API key is and may do.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct KeyInfo {
+        ///Whether the key works.
+        pub active: bool,
+        ///What it may do, e.g. `accounts:read`.
+        pub scopes: ::std::vec::Vec<::std::string::String>,
+        ///`user` or `workspace` (an open string).
+        #[serde(
+            rename = "subjectType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subject_type: ::std::option::Option<::std::string::String>,
+        ///`api_key` (an open string).
+        #[serde(
+            rename = "tokenType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_type: ::std::option::Option<::std::string::String>,
+    }
     ///One page of records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListResponse {
@@ -312,6 +579,117 @@ pub mod types {
         ///How many records match, over all pages.
         #[serde(rename = "totalCount")]
         pub total_count: u64,
+    }
+    ///A merge and where it stands.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Merge {
+        ///When it started.
+        #[serde(
+            rename = "createdAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///The record folded into it.
+        #[serde(rename = "duplicateId")]
+        pub duplicate_id: ::std::string::String,
+        ///The type of the merged records.
+        #[serde(
+            rename = "entityType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entity_type: ::std::option::Option<::std::string::String>,
+        ///The merge's identifier.
+        pub id: ::std::string::String,
+        ///The record that stayed.
+        #[serde(rename = "primaryId")]
+        pub primary_id: ::std::string::String,
+        ///`cleanup_pending`, `done` or `failed` (an open string).
+        pub status: ::std::string::String,
+        ///When it last changed.
+        #[serde(
+            rename = "updatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    ///Two records to merge, and how to resolve their fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct MergeBody {
+        ///The record folded into it.
+        #[serde(rename = "duplicateId")]
+        pub duplicate_id: ::std::string::String,
+        ///Per field key: `"primary"`, `"duplicate"`, or `{"value": …}`; left as an empty schema because the value depends on the field's type.
+        #[serde(
+            rename = "fieldResolutions",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub field_resolutions: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub options: ::std::option::Option<MergeBodyOptions>,
+        ///The record that stays.
+        #[serde(rename = "primaryId")]
+        pub primary_id: ::std::string::String,
+    }
+    ///Merge options.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct MergeBodyOptions {
+        ///Keep the union of both records' multi-select values.
+        #[serde(
+            rename = "multiSelectUnion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub multi_select_union: ::std::option::Option<bool>,
+    }
+    ///A merge's id and status.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct MergeRef {
+        ///The merge's identifier.
+        pub id: ::std::string::String,
+        ///`cleanup_pending`, `done` or `failed` (an open string).
+        pub status: ::std::string::String,
+    }
+    ///The outcome of a merge request.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct MergeResult {
+        pub merge: MergeRef,
+        pub primary: Record,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<MergeSummary>,
+    }
+    ///What a merge changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct MergeSummary {
+        ///Fields written on the primary.
+        #[serde(
+            rename = "fieldWriteCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub field_write_count: ::std::option::Option<i64>,
+        ///Synced items moved to the primary.
+        #[serde(
+            rename = "syncRepointedCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sync_repointed_count: ::std::option::Option<i64>,
+        ///Things worth knowing; kept raw, their shape is not documented.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub warnings: ::std::vec::Vec<::serde_json::Value>,
+    }
+    ///The body of an email.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct MessageBody {
+        ///The text or HTML.
+        pub content: ::std::string::String,
+        ///`HTML` or `TEXT`.
+        #[serde(
+            rename = "contentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub content_type: ::std::option::Option<::std::string::String>,
     }
     ///Every custom object type of the organisation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -363,6 +741,10 @@ pub mod types {
         )]
         pub object_type: ::std::option::Option<::std::string::String>,
         ///Linked records by relationship key.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
+        )]
         pub relationships: ::std::collections::BTreeMap<
             ::std::string::String,
             Relationship,
@@ -552,6 +934,12 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
+    ///Where a workflow run stands.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct WorkflowRunStatus {
+        ///An open string, e.g. `running`, `completed`, `failed`.
+        pub status: ::std::string::String,
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -588,7 +976,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Lightfield API
 
-The record operations of the Lightfield CRM API, as used by lightfield-rs: accounts, contacts, opportunities, tasks, notes, meetings, custom objects, members, emails, channels and messages. Every request is authenticated with `Authorization: Bearer <api key>` and carries `Lightfield-Version: 2026-03-01`; the SDK sends both itself rather than as per-operation parameters. Schemas are deliberately open: the server adds keys, value types and relationships over time, and an older client must keep decoding what a newer server sends. Every record type shares one record, page, definitions and body schema, so the generated client stays small; what differs between types (system fields, required and read-only keys, id prefixes) is the table under `x-object-types`, which `cargo xtask codegen` turns into Rust tables that the SDK and the mock server both read.
+The Lightfield CRM API as used by lightfield-rs: the records (accounts, contacts, opportunities, tasks, notes, meetings, custom objects, members, emails, channels, messages, lists) and the operations around them (files, email sending, key validation, workflow runs, merges, enrichment). Every request is authenticated with `Authorization: Bearer <api key>` and carries `Lightfield-Version: 2026-03-01`; the SDK sends both itself rather than as per-operation parameters. Schemas are deliberately open: the server adds keys, value types and relationships over time, and an older client must keep decoding what a newer server sends. Every record type shares one record, page, definitions and body schema, so the generated client stays small; what differs between types (system fields, required and read-only keys, id prefixes) is the table under `x-object-types`, which `cargo xtask codegen` turns into Rust tables that the SDK and the mock server both read.
 
 Version: 2026-03-01*/
 pub struct Client {
@@ -3862,6 +4250,1320 @@ Arguments:
             .build()?;
         let info = OperationInfo {
             operation_id: "message_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List the lists, a page at a time
+
+One page of lists and how many there are. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/lists`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn list_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/lists", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Create a list of accounts, contacts or opportunities
+
+`$name` and `$objectType` are required; the members go under exactly one of `$accounts`, `$contacts` or `$opportunities`, the one matching `$objectType`. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/lists`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn list_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordCreateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/lists", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one list by id
+
+The list (its fields; members are read through the member endpoints). Rate limit category: Read.
+
+Sends a `GET` request to `/v1/lists/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn list_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Rename a list or change its members
+
+Fields as on any update; members change with `add` and `remove` under the list's member key. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/lists/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn list_update<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::RecordUpdateBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Delete a list
+
+Lists have no restore. Rate limit category: Write.
+
+Sends a `DELETE` request to `/v1/lists/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn list_delete<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The accounts of a list, a page at a time
+
+One page of the list's accounts and how many there are. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/lists/{id}/accounts`
+
+Arguments:
+- `id`: The record's identifier.
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn list_accounts<'a>(
+        &'a self,
+        id: &'a str,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/lists/{}/accounts", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_accounts",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The contacts of a list, a page at a time
+
+One page of the list's contacts and how many there are. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/lists/{id}/contacts`
+
+Arguments:
+- `id`: The record's identifier.
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn list_contacts<'a>(
+        &'a self,
+        id: &'a str,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/lists/{}/contacts", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_contacts",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The opportunities of a list, a page at a time
+
+One page of the list's opportunities and how many there are. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/lists/{id}/opportunities`
+
+Arguments:
+- `id`: The record's identifier.
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn list_opportunities<'a>(
+        &'a self,
+        id: &'a str,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "list_opportunities",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**List files, a page at a time
+
+Uploads made by apps and chat attachments are not listed. Rate limit category: Search.
+
+Sends a `GET` request to `/v1/files`
+
+Arguments:
+- `limit`: Page size, 1 to 25 (default 25).
+- `offset`: How many matching records to skip (default 0).
+*/
+    pub async fn file_list<'a>(
+        &'a self,
+        limit: Option<::std::num::NonZeroU64>,
+        offset: Option<u64>,
+    ) -> Result<ResponseValue<types::FileList>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/files", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "file_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Start an upload
+
+Registers a file and answers where to PUT its bytes (`uploadUrl`, with exactly `uploadHeaders`); the file stays PENDING until completed. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/files`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn file_create<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::FileCreateBody,
+    ) -> Result<ResponseValue<types::FileUpload>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/files", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "file_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch one file's metadata
+
+The file, or 404. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/files/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn file_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::File>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/files/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "file_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Finish an upload
+
+Call after the bytes were PUT; an `md5` (hex) lets the server check them. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/files/{id}/complete`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn file_complete<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::FileCompleteBody,
+    ) -> Result<ResponseValue<types::File>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/files/{}/complete", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "file_complete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Abandon a pending upload
+
+Only a PENDING file can be cancelled. The body is an empty JSON object. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/files/{id}/cancel`
+
+Arguments:
+- `id`: The record's identifier.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn file_cancel<'a>(
+        &'a self,
+        id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmptyBody,
+    ) -> Result<ResponseValue<types::File>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/files/{}/cancel", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "file_cancel",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**A short-lived download URL
+
+Only for COMPLETED files. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/files/{id}/url`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn file_url<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::FileUrl>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/files/{}/url", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "file_url",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Send an email from a connected mailbox
+
+`from`, `to` (1 to 500 addresses), `subject` and `messageBody` are required; at most 5 attachments, as file ids. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/emails/send`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn email_send<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmailSendBody,
+    ) -> Result<ResponseValue<types::EmailSent>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/emails/send", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_send",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Save a draft in a connected mailbox
+
+`from` and at least one other part are required. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/emails/draft`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn email_draft<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmailSendBody,
+    ) -> Result<ResponseValue<types::EmailDrafted>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/emails/draft", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_draft",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Record an email sent outside Lightfield
+
+`$from`, `$sentAt` (in the past) and at least one of `$to`, `$cc`, `$bcc`. A Message-ID already logged is a 409. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/emails/log`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn email_log<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EmailLogBody,
+    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/emails/log", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "email_log",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Check the API key
+
+Whether the key is active, what it may do, and whom it belongs to. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/auth/validate`
+
+*/
+    pub async fn auth_validate<'a>(
+        &'a self,
+    ) -> Result<ResponseValue<types::KeyInfo>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/auth/validate", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "auth_validate",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The status of a workflow run
+
+An open string such as `running`, `completed` or `failed`. No category is documented; reads are assumed. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/workflowRun/{id}/status`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn workflow_run_status<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::WorkflowRunStatus>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/workflowRun/{}/status", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "workflow_run_status",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Merge two accounts
+
+Folds `duplicateId` into `primaryId`; `fieldResolutions` picks, per field, the primary's value, the duplicate's, or a given one. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/accounts/merge`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn merge_accounts<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::MergeBody,
+    ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/accounts/merge", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "merge_accounts",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Merge two contacts
+
+Folds `duplicateId` into `primaryId`; `fieldResolutions` picks, per field, the primary's value, the duplicate's, or a given one. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/contacts/merge`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn merge_contacts<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::MergeBody,
+    ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/contacts/merge", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "merge_contacts",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Merge two opportunities
+
+Folds `duplicateId` into `primaryId`; `fieldResolutions` picks, per field, the primary's value, the duplicate's, or a given one. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/opportunities/merge`
+
+Arguments:
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn merge_opportunities<'a>(
+        &'a self,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::MergeBody,
+    ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
+        let url = format!("{}/v1/opportunities/merge", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "merge_opportunities",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Merge two records of a custom object
+
+As for the built-in types. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/objects/{slug}/merge`
+
+Arguments:
+- `slug`: The custom object type's slug, e.g. `vendor`.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn merge_objects<'a>(
+        &'a self,
+        slug: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::MergeBody,
+    ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/objects/{}/merge", self.baseurl, encode_path(& slug.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "merge_objects",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**The status of a merge
+
+`cleanup_pending`, `done` or `failed` (an open string). Rate limit category: Read.
+
+Sends a `GET` request to `/v1/merges/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn merge_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::Merge>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/merges/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "merge_retrieve",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Enrich an account or contact
+
+Starts a run, or says one is already running or that there is nothing to do. A 409 means a concurrent claim and is worth retrying. Rate limit category: Write.
+
+Sends a `POST` request to `/v1/enrichmentRun/{entitySlug}/{entityId}`
+
+Arguments:
+- `entity_slug`: `accounts` or `contacts`.
+- `entity_id`: The record to enrich.
+- `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
+- `body`
+*/
+    pub async fn enrichment_start<'a>(
+        &'a self,
+        entity_slug: &'a str,
+        entity_id: &'a str,
+        idempotency_key: Option<&'a str>,
+        body: &'a types::EnrichmentStartBody,
+    ) -> Result<ResponseValue<types::EnrichmentStart>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/enrichmentRun/{}/{}", self.baseurl, encode_path(& entity_slug
+            .to_string()), encode_path(& entity_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        if let Some(value) = idempotency_key {
+            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+        }
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "enrichment_start",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Fetch an enrichment run
+
+Its status moves from `queued` through `running` to `completed`, `failed` or `timed_out`. Rate limit category: Read.
+
+Sends a `GET` request to `/v1/enrichmentRun/{id}`
+
+Arguments:
+- `id`: The record's identifier.
+*/
+    pub async fn enrichment_retrieve<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> Result<ResponseValue<types::EnrichmentRun>, Error<types::ErrorBody>> {
+        let url = format!(
+            "{}/v1/enrichmentRun/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "enrichment_retrieve",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;

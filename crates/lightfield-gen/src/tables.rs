@@ -93,6 +93,8 @@ pub struct ObjectSchema {
     pub auto_create_records: bool,
     /// Whether deleting a trashed record again is a 404 rather than a no-op.
     pub delete_twice_not_found: bool,
+    /// Whether records come back without relationships (read through member endpoints).
+    pub hidden_relationships: bool,
     /// Its system fields.
     pub fields: &'static [SystemField],
     /// Its system relationships.
@@ -502,6 +504,162 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/messages/{id}",
         category: Category::Read,
     },
+    Operation {
+        id: "list_list",
+        method: "GET",
+        path: "/v1/lists",
+        category: Category::Search,
+    },
+    Operation {
+        id: "list_create",
+        method: "POST",
+        path: "/v1/lists",
+        category: Category::Write,
+    },
+    Operation {
+        id: "list_retrieve",
+        method: "GET",
+        path: "/v1/lists/{id}",
+        category: Category::Read,
+    },
+    Operation {
+        id: "list_update",
+        method: "POST",
+        path: "/v1/lists/{id}",
+        category: Category::Write,
+    },
+    Operation {
+        id: "list_delete",
+        method: "DELETE",
+        path: "/v1/lists/{id}",
+        category: Category::Write,
+    },
+    Operation {
+        id: "list_accounts",
+        method: "GET",
+        path: "/v1/lists/{id}/accounts",
+        category: Category::Search,
+    },
+    Operation {
+        id: "list_contacts",
+        method: "GET",
+        path: "/v1/lists/{id}/contacts",
+        category: Category::Search,
+    },
+    Operation {
+        id: "list_opportunities",
+        method: "GET",
+        path: "/v1/lists/{id}/opportunities",
+        category: Category::Search,
+    },
+    Operation {
+        id: "file_list",
+        method: "GET",
+        path: "/v1/files",
+        category: Category::Search,
+    },
+    Operation {
+        id: "file_create",
+        method: "POST",
+        path: "/v1/files",
+        category: Category::Write,
+    },
+    Operation {
+        id: "file_retrieve",
+        method: "GET",
+        path: "/v1/files/{id}",
+        category: Category::Read,
+    },
+    Operation {
+        id: "file_complete",
+        method: "POST",
+        path: "/v1/files/{id}/complete",
+        category: Category::Write,
+    },
+    Operation {
+        id: "file_cancel",
+        method: "POST",
+        path: "/v1/files/{id}/cancel",
+        category: Category::Write,
+    },
+    Operation {
+        id: "file_url",
+        method: "GET",
+        path: "/v1/files/{id}/url",
+        category: Category::Read,
+    },
+    Operation {
+        id: "email_send",
+        method: "POST",
+        path: "/v1/emails/send",
+        category: Category::Write,
+    },
+    Operation {
+        id: "email_draft",
+        method: "POST",
+        path: "/v1/emails/draft",
+        category: Category::Write,
+    },
+    Operation {
+        id: "email_log",
+        method: "POST",
+        path: "/v1/emails/log",
+        category: Category::Write,
+    },
+    Operation {
+        id: "auth_validate",
+        method: "GET",
+        path: "/v1/auth/validate",
+        category: Category::Read,
+    },
+    Operation {
+        id: "workflow_run_status",
+        method: "GET",
+        path: "/v1/workflowRun/{id}/status",
+        category: Category::Read,
+    },
+    Operation {
+        id: "merge_accounts",
+        method: "POST",
+        path: "/v1/accounts/merge",
+        category: Category::Write,
+    },
+    Operation {
+        id: "merge_contacts",
+        method: "POST",
+        path: "/v1/contacts/merge",
+        category: Category::Write,
+    },
+    Operation {
+        id: "merge_opportunities",
+        method: "POST",
+        path: "/v1/opportunities/merge",
+        category: Category::Write,
+    },
+    Operation {
+        id: "merge_objects",
+        method: "POST",
+        path: "/v1/objects/{slug}/merge",
+        category: Category::Write,
+    },
+    Operation {
+        id: "merge_retrieve",
+        method: "GET",
+        path: "/v1/merges/{id}",
+        category: Category::Read,
+    },
+    Operation {
+        id: "enrichment_start",
+        method: "POST",
+        path: "/v1/enrichmentRun/{entitySlug}/{entityId}",
+        category: Category::Write,
+    },
+    Operation {
+        id: "enrichment_retrieve",
+        method: "GET",
+        path: "/v1/enrichmentRun/{id}",
+        category: Category::Read,
+    },
 ];
 /// The `account` record type.
 pub static ACCOUNT: ObjectSchema = ObjectSchema {
@@ -514,6 +672,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
     skip_enrichment: true,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$accountStatus",
@@ -734,6 +893,7 @@ pub static CHANNEL: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[],
     relationships: &[],
 };
@@ -748,6 +908,7 @@ pub static CONTACT: ObjectSchema = ObjectSchema {
     skip_enrichment: true,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$email",
@@ -808,6 +969,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$bcc",
@@ -882,6 +1044,105 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
     ],
     relationships: &[],
 };
+/// The `list` record type.
+pub static LIST: ObjectSchema = ObjectSchema {
+    object_type: "list",
+    collection: "lists",
+    id_prefix: "lst_",
+    history: false,
+    read_only_type: false,
+    custom_fields: false,
+    skip_enrichment: false,
+    auto_create_records: false,
+    delete_twice_not_found: false,
+    hidden_relationships: true,
+    fields: &[
+        SystemField {
+            key: "$description",
+            label: "Description",
+            value_type: "TEXT",
+            multiple: false,
+            required: false,
+            read_only: false,
+            create_only: false,
+            options: &[],
+        },
+        SystemField {
+            key: "$kind",
+            label: "Kind",
+            value_type: "SINGLE_SELECT",
+            multiple: false,
+            required: false,
+            read_only: false,
+            create_only: false,
+            options: &["target"],
+        },
+        SystemField {
+            key: "$name",
+            label: "Name",
+            value_type: "TEXT",
+            multiple: false,
+            required: true,
+            read_only: false,
+            create_only: false,
+            options: &[],
+        },
+        SystemField {
+            key: "$objectType",
+            label: "Member type",
+            value_type: "TEXT",
+            multiple: false,
+            required: true,
+            read_only: false,
+            create_only: true,
+            options: &["account", "contact", "opportunity"],
+        },
+    ],
+    relationships: &[
+        SystemRelationship {
+            key: "$accounts",
+            label: "Accounts",
+            cardinality: "HAS_MANY",
+            object_type: "account",
+            required: false,
+            read_only: false,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: false,
+            },
+        },
+        SystemRelationship {
+            key: "$contacts",
+            label: "Contacts",
+            cardinality: "HAS_MANY",
+            object_type: "contact",
+            required: false,
+            read_only: false,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: false,
+            },
+        },
+        SystemRelationship {
+            key: "$opportunities",
+            label: "Opportunities",
+            cardinality: "HAS_MANY",
+            object_type: "opportunity",
+            required: false,
+            read_only: false,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: false,
+            },
+        },
+    ],
+};
 /// The `meeting` record type.
 pub static MEETING: ObjectSchema = ObjectSchema {
     object_type: "meeting",
@@ -893,6 +1154,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: true,
     delete_twice_not_found: true,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$attendeeEmails",
@@ -1071,6 +1333,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$email",
@@ -1141,6 +1404,7 @@ pub static MESSAGE: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[],
     relationships: &[],
 };
@@ -1155,6 +1419,7 @@ pub static NOTE: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$content",
@@ -1219,6 +1484,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$name",
@@ -1377,6 +1643,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
     skip_enrichment: false,
     auto_create_records: false,
     delete_twice_not_found: false,
+    hidden_relationships: false,
     fields: &[
         SystemField {
             key: "$description",
@@ -1498,6 +1765,7 @@ pub static OBJECT_TYPES: &[&ObjectSchema] = &[
     &CHANNEL,
     &CONTACT,
     &EMAIL,
+    &LIST,
     &MEETING,
     &MEMBER,
     &MESSAGE,

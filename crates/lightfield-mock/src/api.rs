@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::entity::{Collection, Status};
 use crate::error::ApiError;
+use crate::resources::lists;
 use crate::routes::Route;
 use crate::seeds;
 
@@ -95,6 +96,45 @@ fn list_params(
     Ok(out)
 }
 
+/// `offset` and `limit` (1..=25) of an offset-paged list.
+pub fn page_params(query: &[(String, String)]) -> Result<(usize, usize), ApiError> {
+    let p = list_params(query, 25, 25)?;
+    Ok((p.offset, p.limit))
+}
+
+/// Operations that are not plain record operations, by id; `None` when the route is a
+/// record operation.
+fn special(
+    store: &mut Store,
+    route: &Route,
+    query: &[(String, String)],
+    body: Option<&Value>,
+) -> Option<Result<Value, ApiError>> {
+    let id = route.param("id");
+    let body = body.unwrap_or(&Value::Null);
+    Some(match route.op.id {
+        "object_types" => {
+            let data: Vec<Value> = seeds::CUSTOM_OBJECTS
+                .iter()
+                .map(|(slug, label)| json!({"objectType": slug, "label": label}))
+                .collect();
+            Ok(json!({"data": data}))
+        }
+        "list_accounts" => lists::members(store, id, "account", query),
+        "list_contacts" => lists::members(store, id, "contact", query),
+        "list_opportunities" => lists::members(store, id, "opportunity", query),
+        "list_create" => match lists::check_create(body) {
+            Ok(()) => return None,
+            Err(e) => Err(e),
+        },
+        "list_update" => match lists::check_update(store, id, body) {
+            Ok(()) => return None,
+            Err(e) => Err(e),
+        },
+        _ => return None,
+    })
+}
+
 /// Runs the operation of `route` with the decoded query and JSON body.
 pub fn run(
     store: &mut Store,
@@ -102,14 +142,10 @@ pub fn run(
     query: &[(String, String)],
     body: Option<&Value>,
 ) -> Result<Value, ApiError> {
-    let (kind, action) = route.parts();
-    if route.op.id == "object_types" {
-        let data: Vec<Value> = seeds::CUSTOM_OBJECTS
-            .iter()
-            .map(|(slug, label)| json!({"objectType": slug, "label": label}))
-            .collect();
-        return Ok(json!({"data": data}));
+    if let Some(answer) = special(store, route, query, body) {
+        return answer;
     }
+    let (kind, action) = route.parts();
     let object_type = if kind == "object" {
         route.param("slug")
     } else {

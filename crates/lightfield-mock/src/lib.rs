@@ -25,6 +25,7 @@ mod entity;
 mod error;
 mod faults;
 mod limits;
+mod resources;
 mod routes;
 mod seeds;
 mod server;

@@ -191,6 +191,7 @@ pub fn collections() -> Vec<Collection> {
         Collection::new(plain(&tables::NOTE)),
         Collection::new(plain(&tables::MEETING)),
         Collection::new(vendor()),
+        Collection::new(plain(&tables::LIST)),
         members,
         emails,
         channels,

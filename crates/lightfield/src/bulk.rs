@@ -1,5 +1,5 @@
 //! Bulk work: many writes with bounded concurrency. (Exports with concurrent page
-//! fetches are [`List::export`](crate::List::export).)
+//! fetches are [`Listing::export`](crate::Listing::export).)
 //!
 //! Concurrency hides latency; the client's rate limiter (shared by every task) keeps the
 //! pace at the API's limit, so bulk work rarely meets a 429, and each write keeps its own

@@ -66,13 +66,15 @@ pub use client::{
 pub use definitions::{Definitions, FieldDefinition, RelationshipDefinition, SelectOption};
 pub use entity::{
     Cardinality, Create, Directions, Field, FieldHistory, GetDefinitions, HistoryEntry,
-    HistoryPage, Ids, List, ObjectType, Record, RecordCall, Records, Relationship, Status, Update,
+    HistoryPage, Ids, Listing, ObjectType, Record, RecordCall, Records, Relationship, Status,
+    Update,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use paging::{FilterOp, Op, Page};
 pub use ratelimit::Category;
 pub use resources::accounts::{Account, Accounts};
 pub use resources::contacts::{Contact, Contacts};
+pub use resources::lists::{ListMembers, ListRecord, Lists};
 pub use resources::meetings::{Meeting, Meetings, Privacy};
 pub use resources::notes::{Note, Notes};
 pub use resources::objects::{ListObjectTypes, ObjectTypeInfo};

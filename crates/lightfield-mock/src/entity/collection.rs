@@ -121,6 +121,11 @@ impl Collection {
             "fields": fields,
             "relationships": rels,
         });
+        if self.schema.hides_relationships {
+            if let Some(map) = out.as_object_mut() {
+                map.remove("relationships");
+            }
+        }
         if self.schema.says_type {
             out["objectType"] = json!(self.schema.object_type);
             out["accessLevel"] = json!("FULL");
@@ -175,6 +180,31 @@ impl Collection {
                 self.schema.plural()
             ))
         })
+    }
+
+    /// The ids record `id` links under `key`.
+    pub fn linked(&self, id: &str, key: &str) -> Result<Vec<String>, ApiError> {
+        let index = self.index(id)?;
+        Ok(self.records[index]
+            .relationships
+            .get(key)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// A page of the active records among `ids`, in the order given.
+    pub fn page_of(&self, ids: &[String], offset: usize, limit: usize) -> Value {
+        let found: Vec<&StoredRecord> = ids
+            .iter()
+            .filter_map(|id| self.records.iter().find(|r| &r.id == id && !r.trashed))
+            .collect();
+        let data: Vec<Value> = found
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|r| self.render(r))
+            .collect();
+        json!({"object": "list", "data": data, "totalCount": found.len()})
     }
 
     /// Retrieves one record (trashed ones too).

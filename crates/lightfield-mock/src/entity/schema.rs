@@ -94,6 +94,8 @@ pub struct Schema {
     pub delete_twice_not_found: bool,
     /// Records carry `objectType` and `accessLevel` (meetings, emails, messages…).
     pub says_type: bool,
+    /// Records are served without relationships (lists: members have their own endpoints).
+    pub hides_relationships: bool,
 }
 
 impl Schema {
@@ -153,6 +155,7 @@ impl Schema {
             rels,
             delete_twice_not_found: table.delete_twice_not_found,
             says_type: table.read_only_type || table.object_type == "meeting",
+            hides_relationships: table.hidden_relationships,
         }
     }
 
@@ -166,6 +169,7 @@ impl Schema {
             rels,
             delete_twice_not_found: false,
             says_type: false,
+            hides_relationships: false,
         }
     }
 

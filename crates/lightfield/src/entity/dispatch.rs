@@ -38,6 +38,7 @@ pub(crate) async fn create(
         ObjectType::Task => c.task_create(key, body).await,
         ObjectType::Note => c.note_create(key, body).await,
         ObjectType::Meeting => c.meeting_create(key, body).await,
+        ObjectType::List => c.list_create(key, body).await,
         ObjectType::Custom(slug) => c.object_create(slug, key, body).await,
         other => unsupported(other, "create"),
     }
@@ -57,6 +58,7 @@ pub(crate) async fn update(
         ObjectType::Task => c.task_update(id, key, body).await,
         ObjectType::Note => c.note_update(id, key, body).await,
         ObjectType::Meeting => c.meeting_update(id, key, body).await,
+        ObjectType::List => c.list_update(id, key, body).await,
         ObjectType::Custom(slug) => c.object_update(slug, id, key, body).await,
         other => unsupported(other, "update"),
     }
@@ -74,6 +76,7 @@ pub(crate) async fn retrieve(c: &Gen, object: &ObjectType, id: &str) -> Answer<w
         ObjectType::Email => c.email_retrieve(id).await,
         ObjectType::Channel => c.channel_retrieve(id).await,
         ObjectType::Message => c.message_retrieve(id).await,
+        ObjectType::List => c.list_retrieve(id).await,
         ObjectType::Custom(slug) => c.object_retrieve(slug, id).await,
     }
 }
@@ -87,6 +90,7 @@ pub(crate) async fn delete(c: &Gen, object: &ObjectType, id: &str) -> Answer<wir
         ObjectType::Note => c.note_delete(id).await,
         ObjectType::Meeting => c.meeting_delete(id).await,
         ObjectType::Email => c.email_delete(id).await,
+        ObjectType::List => c.list_delete(id).await,
         ObjectType::Custom(slug) => c.object_delete(slug, id).await,
         other => unsupported(other, "delete"),
     }
@@ -169,6 +173,7 @@ pub(crate) async fn list(
         ObjectType::Email => c.email_list(limit, offset).await,
         ObjectType::Channel => c.channel_list(limit, offset).await,
         ObjectType::Message => c.message_list(limit, offset).await,
+        ObjectType::List => c.list_list(limit, offset).await,
     }
 }
 
@@ -176,4 +181,20 @@ pub(crate) async fn list(
 /// requests like every other write.
 fn empty() -> wire::EmptyBody {
     wire::EmptyBody(serde_json::Map::new())
+}
+
+/// One page of the members of list `list_id` that are of type `object`.
+pub(crate) async fn list_members(
+    c: &Gen,
+    object: &ObjectType,
+    list_id: &str,
+    limit: Option<NonZeroU64>,
+    offset: Option<u64>,
+) -> Answer<wire::ListResponse> {
+    match object {
+        ObjectType::Account => c.list_accounts(list_id, limit, offset).await,
+        ObjectType::Contact => c.list_contacts(list_id, limit, offset).await,
+        ObjectType::Opportunity => c.list_opportunities(list_id, limit, offset).await,
+        other => unsupported(other, "list membership"),
+    }
 }

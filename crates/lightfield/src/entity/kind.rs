@@ -29,6 +29,8 @@ pub enum ObjectType {
     Channel,
     /// Messages in channels (read-only).
     Message,
+    /// Saved lists of accounts, contacts or opportunities.
+    List,
     /// A custom object type, by its slug (`vendor`).
     Custom(String),
 }
@@ -47,6 +49,7 @@ impl ObjectType {
             Self::Email => "email",
             Self::Channel => "channel",
             Self::Message => "message",
+            Self::List => "list",
             Self::Custom(slug) => slug,
         }
     }

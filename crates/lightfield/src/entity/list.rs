@@ -1,4 +1,4 @@
-//! Lists of any record type: [`List`] — one page, a stream of every record, or an export
+//! Lists of any record type: [`Listing`] — one page, a stream of every record, or an export
 //! with pages fetched concurrently.
 
 use std::marker::PhantomData;
@@ -6,7 +6,7 @@ use std::num::NonZeroU64;
 
 use super::kind::ObjectType;
 use super::record::Record;
-use super::{Entity, dispatch};
+use super::{Entity, check_id, dispatch};
 use crate::client::{Client, Response};
 use crate::error::Result;
 use crate::options::{RequestOptions, request_option_setters};
@@ -48,19 +48,22 @@ impl Status {
 /// ```
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await` or `.stream()`"]
-pub struct List<T> {
+pub struct Listing<T> {
     client: Client,
     object: ObjectType,
+    /// The list whose members are listed, when it is a list's members.
+    within: Option<String>,
     query: ListQuery,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
 
-impl<T: Entity> List<T> {
+impl<T: Entity> Listing<T> {
     pub(crate) fn new(client: Client, object: ObjectType) -> Self {
         Self {
             client,
             object,
+            within: None,
             query: ListQuery::default(),
             options: RequestOptions::default(),
             output: PhantomData,
@@ -68,6 +71,12 @@ impl<T: Entity> List<T> {
     }
 
     request_option_setters!();
+
+    /// The members of type `T` of list `list_id`, with the same paging.
+    pub(crate) fn within(mut self, list_id: String) -> Self {
+        self.within = Some(list_id);
+        self
+    }
 
     /// Page size, 1 to 25 (default 25).
     pub fn limit(mut self, limit: u64) -> Self {
@@ -149,17 +158,24 @@ impl<T: Entity> List<T> {
             .call_options(&self.client.transport.policy, self.query.filter_pairs());
         let object = self.object.clone();
         let status = self.query.status.clone();
+        let within = match &self.within {
+            Some(id) => Some(check_id(&ObjectType::List, id, "list the members of")?),
+            None => None,
+        };
+        let (limit_param, offset_param) = (NonZeroU64::new(limit), Some(offset));
         let response = self
             .client
             .call(call, move |c| async move {
-                dispatch::list(
-                    &c,
-                    &object,
-                    NonZeroU64::new(limit),
-                    Some(offset),
-                    status.as_deref(),
-                )
-                .await
+                match within {
+                    Some(list_id) => {
+                        dispatch::list_members(&c, &object, &list_id, limit_param, offset_param)
+                            .await
+                    }
+                    None => {
+                        dispatch::list(&c, &object, limit_param, offset_param, status.as_deref())
+                            .await
+                    }
+                }
             })
             .await?;
         Ok(response.map_with_body(|page, body| Page {
@@ -174,7 +190,7 @@ impl<T: Entity> List<T> {
     }
 }
 
-impl<T: Entity> PageSource for List<T> {
+impl<T: Entity> PageSource for Listing<T> {
     type Item = T;
 
     fn query(&self) -> &ListQuery {

@@ -3,8 +3,9 @@
 //! A [`Records<T>`] handle names a record type ([`ObjectType`]) and the Rust type its
 //! records decode into (`T`: [`Record`], or a typed wrapper such as `Account`). Which
 //! operations a handle offers follows from marker traits on `T` — [`Editable`] (create,
-//! update, definitions), [`Trashable`] (delete, restore), [`WithHistory`] (field history) —
-//! so a call the API does not have for a type does not compile.
+//! update), [`Described`] (definitions), [`Deletable`] (delete), [`Trashable`] (restore),
+//! [`WithHistory`] (field history), [`Mergeable`] (merge) — so a call the API does not
+//! have for a type does not compile.
 //!
 //! This module knows no resource: per-type facts come from the spec's table
 //! (`lightfield_gen::tables`) through [`ObjectType::schema`], and the typed facades in
@@ -31,7 +32,7 @@ pub use call::{GetDefinitions, RecordCall};
 pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
 pub use ids::{Ids, RelationshipChange, Replace};
 pub use kind::ObjectType;
-pub use list::{List, Status};
+pub use list::{Listing, Status};
 pub use record::{Cardinality, DirectionEnd, Directions, Field, Record, Relationship};
 pub use write::{Create, Update};
 
@@ -43,20 +44,32 @@ use call::Action;
 /// A Rust type that records decode into: [`Record`] itself, or a typed wrapper.
 pub trait Entity: From<Record> + Clone + std::fmt::Debug + Send + Sync + 'static {}
 
-/// Record types the API creates and updates, and describes with definitions.
+/// Record types the API creates and updates.
 pub trait Editable: Entity {}
 
-/// Record types the API soft-deletes and restores.
-pub trait Trashable: Entity {}
+/// Record types the API describes with definitions.
+pub trait Described: Entity {}
+
+/// Record types the API deletes.
+pub trait Deletable: Entity {}
+
+/// Record types whose delete is a soft delete that restore undoes.
+pub trait Trashable: Deletable {}
 
 /// Record types with field history.
 pub trait WithHistory: Entity {}
 
+/// Record types whose duplicates the API merges.
+pub trait Mergeable: Entity {}
+
 impl Entity for Record {}
 // `Record` serves custom objects, which have every operation.
 impl Editable for Record {}
+impl Described for Record {}
+impl Deletable for Record {}
 impl Trashable for Record {}
 impl WithHistory for Record {}
+impl Mergeable for Record {}
 
 /// The operations on one record type.
 ///
@@ -88,6 +101,10 @@ impl<T: Entity> Records<T> {
         &self.object
     }
 
+    pub(crate) fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// Fetches one record by id.
     pub fn retrieve(&self, id: impl Into<String>) -> RecordCall<T> {
         RecordCall::new(
@@ -99,8 +116,8 @@ impl<T: Entity> Records<T> {
     }
 
     /// Lists records, a page at a time, as a stream, or as a concurrent export.
-    pub fn list(&self) -> List<T> {
-        List::new(self.client.clone(), self.object.clone())
+    pub fn list(&self) -> Listing<T> {
+        Listing::new(self.client.clone(), self.object.clone())
     }
 }
 
@@ -115,15 +132,18 @@ impl<T: Editable> Records<T> {
     pub fn update(&self, id: impl Into<String>) -> Update<T> {
         Update::new(self.client.clone(), self.object.clone(), id.into())
     }
+}
 
+impl<T: Described> Records<T> {
     /// Reads the type's schema: field and relationship definitions, select options.
     pub fn definitions(&self) -> GetDefinitions {
         GetDefinitions::new(self.client.clone(), self.object.clone())
     }
 }
 
-impl<T: Trashable> Records<T> {
-    /// Moves record `id` to the trash (a soft delete; see [`Records::restore`]).
+impl<T: Deletable> Records<T> {
+    /// Deletes record `id`: for most types a soft delete into the trash (see
+    /// [`Records::restore`]).
     pub fn delete(&self, id: impl Into<String>) -> RecordCall<T> {
         RecordCall::new(
             self.client.clone(),
@@ -132,7 +152,9 @@ impl<T: Trashable> Records<T> {
             Action::Delete,
         )
     }
+}
 
+impl<T: Trashable> Records<T> {
     /// Brings trashed record `id` back.
     pub fn restore(&self, id: impl Into<String>) -> RecordCall<T> {
         RecordCall::new(

@@ -1,6 +1,6 @@
 //! Accounts: companies and organisations. `client.accounts()`.
 
-use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
 use crate::value::{Address, InputValue};
 
 use super::{facade, strings};
@@ -8,7 +8,7 @@ use super::{facade, strings};
 typed_record!(
     /// An account record: getters for its system fields, the generic [`Record`](crate::Record)
     /// through `Deref` for the rest.
-    Account: Editable, Trashable, WithHistory
+    Account: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 
 facade!(
@@ -23,7 +23,7 @@ pub type CreateAccount = Create<Account>;
 /// An update of an account.
 pub type UpdateAccount = Update<Account>;
 /// A list of accounts.
-pub type ListAccounts = List<Account>;
+pub type ListAccounts = Listing<Account>;
 
 impl Accounts {
     /// Starts a create. `name` (`$name`) is the one required field.

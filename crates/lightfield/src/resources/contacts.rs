@@ -1,6 +1,6 @@
 //! Contacts: people, usually at an account. `client.contacts()`.
 
-use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
 use crate::value::{FieldValue, FullName, InputValue};
 
 use super::{facade, strings};
@@ -8,7 +8,7 @@ use super::{facade, strings};
 typed_record!(
     /// A contact record: getters for its system fields, the generic
     /// [`Record`](crate::Record) through `Deref` for the rest.
-    Contact: Editable, Trashable, WithHistory
+    Contact: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 
 facade!(
@@ -23,7 +23,7 @@ pub type CreateContact = Create<Contact>;
 /// An update of a contact.
 pub type UpdateContact = Update<Contact>;
 /// A list of contacts.
-pub type ListContacts = List<Contact>;
+pub type ListContacts = Listing<Contact>;
 
 impl Contacts {
     /// Starts a create. No field is required; set a name or an email at least to find the

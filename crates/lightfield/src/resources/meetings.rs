@@ -6,7 +6,7 @@
 
 use time::OffsetDateTime;
 
-use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
 use crate::value::InputValue;
 
 use super::{datetime, facade, parse_datetime, strings};
@@ -15,7 +15,7 @@ typed_record!(
     /// A meeting record: getters for its system fields, the generic
     /// [`Record`](crate::Record) through `Deref` for the rest
     /// ([`Record::access_level`](crate::Record::access_level) among them).
-    Meeting: Editable, Trashable
+    Meeting: Editable, Described, Deletable, Trashable
 );
 
 facade!(
@@ -30,7 +30,7 @@ pub type CreateMeeting = Create<Meeting>;
 /// An update of a meeting.
 pub type UpdateMeeting = Update<Meeting>;
 /// A list of meetings.
-pub type ListMeetings = List<Meeting>;
+pub type ListMeetings = Listing<Meeting>;
 
 /// Who may see a meeting's content (`$privacySetting`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

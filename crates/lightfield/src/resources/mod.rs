@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod contacts;
+pub mod lists;
 pub mod meetings;
 pub mod notes;
 pub mod objects;

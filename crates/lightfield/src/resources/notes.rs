@@ -3,7 +3,7 @@
 //! An update changes a note's links with `add` and `remove` only; the API has no
 //! `replace` for them, and the SDK refuses one before sending.
 
-use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
 use crate::value::InputValue;
 
 use super::facade;
@@ -11,7 +11,7 @@ use super::facade;
 typed_record!(
     /// A note record: getters for its system fields, the generic
     /// [`Record`](crate::Record) through `Deref` for the rest.
-    Note: Editable, Trashable
+    Note: Editable, Described, Deletable, Trashable
 );
 
 facade!(
@@ -26,7 +26,7 @@ pub type CreateNote = Create<Note>;
 /// An update of a note.
 pub type UpdateNote = Update<Note>;
 /// A list of notes.
-pub type ListNotes = List<Note>;
+pub type ListNotes = Listing<Note>;
 
 impl Notes {
     /// Starts a create: `$title` is required. The author is the API key's owner.

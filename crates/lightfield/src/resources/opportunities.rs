@@ -1,6 +1,6 @@
 //! Opportunities: deals in progress with an account. `client.opportunities()`.
 
-use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
 use crate::value::InputValue;
 
 use super::facade;
@@ -8,7 +8,7 @@ use super::facade;
 typed_record!(
     /// An opportunity record: getters for its system fields, the generic
     /// [`Record`](crate::Record) through `Deref` for the rest.
-    Opportunity: Editable, Trashable, WithHistory
+    Opportunity: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 
 facade!(
@@ -23,7 +23,7 @@ pub type CreateOpportunity = Create<Opportunity>;
 /// An update of an opportunity.
 pub type UpdateOpportunity = Update<Opportunity>;
 /// A list of opportunities.
-pub type ListOpportunities = List<Opportunity>;
+pub type ListOpportunities = Listing<Opportunity>;
 
 impl Opportunities {
     /// Starts a create: `$name` and the `$account` it belongs to are required.

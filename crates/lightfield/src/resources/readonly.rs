@@ -13,7 +13,7 @@ typed_record!(
 typed_record!(
     /// An email synced or logged into the CRM. With `METADATA` access
     /// ([`Record::access_level`](crate::Record::access_level)) the subject is left out.
-    Email: Trashable
+    Email: Deletable, Trashable
 );
 typed_record!(
     /// A messaging channel.

@@ -4,7 +4,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use crate::entity::{Create, Ids, List, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
 use crate::value::InputValue;
 
 use super::{datetime, facade, parse_datetime};
@@ -12,7 +12,7 @@ use super::{datetime, facade, parse_datetime};
 typed_record!(
     /// A task record: getters for its system fields, the generic
     /// [`Record`](crate::Record) through `Deref` for the rest.
-    Task: Editable, Trashable
+    Task: Editable, Described, Deletable, Trashable
 );
 
 facade!(
@@ -27,7 +27,7 @@ pub type CreateTask = Create<Task>;
 /// An update of a task.
 pub type UpdateTask = Update<Task>;
 /// A list of tasks.
-pub type ListTasks = List<Task>;
+pub type ListTasks = Listing<Task>;
 
 /// Where a task stands (`$status`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,0 +1,4 @@
+//! What the mock serves beyond plain records: list membership, files, email sending,
+//! key validation, workflow runs, merges and enrichment runs.
+
+pub mod lists;

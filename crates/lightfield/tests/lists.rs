@@ -1,0 +1,160 @@
+//! Lists over HTTP against lightfield-mock: members typed by the list's type, membership
+//! changes, member endpoints paged and streamed, delete without restore.
+
+mod common;
+
+use common::*;
+use futures_util::TryStreamExt;
+use lightfield::{ListMembers, ObjectType};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_list_holds_one_type_and_its_members_page_and_stream() {
+    let (server, client) = setup().await;
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        ids.push(
+            client
+                .accounts()
+                .create(format!("Member {i}"))
+                .send()
+                .await
+                .unwrap()
+                .into_record()
+                .id,
+        );
+    }
+    server.clear_requests();
+    let list = client
+        .lists()
+        .create("Targets", ListMembers::Accounts(ids[..27].to_vec().into()))
+        .description("Q3")
+        .send()
+        .await
+        .unwrap();
+    let sent = server.requests().pop().unwrap();
+    assert_eq!(sent.path, "/v1/lists");
+    assert_eq!(
+        sent.json()["fields"],
+        json!({"$name": "Targets", "$objectType": "account", "$description": "Q3"})
+    );
+    assert_eq!(
+        sent.json()["relationships"]["$accounts"]
+            .as_array()
+            .map(Vec::len),
+        Some(27)
+    );
+    assert_eq!(
+        (list.name(), list.member_type()),
+        (Some("Targets"), Some("account"))
+    );
+    assert!(
+        list.relationships.is_empty(),
+        "lists come back without relationships"
+    );
+
+    let page = client
+        .lists()
+        .accounts(&list.id)
+        .limit(10)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((page.total_count, page.items.len()), (27, 10));
+    assert_eq!(
+        server.requests().pop().unwrap().path,
+        format!("/v1/lists/{}/accounts", list.id)
+    );
+    let all: Vec<_> = client
+        .lists()
+        .accounts(&list.id)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|a| a.id.clone()).collect::<Vec<_>>(),
+        ids[..27].to_vec()
+    );
+
+    let list = client
+        .lists()
+        .update(&list.id)
+        .name("Targets v2")
+        .add_members(ListMembers::Accounts(ids[27..].to_vec().into()))
+        .remove_members(ListMembers::Accounts(ids[0].as_str().into()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.name(), Some("Targets v2"));
+    assert_eq!(
+        server.requests().pop().unwrap().json()["relationships"],
+        json!({"$accounts": {"add": ids[27..].to_vec(), "remove": ids[0]}})
+    );
+    let exported: Vec<_> = client
+        .lists()
+        .accounts(&list.id)
+        .export(4)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(exported.len(), 29);
+    assert!(exported.iter().all(|a| a.id != ids[0]));
+
+    // A contact list refuses accounts, on the mock as on the API.
+    let contacts = client
+        .lists()
+        .create("People", ListMembers::Contacts(Vec::<String>::new().into()))
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .lists()
+        .update(&contacts.id)
+        .add_members(ListMembers::Accounts(ids[1].as_str().into()))
+        .send()
+        .await
+        .expect_err("wrong member type");
+    assert_eq!(
+        err.as_api().and_then(|e| e.param.as_deref()),
+        Some("relationships.$accounts")
+    );
+
+    client.lists().delete(&list.id).send().await.unwrap();
+    assert_eq!(server.requests().pop().unwrap().method, "DELETE");
+    assert_eq!(client.lists().list().send().await.unwrap().total_count, 1);
+}
+
+#[tokio::test]
+async fn list_rules_hold_without_the_typed_facade() {
+    let (server, client) = setup().await;
+    let lists = client.records_of(ObjectType::List);
+    refused(
+        lists.create().field("$objectType", "account").send().await,
+        "`$name` is required",
+    );
+    refused(
+        lists
+            .update("lst_1")
+            .field("$objectType", "contact")
+            .send()
+            .await,
+        "only be set when the record is created",
+    );
+    refused(
+        lists
+            .update("lst_1")
+            .replace("$accounts", "acc_1")
+            .send()
+            .await,
+        "use add or remove",
+    );
+    assert!(server.requests().is_empty());
+    let err = client
+        .raw(http::Method::POST, "/v1/lists")
+        .json(json!({"fields": {"$name": "x", "$objectType": "account"}, "relationships": {"$contacts": ["con_1"]}}))
+        .send()
+        .await
+        .expect_err("members of another type");
+    assert_eq!(err.status(), Some(400));
+}
