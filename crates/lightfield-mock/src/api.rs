@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use crate::entity::{Collection, Status};
 use crate::error::ApiError;
+use crate::resources::files::FileStore;
 use crate::resources::lists;
 use crate::routes::Route;
 use crate::seeds;
@@ -13,12 +14,14 @@ use crate::seeds;
 #[derive(Debug)]
 pub struct Store {
     collections: Vec<Collection>,
+    pub files: FileStore,
 }
 
 impl Default for Store {
     fn default() -> Self {
         Self {
             collections: seeds::collections(),
+            files: FileStore::default(),
         }
     }
 }
@@ -120,6 +123,12 @@ fn special(
                 .collect();
             Ok(json!({"data": data}))
         }
+        "file_create" => store.files.create(body),
+        "file_retrieve" => store.files.get(id),
+        "file_list" => store.files.list(query),
+        "file_complete" => store.files.complete(id, body),
+        "file_cancel" => store.files.cancel(id),
+        "file_url" => store.files.url(id),
         "list_accounts" => lists::members(store, id, "account", query),
         "list_contacts" => lists::members(store, id, "contact", query),
         "list_opportunities" => lists::members(store, id, "opportunity", query),

@@ -64,6 +64,8 @@ pub struct MockConfig {
     pub port: u16,
     /// Seed of the generator behind probabilistic faults, for repeatable runs.
     pub seed: u64,
+    /// How long a pending file upload lives before it expires (1 hour by default).
+    pub upload_ttl: Duration,
 }
 
 impl Default for MockConfig {
@@ -74,6 +76,7 @@ impl Default for MockConfig {
             latency: Duration::ZERO,
             port: 0,
             seed: 7,
+            upload_ttl: Duration::from_secs(3600),
         }
     }
 }
@@ -125,11 +128,14 @@ impl MockServer {
     pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        let mut store = api::Store::default();
+        store.files.base_url = format!("http://{addr}");
+        store.files.upload_ttl = config.upload_ttl;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 rng: fastrand::Rng::with_seed(config.seed),
                 config,
-                store: api::Store::default(),
+                store,
                 faults: Vec::new(),
                 log: Vec::new(),
                 limiter: limits::RateLimiter::default(),

@@ -51,12 +51,17 @@ impl LoggedRequest {
 }
 
 pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
-    axum::Router::new().fallback(
-        move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-            let shared = shared.clone();
-            async move { handle(shared, method, uri, headers, body).await }
-        },
-    )
+    // Uploads reach the storage endpoint whole: allow the API's file limit plus headroom
+    // (axum's default is 2 MiB).
+    let limit = axum::extract::DefaultBodyLimit::max(600 * 1024 * 1024);
+    axum::Router::new()
+        .fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let shared = shared.clone();
+                async move { handle(shared, method, uri, headers, body).await }
+            },
+        )
+        .layer(limit)
 }
 
 fn decode_query(query: &str) -> Vec<(String, String)> {
@@ -122,6 +127,15 @@ async fn handle(
         let fault = faults::take(&mut state.faults, &mut state.rng, method.as_str(), &path);
         (index, fault, state.config.latency)
     };
+    if let Some(id) = path.strip_prefix("/storage/") {
+        let outcome = storage(&shared, &method, id, &query, &headers, &body);
+        if let Outcome::Answer { status, .. } = &outcome
+            && let Some(entry) = shared.lock().log.get_mut(log_index)
+        {
+            entry.status = Some(*status);
+        }
+        return respond(outcome, None);
+    }
     let route = routes::resolve(method.as_str(), &path);
     let verdict = route.as_ref().and_then(|r| {
         let mut state = shared.lock();
@@ -301,6 +315,38 @@ async fn process(
             .finish(&scope, key, *status, body.clone());
     }
     outcome
+}
+
+/// The storage host's side of an upload or download: no API key, a token instead.
+fn storage(
+    shared: &Shared,
+    method: &Method,
+    id: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Outcome {
+    let token = match method.as_str() {
+        "PUT" => headers
+            .get("x-upload-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        _ => decode_query(query)
+            .into_iter()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v),
+    };
+    let (status, answer) =
+        shared
+            .lock()
+            .store
+            .files
+            .storage(method.as_str(), id, token.as_deref(), body);
+    Outcome::Answer {
+        status,
+        body: Bytes::from(answer),
+        extra: vec![("content-type", "application/octet-stream".to_string())],
+    }
 }
 
 fn respond(outcome: Outcome, verdict: Option<Verdict>) -> Response {

@@ -387,9 +387,11 @@ impl ClientBuilder {
             Some(n) => NonZeroU32::new(n),
             None => None,
         };
+        let storage = storage_http_client()?;
         Ok(Client {
             transport: Arc::new(Transport {
                 http,
+                storage,
                 base_url,
                 auth,
                 user_agent,
@@ -409,6 +411,17 @@ impl ClientBuilder {
 pub fn install_crypto_provider() {
     // Fails harmlessly when the application already chose a provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The client for storage hosts (file uploads and downloads): no default headers, no
+/// redirects (a redirect could carry the upload elsewhere).
+fn storage_http_client() -> Result<reqwest::Client> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the storage HTTP client: {e}")))
 }
 
 /// The default HTTP client: rustls with the ring provider, connection reuse, and a

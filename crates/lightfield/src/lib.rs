@@ -56,6 +56,7 @@ mod options;
 pub mod paging;
 mod ratelimit;
 pub mod raw;
+mod request;
 pub mod resources;
 mod transport;
 pub mod value;
@@ -72,8 +73,10 @@ pub use entity::{
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use paging::{FilterOp, Op, Page};
 pub use ratelimit::Category;
+pub use request::Call;
 pub use resources::accounts::{Account, Accounts};
 pub use resources::contacts::{Contact, Contacts};
+pub use resources::files::{DownloadUrl, FileInfo, FileStatus, Files, PendingUpload, Purpose};
 pub use resources::lists::{ListMembers, ListRecord, Lists};
 pub use resources::meetings::{Meeting, Meetings, Privacy};
 pub use resources::notes::{Note, Notes};
@@ -83,6 +86,7 @@ pub use resources::readonly::{
     Channel, Channels, Email, Emails, Member, Members, Message, Messages,
 };
 pub use resources::tasks::{Task, TaskStatus, Tasks};
+pub use resources::upload::{Upload, UploadSource};
 pub use transport::API_VERSION;
 pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
 

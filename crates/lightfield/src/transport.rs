@@ -49,6 +49,9 @@ impl Default for Policy {
 /// State shared by every clone of a client.
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
+    /// For file storage hosts: built by the SDK with no default headers, never given the
+    /// API key or version header, so uploads and downloads cannot leak them.
+    pub(crate) storage: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) auth: HeaderValue,
     pub(crate) user_agent: HeaderValue,

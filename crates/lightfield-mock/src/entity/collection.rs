@@ -121,10 +121,10 @@ impl Collection {
             "fields": fields,
             "relationships": rels,
         });
-        if self.schema.hides_relationships {
-            if let Some(map) = out.as_object_mut() {
-                map.remove("relationships");
-            }
+        if self.schema.hides_relationships
+            && let Some(map) = out.as_object_mut()
+        {
+            map.remove("relationships");
         }
         if self.schema.says_type {
             out["objectType"] = json!(self.schema.object_type);

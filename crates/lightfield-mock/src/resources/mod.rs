@@ -1,4 +1,5 @@
 //! What the mock serves beyond plain records: list membership, files, email sending,
 //! key validation, workflow runs, merges and enrichment runs.
 
+pub mod files;
 pub mod lists;

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod contacts;
+pub mod files;
 pub mod lists;
 pub mod meetings;
 pub mod notes;
@@ -12,6 +13,7 @@ pub mod objects;
 pub mod opportunities;
 pub mod readonly;
 pub mod tasks;
+pub mod upload;
 
 use crate::value::InputValue;
 

@@ -1,0 +1,324 @@
+//! Files: uploads and downloads. `client.files()`.
+//!
+//! An upload has three steps — create (the API answers where to PUT the bytes), PUT the
+//! bytes to that storage URL with exactly the headers it gave, complete — and
+//! [`Files::upload`] does all three (see [`upload`](super::upload)). The PUT goes to another
+//! host with its own HTTP client: it never carries the API key or the version header.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use lightfield_gen::types as wire;
+
+use crate::client::Client;
+use crate::entity::check_id;
+use crate::error::{Error, Result};
+use crate::request::Call;
+
+/// The largest file the API accepts: 512 MiB.
+pub const MAX_FILE_SIZE: u64 = 536_870_912;
+
+/// Where a file stands.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FileStatus {
+    /// Created; the bytes are not uploaded and completed yet.
+    Pending,
+    /// Uploaded and completed; downloadable.
+    Completed,
+    /// Abandoned while pending.
+    Cancelled,
+    /// Not completed in time.
+    Expired,
+    /// A status this SDK does not know yet, by its API name.
+    Other(String),
+}
+
+impl FileStatus {
+    /// Reads the API's name.
+    pub fn from_api(name: &str) -> Self {
+        match name {
+            "PENDING" => Self::Pending,
+            "COMPLETED" => Self::Completed,
+            "CANCELLED" => Self::Cancelled,
+            "EXPIRED" => Self::Expired,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+/// What a file is for; decides where the API files it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Purpose {
+    /// A meeting's transcript.
+    MeetingTranscript,
+    /// Knowledge for the uploading user.
+    KnowledgeUser,
+    /// Knowledge for the whole workspace.
+    KnowledgeWorkspace,
+    /// An attachment to an email.
+    EmailAttachment,
+    /// A purpose this SDK does not know yet, by its API name.
+    Other(String),
+}
+
+impl Purpose {
+    /// The API's name.
+    pub fn as_api(&self) -> &str {
+        match self {
+            Self::MeetingTranscript => "meeting_transcript",
+            Self::KnowledgeUser => "knowledge_user",
+            Self::KnowledgeWorkspace => "knowledge_workspace",
+            Self::EmailAttachment => "email_attachment",
+            Self::Other(name) => name,
+        }
+    }
+}
+
+/// A file's metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileInfo {
+    /// Unique identifier (use it as an email attachment or a meeting transcript).
+    pub id: String,
+    /// The file's name.
+    pub filename: String,
+    /// Its media type.
+    pub mime_type: String,
+    /// Its size in bytes.
+    pub size_bytes: u64,
+    /// Where it stands.
+    pub status: FileStatus,
+    /// When the upload started.
+    pub created_at: String,
+    /// When it was completed.
+    pub completed_at: Option<String>,
+    /// When a pending upload expires.
+    pub expires_at: Option<String>,
+}
+
+impl FileInfo {
+    fn from_wire(f: wire::File) -> Self {
+        Self {
+            id: f.id,
+            filename: f.filename,
+            mime_type: f.mime_type,
+            size_bytes: u64::try_from(f.size_bytes).unwrap_or(0),
+            status: FileStatus::from_api(&f.status),
+            created_at: f.created_at,
+            completed_at: f.completed_at,
+            expires_at: f.expires_at,
+        }
+    }
+}
+
+/// A pending file and where to PUT its bytes.
+#[derive(Clone, PartialEq)]
+pub struct PendingUpload {
+    /// The pending file.
+    pub file: FileInfo,
+    /// Where to PUT the bytes.
+    pub upload_url: String,
+    /// The headers the PUT must carry, exactly.
+    pub upload_headers: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for PendingUpload {
+    // The URL and headers are credentials for the storage host: keep them out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PendingUpload")
+            .field("file", &self.file)
+            .field("upload_url", &"<redacted>")
+            .field(
+                "upload_headers",
+                &self.upload_headers.keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl PendingUpload {
+    fn from_wire(u: wire::FileUpload) -> Self {
+        let file = FileInfo::from_wire(wire::File {
+            id: u.id,
+            filename: u.filename,
+            mime_type: u.mime_type,
+            size_bytes: u.size_bytes,
+            status: u.status,
+            created_at: u.created_at,
+            completed_at: u.completed_at,
+            expires_at: u.expires_at,
+        });
+        Self {
+            file,
+            upload_url: u.upload_url,
+            upload_headers: u.upload_headers,
+        }
+    }
+}
+
+/// A short-lived download URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DownloadUrl {
+    /// Where to GET the bytes.
+    pub url: String,
+    /// Until when it works.
+    pub expires_at: String,
+}
+
+impl fmt::Debug for DownloadUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DownloadUrl")
+            .field("url", &"<redacted>")
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// The file operations of a client.
+#[derive(Debug, Clone)]
+pub struct Files {
+    pub(super) client: Client,
+}
+
+impl Client {
+    /// The file operations: upload (in one call), create, retrieve, list, complete, cancel,
+    /// download URL and download.
+    pub fn files(&self) -> Files {
+        Files {
+            client: self.clone(),
+        }
+    }
+}
+
+fn file_id(id: &str, verb: &str) -> Result<String> {
+    check_id(&crate::ObjectType::Custom("file".into()), id, verb)
+        .map_err(|_| Error::InvalidInput(format!("cannot {verb} file `{id}`: not a file id")))
+}
+
+/// Builds a [`Call`] about one file, refusing a bad id before anything is sent.
+macro_rules! by_id {
+    ($files:expr, $id:expr, $verb:literal, $op:literal, |$c:ident, $key:ident, $fid:ident| $call:expr, $read:expr) => {
+        match file_id(&$id.into(), $verb) {
+            Err(e) => Call::refused(&$files.client, $op, e),
+            Ok($fid) => Call::new(
+                &$files.client,
+                $op,
+                move |$c, $key| async move {
+                    let _ = &$key;
+                    $call.await
+                },
+                $read,
+            ),
+        }
+    };
+}
+
+impl Files {
+    /// Registers a file of `size_bytes` and answers where to PUT it. Most callers want
+    /// [`Files::upload`], which does the whole upload.
+    pub fn create(
+        &self,
+        filename: impl Into<String>,
+        mime_type: impl Into<String>,
+        size_bytes: u64,
+        purpose: Option<Purpose>,
+    ) -> Call<PendingUpload> {
+        if size_bytes > MAX_FILE_SIZE {
+            return Call::refused(
+                &self.client,
+                "file_create",
+                Error::InvalidInput(format!(
+                    "the file has {size_bytes} bytes; the API accepts at most {MAX_FILE_SIZE} (512 MiB)"
+                )),
+            );
+        }
+        let body = wire::FileCreateBody {
+            filename: filename.into(),
+            mime_type: mime_type.into(),
+            size_bytes: i64::try_from(size_bytes).unwrap_or(i64::MAX),
+            purpose: purpose.map(|p| p.as_api().to_string()),
+        };
+        Call::new(
+            &self.client,
+            "file_create",
+            move |c, key| async move { c.file_create(Some(&key), &body).await },
+            PendingUpload::from_wire,
+        )
+    }
+
+    /// A file's metadata.
+    pub fn retrieve(&self, id: impl Into<String>) -> Call<FileInfo> {
+        by_id!(
+            self,
+            id,
+            "retrieve",
+            "file_retrieve",
+            |c, key, id| c.file_retrieve(&id),
+            FileInfo::from_wire
+        )
+    }
+
+    /// Completes an upload whose bytes were PUT; `md5` (hex) lets the server check them.
+    pub fn complete(&self, id: impl Into<String>, md5: Option<String>) -> Call<FileInfo> {
+        let body = wire::FileCompleteBody { md5 };
+        by_id!(
+            self,
+            id,
+            "complete",
+            "file_complete",
+            |c, key, id| c.file_complete(&id, Some(&key), &body),
+            FileInfo::from_wire
+        )
+    }
+
+    /// Abandons a pending upload.
+    pub fn cancel(&self, id: impl Into<String>) -> Call<FileInfo> {
+        let body = wire::EmptyBody(serde_json::Map::new());
+        by_id!(
+            self,
+            id,
+            "cancel",
+            "file_cancel",
+            |c, key, id| c.file_cancel(&id, Some(&key), &body),
+            FileInfo::from_wire
+        )
+    }
+
+    /// A short-lived URL to download a completed file from.
+    pub fn download_url(&self, id: impl Into<String>) -> Call<DownloadUrl> {
+        by_id!(
+            self,
+            id,
+            "download",
+            "file_url",
+            |c, key, id| c.file_url(&id),
+            |u: wire::FileUrl| DownloadUrl {
+                url: u.url,
+                expires_at: u.expires_at,
+            }
+        )
+    }
+
+    /// One page of files (offset paging, 1 to 25 a page).
+    pub fn list(&self, offset: u64, limit: u64) -> Call<crate::Page<FileInfo>> {
+        let Some(limit_param) = std::num::NonZeroU64::new(limit).filter(|_| limit <= 25) else {
+            return Call::refused(
+                &self.client,
+                "file_list",
+                Error::InvalidInput(format!("page size {limit} is out of range: 1 to 25")),
+            );
+        };
+        Call::new(
+            &self.client,
+            "file_list",
+            move |c, _| async move { c.file_list(Some(limit_param), Some(offset)).await },
+            move |page: wire::FileList| crate::Page {
+                total_count: page.total_count,
+                offset,
+                limit,
+                items: page.data.into_iter().map(FileInfo::from_wire).collect(),
+            },
+        )
+    }
+}

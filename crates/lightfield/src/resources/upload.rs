@@ -1,0 +1,259 @@
+//! The whole upload in one call: create, PUT the bytes to the storage URL, complete.
+//!
+//! The bytes stream from memory, from a file on disk (never read whole) or from a caller's
+//! stream of known length; their MD5 is computed on the way, so `complete` can ask the
+//! server to check them. If the PUT fails, the pending file is cancelled, so no half upload
+//! is left behind.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
+use md5::{Digest, Md5};
+
+use super::files::{FileInfo, Files, MAX_FILE_SIZE, PendingUpload, Purpose};
+use crate::error::{ApiError, Error, Result};
+
+/// Where an upload's bytes come from.
+pub enum UploadSource {
+    /// Bytes in memory.
+    Bytes(Bytes),
+    /// A file on disk, streamed.
+    Path(PathBuf),
+    /// A stream of chunks whose total length is known up front (the API needs it).
+    Stream {
+        /// The chunks.
+        chunks: BoxStream<'static, std::io::Result<Bytes>>,
+        /// Their total length in bytes.
+        size: u64,
+    },
+}
+
+impl std::fmt::Debug for UploadSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Self::Path(p) => write!(f, "Path({})", p.display()),
+            Self::Stream { size, .. } => write!(f, "Stream({size} bytes)"),
+        }
+    }
+}
+
+impl From<Vec<u8>> for UploadSource {
+    fn from(v: Vec<u8>) -> Self {
+        Self::Bytes(v.into())
+    }
+}
+impl From<Bytes> for UploadSource {
+    fn from(v: Bytes) -> Self {
+        Self::Bytes(v)
+    }
+}
+impl From<&'static [u8]> for UploadSource {
+    fn from(v: &'static [u8]) -> Self {
+        Self::Bytes(Bytes::from_static(v))
+    }
+}
+impl From<PathBuf> for UploadSource {
+    fn from(v: PathBuf) -> Self {
+        Self::Path(v)
+    }
+}
+impl From<&std::path::Path> for UploadSource {
+    fn from(v: &std::path::Path) -> Self {
+        Self::Path(v.to_path_buf())
+    }
+}
+
+impl UploadSource {
+    /// A stream of `size` bytes in total.
+    pub fn stream(
+        chunks: impl futures_util::Stream<Item = std::io::Result<Bytes>> + Send + 'static,
+        size: u64,
+    ) -> Self {
+        Self::Stream {
+            chunks: chunks.boxed(),
+            size,
+        }
+    }
+
+    /// The length and the chunks.
+    async fn open(self) -> Result<(u64, BoxStream<'static, std::io::Result<Bytes>>)> {
+        match self {
+            Self::Bytes(b) => Ok((b.len() as u64, stream::iter([Ok(b)]).boxed())),
+            Self::Stream { chunks, size } => Ok((size, chunks)),
+            Self::Path(path) => {
+                let file = tokio::fs::File::open(&path).await.map_err(|e| {
+                    Error::InvalidInput(format!("cannot open {}: {e}", path.display()))
+                })?;
+                let size = file.metadata().await.map(|m| m.len()).map_err(|e| {
+                    Error::InvalidInput(format!("cannot read the size of {}: {e}", path.display()))
+                })?;
+                Ok((size, tokio_util::io::ReaderStream::new(file).boxed()))
+            }
+        }
+    }
+}
+
+/// An upload; see [`Files::upload`].
+#[derive(Debug)]
+#[must_use = "an upload does nothing until `.send().await`"]
+pub struct Upload {
+    files: Files,
+    filename: String,
+    mime_type: String,
+    source: UploadSource,
+    purpose: Option<Purpose>,
+}
+
+impl Files {
+    /// Uploads a file in one call: creates it, PUTs the bytes to the storage URL the API
+    /// answers (with exactly its headers, and never the API key), completes it with the
+    /// bytes' MD5, and returns the completed file.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+    /// use std::path::Path;
+    /// let file = client.files().upload("notes.pdf", "application/pdf", Path::new("notes.pdf")).send().await?;
+    /// let bytes = client.files().upload("hello.txt", "text/plain", b"hello".as_slice()).send().await?;
+    /// # let _ = (file, bytes); Ok(()) }
+    /// ```
+    pub fn upload(
+        &self,
+        filename: impl Into<String>,
+        mime_type: impl Into<String>,
+        source: impl Into<UploadSource>,
+    ) -> Upload {
+        Upload {
+            files: self.clone(),
+            filename: filename.into(),
+            mime_type: mime_type.into(),
+            source: source.into(),
+            purpose: None,
+        }
+    }
+
+    /// The bytes of a completed file, read from its download URL (at most
+    /// [`MAX_FILE_SIZE`]).
+    pub async fn download(&self, id: impl Into<String>) -> Result<Bytes> {
+        let url = self.download_url(id).send().await?;
+        let response = self
+            .client
+            .transport
+            .storage
+            .get(&url.url)
+            .send()
+            .await
+            .map_err(|source| Error::Network {
+                source,
+                attempts: 1,
+            })?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        let mut chunks = response.bytes_stream();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|source| Error::Network {
+                source,
+                attempts: 1,
+            })?;
+            if (body.len() + chunk.len()) as u64 > MAX_FILE_SIZE {
+                return Err(Error::InvalidInput(format!(
+                    "the download is larger than the API's {MAX_FILE_SIZE}-byte file limit; refused"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if !(200..300).contains(&status) {
+            return Err(storage_refusal(status, headers, &body));
+        }
+        Ok(body.into())
+    }
+}
+
+fn storage_refusal(status: u16, headers: http::HeaderMap, body: &[u8]) -> Error {
+    Error::Api(Box::new(ApiError::from_parts(status, headers, body, 1)))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Upload {
+    /// What the file is for.
+    pub fn purpose(mut self, purpose: Purpose) -> Self {
+        self.purpose = Some(purpose);
+        self
+    }
+
+    /// Uploads and completes the file.
+    pub async fn send(self) -> Result<FileInfo> {
+        let (size, chunks) = self.source.open().await?;
+        let pending = self
+            .files
+            .create(self.filename, self.mime_type, size, self.purpose)
+            .send()
+            .await?;
+        let id = pending.file.id.clone();
+        match put(&self.files, pending, size, chunks).await {
+            Ok(md5) => self.files.complete(&id, Some(md5)).send().await,
+            Err(e) => {
+                // Leave nothing half done; the first error is the one worth reporting.
+                let _ = self.files.cancel(&id).send().await;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// PUTs `size` bytes to the storage URL; answers their MD5 (hex).
+async fn put(
+    files: &Files,
+    pending: PendingUpload,
+    size: u64,
+    chunks: BoxStream<'static, std::io::Result<Bytes>>,
+) -> Result<String> {
+    let hasher = Arc::new(Mutex::new((Md5::new(), 0u64)));
+    let seen = hasher.clone();
+    let counted = chunks.inspect_ok(move |chunk| {
+        if let Ok(mut state) = seen.lock() {
+            state.0.update(chunk);
+            state.1 += chunk.len() as u64;
+        }
+    });
+    let mut request = files
+        .client
+        .transport
+        .storage
+        .put(&pending.upload_url)
+        .header(http::header::CONTENT_LENGTH, size)
+        .body(reqwest::Body::wrap_stream(counted));
+    for (name, value) in &pending.upload_headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    if let Some(deadline) = files.client.transport.policy.deadline {
+        request = request.timeout(deadline);
+    }
+    let response = request.send().await.map_err(|source| Error::Network {
+        source,
+        attempts: 1,
+    })?;
+    let status = response.status().as_u16();
+    if !(200..300).contains(&status) {
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap_or_default();
+        return Err(storage_refusal(status, headers, &body));
+    }
+    // The body stream may not be dropped yet; read the state it left rather than owning it.
+    let (digest, sent) = match hasher.lock() {
+        Ok(state) => (hex(&state.0.clone().finalize()), state.1),
+        Err(_) => return Err(Error::InvalidInput("the upload's checksum was lost".into())),
+    };
+    if sent != size {
+        return Err(Error::InvalidInput(format!(
+            "the upload source gave {sent} bytes but declared {size}"
+        )));
+    }
+    Ok(digest)
+}
