@@ -1,12 +1,16 @@
 //! What each operation does to the organisation's data, once the HTTP pipeline has
 //! admitted the request.
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use crate::entity::{Collection, Status};
 use crate::error::ApiError;
 use crate::resources::files::FileStore;
 use crate::resources::lists;
+use crate::resources::mail;
+use crate::resources::runs::{self, Runs};
 use crate::routes::Route;
 use crate::seeds;
 
@@ -15,6 +19,9 @@ use crate::seeds;
 pub struct Store {
     collections: Vec<Collection>,
     pub files: FileStore,
+    pub runs: Runs,
+    /// Message-IDs of logged emails, with the email's id.
+    pub logged_message_ids: HashMap<String, String>,
 }
 
 impl Default for Store {
@@ -22,6 +29,8 @@ impl Default for Store {
         Self {
             collections: seeds::collections(),
             files: FileStore::default(),
+            runs: Runs::default(),
+            logged_message_ids: HashMap::new(),
         }
     }
 }
@@ -129,6 +138,31 @@ fn special(
         "file_complete" => store.files.complete(id, body),
         "file_cancel" => store.files.cancel(id),
         "file_url" => store.files.url(id),
+        "email_send" => mail::send(body),
+        "email_draft" => mail::draft(body),
+        "email_log" => mail::log(store, body),
+        "auth_validate" => Ok(runs::validate()),
+        "workflow_run_status" => Ok(store.runs.workflow_status(id)),
+        "enrichment_start" => Runs::enrich(
+            store,
+            route.param("entitySlug"),
+            route.param("entityId"),
+            Some(body),
+        ),
+        "enrichment_retrieve" => store.runs.enrichment(id),
+        "merge_accounts" => Runs::merge(store, "account", body),
+        "merge_contacts" => Runs::merge(store, "contact", body),
+        "merge_opportunities" => Runs::merge(store, "opportunity", body),
+        "merge_objects" => {
+            let slug = route.param("slug").to_string();
+            match store.collection(&slug) {
+                Some(c) if c.schema.collection.starts_with("objects/") => {
+                    Runs::merge(store, &slug, body)
+                }
+                _ => Err(ApiError::not_found(format!("no custom object `{slug}`"))),
+            }
+        }
+        "merge_retrieve" => store.runs.merge_status(id),
         "list_accounts" => lists::members(store, id, "account", query),
         "list_contacts" => lists::members(store, id, "contact", query),
         "list_opportunities" => lists::members(store, id, "opportunity", query),

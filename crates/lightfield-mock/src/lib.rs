@@ -66,6 +66,8 @@ pub struct MockConfig {
     pub seed: u64,
     /// How long a pending file upload lives before it expires (1 hour by default).
     pub upload_ttl: Duration,
+    /// How many polls a workflow run, enrichment run or merge takes to finish (3).
+    pub polls_to_finish: u32,
 }
 
 impl Default for MockConfig {
@@ -77,6 +79,7 @@ impl Default for MockConfig {
             port: 0,
             seed: 7,
             upload_ttl: Duration::from_secs(3600),
+            polls_to_finish: 3,
         }
     }
 }
@@ -131,6 +134,7 @@ impl MockServer {
         let mut store = api::Store::default();
         store.files.base_url = format!("http://{addr}");
         store.files.upload_ttl = config.upload_ttl;
+        store.runs.polls_to_finish = config.polls_to_finish;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 rng: fastrand::Rng::with_seed(config.seed),

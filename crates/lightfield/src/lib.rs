@@ -52,6 +52,7 @@ mod client;
 pub mod definitions;
 pub mod entity;
 mod error;
+mod open_enum;
 mod options;
 pub mod paging;
 mod ratelimit;
@@ -60,6 +61,7 @@ mod request;
 pub mod resources;
 mod transport;
 pub mod value;
+mod wait;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, RateLimitInfo, Response, install_crypto_provider,
@@ -67,8 +69,8 @@ pub use client::{
 pub use definitions::{Definitions, FieldDefinition, RelationshipDefinition, SelectOption};
 pub use entity::{
     Cardinality, Create, Directions, Field, FieldHistory, GetDefinitions, HistoryEntry,
-    HistoryPage, Ids, Listing, ObjectType, Record, RecordCall, Records, Relationship, Status,
-    Update,
+    HistoryPage, Ids, Listing, Merge, MergeOutcome, MergeStatus, ObjectType, Record, RecordCall,
+    Records, Relationship, Status, Update,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use paging::{FilterOp, Op, Page};
@@ -78,6 +80,7 @@ pub use resources::accounts::{Account, Accounts};
 pub use resources::contacts::{Contact, Contacts};
 pub use resources::files::{DownloadUrl, FileInfo, FileStatus, Files, PendingUpload, Purpose};
 pub use resources::lists::{ListMembers, ListRecord, Lists};
+pub use resources::mail::{EmailMessage, LoggedEmail};
 pub use resources::meetings::{Meeting, Meetings, Privacy};
 pub use resources::notes::{Note, Notes};
 pub use resources::objects::{ListObjectTypes, ObjectTypeInfo};
@@ -85,10 +88,15 @@ pub use resources::opportunities::{Opportunities, Opportunity};
 pub use resources::readonly::{
     Channel, Channels, Email, Emails, Member, Members, Message, Messages,
 };
+pub use resources::runs::{
+    Enrich, EnrichmentRun, EnrichmentRuns, EnrichmentStart, EnrichmentStartStatus,
+    EnrichmentStatus, KeyInfo, MergeInfo, Merges, RunStatus, SubjectType, WorkflowRuns,
+};
 pub use resources::tasks::{Task, TaskStatus, Tasks};
 pub use resources::upload::{Upload, UploadSource};
 pub use transport::API_VERSION;
 pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
+pub use wait::Wait;
 
 /// Account operations under their former path (`lightfield::accounts::CreateAccount`).
 pub use resources::accounts;

@@ -44,7 +44,8 @@ impl<T> fmt::Debug for Call<T> {
 
 impl<T: std::marker::Send + 'static> Call<T> {
     /// A call of `operation` (its id, for `Debug`): `run` calls the generated method with
-    /// this call's idempotency key, `read` turns the answer into `T`.
+    /// this call's idempotency key, `read` turns the answer (and the raw body, for what the
+    /// generated types do not model) into `T`.
     pub(crate) fn new<W, F, Fut, R>(
         client: &Client,
         operation: &'static str,
@@ -53,7 +54,7 @@ impl<T: std::marker::Send + 'static> Call<T> {
     ) -> Self
     where
         W: 'static,
-        R: FnOnce(W) -> T + std::marker::Send + 'static,
+        R: FnOnce(W, &[u8]) -> T + std::marker::Send + 'static,
         F: FnOnce(lightfield_gen::Client, String) -> Fut + std::marker::Send + 'static,
         Fut: Future<Output = std::result::Result<ResponseValue<W>, GenError<wire::ErrorBody>>>
             + std::marker::Send
@@ -68,7 +69,7 @@ impl<T: std::marker::Send + 'static> Call<T> {
                     let key = options.idempotency_key()?;
                     let call = options.for_client(&client);
                     let response = client.call(call, move |c| run(c, key)).await?;
-                    Ok(response.map(read))
+                    Ok(response.map_with_body(read))
                 })
             }),
         }

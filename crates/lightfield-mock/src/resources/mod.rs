@@ -3,3 +3,5 @@
 
 pub mod files;
 pub mod lists;
+pub mod mail;
+pub mod runs;

@@ -198,3 +198,19 @@ pub(crate) async fn list_members(
         other => unsupported(other, "list membership"),
     }
 }
+
+/// A merge of two records of `object`.
+pub(crate) async fn merge(
+    c: &Gen,
+    object: &ObjectType,
+    key: Option<&str>,
+    body: &wire::MergeBody,
+) -> Answer<wire::MergeResult> {
+    match object {
+        ObjectType::Account => c.merge_accounts(key, body).await,
+        ObjectType::Contact => c.merge_contacts(key, body).await,
+        ObjectType::Opportunity => c.merge_opportunities(key, body).await,
+        ObjectType::Custom(slug) => c.merge_objects(slug, key, body).await,
+        other => unsupported(other, "merge"),
+    }
+}

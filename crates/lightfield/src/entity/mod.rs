@@ -18,6 +18,7 @@ mod history;
 mod ids;
 mod kind;
 mod list;
+mod merge;
 mod record;
 mod rules;
 mod write;
@@ -33,6 +34,7 @@ pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
 pub use ids::{Ids, RelationshipChange, Replace};
 pub use kind::ObjectType;
 pub use list::{Listing, Status};
+pub use merge::{Merge, MergeOutcome, MergeStatus, MergeSummary, Resolution};
 pub use record::{Cardinality, DirectionEnd, Directions, Field, Record, Relationship};
 pub use write::{Create, Update};
 
@@ -162,6 +164,18 @@ impl<T: Trashable> Records<T> {
             self.object.clone(),
             id.into(),
             Action::Restore,
+        )
+    }
+}
+
+impl<T: Mergeable> Records<T> {
+    /// Folds record `duplicate` into record `primary`; settle fields with the builder.
+    pub fn merge(&self, primary: impl Into<String>, duplicate: impl Into<String>) -> Merge<T> {
+        Merge::new(
+            self.client.clone(),
+            self.object.clone(),
+            primary.into(),
+            duplicate.into(),
         )
     }
 }

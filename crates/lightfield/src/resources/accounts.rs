@@ -26,6 +26,12 @@ pub type UpdateAccount = Update<Account>;
 pub type ListAccounts = Listing<Account>;
 
 impl Accounts {
+    /// Starts Lightfield's enrichment of record `id` (see `client.enrichment_runs()` to
+    /// follow it).
+    pub fn enrich(&self, id: impl Into<String>) -> super::runs::Enrich {
+        super::runs::Enrich::new(self.client(), "accounts", id.into())
+    }
+
     /// Starts a create. `name` (`$name`) is the one required field.
     pub fn create(&self, name: impl Into<String>) -> CreateAccount {
         self.0

@@ -26,6 +26,12 @@ pub type UpdateContact = Update<Contact>;
 pub type ListContacts = Listing<Contact>;
 
 impl Contacts {
+    /// Starts Lightfield's enrichment of record `id` (see `client.enrichment_runs()` to
+    /// follow it).
+    pub fn enrich(&self, id: impl Into<String>) -> super::runs::Enrich {
+        super::runs::Enrich::new(self.client(), "contacts", id.into())
+    }
+
     /// Starts a create. No field is required; set a name or an email at least to find the
     /// contact again.
     pub fn create(&self) -> CreateContact {

@@ -208,7 +208,7 @@ macro_rules! by_id {
                     let _ = &$key;
                     $call.await
                 },
-                $read,
+                move |answer, _: &[u8]| ($read)(answer),
             ),
         }
     };
@@ -243,7 +243,7 @@ impl Files {
             &self.client,
             "file_create",
             move |c, key| async move { c.file_create(Some(&key), &body).await },
-            PendingUpload::from_wire,
+            |u, _| PendingUpload::from_wire(u),
         )
     }
 
@@ -313,7 +313,7 @@ impl Files {
             &self.client,
             "file_list",
             move |c, _| async move { c.file_list(Some(limit_param), Some(offset)).await },
-            move |page: wire::FileList| crate::Page {
+            move |page: wire::FileList, _: &[u8]| crate::Page {
                 total_count: page.total_count,
                 offset,
                 limit,

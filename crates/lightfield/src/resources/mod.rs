@@ -7,11 +7,13 @@ pub mod accounts;
 pub mod contacts;
 pub mod files;
 pub mod lists;
+pub mod mail;
 pub mod meetings;
 pub mod notes;
 pub mod objects;
 pub mod opportunities;
 pub mod readonly;
+pub mod runs;
 pub mod tasks;
 pub mod upload;
 
