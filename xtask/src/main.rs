@@ -132,17 +132,16 @@ fn ci() -> Result<(), String> {
     cargo(&["fmt", "--all", "--check"])?;
     codegen(true)?;
     check_no_aws_lc()?;
-    cargo(&[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ])?;
+    // Default features, and every feature (the Preview resources) as well.
+    for features in [None, Some("--all-features")] {
+        let mut args = vec!["clippy", "--workspace", "--all-targets"];
+        args.extend(features);
+        args.extend(["--", "-D", "warnings"]);
+        cargo(&args)?;
+    }
     // Rustdoc must build without broken links or other warnings.
     cargo_env(
-        &["doc", "--no-deps", "--workspace"],
+        &["doc", "--no-deps", "--workspace", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
     // The pinned Prism the contract tests validate requests with.
@@ -162,7 +161,12 @@ fn ci() -> Result<(), String> {
         &["test", "--workspace", "--all-targets"],
         &[("LIGHTFIELD_REQUIRE_PRISM", "1")],
     )?;
-    cargo(&["test", "--workspace", "--doc"])?;
+    // The SDK's tests again with the Preview resources (senders and sequences) compiled in.
+    cargo_env(
+        &["test", "-p", "lightfield", "--all-features", "--tests"],
+        &[("LIGHTFIELD_REQUIRE_PRISM", "1")],
+    )?;
+    cargo(&["test", "--workspace", "--doc", "--all-features"])?;
     println!("all checks passed");
     Ok(())
 }

@@ -35,6 +35,8 @@ pub struct Operation {
     pub path: &'static str,
     /// Its rate-limit category.
     pub category: Category,
+    /// Whether the API marks it Preview (`x-preview`): it may change without notice.
+    pub preview: bool,
 }
 
 /// The operations an update may apply to a relationship.
@@ -177,9 +179,14 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
             if !matches!(category, "Write" | "Read" | "Search") {
                 return Err(format!("{id}: unknown rate-limit category `{category}`"));
             }
+            let preview = op
+                .extensions
+                .get("x-preview")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let _ = writeln!(
                 out,
-                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, category: Category::{category} }},",
+                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, category: Category::{category}, preview: {preview} }},",
                 method.to_ascii_uppercase()
             );
         }

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::resources::files::FileStore;
 use crate::resources::lists;
 use crate::resources::mail;
+use crate::resources::outreach::{self, Outreach};
 use crate::resources::runs::{self, Runs};
 use crate::routes::Route;
 use crate::seeds;
@@ -20,6 +21,7 @@ pub struct Store {
     collections: Vec<Collection>,
     pub files: FileStore,
     pub runs: Runs,
+    pub outreach: Outreach,
     /// Message-IDs of logged emails, with the email's id.
     pub logged_message_ids: HashMap<String, String>,
 }
@@ -30,6 +32,7 @@ impl Default for Store {
             collections: seeds::collections(),
             files: FileStore::default(),
             runs: Runs::default(),
+            outreach: Outreach::default(),
             logged_message_ids: HashMap::new(),
         }
     }
@@ -124,6 +127,14 @@ fn special(
 ) -> Option<Result<Value, ApiError>> {
     let id = route.param("id");
     let body = body.unwrap_or(&Value::Null);
+    if route.op.id.starts_with("sender_") || route.op.id.starts_with("sequence_") {
+        let sub = ["enrollmentId", "messageId", "testId"]
+            .iter()
+            .map(|k| route.param(k))
+            .find(|v| !v.is_empty())
+            .unwrap_or("");
+        return outreach::run(store, route.op.id, (id, sub), query, body);
+    }
     Some(match route.op.id {
         "object_types" => {
             let data: Vec<Value> = seeds::CUSTOM_OBJECTS

@@ -36,6 +36,7 @@
 //! - [`paging`]: [`Page`], filter operators ([`Op`]); streams and exports come from it.
 //! - [`bulk`]: many writes with bounded concurrency.
 //! - [`raw`]: requests to endpoints not wrapped yet, through the same transport.
+//! - `preview` (the `preview` feature): senders and sequences, the API's Preview resources.
 //! - [`Error`] (`error`): one error type; API refusals carry status, kind, message and param.
 //! - `transport`, `ratelimit`, `options`: headers, rate limiting per category (from the
 //!   spec's table of operations), retries with one idempotency key per call.
@@ -55,6 +56,8 @@ mod error;
 mod open_enum;
 mod options;
 pub mod paging;
+#[cfg(feature = "preview")]
+pub mod preview;
 mod ratelimit;
 pub mod raw;
 mod request;

@@ -4,4 +4,5 @@
 pub mod files;
 pub mod lists;
 pub mod mail;
+pub mod outreach;
 pub mod runs;

@@ -1,5 +1,5 @@
 //! Writing emails: send and draft from a connected mailbox ([`EmailMessage`]), and log an
-//! email sent elsewhere ([`LoggedEmail`]). Reading them is [`Emails`](super::readonly::Emails).
+//! email sent elsewhere ([`LoggedEmail`]). Reading them is [`Emails`].
 //!
 //! The API's limits are checked before anything is sent: 1 to 500 recipients when sending,
 //! at most 5 attachments, a sender, a log's time in the past.

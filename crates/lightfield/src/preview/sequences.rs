@@ -1,0 +1,612 @@
+//! Sequences: automated outreach with versioned drafts, enrollments, messages,
+//! performance and test runs. `client.sequences()`.
+
+use std::num::NonZeroU64;
+
+use lightfield_gen::types as wire;
+use serde_json::{Map, Value};
+
+use super::{View, page, view};
+use crate::client::Client;
+use crate::entity::check_id;
+use crate::error::Error;
+use crate::open_enum::open_enum;
+use crate::request::Call;
+use crate::wait::Wait;
+use crate::{ObjectType, Page};
+
+/// The most contact ids one enrollment change may carry (added and removed together).
+pub const MAX_ENROLLMENT_CHANGE: usize = 25;
+
+open_enum!(
+    /// What a sequence step does.
+    StepType {
+        /// Sends an email.
+        Email = "EMAIL",
+        /// Sends a LinkedIn message.
+        LinkedinMessage = "LINKEDIN_MESSAGE",
+        /// Sends a LinkedIn invitation.
+        LinkedinInvite = "LINKEDIN_INVITE",
+    }
+);
+
+/// One step of a sequence. Steps have no single tag (the type and, for some, the mode
+/// decide their shape), so the known parts are decoded and the whole step is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// What the step does.
+    pub step_type: Option<StepType>,
+    /// How its content is made (`AGENT`, or absent for written templates).
+    pub mode: Option<String>,
+    /// The step's name.
+    pub name: Option<String>,
+    /// The step exactly as received.
+    pub raw: Value,
+}
+
+impl Step {
+    fn from_json(raw: Value) -> Self {
+        let text = |k: &str| raw.get(k).and_then(Value::as_str).map(str::to_string);
+        Self {
+            step_type: text("type").as_deref().map(StepType::from_api),
+            mode: text("mode"),
+            name: text("name"),
+            raw,
+        }
+    }
+}
+
+fn steps_of(raw: &Map<String, Value>) -> Vec<Step> {
+    raw.get("definition")
+        .and_then(|d| d.get("steps"))
+        .and_then(Value::as_array)
+        .map(|steps| steps.iter().cloned().map(Step::from_json).collect())
+        .unwrap_or_default()
+}
+
+view!(
+    /// A sequence (published state).
+    Sequence
+);
+
+impl Sequence {
+    /// Its name.
+    pub fn name(&self) -> Option<&str> {
+        self.text("name")
+    }
+
+    /// Its status (`ACTIVE`, `INACTIVE`…).
+    pub fn status(&self) -> Option<&str> {
+        self.text("status")
+    }
+
+    /// Its steps.
+    pub fn steps(&self) -> Vec<Step> {
+        steps_of(self.raw())
+    }
+}
+
+view!(
+    /// The draft of a sequence, with the version that publish and discard must name.
+    Draft
+);
+
+impl Draft {
+    /// The draft's version, for [`Sequences::publish`] and [`Sequences::discard`].
+    pub fn version(&self) -> Option<&str> {
+        self.text("version")
+    }
+
+    /// Its steps.
+    pub fn steps(&self) -> Vec<Step> {
+        steps_of(self.raw())
+    }
+}
+
+view!(
+    /// A contact's enrollment in a sequence.
+    Enrollment
+);
+
+impl Enrollment {
+    /// The enrolled contact.
+    pub fn contact_id(&self) -> Option<&str> {
+        self.text("contactId")
+    }
+
+    /// Its status.
+    pub fn status(&self) -> Option<&str> {
+        self.text("status")
+    }
+}
+
+view!(
+    /// A message of a sequence, outbound or inbound.
+    SequenceMessage
+);
+
+impl SequenceMessage {
+    /// `OUTBOUND` or `INBOUND`.
+    pub fn direction(&self) -> Option<&str> {
+        self.text("direction")
+    }
+
+    /// The contact it went to or came from.
+    pub fn contact_id(&self) -> Option<&str> {
+        self.text("contactId")
+    }
+}
+
+view!(
+    /// How a sequence performs: counts and rates by step type.
+    Performance
+);
+
+view!(
+    /// A variable a sequence template may use.
+    TemplateVariable
+);
+
+impl TemplateVariable {
+    /// What it is called in a template.
+    pub fn label(&self) -> Option<&str> {
+        self.text("label")
+    }
+
+    /// `contact`, `account` or `sender`.
+    pub fn group(&self) -> Option<&str> {
+        self.text("group")
+    }
+}
+
+open_enum!(
+    /// Where a test run stands.
+    TestStatus {
+        /// Going.
+        Running = "RUNNING",
+        /// Finished well.
+        Completed = "COMPLETED",
+        /// Finished badly.
+        Failed = "FAILED",
+    }
+);
+
+view!(
+    /// A test run of a sequence for one contact.
+    SequenceTest
+);
+
+impl SequenceTest {
+    /// Where it stands.
+    pub fn status(&self) -> TestStatus {
+        TestStatus::from_api(self.text("status").unwrap_or_default())
+    }
+
+    /// The message each step would send, as received.
+    pub fn steps(&self) -> &[Value] {
+        self.raw()
+            .get("steps")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+open_enum!(
+    /// What an enrollment change did to one contact.
+    EnrollmentOutcome {
+        /// Now enrolled.
+        Enrolled = "enrolled",
+        /// Was enrolled already.
+        AlreadyEnrolled = "already_enrolled",
+        /// No longer enrolled.
+        Unenrolled = "unenrolled",
+        /// Was not enrolled, so nothing to remove.
+        NoActiveEnrollment = "no_active_enrollment",
+    }
+);
+
+/// The result of an enrollment change for one contact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnrollmentResult {
+    /// The contact.
+    pub contact_id: String,
+    /// Its enrollment, when it has one.
+    pub enrollment_id: Option<String>,
+    /// What happened.
+    pub outcome: EnrollmentOutcome,
+}
+
+/// The sequence operations of a client.
+#[derive(Debug, Clone)]
+pub struct Sequences {
+    client: Client,
+}
+
+impl Client {
+    /// Sequences (Preview).
+    pub fn sequences(&self) -> Sequences {
+        Sequences {
+            client: self.clone(),
+        }
+    }
+}
+
+fn id_of(what: &str, id: String) -> Result<String, Error> {
+    check_id(&ObjectType::Custom(what.into()), &id, "use")
+}
+
+fn page_size(limit: u64) -> Result<NonZeroU64, Error> {
+    NonZeroU64::new(limit)
+        .filter(|_| limit <= 25)
+        .ok_or_else(|| Error::InvalidInput(format!("page size {limit} is out of range: 1 to 25")))
+}
+
+/// A call about sequence `id`, refused before sending when the id is not one.
+macro_rules! about {
+    ($self:ident, $op:literal, [$($id:ident),+], |$c:ident, $key:ident| $call:expr, $read:expr) => {{
+        let ids = ($(id_of("sequence", $id.into())),+,);
+        #[allow(unused_parens)]
+        let checked = (|| -> Result<_, Error> {
+            let ($($id),+,) = ids;
+            Ok(($($id?),+,))
+        })();
+        match checked {
+            Err(e) => Call::refused(&$self.client, $op, e),
+            Ok(($($id),+,)) => Call::new(
+                &$self.client,
+                $op,
+                move |$c, $key| async move {
+                    let _ = &$key;
+                    $call.await
+                },
+                $read,
+            ),
+        }
+    }};
+}
+
+/// The body of a write with no data.
+fn empty() -> wire::EmptyBody {
+    wire::EmptyBody(Map::new())
+}
+
+impl Sequences {
+    /// Creates a sequence named `name` from a definition (steps, pacing, messaging) as the
+    /// API takes it; it starts inactive.
+    pub fn create(
+        &self,
+        name: impl Into<String>,
+        definition: Map<String, Value>,
+    ) -> Call<Sequence> {
+        let body = wire::SequenceCreateBody {
+            name: name.into(),
+            definition: Some(wire::PreviewObject(definition)),
+        };
+        Call::new(
+            &self.client,
+            "sequence_create",
+            move |c, key| async move { c.sequence_create(Some(&key), &body).await },
+            |s, _| Sequence::from(s),
+        )
+    }
+
+    /// One page of sequences.
+    pub fn list(&self, offset: u64, limit: u64) -> Call<Page<Sequence>> {
+        match page_size(limit) {
+            Err(e) => Call::refused(&self.client, "sequence_list", e),
+            Ok(size) => Call::new(
+                &self.client,
+                "sequence_list",
+                move |c, _| async move { c.sequence_list(Some(size), Some(offset)).await },
+                move |p, _| page(p, offset, limit),
+            ),
+        }
+    }
+
+    /// Sequence `id`.
+    pub fn retrieve(&self, id: impl Into<String>) -> Call<Sequence> {
+        about!(
+            self,
+            "sequence_retrieve",
+            [id],
+            |c, key| c.sequence_retrieve(&id),
+            |s, _| Sequence::from(s)
+        )
+    }
+
+    /// Starts sending.
+    pub fn activate(&self, id: impl Into<String>) -> Call<Sequence> {
+        about!(
+            self,
+            "sequence_activate",
+            [id],
+            |c, key| c.sequence_activate(&id, Some(&key), &empty()),
+            |s, _| Sequence::from(s)
+        )
+    }
+
+    /// Stops sending.
+    pub fn deactivate(&self, id: impl Into<String>) -> Call<Sequence> {
+        about!(
+            self,
+            "sequence_deactivate",
+            [id],
+            |c, key| c.sequence_deactivate(&id, Some(&key), &empty()),
+            |s, _| Sequence::from(s)
+        )
+    }
+
+    /// The draft of sequence `id`, with its version.
+    pub fn draft(&self, id: impl Into<String>) -> Call<Draft> {
+        about!(
+            self,
+            "sequence_draft",
+            [id],
+            |c, key| c.sequence_draft(&id),
+            |d, _| Draft::from(d)
+        )
+    }
+
+    /// Replaces the draft's definition; answers the draft with its new version.
+    pub fn update_draft(
+        &self,
+        id: impl Into<String>,
+        definition: Map<String, Value>,
+    ) -> Call<Draft> {
+        let body = wire::SequenceDraftBody {
+            name: None,
+            definition: Some(wire::PreviewObject(definition)),
+        };
+        about!(
+            self,
+            "sequence_update_draft",
+            [id],
+            |c, key| c.sequence_update_draft(&id, Some(&key), &body),
+            |d, _| Draft::from(d)
+        )
+    }
+
+    /// Publishes the draft at `expected_version`; a draft changed since is a 409 (reload
+    /// the draft and decide again).
+    pub fn publish(
+        &self,
+        id: impl Into<String>,
+        expected_version: impl Into<String>,
+    ) -> Call<Sequence> {
+        let body = wire::ExpectedVersionBody {
+            expected_version: expected_version.into(),
+        };
+        about!(
+            self,
+            "sequence_publish",
+            [id],
+            |c, key| c.sequence_publish(&id, Some(&key), &body),
+            |s, _| Sequence::from(s)
+        )
+    }
+
+    /// Discards the draft at `expected_version` (a 409 when it changed since).
+    pub fn discard(
+        &self,
+        id: impl Into<String>,
+        expected_version: impl Into<String>,
+    ) -> Call<Map<String, Value>> {
+        let body = wire::ExpectedVersionBody {
+            expected_version: expected_version.into(),
+        };
+        about!(
+            self,
+            "sequence_discard",
+            [id],
+            |c, key| c.sequence_discard(&id, Some(&key), &body),
+            |d: wire::PreviewObject, _| d.0
+        )
+    }
+
+    /// Starts a change of the enrollments of sequence `id`.
+    pub fn enroll(&self, id: impl Into<String>) -> Enroll {
+        Enroll {
+            sequences: self.clone(),
+            id: id.into(),
+            add: Vec::new(),
+            remove: Vec::new(),
+        }
+    }
+
+    /// One page of the enrollments of sequence `id`.
+    pub fn enrollments(
+        &self,
+        id: impl Into<String>,
+        offset: u64,
+        limit: u64,
+    ) -> Call<Page<Enrollment>> {
+        let size = match page_size(limit) {
+            Ok(size) => size,
+            Err(e) => return Call::refused(&self.client, "sequence_enrollments", e),
+        };
+        about!(
+            self,
+            "sequence_enrollments",
+            [id],
+            |c, key| c.sequence_enrollments(&id, Some(size), Some(offset)),
+            move |p, _| page(p, offset, limit)
+        )
+    }
+
+    /// Enrollment `enrollment` of sequence `id`.
+    pub fn enrollment(
+        &self,
+        id: impl Into<String>,
+        enrollment: impl Into<String>,
+    ) -> Call<Enrollment> {
+        about!(
+            self,
+            "sequence_enrollment",
+            [id, enrollment],
+            |c, key| c.sequence_enrollment(&id, &enrollment),
+            |e, _| Enrollment::from(e)
+        )
+    }
+
+    /// One page of the messages of sequence `id`.
+    pub fn messages(
+        &self,
+        id: impl Into<String>,
+        offset: u64,
+        limit: u64,
+    ) -> Call<Page<SequenceMessage>> {
+        let size = match page_size(limit) {
+            Ok(size) => size,
+            Err(e) => return Call::refused(&self.client, "sequence_messages", e),
+        };
+        about!(
+            self,
+            "sequence_messages",
+            [id],
+            |c, key| c.sequence_messages(&id, Some(size), Some(offset)),
+            move |p, _| page(p, offset, limit)
+        )
+    }
+
+    /// Message `message` of sequence `id`.
+    pub fn message(
+        &self,
+        id: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Call<SequenceMessage> {
+        about!(
+            self,
+            "sequence_message",
+            [id, message],
+            |c, key| c.sequence_message(&id, &message),
+            |m, _| SequenceMessage::from(m)
+        )
+    }
+
+    /// How sequence `id` performs.
+    pub fn performance(&self, id: impl Into<String>) -> Call<Performance> {
+        about!(
+            self,
+            "sequence_performance",
+            [id],
+            |c, key| c.sequence_performance(&id),
+            |p, _| Performance::from(p)
+        )
+    }
+
+    /// Tests sequence `id` on contact `contact_id` (the draft at `expected_version`, or the
+    /// published sequence), without sending anything.
+    pub fn start_test(
+        &self,
+        id: impl Into<String>,
+        contact_id: impl Into<String>,
+        expected_version: Option<String>,
+    ) -> Call<SequenceTest> {
+        let body = wire::SequenceTestBody {
+            contact_id: contact_id.into(),
+            expected_version,
+        };
+        about!(
+            self,
+            "sequence_start_test",
+            [id],
+            |c, key| c.sequence_start_test(&id, Some(&key), &body),
+            |t, _| SequenceTest::from(t)
+        )
+    }
+
+    /// Test `test` of sequence `id`.
+    pub fn test(&self, id: impl Into<String>, test: impl Into<String>) -> Call<SequenceTest> {
+        about!(
+            self,
+            "sequence_test",
+            [id, test],
+            |c, key| c.sequence_test(&id, &test),
+            |t, _| SequenceTest::from(t)
+        )
+    }
+
+    /// Polls test `test` of sequence `id` until it has finished.
+    pub fn wait_test(&self, id: impl Into<String>, test: impl Into<String>) -> Wait<SequenceTest> {
+        let (sequences, id, test) = (self.clone(), id.into(), test.into());
+        Wait::new(
+            format!("sequence test {test}"),
+            move || sequences.test(id.clone(), test.clone()).send(),
+            |t| t.status() != TestStatus::Running,
+        )
+    }
+
+    /// The variables sequence templates may use.
+    pub fn template_variables(&self) -> Call<Vec<TemplateVariable>> {
+        Call::new(
+            &self.client,
+            "sequence_template_variables",
+            |c, _| async move { c.sequence_template_variables().await },
+            |p: wire::PreviewPage, _| p.data.into_iter().map(TemplateVariable::from).collect(),
+        )
+    }
+}
+
+/// A change of enrollments; see [`Sequences::enroll`]. All or nothing on the API's side.
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct Enroll {
+    sequences: Sequences,
+    id: String,
+    add: Vec<String>,
+    remove: Vec<String>,
+}
+
+impl Enroll {
+    /// Contacts to enroll.
+    // A builder step named after the API's `add`, not arithmetic.
+    #[allow(clippy::should_implement_trait)]
+    pub fn add(mut self, contact_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.add.extend(contact_ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Contacts to unenroll.
+    pub fn remove(mut self, contact_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.remove.extend(contact_ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sends the change; one result per contact.
+    pub async fn send(self) -> crate::Result<Vec<EnrollmentResult>> {
+        let count = self.add.len() + self.remove.len();
+        if count == 0 || count > MAX_ENROLLMENT_CHANGE {
+            return Err(Error::InvalidInput(format!(
+                "an enrollment change names 1 to {MAX_ENROLLMENT_CHANGE} contacts; {count} were given (split it)"
+            )));
+        }
+        let body = wire::EnrollmentChangeBody {
+            add: self.add,
+            remove: self.remove,
+        };
+        let id = self.id;
+        let sequences = self.sequences;
+        about!(
+            sequences,
+            "sequence_enroll",
+            [id],
+            |c, key| c.sequence_enroll(&id, Some(&key), &body),
+            |r: wire::PreviewObject, _| results(r.0)
+        )
+        .send()
+        .await
+    }
+}
+
+fn results(raw: Map<String, Value>) -> Vec<EnrollmentResult> {
+    raw.get("results")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| EnrollmentResult {
+            contact_id: r["contactId"].as_str().unwrap_or_default().to_string(),
+            enrollment_id: r["enrollmentId"].as_str().map(str::to_string),
+            outcome: EnrollmentOutcome::from_api(r["outcome"].as_str().unwrap_or_default()),
+        })
+        .collect()
+}
