@@ -1,6 +1,6 @@
 //! A sales flow across every record type: an account, a contact at it, an opportunity, a
-//! task, a note, a meeting, a custom-object record, the history of the opportunity's
-//! stage, and a note deleted and restored.
+//! task, a note, a meeting with an uploaded transcript, a custom-object record, the history
+//! of the opportunity's stage, a note deleted and restored, and a duplicate account merged.
 //!
 //! With `LIGHTFIELD_API_KEY` set (and optionally `LIGHTFIELD_BASE_URL`) it talks to that
 //! server and moves what it created to the trash at the end; otherwise it starts the
@@ -141,6 +141,33 @@ async fn run() -> Result<(), Failure> {
         meeting.access_level
     );
 
+    // 6b. Its transcript: uploaded in one call (the bytes never carry the API key), then
+    //     linked to the meeting.
+    let transcript = b"Pat: we need it by Q3.\nAda: we can do that.\n".to_vec();
+    let file = client
+        .files()
+        .upload("kickoff-transcript.txt", "text/plain", transcript)
+        .purpose(lightfield::Purpose::MeetingTranscript)
+        .send()
+        .await?;
+    let meeting = client
+        .meetings()
+        .update(&meeting.id)
+        .transcript(&file.id)
+        .send()
+        .await?;
+    println!(
+        "   transcript {} ({} bytes, {:?}) linked: {:?}",
+        file.id,
+        file.size_bytes,
+        file.status,
+        meeting.transcript()
+    );
+    check(
+        meeting.transcript() == Some(file.id.as_str()),
+        "the transcript is linked",
+    )?;
+
     // 7. A record of the first custom object type, if the organisation has one.
     let mut custom = None;
     match client.objects().send().await?.into_iter().next() {
@@ -218,6 +245,38 @@ async fn run() -> Result<(), Failure> {
             "the note is back in the default list",
         )?;
     }
+
+    // 10. A duplicate of the account, merged into it: the duplicate's website is kept.
+    let duplicate = client
+        .accounts()
+        .create("Pipeline Example Company")
+        .website(["https://pipeline-example.example"])
+        .send()
+        .await?;
+    let merged = client
+        .accounts()
+        .merge(&account.id, &duplicate.id)
+        .keep_primary("$name")
+        .keep_duplicate("$website")
+        .send()
+        .await?;
+    let done = client
+        .merges()
+        .wait(&merged.merge_id)
+        .deadline(std::time::Duration::from_secs(60))
+        .send()
+        .await?;
+    println!(
+        "10. merged    {} into {}: {:?}, website {:?}",
+        duplicate.id,
+        account.id,
+        done.status,
+        merged.primary.website()
+    );
+    check(
+        merged.primary.name() == Some("Pipeline Example Co"),
+        "the primary kept its name",
+    )?;
 
     if !on_mock {
         // Leave a real workspace as it was: everything created goes to the trash.
