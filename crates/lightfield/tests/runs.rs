@@ -249,3 +249,33 @@ async fn merges_fold_the_duplicate_and_are_waited_for() {
         "/v1/objects/vendor/merge"
     );
 }
+
+#[tokio::test]
+async fn a_concurrent_claim_on_enrichment_is_retried() {
+    let (server, client) = setup().await;
+    let contact = client
+        .contacts()
+        .create()
+        .field("jobTitle", "CTO")
+        .send()
+        .await
+        .unwrap();
+    server.inject(
+        lightfield_mock::Fault::status(409)
+            .path("/v1/enrichmentRun/contacts")
+            .times(1),
+    );
+    server.clear_requests();
+    let start = client.contacts().enrich(&contact.id).send().await.unwrap();
+    assert_eq!(start.status, EnrichmentStartStatus::Started);
+    let log = server.requests();
+    assert_eq!(
+        log.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [Some(409), Some(200)]
+    );
+    assert_eq!(
+        log[0].header("idempotency-key"),
+        log[1].header("idempotency-key"),
+        "the retry is the same logical request"
+    );
+}
