@@ -128,6 +128,17 @@ impl ListQuery {
     }
 }
 
+/// A page size for the generated client, checked: 1 to [`MAX_PAGE_SIZE`].
+pub(crate) fn page_size(limit: u64) -> Result<std::num::NonZeroU64> {
+    std::num::NonZeroU64::new(limit)
+        .filter(|_| limit <= MAX_PAGE_SIZE)
+        .ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "page size {limit} is out of range: the API serves 1 to {MAX_PAGE_SIZE} per page"
+            ))
+        })
+}
+
 /// Something that serves one page of a list at a given offset.
 pub(crate) trait PageSource: Clone + Send + Sync + 'static {
     /// What the list holds.

@@ -1,7 +1,6 @@
 //! Senders: the mailboxes and LinkedIn accounts sequences send from. `client.senders()`.
 
 use std::collections::BTreeMap;
-use std::num::NonZeroU64;
 
 use lightfield_gen::types as wire;
 
@@ -125,12 +124,9 @@ fn sender_id(id: String) -> Result<String, Error> {
 impl Senders {
     /// One page of senders (1 to 25 a page).
     pub fn list(&self, offset: u64, limit: u64) -> Call<Page<Sender>> {
-        let Some(size) = NonZeroU64::new(limit).filter(|_| limit <= 25) else {
-            return Call::refused(
-                &self.client,
-                "sender_list",
-                Error::InvalidInput(format!("page size {limit} is out of range: 1 to 25")),
-            );
+        let size = match crate::paging::page_size(limit) {
+            Ok(size) => size,
+            Err(e) => return Call::refused(&self.client, "sender_list", e),
         };
         Call::new(
             &self.client,

@@ -1,8 +1,6 @@
 //! Sequences: automated outreach with versioned drafts, enrollments, messages,
 //! performance and test runs. `client.sequences()`.
 
-use std::num::NonZeroU64;
-
 use lightfield_gen::types as wire;
 use serde_json::{Map, Value};
 
@@ -11,6 +9,7 @@ use crate::client::Client;
 use crate::entity::check_id;
 use crate::error::Error;
 use crate::open_enum::open_enum;
+use crate::paging::page_size;
 use crate::request::Call;
 use crate::wait::Wait;
 use crate::{ObjectType, Page};
@@ -233,12 +232,6 @@ impl Client {
 
 fn id_of(what: &str, id: String) -> Result<String, Error> {
     check_id(&ObjectType::Custom(what.into()), &id, "use")
-}
-
-fn page_size(limit: u64) -> Result<NonZeroU64, Error> {
-    NonZeroU64::new(limit)
-        .filter(|_| limit <= 25)
-        .ok_or_else(|| Error::InvalidInput(format!("page size {limit} is out of range: 1 to 25")))
 }
 
 /// A call about sequence `id`, refused before sending when the id is not one.

@@ -302,12 +302,9 @@ impl Files {
 
     /// One page of files (offset paging, 1 to 25 a page).
     pub fn list(&self, offset: u64, limit: u64) -> Call<crate::Page<FileInfo>> {
-        let Some(limit_param) = std::num::NonZeroU64::new(limit).filter(|_| limit <= 25) else {
-            return Call::refused(
-                &self.client,
-                "file_list",
-                Error::InvalidInput(format!("page size {limit} is out of range: 1 to 25")),
-            );
+        let limit_param = match crate::paging::page_size(limit) {
+            Ok(size) => size,
+            Err(e) => return Call::refused(&self.client, "file_list", e),
         };
         Call::new(
             &self.client,
