@@ -16,13 +16,13 @@ use crate::now_rfc3339;
 
 /// One stored record.
 #[derive(Debug, Clone)]
-struct StoredRecord {
+pub(super) struct StoredRecord {
     id: String,
     created_at: String,
-    updated_at: Option<String>,
-    fields: BTreeMap<String, Value>,
-    relationships: BTreeMap<String, Vec<String>>,
-    trashed: bool,
+    pub(super) updated_at: Option<String>,
+    pub(super) fields: BTreeMap<String, Value>,
+    pub(super) relationships: BTreeMap<String, Vec<String>>,
+    pub(super) trashed: bool,
     /// Served exactly as given instead of rendered (records a newer server could send).
     verbatim: Option<Value>,
 }
@@ -31,7 +31,7 @@ struct StoredRecord {
 #[derive(Debug)]
 pub struct Collection {
     pub schema: Schema,
-    records: Vec<StoredRecord>,
+    pub(super) records: Vec<StoredRecord>,
     history: History,
     next_id: u64,
 }
@@ -92,7 +92,7 @@ impl Collection {
         self.records.iter().map(|r| self.render(r)).collect()
     }
 
-    fn render(&self, r: &StoredRecord) -> Value {
+    pub(super) fn render(&self, r: &StoredRecord) -> Value {
         if let Some(v) = &r.verbatim {
             return v.clone();
         }
@@ -173,7 +173,7 @@ impl Collection {
         id
     }
 
-    fn index(&self, id: &str) -> Result<usize, ApiError> {
+    pub(super) fn index(&self, id: &str) -> Result<usize, ApiError> {
         self.records.iter().position(|r| r.id == id).ok_or_else(|| {
             ApiError::not_found(format!(
                 "no record of {} has id `{id}`",
@@ -207,64 +207,12 @@ impl Collection {
         json!({"object": "list", "data": data, "totalCount": found.len()})
     }
 
-    /// Folds record `duplicate` into `primary`: each field the primary lacks (or that
-    /// `resolutions` assigns to the duplicate or to a value) is written on the primary,
-    /// relationships are united, and the duplicate goes to the trash. Answers the primary
-    /// as rendered and how many fields were written.
-    pub fn merge(
-        &mut self,
-        primary: &str,
-        duplicate: &str,
-        resolutions: &Map<String, Value>,
-    ) -> Result<(Value, usize), ApiError> {
-        if primary == duplicate {
-            return Err(ApiError::bad_request(
-                "invalid_value",
-                "duplicateId",
-                "a record cannot be merged into itself",
-            ));
-        }
-        let (p, d) = (self.index(primary)?, self.index(duplicate)?);
-        let theirs = self.records[d].clone();
-        let mut writes = 0;
-        for (key, value) in &theirs.fields {
-            let take = match resolutions.get(key) {
-                Some(Value::String(s)) if s == "primary" => false,
-                Some(Value::String(s)) if s == "duplicate" => true,
-                _ => !self.records[p].fields.contains_key(key),
-            };
-            if take {
-                self.records[p].fields.insert(key.clone(), value.clone());
-                writes += 1;
-            }
-        }
-        for (key, resolution) in resolutions {
-            if let Some(value) = resolution.get("value") {
-                let def = self.writable_field(key, false)?.clone();
-                let stored = check_value(&def, value)?;
-                self.records[p].fields.insert(key.clone(), stored);
-                writes += 1;
-            }
-        }
-        for (key, ids) in theirs.relationships {
-            let mine = self.records[p].relationships.entry(key).or_default();
-            for id in ids {
-                if !mine.contains(&id) {
-                    mine.push(id);
-                }
-            }
-        }
-        self.records[p].updated_at = Some(now_rfc3339());
-        self.records[d].trashed = true;
-        Ok((self.render(&self.records[p]), writes))
-    }
-
     /// Retrieves one record (trashed ones too).
     pub fn get(&self, id: &str) -> Result<Value, ApiError> {
         self.index(id).map(|i| self.render(&self.records[i]))
     }
 
-    fn writable_field(&self, key: &str, creating: bool) -> Result<&FieldDef, ApiError> {
+    pub(super) fn writable_field(&self, key: &str, creating: bool) -> Result<&FieldDef, ApiError> {
         let def = self.schema.field(key);
         let create_only = def.is_some_and(|d| d.create_only) && !creating;
         writable(

@@ -4,6 +4,7 @@
 mod collection;
 mod filter;
 mod history;
+mod merge;
 mod schema;
 mod values;
 

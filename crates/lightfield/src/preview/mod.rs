@@ -8,12 +8,13 @@
 
 mod senders;
 mod sequences;
+mod views;
 
 pub use senders::{Health, Pacing, Sender, SenderChannel, Senders};
-pub use sequences::{
-    Draft, Enroll, Enrollment, EnrollmentOutcome, EnrollmentResult, MAX_ENROLLMENT_CHANGE,
-    Performance, Sequence, SequenceMessage, SequenceTest, Sequences, Step, StepType,
-    TemplateVariable, TestStatus,
+pub use sequences::{Enroll, MAX_ENROLLMENT_CHANGE, Sequences};
+pub use views::{
+    Draft, Enrollment, EnrollmentOutcome, EnrollmentResult, Performance, Sequence, SequenceMessage,
+    SequenceTest, Step, StepType, TemplateVariable, TestStatus,
 };
 
 use serde_json::{Map, Value};
