@@ -66,6 +66,9 @@ impl Client {
     {
         let hooks = CallHooks::new(self.transport.clone(), options);
         let outcome = hooks.within_deadline(operation(hooks.generated())).await?;
+        if let Some(failure) = hooks.take_failure() {
+            return Err(failure);
+        }
         match outcome {
             Ok(value) => Ok(Response {
                 status: value.status().as_u16(),
@@ -99,9 +102,11 @@ fn map_error(e: progenitor_client::Error<ErrorBody>, hooks: &CallHooks) -> Error
         G::CommunicationError(source)
         | G::ResponseBodyError(source)
         | G::InvalidUpgrade(source) => hooks.transport_error(source),
-        G::InvalidResponsePayload(body, err) => Error::Decode {
-            message: err.to_string(),
-            body: String::from_utf8_lossy(&body).into_owned(),
+        G::InvalidResponsePayload(body, err) => match hooks.last_status() {
+            // A refusal whose body is not the error shape is still a refusal, with its
+            // status, kind and `Retry-After`.
+            (status, headers) if !(200..300).contains(&status) => refusal(status, headers),
+            _ => Error::decode(err, &body),
         },
         G::InvalidRequest(message) | G::Custom(message) => Error::InvalidInput(message),
     }
@@ -331,10 +336,19 @@ impl ClientBuilder {
     }
 
     /// Your own `reqwest::Client` (proxies, TLS roots, connection pool). Authentication and
-    /// version headers are still added per request. Call [`install_crypto_provider`] before
+    /// version headers are still added per request. Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`, as the SDK's own client is: the API
+    /// never redirects, and a followed redirect can turn a write into a silent no-op. Call [`install_crypto_provider`] before
     /// building it unless your application installs a rustls provider itself.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// The largest answer the client reads, in bytes (default 32 MiB). A larger one is
+    /// [`Error::ResponseTooLarge`], not retried; the API's pages are far below this.
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.policy.max_response_bytes = bytes;
         self
     }
 
@@ -361,11 +375,21 @@ impl ClientBuilder {
         auth.set_sensitive(true);
         let base_url = self.base_url.trim_end_matches('/').to_string();
         match reqwest::Url::parse(&base_url) {
+            // Credentials in the URL would travel to the server and show in logs and
+            // errors; the key has its own setting.
+            Ok(url) if !url.username().is_empty() || url.password().is_some() => {
+                return Err(Error::Config(
+                    "the base URL carries credentials (user:password@); remove them and pass the API key with api_key() or LIGHTFIELD_API_KEY".into(),
+                ));
+            }
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}
+            // The URL itself is not echoed: it may hold a secret in a form the parser
+            // rejected.
             _ => {
-                return Err(Error::Config(format!(
-                    "base URL `{base_url}` is not an http(s) URL; use e.g. https://api.lightfield.app"
-                )));
+                return Err(Error::Config(
+                    "the base URL is not an http(s) URL; use e.g. https://api.lightfield.app"
+                        .into(),
+                ));
             }
         }
         let agent = match &self.user_agent {
@@ -429,6 +453,10 @@ fn storage_http_client() -> Result<reqwest::Client> {
 fn default_http_client() -> Result<reqwest::Client> {
     install_crypto_provider();
     reqwest::Client::builder()
+        // The API never redirects: following one would turn a write into a GET elsewhere
+        // (a silent success) or replay it, key and all, to another origin. A 3xx is an
+        // error naming the status and the Location.
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
         .pool_idle_timeout(Duration::from_secs(90))
         .build()

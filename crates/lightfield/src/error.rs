@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Unprocessable,
     /// 429: over the rate limit; see [`ApiError::retry_after`].
     RateLimited,
+    /// 3xx: the server redirected. The API never does, so the base URL points somewhere
+    /// else (a proxy, a login page); the SDK does not follow redirects.
+    Redirect,
     /// 5xx: the server failed.
     Server,
     /// Any other status.
@@ -44,6 +47,7 @@ impl ErrorKind {
             415 => Self::UnsupportedMediaType,
             422 => Self::Unprocessable,
             429 => Self::RateLimited,
+            300..=399 => Self::Redirect,
             500..=599 => Self::Server,
             _ => Self::Other,
         }
@@ -67,6 +71,9 @@ impl ErrorKind {
                 "slow down or raise max_retries; the client waits for Retry-After when retrying"
             }
             Self::Server => "the server failed; retry later or raise max_retries",
+            Self::Redirect => {
+                "the API does not redirect: check the base URL (LIGHTFIELD_BASE_URL) and any proxy"
+            }
             Self::Other => "see the message and status",
         }
     }
@@ -106,15 +113,31 @@ impl ApiError {
             code: Option<String>,
             param: Option<String>,
         }
-        let parsed = serde_json::from_slice::<Body>(body).ok();
+        let parsed = serde_json::from_slice::<Body>(body)
+            .ok()
+            .filter(|b| !b.kind.is_empty() || !b.message.is_empty());
         let (error_type, message, code, param) = match parsed {
-            Some(b) => (b.kind, b.message, b.code, b.param),
+            Some(b) => (
+                b.kind,
+                clip(&b.message),
+                b.code.map(|c| clip(&c)),
+                b.param.map(|p| clip(&p)),
+            ),
+            // Not the API's error shape (an HTML page, plain text, another JSON): keep the
+            // status and the start of the body as the message.
             None => (
                 String::new(),
-                String::from_utf8_lossy(&body[..body.len().min(512)]).into_owned(),
+                clip(&String::from_utf8_lossy(body)),
                 None,
                 None,
             ),
+        };
+        let message = match (status, headers.get(http::header::LOCATION)) {
+            (300..=399, Some(location)) => format!(
+                "redirected to {}; {message}",
+                clip(&String::from_utf8_lossy(location.as_bytes()))
+            ),
+            _ => message,
         };
         Self {
             status,
@@ -182,14 +205,27 @@ pub enum Error {
         /// How many attempts were made.
         attempts: u32,
     },
-    /// The server's answer could not be read.
+    /// The server's (successful) answer could not be read.
     #[error("could not decode the response ({message}); body starts: {body:.200}")]
     Decode {
         /// What did not fit.
         message: String,
-        /// The body as received.
+        /// The body as received, clipped to a few KiB.
         body: String,
     },
+    /// The answer was larger than the client's maximum response size; it was not read
+    /// further and the call was not retried.
+    #[error(
+        "the response is larger than the {limit}-byte maximum; raise ClientBuilder::max_response_size if the answer is expected to be this large"
+    )]
+    ResponseTooLarge {
+        /// The maximum, in bytes.
+        limit: u64,
+    },
+    /// The server broke the API's contract in a way that would make the client loop or
+    /// misbehave (a list that never ends, say); what was received so far is valid.
+    #[error("the server broke the API's contract: {0}")]
+    Protocol(String),
     /// The request was refused before sending because an input is not valid.
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -223,6 +259,32 @@ impl Error {
             Self::Api(e) => Some(e.attempts),
             Self::Network { attempts, .. } | Self::Timeout { attempts, .. } => Some(*attempts),
             _ => None,
+        }
+    }
+}
+
+/// How much text an error keeps of what the server sent.
+pub(crate) const CLIP: usize = 4096;
+
+/// `text`, cut to [`CLIP`] bytes (on a character boundary) and marked when it was cut, so
+/// that a huge answer never makes a huge error.
+pub(crate) fn clip(text: &str) -> String {
+    if text.len() <= CLIP {
+        return text.to_string();
+    }
+    let mut end = CLIP;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… [clipped: {} bytes in all]", &text[..end], text.len())
+}
+
+impl Error {
+    /// A decode error for `body`, clipped.
+    pub(crate) fn decode(message: impl ToString, body: &[u8]) -> Self {
+        Self::Decode {
+            message: clip(&message.to_string()),
+            body: clip(&String::from_utf8_lossy(body)),
         }
     }
 }

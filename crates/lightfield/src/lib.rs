@@ -48,6 +48,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod attempt;
 pub mod bulk;
 mod client;
 pub mod definitions;

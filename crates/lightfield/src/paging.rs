@@ -151,6 +151,11 @@ pub(crate) trait PageSource: Clone + Send + Sync + 'static {
         offset: u64,
         limit: u64,
     ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
+
+    /// What tells two items apart (a record's id), to notice a server that repeats itself.
+    fn identity(_item: &Self::Item) -> Option<String> {
+        None
+    }
 }
 
 /// A one-item stream holding `error`.
@@ -166,12 +171,16 @@ pub(crate) fn stream<S: PageSource>(source: S) -> impl Stream<Item = Result<S::I
         offset: u64,
         yielded: u64,
         done: bool,
+        /// Identities streamed so far: a page made only of these means the server is
+        /// repeating itself (an absurd `totalCount` with pages that never shrink).
+        seen: std::collections::HashSet<String>,
     }
     let cursor = Cursor {
         offset: source.query().offset,
         source,
         yielded: 0,
         done: false,
+        seen: std::collections::HashSet::new(),
     };
     stream::unfold(cursor, |mut cursor| async move {
         let query = cursor.source.query();
@@ -190,6 +199,20 @@ pub(crate) fn stream<S: PageSource>(source: S) -> impl Stream<Item = Result<S::I
                 return Some((vec![Err(e)], cursor));
             }
         };
+        let identities: Vec<Option<String>> = page.items.iter().map(S::identity).collect();
+        let nothing_new = !identities.is_empty()
+            && identities
+                .iter()
+                .all(|id| id.as_ref().is_some_and(|id| cursor.seen.contains(id)));
+        if nothing_new {
+            cursor.done = true;
+            let error = Error::Protocol(format!(
+                "the page at offset {} repeats records already streamed; stopping (set max_items to bound a list)",
+                cursor.offset
+            ));
+            return Some((vec![Err(error)], cursor));
+        }
+        cursor.seen.extend(identities.into_iter().flatten());
         cursor.done = !page.has_more();
         cursor.offset = cursor.offset.saturating_add(page.items.len() as u64);
         let room = cap.map_or(u64::MAX, |cap| cap - cursor.yielded);
@@ -229,25 +252,37 @@ pub(crate) fn export<S: PageSource>(
         let wanted = query.max_items.unwrap_or(u64::MAX);
         let end = first.total_count.min(start.saturating_add(wanted));
         let first_len = first.items.len() as u64;
-        let mut offsets = Vec::new();
-        let mut next = start.saturating_add(first_len);
-        if first_len == size {
-            while next < end {
-                offsets.push(next);
-                next = next.saturating_add(size);
-            }
-        }
+        // Offsets are made as they are needed, never all at once: a server's absurd
+        // `totalCount` costs nothing until pages are actually fetched.
+        let next = start.saturating_add(first_len);
+        let more = first_len == size;
+        let offsets = std::iter::successors(more.then_some(next), move |o| {
+            o.checked_add(size).filter(|n| *n < end)
+        })
+        .take_while(move |o| *o < end);
         let rest = stream::iter(offsets)
             .map(move |offset| {
                 let source = source.clone();
-                async move {
-                    match source.fetch(offset, size).await {
-                        Ok(page) => page.items.into_iter().map(Ok).collect::<Vec<_>>(),
-                        Err(e) => vec![Err(e)],
-                    }
-                }
+                async move { source.fetch(offset, size).await }
             })
             .buffered(concurrency)
+            // A short or empty page is the end, whatever `totalCount` said.
+            .scan(false, move |ended, page| {
+                if *ended {
+                    return futures_util::future::ready(None);
+                }
+                let items = match page {
+                    Ok(page) => {
+                        *ended = (page.items.len() as u64) < size;
+                        page.items.into_iter().map(Ok).collect::<Vec<_>>()
+                    }
+                    Err(e) => {
+                        *ended = true;
+                        vec![Err(e)]
+                    }
+                };
+                futures_util::future::ready(Some(items))
+            })
             .flat_map(stream::iter);
         let limit = usize::try_from(wanted).unwrap_or(usize::MAX);
         stream::iter(first.items.into_iter().map(Ok))

@@ -58,6 +58,12 @@ pub(crate) struct RateLimits {
     clock: DefaultClock,
 }
 
+/// Seconds as a `Duration`, saturating: a server's `1e300` or `inf` is the longest wait
+/// there is (the caller's cap then applies), never a panic.
+fn saturating_secs(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
+}
+
 fn lock(lane: &Mutex<Lane>) -> MutexGuard<'_, Lane> {
     lane.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -103,7 +109,15 @@ impl RateLimits {
     }
 
     /// Learns from a response's status and rate-limit headers.
-    pub(crate) fn observe(&self, category: Category, status: u16, headers: &HeaderMap) {
+    /// Pauses never last longer than `max_pause` (the caller's `max_retry_after`): a server
+    /// asking for an hour does not stall every later call on the client.
+    pub(crate) fn observe(
+        &self,
+        category: Category,
+        status: u16,
+        headers: &HeaderMap,
+        max_pause: Duration,
+    ) {
         let Some(lanes) = &self.lanes else { return };
         let mut lane = lock(&lanes[lane_index(category)]);
         let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
@@ -124,8 +138,7 @@ impl RateLimits {
         } else {
             None
         };
-        if let Some(pause) = pause {
-            let until = Instant::now() + pause.min(Duration::from_secs(60));
+        if let Some(until) = pause.and_then(|p| Instant::now().checked_add(p.min(max_pause))) {
             lane.paused_until = Some(lane.paused_until.map_or(until, |u| u.max(until)));
         }
     }
@@ -137,14 +150,13 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     if let Some(ms) = headers
         .get("retry-after-ms")
         .and_then(|v| v.to_str().ok()?.trim().parse::<f64>().ok())
-        && ms.is_finite()
         && ms >= 0.0
     {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+        return Some(saturating_secs(ms / 1000.0));
     }
     let value = headers.get("retry-after")?.to_str().ok()?.trim();
     if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+        return (secs >= 0.0).then(|| saturating_secs(secs));
     }
     let when = httpdate::parse_http_date(value).ok()?;
     Some(

@@ -83,6 +83,9 @@ impl RawRequest {
             .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
         let hooks = CallHooks::new(transport.clone(), self.options.for_client(&self.client));
         let result = hooks.within_deadline(hooks.run(request, "raw")).await?;
+        if let Some(failure) = hooks.take_failure() {
+            return Err(failure);
+        }
         let response = result.map_err(|source| hooks.transport_error(source))?;
         let attempts = hooks.attempts();
         let status = response.status().as_u16();
@@ -97,10 +100,7 @@ impl RawRequest {
         let value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
-                message: e.to_string(),
-                body: String::from_utf8_lossy(&bytes).into_owned(),
-            })?
+            serde_json::from_slice(&bytes).map_err(|e| Error::decode(e, &bytes))?
         };
         Ok(Response::new(value, status, headers, attempts, bytes))
     }

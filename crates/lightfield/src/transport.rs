@@ -15,6 +15,7 @@ use http::header::{AUTHORIZATION, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::attempt::{self, Failure};
 use crate::ratelimit::{RateLimits, category_of};
 
 pub(crate) use crate::ratelimit::retry_after;
@@ -31,6 +32,7 @@ pub(crate) struct Policy {
     pub(crate) backoff_base: Duration,
     pub(crate) backoff_cap: Duration,
     pub(crate) max_retry_after: Duration,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl Default for Policy {
@@ -42,6 +44,7 @@ impl Default for Policy {
             backoff_base: Duration::from_millis(500),
             backoff_cap: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            max_response_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -81,10 +84,17 @@ pub(crate) struct CallOptions {
 /// What happened during a call, read back by the caller after the generated method returns.
 #[derive(Debug, Default)]
 pub(crate) struct Report {
+    /// Requests actually sent (a wait that ended before sending does not count).
     pub(crate) attempts: u32,
     /// The body of the last response, kept (a cheap reference-counted handle) so callers
     /// can read what the generated types do not model.
     pub(crate) body: bytes::Bytes,
+    /// The status of the last response, and its headers when it was not a success: a
+    /// refusal keeps its status and `Retry-After` whatever its body looks like.
+    pub(crate) status: u16,
+    pub(crate) error_headers: Option<http::HeaderMap>,
+    /// A failure the generated code cannot express (an answer too large to read).
+    pub(crate) failure: Option<crate::Error>,
 }
 
 /// The hooks of one call: the shared transport plus this call's options.
@@ -156,6 +166,19 @@ impl CallHooks {
         self.report.lock().map(|r| r.attempts).unwrap_or(0)
     }
 
+    /// The last answer's status and, for a non-success, its headers.
+    pub(crate) fn last_status(&self) -> (u16, http::HeaderMap) {
+        self.report
+            .lock()
+            .map(|r| (r.status, r.error_headers.clone().unwrap_or_default()))
+            .unwrap_or_default()
+    }
+
+    /// The failure recorded by the transport, if any; taken once.
+    pub(crate) fn take_failure(&self) -> Option<crate::Error> {
+        self.report.lock().ok().and_then(|mut r| r.failure.take())
+    }
+
     fn set_attempts(&self, n: u32) {
         if let Ok(mut r) = self.report.lock() {
             r.attempts = n;
@@ -205,7 +228,8 @@ impl CallHooks {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let deadline = policy.deadline.map(|d| self.started + d);
+        // `checked_add`: a deadline too far away to represent is no deadline.
+        let deadline = policy.deadline.and_then(|d| self.started.checked_add(d));
         let mut delays = ExponentialBuilder::default()
             .with_min_delay(policy.backoff_base)
             .with_max_delay(policy.backoff_cap)
@@ -215,9 +239,10 @@ impl CallHooks {
         let mut attempt = 0u32;
         async move {
             loop {
+                transport.limits.acquire(category).await;
+                // Counted once the wait is over: attempts are requests sent.
                 attempt += 1;
                 self.set_attempts(attempt);
-                transport.limits.acquire(category).await;
                 let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
                 let attempt_timeout =
                     remaining.map_or(policy.attempt_timeout, |r| r.min(policy.attempt_timeout));
@@ -238,15 +263,29 @@ impl CallHooks {
                     status = tracing::field::Empty,
                     duration_ms = tracing::field::Empty,
                 );
-                let result = send(&transport.http, this_try)
+                let sent = attempt::send(&transport.http, this_try, policy.max_response_bytes)
                     .instrument(attempt_span.clone())
-                    .await
-                    .map(|(response, body)| {
+                    .await;
+                let result = match sent {
+                    Ok((response, body)) => {
                         if let Ok(mut report) = self.report.lock() {
                             report.body = body;
+                            report.status = response.status().as_u16();
+                            report.error_headers = (!response.status().is_success())
+                                .then(|| response.headers().clone());
                         }
-                        response
-                    });
+                        Ok(response)
+                    }
+                    Err(Failure::Transport(e)) => Err(e),
+                    Err(Failure::TooLarge { limit }) => {
+                        // Never retried: the same request would get the same answer.
+                        tracing::warn!(attempt, limit, "response larger than the maximum");
+                        if let Ok(mut report) = self.report.lock() {
+                            report.failure = Some(crate::Error::ResponseTooLarge { limit });
+                        }
+                        return Ok(attempt::stand_in());
+                    }
+                };
                 let elapsed = started.elapsed();
                 let status = result.as_ref().ok().map(|r| r.status().as_u16());
                 attempt_span.record("duration_ms", elapsed.as_millis() as u64);
@@ -258,6 +297,7 @@ impl CallHooks {
                         category,
                         response.status().as_u16(),
                         response.headers(),
+                        policy.max_retry_after,
                     );
                 }
                 tracing::debug!(
@@ -281,7 +321,9 @@ impl CallHooks {
                 if let Some(asked) = result.as_ref().ok().and_then(|r| retry_after(r.headers())) {
                     delay = delay.max(asked.min(policy.max_retry_after));
                 }
-                if deadline.is_some_and(|d| Instant::now() + delay >= d) {
+                if deadline
+                    .is_some_and(|d| Instant::now().checked_add(delay).is_none_or(|at| at >= d))
+                {
                     return result;
                 }
                 tracing::info!(attempt, ?delay, ?status, "retrying");
@@ -301,24 +343,6 @@ impl lightfield_gen::Hooks for CallHooks {
     ) -> lightfield_gen::ExecFuture<'a> {
         Box::pin(self.run(request, operation_id))
     }
-}
-
-/// Sends one attempt and reads the whole body, so that a connection lost mid-body is an
-/// error of this attempt (and can be retried) rather than a failure after the retry loop.
-async fn send(
-    http: &reqwest::Client,
-    request: reqwest::Request,
-) -> reqwest::Result<(reqwest::Response, bytes::Bytes)> {
-    let mut response = http.execute(request).await?;
-    let status = response.status();
-    let version = response.version();
-    let headers = std::mem::take(response.headers_mut());
-    let body = response.bytes().await?;
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body.clone()));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok((reqwest::Response::from(rebuilt), body))
 }
 
 /// A request with no body standing in for one that was moved out to be sent once.

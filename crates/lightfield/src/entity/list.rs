@@ -118,7 +118,10 @@ impl<T: Entity> Listing<T> {
         self
     }
 
-    /// Stops streaming after this many records.
+    /// Stops streaming (and exporting) after this many records. Worth setting whenever the
+    /// caller cannot handle an arbitrarily long list: the stream otherwise runs until the
+    /// server's `totalCount` is reached, a page comes back short, or a page brings only
+    /// records already streamed (then it ends with [`Error::Protocol`](crate::Error::Protocol)).
     pub fn max_items(mut self, max: u64) -> Self {
         self.query.max_items = Some(max);
         self
@@ -199,5 +202,9 @@ impl<T: Entity> PageSource for Listing<T> {
 
     async fn fetch(&self, offset: u64, limit: u64) -> Result<Page<T>> {
         self.page(offset, limit).await.map(Response::into_inner)
+    }
+
+    fn identity(item: &T) -> Option<String> {
+        Some(item.as_ref().id.clone())
     }
 }

@@ -44,7 +44,10 @@ use crate::transport::CallOptions;
 use call::Action;
 
 /// A Rust type that records decode into: [`Record`] itself, or a typed wrapper.
-pub trait Entity: From<Record> + Clone + std::fmt::Debug + Send + Sync + 'static {}
+pub trait Entity:
+    From<Record> + AsRef<Record> + Clone + std::fmt::Debug + Send + Sync + 'static
+{
+}
 
 /// Record types the API creates and updates.
 pub trait Editable: Entity {}

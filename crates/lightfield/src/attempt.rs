@@ -1,0 +1,56 @@
+//! One attempt on the wire: send, then read the whole answer, within the client's maximum
+//! response size.
+//!
+//! Reading the body here (not later, in the generated code) makes a connection lost
+//! mid-body an error of this attempt, which can be retried; and checking the size against
+//! `Content-Length` and while reading means a hostile or broken server costs the caller an
+//! error, never unbounded memory.
+
+use bytes::{Bytes, BytesMut};
+
+/// Why an attempt produced no usable answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The connection failed, timed out, or the body was cut short.
+    Transport(reqwest::Error),
+    /// The answer was larger than allowed.
+    TooLarge { limit: u64 },
+}
+
+/// Sends `request` and reads at most `limit` bytes of its answer.
+pub(crate) async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    limit: u64,
+) -> Result<(reqwest::Response, Bytes), Failure> {
+    let mut response = http.execute(request).await.map_err(Failure::Transport)?;
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(Failure::TooLarge { limit });
+    }
+    let status = response.status();
+    let version = response.version();
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Failure::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let body = body.freeze();
+    let mut rebuilt = http::Response::new(reqwest::Body::from(body.clone()));
+    *rebuilt.status_mut() = status;
+    *rebuilt.version_mut() = version;
+    *rebuilt.headers_mut() = headers;
+    Ok((reqwest::Response::from(rebuilt), body))
+}
+
+/// The answer handed to the generated code in place of one that could not be read: its
+/// status is never sent by a server, and the caller reads the real failure from the call's
+/// report before looking at it.
+pub(crate) fn stand_in() -> reqwest::Response {
+    let mut response = http::Response::new(reqwest::Body::from(Bytes::new()));
+    *response.status_mut() =
+        http::StatusCode::from_u16(599).unwrap_or(http::StatusCode::BAD_GATEWAY);
+    reqwest::Response::from(response)
+}
