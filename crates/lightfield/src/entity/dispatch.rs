@@ -19,6 +19,13 @@ type Answer<T> = Result<ResponseValue<T>, GenError<wire::ErrorBody>>;
 // match has the same type.
 #[allow(clippy::result_large_err)]
 fn unsupported<T>(object: &ObjectType, what: &str) -> Answer<T> {
+    if let ObjectType::Custom(slug) = object
+        && let Some(why) = super::segment_problem(slug)
+    {
+        return Err(GenError::InvalidRequest(format!(
+            "`{slug}` is not a custom object slug: it {why}"
+        )));
+    }
     Err(GenError::InvalidRequest(format!(
         "the API offers no {what} for {}",
         object.plural()
@@ -39,7 +46,9 @@ pub(crate) async fn create(
         ObjectType::Note => c.note_create(key, body).await,
         ObjectType::Meeting => c.meeting_create(key, body).await,
         ObjectType::List => c.list_create(key, body).await,
-        ObjectType::Custom(slug) => c.object_create(slug, key, body).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_create(slug, key, body).await
+        }
         other => unsupported(other, "create"),
     }
 }
@@ -59,7 +68,9 @@ pub(crate) async fn update(
         ObjectType::Note => c.note_update(id, key, body).await,
         ObjectType::Meeting => c.meeting_update(id, key, body).await,
         ObjectType::List => c.list_update(id, key, body).await,
-        ObjectType::Custom(slug) => c.object_update(slug, id, key, body).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_update(slug, id, key, body).await
+        }
         other => unsupported(other, "update"),
     }
 }
@@ -77,7 +88,10 @@ pub(crate) async fn retrieve(c: &Gen, object: &ObjectType, id: &str) -> Answer<w
         ObjectType::Channel => c.channel_retrieve(id).await,
         ObjectType::Message => c.message_retrieve(id).await,
         ObjectType::List => c.list_retrieve(id).await,
-        ObjectType::Custom(slug) => c.object_retrieve(slug, id).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_retrieve(slug, id).await
+        }
+        other @ ObjectType::Custom(_) => unsupported(other, "retrieve"),
     }
 }
 
@@ -91,7 +105,9 @@ pub(crate) async fn delete(c: &Gen, object: &ObjectType, id: &str) -> Answer<wir
         ObjectType::Meeting => c.meeting_delete(id).await,
         ObjectType::Email => c.email_delete(id).await,
         ObjectType::List => c.list_delete(id).await,
-        ObjectType::Custom(slug) => c.object_delete(slug, id).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_delete(slug, id).await
+        }
         other => unsupported(other, "delete"),
     }
 }
@@ -110,7 +126,9 @@ pub(crate) async fn restore(
         ObjectType::Note => c.note_restore(id, key, &empty()).await,
         ObjectType::Meeting => c.meeting_restore(id, key, &empty()).await,
         ObjectType::Email => c.email_restore(id, key, &empty()).await,
-        ObjectType::Custom(slug) => c.object_restore(slug, id, key, &empty()).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_restore(slug, id, key, &empty()).await
+        }
         other => unsupported(other, "restore"),
     }
 }
@@ -123,7 +141,9 @@ pub(crate) async fn definitions(c: &Gen, object: &ObjectType) -> Answer<wire::De
         ObjectType::Task => c.task_definitions().await,
         ObjectType::Note => c.note_definitions().await,
         ObjectType::Meeting => c.meeting_definitions().await,
-        ObjectType::Custom(slug) => c.object_definitions(slug).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_definitions(slug).await
+        }
         other => unsupported(other, "definitions"),
     }
 }
@@ -168,7 +188,10 @@ pub(crate) async fn list(
         ObjectType::Note => c.note_list(limit, offset, status).await,
         ObjectType::Meeting => c.meeting_list(limit, offset, status).await,
         _ if status.is_some() => unsupported(object, "status filter"),
-        ObjectType::Custom(slug) => c.object_list(slug, limit, offset).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.object_list(slug, limit, offset).await
+        }
+        other @ ObjectType::Custom(_) => unsupported(other, "list"),
         ObjectType::Member => c.member_list(limit, offset).await,
         ObjectType::Email => c.email_list(limit, offset).await,
         ObjectType::Channel => c.channel_list(limit, offset).await,
@@ -210,7 +233,9 @@ pub(crate) async fn merge(
         ObjectType::Account => c.merge_accounts(key, body).await,
         ObjectType::Contact => c.merge_contacts(key, body).await,
         ObjectType::Opportunity => c.merge_opportunities(key, body).await,
-        ObjectType::Custom(slug) => c.merge_objects(slug, key, body).await,
+        ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
+            c.merge_objects(slug, key, body).await
+        }
         other => unsupported(other, "merge"),
     }
 }

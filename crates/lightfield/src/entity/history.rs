@@ -113,9 +113,9 @@ impl FieldHistory {
     /// Fetches one page with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<HistoryPage>> {
         let id = check_id(&self.object, &self.id, "read the history of")?;
-        if self.field_key.trim().is_empty() || self.field_key.contains(['/', '\\']) {
+        if let Some(why) = super::segment_problem(&self.field_key) {
             return Err(Error::InvalidInput(format!(
-                "`{}` is not a field key: give one like `$stage` or a custom slug",
+                "`{}` is not a field key (it {why}): give one like `$stage` or a custom slug",
                 self.field_key
             )));
         }

@@ -198,21 +198,28 @@ impl<T: WithHistory> Records<T> {
 /// The longest id the SDK sends; anything longer is a mistake, not an id.
 const MAX_ID_LEN: usize = 512;
 
-/// Refuses ids that would not name exactly one record of the collection: empty ones, dot
-/// segments, and ids with `/` or `\`, which URL normalisation would turn into another path.
-pub(crate) fn check_id(object: &ObjectType, id: &str, verb: &str) -> Result<String> {
-    let problem = if id.trim().is_empty() {
+/// Why `segment` cannot go into a path as one segment: empty, a dot segment, or holding
+/// `/` or `\\` (URL normalisation would turn any of these into another path), or too long.
+pub(crate) fn segment_problem(segment: &str) -> Option<String> {
+    if segment.trim().is_empty() {
         Some("is empty".to_string())
-    } else if id == "." || id == ".." {
+    } else if segment == "." || segment == ".." {
         Some("is a dot segment".to_string())
-    } else if id.contains(['/', '\\']) {
+    } else if segment.contains(['/', '\\']) {
         Some("contains `/` or `\\`".to_string())
-    } else if id.len() > MAX_ID_LEN {
-        Some(format!("is {} bytes long (at most {MAX_ID_LEN})", id.len()))
+    } else if segment.len() > MAX_ID_LEN {
+        Some(format!(
+            "is {} bytes long (at most {MAX_ID_LEN})",
+            segment.len()
+        ))
     } else {
         None
-    };
-    match problem {
+    }
+}
+
+/// Refuses ids that would not name exactly one record of the collection.
+pub(crate) fn check_id(object: &ObjectType, id: &str, verb: &str) -> Result<String> {
+    match segment_problem(id) {
         None => Ok(id.to_string()),
         Some(why) => Err(Error::InvalidInput(format!(
             "cannot {verb} a record of {}: the id {why}",
