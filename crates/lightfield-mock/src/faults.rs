@@ -19,6 +19,9 @@ pub enum FaultKind {
     DropAfterCommit,
     /// Drop the connection without handling the request at all.
     DropBeforeHandling,
+    /// Answer 409 `idempotency_conflict`, as when a request with the same key is still
+    /// running.
+    IdempotencyConflict,
 }
 
 /// A rule saying which requests fail and how.
@@ -53,6 +56,11 @@ impl Fault {
     /// Answer with `status` (e.g. 500, 503) and an error body.
     pub fn status(status: u16) -> Self {
         Self::new(FaultKind::Status(status))
+    }
+
+    /// Answer 409 `idempotency_conflict`.
+    pub fn idempotency_conflict() -> Self {
+        Self::new(FaultKind::IdempotencyConflict)
     }
 
     /// Answer 429 with `Retry-After: retry_after_secs`.

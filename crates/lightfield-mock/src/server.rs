@@ -145,6 +145,7 @@ async fn handle(
 
     let outcome = match fault {
         Some(FaultKind::Status(status)) => Outcome::error(&ApiError::with_status(status)),
+        Some(FaultKind::IdempotencyConflict) => Outcome::error(&ApiError::idempotency_conflict()),
         Some(FaultKind::RateLimited { retry_after_secs }) => Outcome::Answer {
             status: 429,
             body: Bytes::from(ApiError::too_many_requests().body().to_string()),

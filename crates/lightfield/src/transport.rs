@@ -312,7 +312,8 @@ impl CallHooks {
                 if let Some(s) = status {
                     current.record("status", s);
                 }
-                if !retriable || !should_retry(&result) {
+                let body = self.body();
+                if !retriable || !should_retry(&result, operation, &body) {
                     return result;
                 }
                 let Some(mut delay) = delays.next() else {
@@ -356,11 +357,32 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 409 | 429 | 500 | 502 | 503 | 504)
 }
 
-fn should_retry(result: &reqwest::Result<reqwest::Response>) -> bool {
+/// Operations whose plain 409 is documented as transient (a concurrent claim on the
+/// record) and worth retrying.
+const TRANSIENT_CONFLICT: &[&str] = &["enrichment_start"];
+
+fn should_retry(result: &reqwest::Result<reqwest::Response>, operation: &str, body: &[u8]) -> bool {
     match result {
+        // A 409 is retried when it is transient: the same idempotency key still in flight,
+        // or an operation that documents its conflicts as passing. A duplicate or a stale
+        // version would answer the same again.
+        Ok(response) if response.status().as_u16() == 409 => {
+            TRANSIENT_CONFLICT.contains(&operation)
+                || error_type(body) == Some("idempotency_conflict".into())
+        }
         Ok(response) => is_retryable_status(response.status().as_u16()),
         // Connection refused or reset, timeouts, a body cut short: all transient. Builder
         // and redirect errors are the caller's and would fail the same way again.
         Err(e) => !(e.is_builder() || e.is_redirect()),
     }
+}
+
+/// The `type` of an error body, when it has the API's error shape.
+fn error_type(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Typed {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    serde_json::from_slice::<Typed>(body).ok().map(|t| t.kind)
 }
