@@ -144,27 +144,43 @@ fn ci() -> Result<(), String> {
         &["doc", "--no-deps", "--workspace", "--all-features"],
         &[("RUSTDOCFLAGS", "-D warnings")],
     )?;
-    // The pinned Prism the contract tests validate requests with.
-    run(
-        "npm",
-        &[
-            "ci",
-            "--prefix",
-            "tools/prism",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-        ],
-    )?;
-    // With Prism installed, the contract tests must run rather than skip.
+    // The pinned Prism the contract tests validate requests with. It needs Node.js: on a
+    // machine with only Rust the contract tests are skipped (and say why), unless
+    // LIGHTFIELD_REQUIRE_PRISM=1 — as .ci/run sets — makes Prism mandatory.
+    let require_prism = std::env::var("LIGHTFIELD_REQUIRE_PRISM").is_ok_and(|v| v == "1");
+    let have_npm = std::process::Command::new("npm")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if have_npm || require_prism {
+        run(
+            "npm",
+            &[
+                "ci",
+                "--prefix",
+                "tools/prism",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+            ],
+        )?;
+    } else {
+        println!(
+            "==> npm not found: the contract tests against Prism will be skipped \
+             (install Node.js to run them; LIGHTFIELD_REQUIRE_PRISM=1 makes them mandatory)"
+        );
+    }
+    let prism = if have_npm || require_prism { "1" } else { "0" };
     cargo_env(
         &["test", "--workspace", "--all-targets"],
-        &[("LIGHTFIELD_REQUIRE_PRISM", "1")],
+        &[("LIGHTFIELD_REQUIRE_PRISM", prism)],
     )?;
     // The SDK's tests again with the Preview resources (senders and sequences) compiled in.
     cargo_env(
         &["test", "-p", "lightfield", "--all-features", "--tests"],
-        &[("LIGHTFIELD_REQUIRE_PRISM", "1")],
+        &[("LIGHTFIELD_REQUIRE_PRISM", prism)],
     )?;
     cargo(&["test", "--workspace", "--doc", "--all-features"])?;
     println!("all checks passed");
