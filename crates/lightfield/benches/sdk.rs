@@ -314,14 +314,71 @@ fn fixed_server(body: Vec<u8>) -> String {
     rx.recv().unwrap_or_else(|_| std::process::abort())
 }
 
-async fn bench_request_overhead() -> Row {
-    let record = serde_json::to_vec(&json!({
+/// A small account record, as a fixed server answers it.
+fn small_record() -> Vec<u8> {
+    serde_json::to_vec(&json!({
         "id": "acc_1", "createdAt": "2026-03-01T10:00:00Z",
         "fields": {"$name": {"value": "Acme", "valueType": "TEXT"}, "seats": {"value": 4, "valueType": "NUMBER"}},
         "relationships": {"$owner": {"cardinality": "HAS_ONE", "objectType": "member", "values": ["mem_1"]}}
     }))
-    .unwrap_or_default();
-    let url = fixed_server(record);
+    .unwrap_or_default()
+}
+
+/// The fixed server in a child process (this binary run with `--fixed-server`), killed
+/// when dropped: the case of a real, separate server.
+struct ChildServer(std::process::Child, String);
+
+impl Drop for ChildServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn child_server() -> ChildServer {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().unwrap_or_else(|_| std::process::abort());
+    let mut child = std::process::Command::new(exe)
+        .arg("--fixed-server")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|_| std::process::abort());
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        let _ = std::io::BufReader::new(out).read_line(&mut line);
+    }
+    ChildServer(child, line.trim().to_string())
+}
+
+/// `--fixed-server`: serve the small record until killed, printing the URL first.
+fn serve_fixed() {
+    let url = fixed_server(small_record());
+    println!("{url}");
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+async fn bench_request_overhead() -> Row {
+    let url = fixed_server(small_record());
+    overhead_row(
+        "2. 2,000 sequential retrieves, fixed-bytes server (own thread)",
+        &url,
+    )
+    .await
+}
+
+async fn bench_request_overhead_process() -> Row {
+    let server = child_server();
+    overhead_row(
+        "2b. 2,000 sequential retrieves, fixed-bytes server (own process)",
+        &server.1,
+    )
+    .await
+}
+
+async fn overhead_row(name: &'static str, url: &str) -> Row {
+    let url = url.to_string();
     let client = Client::builder()
         .api_key("sk_lf_bench")
         .base_url(&url)
@@ -367,7 +424,7 @@ async fn bench_request_overhead() -> Row {
     let raw_rate = n as f64 / best_raw.as_secs_f64();
     let ratio = sdk_rate / raw_rate;
     Row {
-        name: "2. 2,000 sequential retrieves, fixed-bytes server",
+        name,
         sdk: format!("{sdk_rate:.0} req/s"),
         baseline: format!("{raw_rate:.0} req/s (reqwest + serde_json)"),
         ratio,
@@ -482,6 +539,10 @@ async fn bench_export() -> Row {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--fixed-server") {
+        serve_fixed();
+        return;
+    }
     // `cargo test --all-targets` runs this binary without `--bench`: keep that a quick smoke
     // run of the decode row, so the slow measurements only run under `cargo bench`.
     if !args.iter().any(|a| a == "--bench") {
@@ -510,6 +571,7 @@ fn main() {
             .build()
             .unwrap_or_else(|_| std::process::abort());
         rows.push(single.block_on(bench_request_overhead()));
+        rows.push(single.block_on(bench_request_overhead_process()));
     }
     if wanted("bulk") {
         rows.push(runtime.block_on(bench_bulk_create()));
