@@ -80,7 +80,7 @@ view!(
 );
 
 impl Draft {
-    /// The draft's version, for [`Sequences::publish`] and [`Sequences::discard`].
+    /// The draft's version, for [`Sequences::publish`](super::Sequences::publish) and [`Sequences::discard`](super::Sequences::discard).
     pub fn version(&self) -> Option<&str> {
         self.text("version")
     }
