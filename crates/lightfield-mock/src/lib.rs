@@ -266,6 +266,22 @@ impl MockServer {
             .map_or(0, |c| c.len())
     }
 
+    /// Adds a custom field to `object_type`'s schema, as an organisation's admin would:
+    /// definitions list it from now on and writes may set it. For tests of clients that
+    /// cache definitions. Returns false when the mock has no such type.
+    pub fn add_field(&self, object_type: &str, key: &str, label: &str, value_type: &str) -> bool {
+        // The schema holds `&'static str` (its seeds are literals); a field added at run
+        // time is leaked once, which is fine for a test double.
+        let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+        let field = entity::FieldDef::new(leak(key), leak(label), leak(value_type));
+        self.shared
+            .lock()
+            .store
+            .collection_mut(object_type)
+            .map(|c| c.schema.fields.push(field))
+            .is_some()
+    }
+
     /// How many responses had each status, over the logged requests.
     pub fn status_count(&self, status: u16) -> usize {
         self.shared

@@ -245,6 +245,8 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     rate_limit: Option<u32>,
+    schema_ttl: Duration,
+    check_writes: bool,
 }
 
 impl Default for ClientBuilder {
@@ -256,6 +258,8 @@ impl Default for ClientBuilder {
             user_agent: None,
             http: None,
             rate_limit: Some(25),
+            schema_ttl: Duration::from_secs(300),
+            check_writes: false,
         }
     }
 }
@@ -359,6 +363,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Checks every create and update against the organisation's definitions before
+    /// sending (off by default; each request can override it with `.checked(..)`): an
+    /// unknown key, a value that does not fit its type, an unknown option, a read-only key
+    /// or several ids on a one-record relationship is refused with a message naming the key,
+    /// and nothing is sent. Definitions are fetched once per type and cached.
+    pub fn check_writes(mut self, check: bool) -> Self {
+        self.check_writes = check;
+        self
+    }
+
+    /// How long cached definitions stay fresh (default 5 minutes).
+    pub fn schema_ttl(mut self, ttl: Duration) -> Self {
+        self.schema_ttl = ttl;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let key = self
@@ -421,6 +441,9 @@ impl ClientBuilder {
                 user_agent,
                 policy: self.policy,
                 limits: RateLimits::new(rate),
+                schema: crate::schema::SchemaCache::default(),
+                schema_ttl: self.schema_ttl,
+                check_writes: self.check_writes,
             }),
         })
     }

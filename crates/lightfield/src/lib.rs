@@ -32,7 +32,8 @@
 //! - [`resources`]: one module per record type — its typed record (`Account`, `Task`…)
 //!   with getters, `create` with the required fields as arguments, typed setters.
 //! - [`value`]: field values — [`FieldValue`] decoded by [`ValueType`], [`InputValue`] to write.
-//! - [`definitions`]: the schema of a record type.
+//! - [`definitions`]: the schema of a record type; [`schema`]: definitions cached per client
+//!   and writes checked against them before sending.
 //! - [`paging`]: [`Page`], filter operators ([`Op`]); streams and exports come from it.
 //! - [`bulk`]: many writes with bounded concurrency.
 //! - [`raw`]: requests to endpoints not wrapped yet, through the same transport.
@@ -63,6 +64,7 @@ mod ratelimit;
 pub mod raw;
 mod request;
 pub mod resources;
+pub mod schema;
 mod transport;
 pub mod value;
 mod wait;

@@ -60,6 +60,11 @@ pub(crate) struct Transport {
     pub(crate) user_agent: HeaderValue,
     pub(crate) policy: Policy,
     pub(crate) limits: RateLimits,
+    /// The organisation's definitions, per record type.
+    pub(crate) schema: crate::schema::SchemaCache,
+    pub(crate) schema_ttl: Duration,
+    /// Whether writes are checked against the definitions before sending.
+    pub(crate) check_writes: bool,
 }
 
 impl std::fmt::Debug for Transport {

@@ -73,6 +73,7 @@ pub struct Create<T> {
     skip_enrichment: Option<bool>,
     auto_create_records: Option<bool>,
     problem: FirstProblem,
+    checked: Option<bool>,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
@@ -87,6 +88,7 @@ impl<T: Entity> Create<T> {
             skip_enrichment: None,
             auto_create_records: None,
             problem: FirstProblem::default(),
+            checked: None,
             options: RequestOptions::default(),
             output: PhantomData,
         }
@@ -94,6 +96,13 @@ impl<T: Entity> Create<T> {
 
     request_option_setters!();
     idempotency_setter!();
+
+    /// Checks this write against the organisation's definitions before sending (or not),
+    /// whatever the client's [`check_writes`](crate::ClientBuilder::check_writes) says.
+    pub fn checked(mut self, check: bool) -> Self {
+        self.checked = Some(check);
+        self
+    }
 
     /// Sets any field by key: a custom field's slug (`"tier"`) or a system key
     /// (`"$name"`). A read-only key is refused when the request is sent.
@@ -161,6 +170,15 @@ impl<T: Entity> Create<T> {
             )
             .map_err(Error::InvalidInput)?;
         }
+        if self.checked.unwrap_or(self.client.transport.check_writes) {
+            crate::schema::check_create(
+                &self.client,
+                &self.object,
+                &self.fields,
+                &self.relationships,
+            )
+            .await?;
+        }
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;
@@ -196,6 +214,7 @@ pub struct Update<T> {
     fields: BTreeMap<String, InputValue>,
     relationships: BTreeMap<String, RelationshipChange>,
     problem: FirstProblem,
+    checked: Option<bool>,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
@@ -209,6 +228,7 @@ impl<T: Entity> Update<T> {
             fields: BTreeMap::new(),
             relationships: BTreeMap::new(),
             problem: FirstProblem::default(),
+            checked: None,
             options: RequestOptions::default(),
             output: PhantomData,
         }
@@ -216,6 +236,13 @@ impl<T: Entity> Update<T> {
 
     request_option_setters!();
     idempotency_setter!();
+
+    /// Checks this write against the organisation's definitions before sending (or not),
+    /// whatever the client's [`check_writes`](crate::ClientBuilder::check_writes) says.
+    pub fn checked(mut self, check: bool) -> Self {
+        self.checked = Some(check);
+        self
+    }
 
     /// Sets any field by key; `InputValue::Null` (or [`Update::clear`]) clears it.
     pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
@@ -304,6 +331,15 @@ impl<T: Entity> Update<T> {
             return Err(Error::InvalidInput(
                 "the update changes nothing: set, clear or relate something before sending".into(),
             ));
+        }
+        if self.checked.unwrap_or(self.client.transport.check_writes) {
+            crate::schema::check_update(
+                &self.client,
+                &self.object,
+                &self.fields,
+                &self.relationships,
+            )
+            .await?;
         }
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();

@@ -1,0 +1,231 @@
+//! Checking a write against the organisation's definitions, before it is sent: unknown
+//! keys (with a "did you mean"), values that do not fit their field's type, select values
+//! that are neither an option's label nor its id, read-only fields and relationships, and
+//! several ids on a relationship that links one record.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::client::Client;
+use crate::definitions::{Definitions, FieldDefinition};
+use crate::entity::{Cardinality, Ids, ObjectType, RelationshipChange};
+use crate::error::{Error, Result};
+use crate::value::{InputValue, ValueType};
+
+/// Why a write does not fit the definitions.
+enum Problem {
+    /// A key or option the definitions do not have: perhaps the cache is stale.
+    Unknown(String),
+    /// Anything else: the write is wrong whatever the cache's age.
+    Wrong(String),
+}
+
+/// The write's relationships, as a create or an update holds them.
+pub(crate) enum Links<'a> {
+    Create(&'a BTreeMap<String, Ids>),
+    Update(&'a BTreeMap<String, RelationshipChange>),
+}
+
+/// Checks a create: refuses with [`Error::InvalidInput`] and sends nothing when it does
+/// not fit.
+pub(crate) async fn check_create(
+    client: &Client,
+    object: &ObjectType,
+    fields: &BTreeMap<String, InputValue>,
+    relationships: &BTreeMap<String, Ids>,
+) -> Result<()> {
+    check(client, object, fields, Links::Create(relationships)).await
+}
+
+/// Checks an update the same way.
+pub(crate) async fn check_update(
+    client: &Client,
+    object: &ObjectType,
+    fields: &BTreeMap<String, InputValue>,
+    relationships: &BTreeMap<String, RelationshipChange>,
+) -> Result<()> {
+    check(client, object, fields, Links::Update(relationships)).await
+}
+
+async fn check(
+    client: &Client,
+    object: &ObjectType,
+    fields: &BTreeMap<String, InputValue>,
+    links: Links<'_>,
+) -> Result<()> {
+    let definitions = client.schema(object.clone()).await?;
+    let problem = match first_problem(&definitions, object, fields, &links) {
+        None => return Ok(()),
+        // The server may know a key the cached copy does not: look again, once.
+        Some(Problem::Unknown(_)) => {
+            let fresh = client.schema_within(object, Duration::ZERO).await?;
+            first_problem(&fresh, object, fields, &links)
+        }
+        Some(wrong) => Some(wrong),
+    };
+    match problem {
+        None => Ok(()),
+        Some(Problem::Unknown(why) | Problem::Wrong(why)) => Err(Error::InvalidInput(format!(
+            "{why} (checked against the organisation's definitions; nothing was sent)"
+        ))),
+    }
+}
+
+fn first_problem(
+    definitions: &Definitions,
+    object: &ObjectType,
+    fields: &BTreeMap<String, InputValue>,
+    links: &Links<'_>,
+) -> Option<Problem> {
+    for (key, value) in fields {
+        let Some(field) = definitions.field(key) else {
+            let known = definitions.fields.keys().map(String::as_str);
+            return Some(Problem::Unknown(format!(
+                "{} have no field `{key}`{}",
+                object.plural(),
+                did_you_mean(key, known)
+            )));
+        };
+        if field.read_only {
+            return Some(Problem::Wrong(format!(
+                "field `{key}` is read-only for {}",
+                object.plural()
+            )));
+        }
+        if let Some(problem) = value_problem(key, field, value) {
+            return Some(problem);
+        }
+    }
+    let keys: Vec<(&String, Option<usize>)> = match links {
+        Links::Create(map) => map.iter().map(|(k, ids)| (k, Some(ids.len()))).collect(),
+        Links::Update(map) => map
+            .iter()
+            .map(|(k, change)| (k, change.add.as_ref().map(Ids::len)))
+            .collect(),
+    };
+    for (key, count) in keys {
+        let Some(relationship) = definitions.relationships.get(key) else {
+            let known = definitions.relationships.keys().map(String::as_str);
+            return Some(Problem::Unknown(format!(
+                "{} have no relationship `{key}`{}",
+                object.plural(),
+                did_you_mean(key, known)
+            )));
+        };
+        if relationship.read_only {
+            return Some(Problem::Wrong(format!(
+                "relationship `{key}` is read-only for {}; link it from the {} record",
+                object.plural(),
+                relationship.object_type
+            )));
+        }
+        if relationship.cardinality == Cardinality::HasOne && count.is_some_and(|n| n > 1) {
+            return Some(Problem::Wrong(format!(
+                "relationship `{key}` links one {} at most",
+                relationship.object_type
+            )));
+        }
+    }
+    None
+}
+
+/// Whether `value` fits `field`, by its value type.
+fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Option<Problem> {
+    let wrong = |expected: &str| {
+        Some(Problem::Wrong(format!(
+            "`{key}` is a {} field and takes {expected}",
+            field.value_type
+        )))
+    };
+    let option = |text: &str| -> Option<Problem> {
+        if field.option(text).is_some() {
+            return None;
+        }
+        let labels: Vec<&str> = field.options.iter().map(|o| o.label.as_str()).collect();
+        Some(Problem::Unknown(format!(
+            "`{text}` is not an option of `{key}`{} (options: {})",
+            did_you_mean(text, labels.iter().copied()),
+            labels.join(", ")
+        )))
+    };
+    // JSON given as such is read as the typed value it is, so it is checked the same way.
+    let normalized = match value {
+        InputValue::Raw(serde_json::Value::String(s)) => InputValue::Text(s.clone()),
+        InputValue::Raw(serde_json::Value::Number(n)) => InputValue::Number(n.clone()),
+        InputValue::Raw(serde_json::Value::Bool(b)) => InputValue::Bool(*b),
+        InputValue::Raw(serde_json::Value::Null) => InputValue::Null,
+        InputValue::Raw(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => {
+            InputValue::List(
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+            )
+        }
+        other => other.clone(),
+    };
+    match (&field.value_type, &normalized) {
+        // Null clears on update and leaves unset on create.
+        (_, InputValue::Null) => None,
+        (_, InputValue::Raw(_)) => None,
+        (ValueType::Number | ValueType::Currency, InputValue::Number(_)) => None,
+        (ValueType::Number | ValueType::Currency, _) => wrong("a number"),
+        (ValueType::Checkbox, InputValue::Bool(_)) => None,
+        (ValueType::Checkbox, _) => wrong("true or false"),
+        (ValueType::DateTime, InputValue::Text(text)) => {
+            use time::format_description::well_known::Rfc3339;
+            match time::OffsetDateTime::parse(text, &Rfc3339) {
+                Ok(_) => None,
+                Err(_) => wrong("an RFC 3339 date-time such as 2026-03-01T09:00:00Z"),
+            }
+        }
+        (ValueType::DateTime, _) => wrong("an RFC 3339 date-time"),
+        (ValueType::SingleSelect, InputValue::Text(text)) => option(text),
+        (ValueType::SingleSelect, _) => wrong("one option label or id"),
+        (ValueType::MultiSelect, InputValue::List(items)) => items.iter().find_map(|i| option(i)),
+        (ValueType::MultiSelect, InputValue::Text(text)) => option(text),
+        (ValueType::MultiSelect, _) => wrong("a list of option labels or ids"),
+        (ValueType::Address, InputValue::Address(_)) => None,
+        (ValueType::Address, _) => wrong("an address"),
+        (ValueType::FullName, InputValue::FullName(_)) => None,
+        (ValueType::FullName, _) => wrong("a first and last name"),
+        (ValueType::Email, InputValue::Text(text)) if !text.contains('@') => {
+            wrong("an email address")
+        }
+        (ValueType::Email, InputValue::List(items)) if items.iter().any(|i| !i.contains('@')) => {
+            wrong("email addresses")
+        }
+        (_, InputValue::List(_)) if !field.multiple_values => wrong("one value, not a list"),
+        (
+            ValueType::Text
+            | ValueType::Markdown
+            | ValueType::Email
+            | ValueType::Url
+            | ValueType::Telephone
+            | ValueType::SocialHandle,
+            InputValue::Text(_) | InputValue::List(_),
+        ) => None,
+        (
+            ValueType::Text
+            | ValueType::Markdown
+            | ValueType::Email
+            | ValueType::Url
+            | ValueType::Telephone
+            | ValueType::SocialHandle,
+            _,
+        ) => wrong("text"),
+        // A value type this SDK does not know: the server decides.
+        _ => None,
+    }
+}
+
+/// `, did you mean `x`?` for the known name closest to `key`, when one is close.
+fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> String {
+    let lower = key.to_lowercase();
+    known
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
+        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
+}
