@@ -434,6 +434,67 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
     }
 }
 
+/// Row 6: creates checked against a warm definitions cache, against the same creates
+/// unchecked, both against the local server with no latency and no rate limit.
+async fn bench_checked_writes() -> Row {
+    let server = MockServer::start_with(MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap_or_else(|_| std::process::abort());
+    let build = |checked: bool| {
+        Client::builder()
+            .api_key("sk_lf_bench")
+            .base_url(server.url())
+            .rate_limit(None)
+            .check_writes(checked)
+            .build()
+            .unwrap_or_else(|_| std::process::abort())
+    };
+    let (checked, plain) = (build(true), build(false));
+    let create = |client: &Client, i: usize| {
+        client
+            .accounts()
+            .create(format!("Bench {i}"))
+            .industry(["Software"])
+            .field("tier", "Gold")
+            .field("seats", i as u64)
+            .field("renewalDate", "2027-01-01T00:00:00Z")
+            .send()
+    };
+    let _ = create(&checked, 0).await; // warms the cache
+    let n = 300;
+    let (mut best_checked, mut best_plain) = (Duration::MAX, Duration::MAX);
+    // The order swaps every round, so a server that slows as it fills hits both alike.
+    for round in 0..6 {
+        for checked_turn in [round % 2 == 0, round % 2 == 1] {
+            let client = if checked_turn { &checked } else { &plain };
+            let t = Instant::now();
+            for i in 0..n {
+                black_box(create(client, i).await.ok());
+            }
+            let took = t.elapsed();
+            if checked_turn {
+                best_checked = best_checked.min(took);
+            } else {
+                best_plain = best_plain.min(took);
+            }
+        }
+    }
+    let ratio = best_checked.as_secs_f64() / best_plain.as_secs_f64();
+    Row {
+        name: "6. 300 creates checked against a warm definitions cache",
+        sdk: format!("{:.1?}/create", best_checked / n as u32),
+        baseline: format!("{:.1?}/create unchecked", best_plain / n as u32),
+        ratio,
+        target: "<= 1.05x time",
+        pass: ratio <= 1.05,
+        notes: "local server, no latency, no rate limit; best of 6 runs each, order alternating"
+            .into(),
+    }
+}
+
 async fn paced_server() -> MockServer {
     MockServer::start_with(MockConfig {
         rate_limit: Some(25),
@@ -572,6 +633,9 @@ fn main() {
             .unwrap_or_else(|_| std::process::abort());
         rows.push(single.block_on(bench_request_overhead()));
         rows.push(single.block_on(bench_request_overhead_process()));
+    }
+    if wanted("checked") {
+        rows.push(runtime.block_on(bench_checked_writes()));
     }
     if wanted("bulk") {
         rows.push(runtime.block_on(bench_bulk_create()));
