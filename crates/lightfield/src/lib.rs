@@ -28,7 +28,7 @@
 //!   `messages()`.
 //! - [`entity`]: the generic core. [`Records<T>`] offers create, update, retrieve, list,
 //!   definitions, delete, restore and field history for any record type, each a builder
-//!   ending in `.send().await`; [`Record`] is a record of any type.
+//!   ending in `.send().await`; [`Record`](struct@crate::Record) is a record of any type.
 //! - [`resources`]: one module per record type — its typed record (`Account`, `Task`…)
 //!   with getters, `create` with the required fields as arguments, typed setters.
 //! - [`value`]: field values — [`FieldValue`] decoded by [`ValueType`], [`InputValue`] to write.
@@ -102,6 +102,10 @@ pub use resources::tasks::{Task, TaskStatus, Tasks};
 pub use resources::upload::{Upload, UploadSource};
 pub use transport::API_VERSION;
 pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
+
+/// `#[derive(Record)]` and `#[derive(Select)]` (the `derive` feature); see [`schema`].
+#[cfg(feature = "derive")]
+pub use lightfield_derive::{Record, Select};
 pub use wait::Wait;
 
 /// Account operations under their former path (`lightfield::accounts::CreateAccount`).

@@ -1,7 +1,7 @@
 //! The generic core: records of any type and every operation on them, written once.
 //!
 //! A [`Records<T>`] handle names a record type ([`ObjectType`]) and the Rust type its
-//! records decode into (`T`: [`Record`], or a typed wrapper such as `Account`). Which
+//! records decode into (`T`: [`Record`](struct@crate::Record), or a typed wrapper such as `Account`). Which
 //! operations a handle offers follows from marker traits on `T` — [`Editable`] (create,
 //! update), [`Described`] (definitions), [`Deletable`] (delete), [`Trashable`] (restore),
 //! [`WithHistory`] (field history), [`Mergeable`] (merge) — so a call the API does not
@@ -43,7 +43,7 @@ use crate::error::{Error, Result};
 use crate::transport::CallOptions;
 use call::Action;
 
-/// A Rust type that records decode into: [`Record`] itself, or a typed wrapper.
+/// A Rust type that records decode into: [`Record`](struct@crate::Record) itself, or a typed wrapper.
 pub trait Entity:
     From<Record> + AsRef<Record> + Clone + std::fmt::Debug + Send + Sync + 'static
 {
@@ -246,7 +246,7 @@ where
     Ok(response.map_with_body(|record, body| T::from(Record::from_wire_and_body(record, body))))
 }
 
-/// Declares a typed record: a newtype over [`Record`] that derefs to it, with the
+/// Declares a typed record: a newtype over [`Record`](struct@crate::Record) that derefs to it, with the
 /// capability markers of its type.
 macro_rules! typed_record {
     ($(#[$doc:meta])* $name:ident $(: $($marker:ident),+)?) => {

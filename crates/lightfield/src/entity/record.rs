@@ -1,4 +1,4 @@
-//! Records as the API returns them, whatever their type: [`Record`], its [`Field`]s and
+//! Records as the API returns them, whatever their type: [`Record`](struct@crate::Record), its [`Field`]s and
 //! [`Relationship`]s. Typed records (`Account`, `Contact`…) wrap a `Record`.
 
 use std::collections::BTreeMap;

@@ -6,7 +6,7 @@ use crate::value::{Address, InputValue};
 use super::{facade, strings};
 
 typed_record!(
-    /// An account record: getters for its system fields, the generic [`Record`](crate::Record)
+    /// An account record: getters for its system fields, the generic [`Record`](struct@crate::Record)
     /// through `Deref` for the rest.
     Account: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );

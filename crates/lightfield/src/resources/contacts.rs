@@ -7,7 +7,7 @@ use super::{facade, strings};
 
 typed_record!(
     /// A contact record: getters for its system fields, the generic
-    /// [`Record`](crate::Record) through `Deref` for the rest.
+    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
     Contact: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 

@@ -13,7 +13,7 @@ use super::{datetime, facade, parse_datetime, strings};
 
 typed_record!(
     /// A meeting record: getters for its system fields, the generic
-    /// [`Record`](crate::Record) through `Deref` for the rest
+    /// [`Record`](struct@crate::Record) through `Deref` for the rest
     /// ([`Record::access_level`](crate::Record::access_level) among them).
     Meeting: Editable, Described, Deletable, Trashable
 );

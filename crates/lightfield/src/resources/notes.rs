@@ -10,7 +10,7 @@ use super::facade;
 
 typed_record!(
     /// A note record: getters for its system fields, the generic
-    /// [`Record`](crate::Record) through `Deref` for the rest.
+    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
     Note: Editable, Described, Deletable, Trashable
 );
 

@@ -7,7 +7,7 @@ use super::facade;
 
 typed_record!(
     /// An opportunity record: getters for its system fields, the generic
-    /// [`Record`](crate::Record) through `Deref` for the rest.
+    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
     Opportunity: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 

@@ -11,7 +11,7 @@ use super::{datetime, facade, parse_datetime};
 
 typed_record!(
     /// A task record: getters for its system fields, the generic
-    /// [`Record`](crate::Record) through `Deref` for the rest.
+    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
     Task: Editable, Described, Deletable, Trashable
 );
 

@@ -7,8 +7,15 @@
 //! wait for one request rather than each sending their own. A check that meets a key or
 //! option it does not know refreshes the definitions once before refusing, so a field
 //! added on the server since the cache was filled is not refused by a stale copy.
+//!
+//! Typed records of your own schema: a [`RecordType`] (usually `#[derive(Record)]`, with
+//! the `derive` feature) is created, updated, retrieved and listed through
+//! [`Client::records`]; [`check_type`] (or the derived `T::check`) compares it with the
+//! live definitions; [`rust_source`] writes such a struct for a live schema.
 
 mod check;
+mod source;
+mod typed;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,6 +29,11 @@ use crate::entity::ObjectType;
 use crate::error::Result;
 
 pub(crate) use check::{check_create, check_update};
+pub use source::rust_source;
+pub use typed::{
+    FieldSpec, FieldType, LinkType, Mismatch, RecordType, SelectValue, TypedRecords, check_type,
+    field_error, object_type, select_from_field,
+};
 
 /// One type's cached definitions.
 type Slot = Arc<tokio::sync::Mutex<Option<(Arc<Definitions>, Instant)>>>;
