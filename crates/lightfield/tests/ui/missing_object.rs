@@ -1,0 +1,8 @@
+use lightfield::Record;
+
+#[derive(Record)]
+struct Customer {
+    name: String,
+}
+
+fn main() {}
