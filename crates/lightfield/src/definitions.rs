@@ -142,6 +142,19 @@ impl Definitions {
         }
     }
 
+    /// A field's key and definition by its label (ignoring case), e.g. `"Renewal date"`.
+    pub fn field_by_label(&self, label: &str) -> Option<(&str, &FieldDefinition)> {
+        self.fields
+            .iter()
+            .find(|(_, d)| d.label.eq_ignore_ascii_case(label))
+            .map(|(k, d)| (k.as_str(), d))
+    }
+
+    /// A relationship's definition by key.
+    pub fn relationship(&self, key: &str) -> Option<&RelationshipDefinition> {
+        self.relationships.get(key)
+    }
+
     /// A field's definition by key.
     pub fn field(&self, key: &str) -> Option<&FieldDefinition> {
         self.fields.get(key)

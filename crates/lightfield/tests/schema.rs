@@ -296,3 +296,38 @@ async fn without_the_option_nothing_changes_on_the_wire() {
         "only the unchecked one was sent"
     );
 }
+
+#[tokio::test]
+async fn labels_can_be_sent_as_option_ids_and_fields_found_by_label() {
+    let (server, client) = setup().await;
+    let account = client
+        .accounts()
+        .create("Ids")
+        .field("tier", "Gold")
+        .industry(["Software", "opt_ind_retail"])
+        .option_ids(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(account.text("tier"), Some("Gold"));
+    let sent = server.requests().pop().unwrap().json();
+    assert_eq!(sent["fields"]["tier"], json!("opt_tier_gold"));
+    assert_eq!(
+        sent["fields"]["$industry"],
+        json!(["opt_ind_software", "opt_ind_retail"])
+    );
+    let definitions = client.schema(ObjectType::Account).await.unwrap();
+    let (key, field) = definitions
+        .field_by_label("renewal date")
+        .expect("by label");
+    assert_eq!(
+        (key, field.value_type.as_api()),
+        ("renewalDate", "DATETIME")
+    );
+    assert_eq!(
+        definitions
+            .relationship("$owner")
+            .map(|r| r.object_type.as_str()),
+        Some("member")
+    );
+}

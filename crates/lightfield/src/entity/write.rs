@@ -74,6 +74,7 @@ pub struct Create<T> {
     auto_create_records: Option<bool>,
     problem: FirstProblem,
     checked: Option<bool>,
+    option_ids: bool,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
@@ -89,6 +90,7 @@ impl<T: Entity> Create<T> {
             auto_create_records: None,
             problem: FirstProblem::default(),
             checked: None,
+            option_ids: false,
             options: RequestOptions::default(),
             output: PhantomData,
         }
@@ -101,6 +103,16 @@ impl<T: Entity> Create<T> {
     /// whatever the client's [`check_writes`](crate::ClientBuilder::check_writes) says.
     pub fn checked(mut self, check: bool) -> Self {
         self.checked = Some(check);
+        self
+    }
+
+    /// Sends select values as option ids, whatever was given (a label or an id); checks
+    /// the write against the definitions too, since they hold the ids.
+    pub fn option_ids(mut self, ids: bool) -> Self {
+        self.option_ids = ids;
+        if ids {
+            self.checked = Some(true);
+        }
         self
     }
 
@@ -160,7 +172,7 @@ impl<T: Entity> Create<T> {
     }
 
     /// Sends the request; returns the record with status, headers and attempt count.
-    pub async fn send_with_response(self) -> Result<Response<T>> {
+    pub async fn send_with_response(mut self) -> Result<Response<T>> {
         self.problem.check()?;
         if let Some(schema) = self.object.schema() {
             rules::required(
@@ -178,6 +190,10 @@ impl<T: Entity> Create<T> {
                 &self.relationships,
             )
             .await?;
+            if self.option_ids {
+                let definitions = self.client.schema(self.object.clone()).await?;
+                crate::schema::labels_to_ids(&definitions, &mut self.fields);
+            }
         }
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
@@ -215,6 +231,7 @@ pub struct Update<T> {
     relationships: BTreeMap<String, RelationshipChange>,
     problem: FirstProblem,
     checked: Option<bool>,
+    option_ids: bool,
     options: RequestOptions,
     output: PhantomData<fn() -> T>,
 }
@@ -229,6 +246,7 @@ impl<T: Entity> Update<T> {
             relationships: BTreeMap::new(),
             problem: FirstProblem::default(),
             checked: None,
+            option_ids: false,
             options: RequestOptions::default(),
             output: PhantomData,
         }
@@ -241,6 +259,16 @@ impl<T: Entity> Update<T> {
     /// whatever the client's [`check_writes`](crate::ClientBuilder::check_writes) says.
     pub fn checked(mut self, check: bool) -> Self {
         self.checked = Some(check);
+        self
+    }
+
+    /// Sends select values as option ids, whatever was given (a label or an id); checks
+    /// the write against the definitions too, since they hold the ids.
+    pub fn option_ids(mut self, ids: bool) -> Self {
+        self.option_ids = ids;
+        if ids {
+            self.checked = Some(true);
+        }
         self
     }
 
@@ -324,7 +352,7 @@ impl<T: Entity> Update<T> {
     }
 
     /// Sends the request; returns the record with status, headers and attempt count.
-    pub async fn send_with_response(self) -> Result<Response<T>> {
+    pub async fn send_with_response(mut self) -> Result<Response<T>> {
         self.problem.check()?;
         let id = super::check_id(&self.object, &self.id, "update")?;
         if self.fields.is_empty() && self.relationships.is_empty() {
@@ -340,6 +368,10 @@ impl<T: Entity> Update<T> {
                 &self.relationships,
             )
             .await?;
+            if self.option_ids {
+                let definitions = self.client.schema(self.object.clone()).await?;
+                crate::schema::labels_to_ids(&definitions, &mut self.fields);
+            }
         }
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();

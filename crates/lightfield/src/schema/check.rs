@@ -229,3 +229,22 @@ fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> String {
         .map(|(_, k)| format!("; did you mean `{k}`?"))
         .unwrap_or_default()
 }
+
+/// Replaces select labels with their option ids, for servers or integrations that want ids.
+pub(crate) fn labels_to_ids(definitions: &Definitions, fields: &mut BTreeMap<String, InputValue>) {
+    for (key, value) in fields.iter_mut() {
+        let Some(field) = definitions.field(key).filter(|f| !f.options.is_empty()) else {
+            continue;
+        };
+        let id = |text: &str| {
+            field
+                .option(text)
+                .map_or_else(|| text.to_string(), |o| o.id.clone())
+        };
+        match value {
+            InputValue::Text(text) => *text = id(text),
+            InputValue::List(items) => items.iter_mut().for_each(|i| *i = id(i)),
+            _ => {}
+        }
+    }
+}
