@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+mod common;
+
 use lightfield::{Client, Error, ErrorKind, Status};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// What the server does with each request.
@@ -36,25 +38,9 @@ async fn raw(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Ra
         while let Ok((mut socket, _)) = listener.accept().await {
             let (count, reply) = (count.clone(), reply.clone());
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match socket.read(&mut byte).await {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                let length = head
-                    .lines()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("content-length:")
-                            .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0u8; length];
-                let _ = socket.read_exact(&mut body).await;
+                let Some(head) = common::read_request(&mut socket).await else {
+                    return;
+                };
                 let n = count.fetch_add(1, Ordering::SeqCst);
                 match reply(n, &head) {
                     Reply::Bytes(bytes) => {

@@ -5,9 +5,11 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod common;
+
 use lightfield::{Client, Error, ObjectType, Op};
 use proptest::prelude::*;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 /// One answer that reads as a record, a list page and a history page alike, so the server
@@ -25,27 +27,9 @@ async fn recorder() -> (String, Arc<Mutex<Vec<String>>>) {
             let log = log.clone();
             tokio::spawn(async move {
                 loop {
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        match socket.read(&mut byte).await {
-                            Ok(1) => head.push(byte[0]),
-                            _ => return,
-                        }
-                    }
-                    let text = String::from_utf8_lossy(&head).into_owned();
-                    let length = text
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse().unwrap_or(0))
-                        })
-                        .unwrap_or(0usize);
-                    let mut body = vec![0u8; length];
-                    if socket.read_exact(&mut body).await.is_err() {
+                    let Some(text) = common::read_request(&mut socket).await else {
                         return;
-                    }
+                    };
                     let answer = ANSWER;
                     if let Ok(mut l) = log.lock() {
                         l.push(text);

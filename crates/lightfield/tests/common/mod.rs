@@ -42,3 +42,29 @@ pub fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
         other => panic!("expected a local refusal mentioning `{needle}`, got {other:?}"),
     }
 }
+
+/// Reads one HTTP/1.1 request from a raw socket: its head as text (the body is read and
+/// dropped). `None` when the peer closed the connection first.
+pub async fn read_request(socket: &mut tokio::net::TcpStream) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match socket.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => return None,
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    socket.read_exact(&mut body).await.ok()?;
+    Some(head)
+}
