@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::filter::Filter;
 use super::history::History;
 use super::schema::{FieldDef, RelDef, Schema};
 use super::values::{
@@ -17,7 +16,7 @@ use crate::now_rfc3339;
 /// One stored record.
 #[derive(Debug, Clone)]
 pub(super) struct StoredRecord {
-    id: String,
+    pub(super) id: String,
     created_at: String,
     pub(super) updated_at: Option<String>,
     pub(super) fields: BTreeMap<String, Value>,
@@ -32,7 +31,7 @@ pub(super) struct StoredRecord {
 pub struct Collection {
     pub schema: Schema,
     pub(super) records: Vec<StoredRecord>,
-    history: History,
+    pub(super) history: History,
     next_id: u64,
 }
 
@@ -180,31 +179,6 @@ impl Collection {
                 self.schema.plural()
             ))
         })
-    }
-
-    /// The ids record `id` links under `key`.
-    pub fn linked(&self, id: &str, key: &str) -> Result<Vec<String>, ApiError> {
-        let index = self.index(id)?;
-        Ok(self.records[index]
-            .relationships
-            .get(key)
-            .cloned()
-            .unwrap_or_default())
-    }
-
-    /// A page of the active records among `ids`, in the order given.
-    pub fn page_of(&self, ids: &[String], offset: usize, limit: usize) -> Value {
-        let found: Vec<&StoredRecord> = ids
-            .iter()
-            .filter_map(|id| self.records.iter().find(|r| &r.id == id && !r.trashed))
-            .collect();
-        let data: Vec<Value> = found
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|r| self.render(r))
-            .collect();
-        json!({"object": "list", "data": data, "totalCount": found.len()})
     }
 
     /// Retrieves one record (trashed ones too).
@@ -394,52 +368,6 @@ impl Collection {
         let index = self.index(id)?;
         self.records[index].trashed = false;
         Ok(self.render(&self.records[index]))
-    }
-
-    /// One page of records matching `filters` in `status`, with the total count.
-    pub fn list(
-        &self,
-        status: Status,
-        offset: usize,
-        limit: usize,
-        filters: &[(String, String)],
-    ) -> Result<Value, ApiError> {
-        let parsed = filters
-            .iter()
-            .map(|(k, v)| Filter::parse(&self.schema, k, v))
-            .collect::<Result<Vec<_>, _>>()?;
-        let matching: Vec<&StoredRecord> = self
-            .records
-            .iter()
-            .filter(|r| r.trashed == (status == Status::Trashed))
-            .filter(|r| parsed.iter().all(|f| f.matches(&r.fields)))
-            .collect();
-        let data: Vec<Value> = matching
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|r| self.render(r))
-            .collect();
-        Ok(json!({"object": "list", "data": data, "totalCount": matching.len()}))
-    }
-
-    /// One page of the history of field `key` of record `id`.
-    pub fn history(
-        &self,
-        id: &str,
-        key: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<Value, ApiError> {
-        self.index(id)?;
-        if self.schema.field(key).is_none() {
-            return Err(ApiError::bad_request(
-                "unknown_field",
-                "fieldKey",
-                format!("{} have no field `{key}`", self.schema.plural()),
-            ));
-        }
-        self.history.page(id, key, after, limit)
     }
 }
 

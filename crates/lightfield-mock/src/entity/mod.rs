@@ -5,6 +5,7 @@ mod collection;
 mod filter;
 mod history;
 mod merge;
+mod reading;
 mod schema;
 mod values;
 
