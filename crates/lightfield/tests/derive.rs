@@ -167,6 +167,8 @@ async fn derived_records_round_trip_for_an_account_a_contact_and_a_custom_object
         Some(Category::Consulting),
         "label `Services` maps to the variant"
     );
+    let page = client.records::<Vendor>().page(0, 5).await.unwrap();
+    assert_eq!((page.total_count, page.items.len()), (1, 1));
     let all: Vec<Vendor> = client
         .records::<Vendor>()
         .stream(Some(10))

@@ -339,6 +339,27 @@ impl<T: RecordType> TypedRecords<T> {
         T::from_record(&self.records.retrieve(id).send().await?)
     }
 
+    /// One page of records, as `T` (offset paging, 1 to 25 a page).
+    pub async fn page(&self, offset: u64, limit: u64) -> Result<crate::Page<T>> {
+        let page = self
+            .records
+            .list()
+            .offset(offset)
+            .limit(limit)
+            .send()
+            .await?;
+        Ok(crate::Page {
+            items: page
+                .items
+                .iter()
+                .map(T::from_record)
+                .collect::<Result<Vec<T>>>()?,
+            total_count: page.total_count,
+            offset: page.offset,
+            limit: page.limit,
+        })
+    }
+
     /// Every record, as `T`, page after page (up to `max_items` when given).
     pub fn stream(&self, max_items: Option<u64>) -> impl Stream<Item = Result<T>> + Send + 'static {
         let mut list = self.records.list();
