@@ -1,0 +1,197 @@
+//! The command line, as clap reads it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The Lightfield CRM API from the shell.
+#[derive(Debug, Parser)]
+#[command(name = "lightfield", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// API key (`sk_lf_...`); never printed.
+    #[arg(
+        long,
+        env = "LIGHTFIELD_API_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub api_key: Option<String>,
+    /// Where the API lives.
+    #[arg(long, env = "LIGHTFIELD_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// How to print answers.
+    #[arg(long, value_enum, default_value_t = Format::Json, global = true)]
+    pub format: Format,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  lightfield accounts list --filter '$name[startsWith]=Ac' --limit 10
+  lightfield contacts get con_1
+  lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_1'
+  lightfield object vendor list
+  lightfield schema account --rust Account
+  lightfield export contact -o contacts.jsonl
+  lightfield mock --port 4010";
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Pretty JSON.
+    Json,
+    /// One JSON value per line.
+    Jsonl,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Accounts.
+    Accounts(RecordCommand),
+    /// Contacts.
+    Contacts(RecordCommand),
+    /// Opportunities.
+    Opportunities(RecordCommand),
+    /// Tasks.
+    Tasks(RecordCommand),
+    /// Notes.
+    Notes(RecordCommand),
+    /// Meetings.
+    Meetings(RecordCommand),
+    /// Members (read-only).
+    Members(RecordCommand),
+    /// Emails.
+    Emails(RecordCommand),
+    /// Channels (read-only).
+    Channels(RecordCommand),
+    /// Messages (read-only).
+    Messages(RecordCommand),
+    /// Lists of accounts, contacts or opportunities.
+    Lists(RecordCommand),
+    /// The organisation's custom object types.
+    Objects {
+        /// `list`.
+        #[command(subcommand)]
+        action: ObjectsAction,
+    },
+    /// Records of one custom object type, e.g. `lightfield object vendor list`.
+    Object {
+        /// The object's slug.
+        slug: String,
+        /// The operation.
+        #[command(flatten)]
+        command: RecordCommand,
+    },
+    /// The schema of a record type: fields, types, options, relationships.
+    Schema {
+        /// `account`, `contact`…, or a custom object's slug.
+        object: String,
+        /// Print a `#[derive(Record)]` struct with this name instead.
+        #[arg(long, value_name = "NAME")]
+        rust: Option<String>,
+    },
+    /// Every record of a type, as JSON lines, fetched concurrently at the rate limit.
+    Export {
+        /// `account`, `contact`…, or a custom object's slug.
+        object: String,
+        /// Keep records matching `key[op]=value` (repeatable).
+        #[arg(long)]
+        filter: Vec<String>,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Pages in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+    /// Run the embedded local Lightfield server, to try every command without an account.
+    Mock {
+        /// Port to listen on.
+        #[arg(long, default_value_t = 4010)]
+        port: u16,
+    },
+}
+
+/// `objects` actions.
+#[derive(Debug, Subcommand)]
+pub enum ObjectsAction {
+    /// The custom object types.
+    List,
+}
+
+/// One record operation.
+#[derive(Debug, Args)]
+pub struct RecordCommand {
+    /// The operation.
+    #[command(subcommand)]
+    pub action: RecordAction,
+}
+
+/// Record operations.
+#[derive(Debug, Subcommand)]
+pub enum RecordAction {
+    /// One page of records, or every record with `--all`.
+    List {
+        /// Keep records matching `key[op]=value`, `key[-op]=value` or `key=value` (repeatable).
+        #[arg(long)]
+        filter: Vec<String>,
+        /// Page size, 1 to 25.
+        #[arg(long, default_value_t = 25)]
+        limit: u64,
+        /// Records to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
+        /// `active` (default) or `trashed`.
+        #[arg(long)]
+        status: Option<String>,
+        /// Every matching record, page after page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// One record by id.
+    Get {
+        /// The record's id.
+        id: String,
+    },
+    /// Create a record.
+    Create {
+        /// `key=value`; the value is read as JSON when it is JSON (`seats=3`, `tags=["a"]`),
+        /// as text otherwise (repeatable).
+        #[arg(long)]
+        field: Vec<String>,
+        /// `key=id` or `key=id1,id2` (repeatable).
+        #[arg(long)]
+        rel: Vec<String>,
+        /// Check the write against the organisation's definitions first.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Change a record: set fields, add relationships.
+    Update {
+        /// The record's id.
+        id: String,
+        /// `key=value` (`key=null` clears it; repeatable).
+        #[arg(long)]
+        field: Vec<String>,
+        /// `key=id` to link more records (repeatable).
+        #[arg(long)]
+        add: Vec<String>,
+        /// Check the write against the organisation's definitions first.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Move a record to the trash.
+    Delete {
+        /// The record's id.
+        id: String,
+    },
+    /// Bring a trashed record back.
+    Restore {
+        /// The record's id.
+        id: String,
+    },
+    /// The type's definitions.
+    Definitions,
+}

@@ -1,0 +1,49 @@
+//! Exit codes by kind of error, so scripts can tell them apart.
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | success |
+//! | 1 | anything else (a file that cannot be written…) |
+//! | 2 | the command line itself is wrong (clap) |
+//! | 3 | the API refused the request (4xx) |
+//! | 4 | the server failed or could not be reached (5xx, network, timeout) |
+//! | 5 | the input was refused before sending (a bad value, a missing setting) |
+
+use std::process::ExitCode;
+
+use lightfield::Error;
+
+/// What the CLI can fail with: an SDK error, or a local one.
+#[derive(Debug)]
+pub enum Failure {
+    /// From the SDK.
+    Sdk(Error),
+    /// Reading or writing a local file, or a value the CLI could not parse.
+    Local(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sdk(e) => write!(f, "{e}"),
+            Self::Local(message) => f.write_str(message),
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Self::Sdk(e)
+    }
+}
+
+/// The exit code for `failure`.
+pub fn code(failure: &Failure) -> ExitCode {
+    ExitCode::from(match failure {
+        Failure::Sdk(Error::Api(api)) if api.status < 500 => 3,
+        Failure::Sdk(Error::Api(_) | Error::Network { .. } | Error::Timeout { .. }) => 4,
+        Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => 5,
+        Failure::Local(_) => 5,
+        Failure::Sdk(_) => 1,
+    })
+}

@@ -1,0 +1,236 @@
+//! The `lightfield` binary against lightfield-mock over HTTP: records created, listed,
+//! filtered and exported from the shell; schemas and Rust structs printed; errors on
+//! stderr with documented exit codes; the API key never printed.
+
+use std::process::{Command, Output};
+
+use lightfield_mock::{MockConfig, MockServer};
+use serde_json::Value;
+
+const KEY: &str = "sk_lf_cli_secret";
+
+fn lightfield(server: &MockServer, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lightfield"))
+        .args(args)
+        .env("LIGHTFIELD_API_KEY", KEY)
+        .env("LIGHTFIELD_BASE_URL", server.url())
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn never_shows_the_key(output: &Output) {
+    for stream in [&output.stdout, &output.stderr] {
+        assert!(
+            !String::from_utf8_lossy(stream).contains(KEY),
+            "the key was printed"
+        );
+    }
+}
+
+async fn server() -> MockServer {
+    MockServer::start_with(MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("mock starts")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn records_from_the_shell() {
+    let server = server().await;
+    let created = lightfield(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Acme",
+            "--field",
+            "tier=Gold",
+            "--field",
+            "seats=3",
+            "--rel",
+            "$owner=mem_1",
+        ],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    never_shows_the_key(&created);
+    let record = json(&created);
+    let id = record["id"].as_str().expect("an id").to_string();
+    assert_eq!(
+        record["fields"]["seats"]["value"], 3,
+        "`seats=3` was sent as a number"
+    );
+    assert_eq!(server.records()[0]["fields"]["tier"]["value"], "Gold");
+
+    let listed = lightfield(
+        &server,
+        &[
+            "accounts",
+            "list",
+            "--filter",
+            "$name[startsWith]=Ac",
+            "--limit",
+            "5",
+        ],
+    );
+    let page = json(&listed);
+    assert_eq!(
+        (page["totalCount"].as_u64(), page["data"][0]["id"].as_str()),
+        (Some(1), Some(id.as_str()))
+    );
+    let got = lightfield(&server, &["--format", "jsonl", "accounts", "get", &id]);
+    assert_eq!(String::from_utf8_lossy(&got.stdout).lines().count(), 1);
+    let updated = lightfield(
+        &server,
+        &[
+            "accounts",
+            "update",
+            &id,
+            "--field",
+            "seats=null",
+            "--add",
+            "$contact=con_1",
+        ],
+    );
+    assert!(json(&updated)["fields"]["seats"]["value"].is_null());
+    assert!(
+        lightfield(&server, &["accounts", "delete", &id])
+            .status
+            .success()
+    );
+    let trashed = json(&lightfield(
+        &server,
+        &["accounts", "list", "--status", "trashed"],
+    ));
+    assert_eq!(trashed["totalCount"], 1);
+    assert!(
+        lightfield(&server, &["accounts", "restore", &id])
+            .status
+            .success()
+    );
+
+    let vendor = lightfield(
+        &server,
+        &["object", "vendor", "create", "--field", "$name=Parts"],
+    );
+    assert!(vendor.status.success());
+    let types = json(&lightfield(&server, &["objects", "list"]));
+    assert_eq!(types[0]["slug"], "vendor");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_schema_and_rust() {
+    let server = server().await;
+    for i in 0..60 {
+        server.insert_record_json_of("contact", serde_json::json!({
+            "id": format!("con_{i:03}"), "createdAt": "2026-01-01T00:00:00Z",
+            "fields": {"$name": {"value": {"firstName": "C", "lastName": format!("{i}")}, "valueType": "FULL_NAME"}},
+            "relationships": {}
+        }));
+    }
+    let path = std::env::temp_dir().join(format!("lightfield-export-{}.jsonl", std::process::id()));
+    let exported = lightfield(
+        &server,
+        &["export", "contacts", "-o", path.to_str().unwrap()],
+    );
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 60);
+    let first: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(first["id"], "con_000", "in order");
+    assert!(String::from_utf8_lossy(&exported.stderr).contains("exported 60 records"));
+    std::fs::remove_file(&path).ok();
+
+    let schema = json(&lightfield(&server, &["schema", "account"]));
+    let tier = schema["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "tier")
+        .expect("tier");
+    assert_eq!(
+        tier["options"],
+        serde_json::json!(["Gold", "Silver", "Bronze"])
+    );
+    let rust = lightfield(&server, &["schema", "vendor", "--rust", "Vendor"]);
+    assert!(String::from_utf8_lossy(&rust.stdout).contains("pub struct Vendor {"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_go_to_stderr_with_their_exit_code() {
+    let server = server().await;
+    let refused = lightfield(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=A",
+            "--field",
+            "teir=Gold",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(3), "an API refusal");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("fields.teir"), "{stderr}");
+    never_shows_the_key(&refused);
+    let checked = lightfield(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--check",
+            "--field",
+            "$name=A",
+            "--field",
+            "teir=Gold",
+        ],
+    );
+    assert_eq!(checked.status.code(), Some(5), "refused before sending");
+    assert!(String::from_utf8_lossy(&checked.stderr).contains("did you mean `tier`?"));
+    let missing = Command::new(env!("CARGO_BIN_EXE_lightfield"))
+        .args(["accounts", "list"])
+        .env_remove("LIGHTFIELD_API_KEY")
+        .env("LIGHTFIELD_BASE_URL", server.url())
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(5));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("LIGHTFIELD_API_KEY"));
+    let usage = lightfield(&server, &["accounts", "frobnicate"]);
+    assert_eq!(usage.status.code(), Some(2));
+    let down = Command::new(env!("CARGO_BIN_EXE_lightfield"))
+        .args(["accounts", "list"])
+        .env("LIGHTFIELD_API_KEY", KEY)
+        .env("LIGHTFIELD_BASE_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(
+        down.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&down.stderr)
+    );
+}
