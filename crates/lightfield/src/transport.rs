@@ -317,8 +317,7 @@ impl CallHooks {
                 if let Some(s) = status {
                     current.record("status", s);
                 }
-                let body = self.body();
-                if !retriable || !should_retry(&result, operation, &body) {
+                if !retriable || !should_retry(&result, operation, || self.body()) {
                     return result;
                 }
                 let Some(mut delay) = delays.next() else {
@@ -366,14 +365,19 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 /// record) and worth retrying.
 const TRANSIENT_CONFLICT: &[&str] = &["enrichment_start"];
 
-fn should_retry(result: &reqwest::Result<reqwest::Response>, operation: &str, body: &[u8]) -> bool {
+/// `body` is asked for only when a 409 needs its `type`: most answers never pay for it.
+fn should_retry(
+    result: &reqwest::Result<reqwest::Response>,
+    operation: &str,
+    body: impl FnOnce() -> bytes::Bytes,
+) -> bool {
     match result {
         // A 409 is retried when it is transient: the same idempotency key still in flight,
         // or an operation that documents its conflicts as passing. A duplicate or a stale
         // version would answer the same again.
         Ok(response) if response.status().as_u16() == 409 => {
             TRANSIENT_CONFLICT.contains(&operation)
-                || error_type(body) == Some("idempotency_conflict".into())
+                || error_type(&body()) == Some("idempotency_conflict".into())
         }
         Ok(response) => is_retryable_status(response.status().as_u16()),
         // Connection refused or reset, timeouts, a body cut short: all transient. Builder

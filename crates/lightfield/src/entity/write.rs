@@ -18,6 +18,7 @@ use super::{Entity, dispatch, send_record};
 use crate::client::{Client, Response};
 use crate::error::{Error, Result};
 use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::schema::{Links, Preflight};
 use crate::value::InputValue;
 
 /// The first problem found while a request was built, reported when it is sent (setters
@@ -38,6 +39,34 @@ impl FirstProblem {
             None => Ok(()),
         }
     }
+}
+
+/// `checked` and `option_ids`, shared by creates and updates (both hold `checked:
+/// Option<bool>` and `option_ids: bool`), and the preflight they ask for.
+macro_rules! schema_setters {
+    () => {
+        /// Checks this write against the organisation's definitions before sending (or
+        /// not), whatever the client's [`check_writes`](crate::ClientBuilder::check_writes)
+        /// says.
+        pub fn checked(mut self, check: bool) -> Self {
+            self.checked = Some(check);
+            self
+        }
+
+        /// Sends select values as option ids, whatever was given (a label or an id); checks
+        /// the write against the definitions too, since they hold the ids.
+        pub fn option_ids(mut self, ids: bool) -> Self {
+            self.option_ids = ids;
+            self
+        }
+
+        fn preflight(&self) -> Preflight {
+            Preflight {
+                check: self.checked.unwrap_or(self.client.transport.check_writes),
+                option_ids: self.option_ids,
+            }
+        }
+    };
 }
 
 fn wire_fields(fields: &BTreeMap<String, InputValue>) -> BTreeMap<String, wire::InputValue> {
@@ -99,22 +128,7 @@ impl<T: Entity> Create<T> {
     request_option_setters!();
     idempotency_setter!();
 
-    /// Checks this write against the organisation's definitions before sending (or not),
-    /// whatever the client's [`check_writes`](crate::ClientBuilder::check_writes) says.
-    pub fn checked(mut self, check: bool) -> Self {
-        self.checked = Some(check);
-        self
-    }
-
-    /// Sends select values as option ids, whatever was given (a label or an id); checks
-    /// the write against the definitions too, since they hold the ids.
-    pub fn option_ids(mut self, ids: bool) -> Self {
-        self.option_ids = ids;
-        if ids {
-            self.checked = Some(true);
-        }
-        self
-    }
+    schema_setters!();
 
     /// Sets any field by key: a custom field's slug (`"tier"`) or a system key
     /// (`"$name"`). A read-only key is refused when the request is sent.
@@ -182,19 +196,14 @@ impl<T: Entity> Create<T> {
             )
             .map_err(Error::InvalidInput)?;
         }
-        if self.checked.unwrap_or(self.client.transport.check_writes) {
-            crate::schema::check_create(
+        self.preflight()
+            .run(
                 &self.client,
                 &self.object,
-                &self.fields,
-                &self.relationships,
+                &mut self.fields,
+                Links::Create(&self.relationships),
             )
             .await?;
-            if self.option_ids {
-                let definitions = self.client.schema(self.object.clone()).await?;
-                crate::schema::labels_to_ids(&definitions, &mut self.fields);
-            }
-        }
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;
@@ -255,22 +264,7 @@ impl<T: Entity> Update<T> {
     request_option_setters!();
     idempotency_setter!();
 
-    /// Checks this write against the organisation's definitions before sending (or not),
-    /// whatever the client's [`check_writes`](crate::ClientBuilder::check_writes) says.
-    pub fn checked(mut self, check: bool) -> Self {
-        self.checked = Some(check);
-        self
-    }
-
-    /// Sends select values as option ids, whatever was given (a label or an id); checks
-    /// the write against the definitions too, since they hold the ids.
-    pub fn option_ids(mut self, ids: bool) -> Self {
-        self.option_ids = ids;
-        if ids {
-            self.checked = Some(true);
-        }
-        self
-    }
+    schema_setters!();
 
     /// Sets any field by key; `InputValue::Null` (or [`Update::clear`]) clears it.
     pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
@@ -360,19 +354,14 @@ impl<T: Entity> Update<T> {
                 "the update changes nothing: set, clear or relate something before sending".into(),
             ));
         }
-        if self.checked.unwrap_or(self.client.transport.check_writes) {
-            crate::schema::check_update(
+        self.preflight()
+            .run(
                 &self.client,
                 &self.object,
-                &self.fields,
-                &self.relationships,
+                &mut self.fields,
+                Links::Update(&self.relationships),
             )
             .await?;
-            if self.option_ids {
-                let definitions = self.client.schema(self.object.clone()).await?;
-                crate::schema::labels_to_ids(&definitions, &mut self.fields);
-            }
-        }
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;

@@ -4,6 +4,7 @@
 //! several ids on a relationship that links one record.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::Client;
@@ -26,45 +27,57 @@ pub(crate) enum Links<'a> {
     Update(&'a BTreeMap<String, RelationshipChange>),
 }
 
-/// Checks a create: refuses with [`Error::InvalidInput`] and sends nothing when it does
-/// not fit.
-pub(crate) async fn check_create(
-    client: &Client,
-    object: &ObjectType,
-    fields: &BTreeMap<String, InputValue>,
-    relationships: &BTreeMap<String, Ids>,
-) -> Result<()> {
-    check(client, object, fields, Links::Create(relationships)).await
+/// What a write asks of the definitions before it is sent.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Preflight {
+    /// Check it against the definitions.
+    pub(crate) check: bool,
+    /// Send select values as option ids (implies `check`).
+    pub(crate) option_ids: bool,
 }
 
-/// Checks an update the same way.
-pub(crate) async fn check_update(
-    client: &Client,
-    object: &ObjectType,
-    fields: &BTreeMap<String, InputValue>,
-    relationships: &BTreeMap<String, RelationshipChange>,
-) -> Result<()> {
-    check(client, object, fields, Links::Update(relationships)).await
+impl Preflight {
+    /// Checks the write (refusing with [`Error::InvalidInput`], nothing sent, when it does
+    /// not fit) and, when asked, rewrites select labels as option ids — with one lookup of
+    /// the definitions for both.
+    pub(crate) async fn run(
+        self,
+        client: &Client,
+        object: &ObjectType,
+        fields: &mut BTreeMap<String, InputValue>,
+        links: Links<'_>,
+    ) -> Result<()> {
+        if !(self.check || self.option_ids) {
+            return Ok(());
+        }
+        let definitions = check(client, object, fields, links).await?;
+        if self.option_ids {
+            labels_to_ids(&definitions, fields);
+        }
+        Ok(())
+    }
 }
 
+/// Checks a write; answers the definitions it was checked against.
 async fn check(
     client: &Client,
     object: &ObjectType,
     fields: &BTreeMap<String, InputValue>,
     links: Links<'_>,
-) -> Result<()> {
+) -> Result<Arc<Definitions>> {
     let definitions = client.schema(object.clone()).await?;
-    let problem = match first_problem(&definitions, object, fields, &links) {
-        None => return Ok(()),
+    let (definitions, problem) = match first_problem(&definitions, object, fields, &links) {
+        None => return Ok(definitions),
         // The server may know a key the cached copy does not: look again, once.
         Some(Problem::Unknown(_)) => {
             let fresh = client.schema_within(object, Duration::ZERO).await?;
-            first_problem(&fresh, object, fields, &links)
+            let problem = first_problem(&fresh, object, fields, &links);
+            (fresh, problem)
         }
-        Some(wrong) => Some(wrong),
+        Some(wrong) => (definitions, Some(wrong)),
     };
     match problem {
-        None => Ok(()),
+        None => Ok(definitions),
         Some(Problem::Unknown(why) | Problem::Wrong(why)) => Err(Error::InvalidInput(format!(
             "{why} (checked against the organisation's definitions; nothing was sent)"
         ))),
@@ -79,12 +92,7 @@ fn first_problem(
 ) -> Option<Problem> {
     for (key, value) in fields {
         let Some(field) = definitions.field(key) else {
-            let known = definitions.fields.keys().map(String::as_str);
-            return Some(Problem::Unknown(format!(
-                "{} have no field `{key}`{}",
-                object.plural(),
-                did_you_mean(key, known)
-            )));
+            return Some(unknown(object, "field", key, definitions.fields.keys()));
         };
         if field.read_only {
             return Some(Problem::Wrong(format!(
@@ -105,12 +113,12 @@ fn first_problem(
     };
     for (key, count) in keys {
         let Some(relationship) = definitions.relationships.get(key) else {
-            let known = definitions.relationships.keys().map(String::as_str);
-            return Some(Problem::Unknown(format!(
-                "{} have no relationship `{key}`{}",
-                object.plural(),
-                did_you_mean(key, known)
-            )));
+            return Some(unknown(
+                object,
+                "relationship",
+                key,
+                definitions.relationships.keys(),
+            ));
         };
         if relationship.read_only {
             return Some(Problem::Wrong(format!(
@@ -127,6 +135,20 @@ fn first_problem(
         }
     }
     None
+}
+
+/// A key the definitions do not have, with the closest one they do.
+fn unknown<'a>(
+    object: &ObjectType,
+    kind: &str,
+    key: &str,
+    known: impl Iterator<Item = &'a String>,
+) -> Problem {
+    Problem::Unknown(format!(
+        "{} have no {kind} `{key}`{}",
+        object.plural(),
+        did_you_mean(key, known.map(String::as_str))
+    ))
 }
 
 /// Whether `value` fits `field`, by its value type.
@@ -231,7 +253,7 @@ fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Replaces select labels with their option ids, for servers or integrations that want ids.
-pub(crate) fn labels_to_ids(definitions: &Definitions, fields: &mut BTreeMap<String, InputValue>) {
+fn labels_to_ids(definitions: &Definitions, fields: &mut BTreeMap<String, InputValue>) {
     for (key, value) in fields.iter_mut() {
         let Some(field) = definitions.field(key).filter(|f| !f.options.is_empty()) else {
             continue;

@@ -28,7 +28,7 @@ use crate::definitions::Definitions;
 use crate::entity::ObjectType;
 use crate::error::Result;
 
-pub(crate) use check::{check_create, check_update, labels_to_ids};
+pub(crate) use check::{Links, Preflight};
 pub use source::rust_source;
 pub use typed::{
     FieldSpec, FieldType, LinkType, Mismatch, RecordType, SelectValue, TypedRecords, check_type,
