@@ -73,6 +73,10 @@ pub fn generate(spec_yaml: &str) -> Result<String, String> {
             "::serde_json::Value",
             std::iter::empty(),
         )
+        // Records arrive as raw JSON and are decoded once, by the `lightfield` crate,
+        // straight into its own types (keeping keys it does not model); decoding them
+        // here too would parse every record twice.
+        .with_replacement("Record", "crate::RawRecord", std::iter::empty())
         // Every request runs through `lightfield_gen::Hooks`, implemented by the
         // handwritten crate (retries, rate limits, tracing, extra query pairs).
         .with_inner_type(quote::quote! { crate::Inner })

@@ -589,7 +589,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ListResponse {
         ///The records of this page, in order.
-        pub data: ::std::vec::Vec<Record>,
+        pub data: ::std::vec::Vec<crate::RawRecord>,
         ///Always `list`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub object: ::std::option::Option<::std::string::String>,
@@ -673,7 +673,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct MergeResult {
         pub merge: MergeRef,
-        pub primary: Record,
+        pub primary: crate::RawRecord,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub summary: ::std::option::Option<MergeSummary>,
     }
@@ -782,56 +782,6 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub total_count: ::std::option::Option<u64>,
-    }
-    ///A stored record; every record type shares this shape.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-    pub struct Record {
-        ///`FULL` or `METADATA` on meetings, emails and messages (with METADATA, subject and body come back null). An open string.
-        #[serde(
-            rename = "accessLevel",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub access_level: ::std::option::Option<::std::string::String>,
-        ///ISO 8601 time the record was created.
-        #[serde(rename = "createdAt")]
-        pub created_at: ::std::string::String,
-        ///An identifier from another system, when one was set.
-        #[serde(
-            rename = "externalId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub external_id: ::std::option::Option<::std::string::String>,
-        ///Field values by key: system fields start with `$`, custom fields use their slug.
-        pub fields: ::std::collections::BTreeMap<::std::string::String, Field>,
-        ///Where to see the record in the Lightfield web app.
-        #[serde(
-            rename = "httpLink",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub http_link: ::std::option::Option<::std::string::String>,
-        ///Unique identifier of the record.
-        pub id: ::std::string::String,
-        ///The record's type (`meeting`, `email`…), on types that say it.
-        #[serde(
-            rename = "objectType",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub object_type: ::std::option::Option<::std::string::String>,
-        ///Linked records by relationship key.
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
-        )]
-        pub relationships: ::std::collections::BTreeMap<
-            ::std::string::String,
-            Relationship,
-        >,
-        ///ISO 8601 time of the last change, when there has been one.
-        #[serde(
-            rename = "updatedAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub updated_at: ::std::option::Option<::std::string::String>,
     }
     ///The body of a create, for every record type. Which fields and relationships are required or read-only depends on the type (`x-object-types`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1319,7 +1269,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -1368,7 +1318,7 @@ Arguments:
     pub async fn account_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1419,7 +1369,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1470,7 +1420,7 @@ Arguments:
     pub async fn account_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1521,7 +1471,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/accounts/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1724,7 +1674,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -1773,7 +1723,7 @@ Arguments:
     pub async fn contact_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1824,7 +1774,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1875,7 +1825,7 @@ Arguments:
     pub async fn contact_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -1926,7 +1876,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/contacts/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2129,7 +2079,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -2178,7 +2128,7 @@ Arguments:
     pub async fn opportunity_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2229,7 +2179,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2280,7 +2230,7 @@ Arguments:
     pub async fn opportunity_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2331,7 +2281,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/opportunities/{}/restore", self.baseurl, encode_path(& id
             .to_string()),
@@ -2535,7 +2485,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/tasks", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -2584,7 +2534,7 @@ Arguments:
     pub async fn task_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2635,7 +2585,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2686,7 +2636,7 @@ Arguments:
     pub async fn task_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2737,7 +2687,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/tasks/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2884,7 +2834,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/notes", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -2933,7 +2883,7 @@ Arguments:
     pub async fn note_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -2984,7 +2934,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3035,7 +2985,7 @@ Arguments:
     pub async fn note_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3086,7 +3036,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/notes/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3233,7 +3183,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/meetings", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -3282,7 +3232,7 @@ Arguments:
     pub async fn meeting_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3333,7 +3283,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3384,7 +3334,7 @@ Arguments:
     pub async fn meeting_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3435,7 +3385,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/meetings/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
@@ -3580,7 +3530,7 @@ Arguments:
         slug: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/objects/{}/values", self.baseurl, encode_path(& slug.to_string()),
         );
@@ -3686,7 +3636,7 @@ Arguments:
         &'a self,
         slug: &'a str,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
@@ -3740,7 +3690,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
@@ -3794,7 +3744,7 @@ Arguments:
         &'a self,
         slug: &'a str,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
@@ -3848,7 +3798,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(& slug
             .to_string()), encode_path(& id.to_string()),
@@ -4008,7 +3958,7 @@ Arguments:
     pub async fn member_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/members/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4104,7 +4054,7 @@ Arguments:
     pub async fn email_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4151,7 +4101,7 @@ Arguments:
     pub async fn email_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4202,7 +4152,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/emails/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4302,7 +4252,7 @@ Arguments:
     pub async fn channel_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/channels/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4398,7 +4348,7 @@ Arguments:
     pub async fn message_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/messages/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4496,7 +4446,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/lists", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map
@@ -4545,7 +4495,7 @@ Arguments:
     pub async fn list_retrieve<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4596,7 +4546,7 @@ Arguments:
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -4647,7 +4597,7 @@ Arguments:
     pub async fn list_delete<'a>(
         &'a self,
         id: &'a str,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
@@ -5261,7 +5211,7 @@ Arguments:
         &'a self,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmailLogBody,
-    ) -> Result<ResponseValue<types::Record>, Error<types::ErrorBody>> {
+    ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/emails/log", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
         header_map

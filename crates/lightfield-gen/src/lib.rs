@@ -23,6 +23,11 @@ pub mod tables;
 
 pub use generated::*;
 
+/// A record as the server sent it: raw JSON, checked only to be JSON. The `lightfield`
+/// crate decodes records in one pass into its own types; decoding them here as well would
+/// parse every record twice.
+pub type RawRecord = Box<serde_json::value::RawValue>;
+
 /// A boxed future returned by [`Hooks::exec`].
 pub type ExecFuture<'a> =
     Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;

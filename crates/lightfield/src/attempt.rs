@@ -7,6 +7,7 @@
 //! error, never unbounded memory.
 
 use bytes::{Bytes, BytesMut};
+use reqwest::ResponseBuilderExt;
 
 /// Why an attempt produced no usable answer.
 #[derive(Debug)]
@@ -17,12 +18,22 @@ pub(crate) enum Failure {
     TooLarge { limit: u64 },
 }
 
+/// An answer read in full.
+pub(crate) struct Answer {
+    /// What the generated code decodes: the status and the body, without headers (they
+    /// are kept in `headers`, moved rather than copied, since the generated code never
+    /// reads them).
+    pub(crate) response: reqwest::Response,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Bytes,
+}
+
 /// Sends `request` and reads at most `limit` bytes of its answer.
 pub(crate) async fn send(
     http: &reqwest::Client,
     request: reqwest::Request,
     limit: u64,
-) -> Result<(reqwest::Response, Bytes), Failure> {
+) -> Result<Answer, Failure> {
     let mut response = http.execute(request).await.map_err(Failure::Transport)?;
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(Failure::TooLarge { limit });
@@ -38,11 +49,24 @@ pub(crate) async fn send(
         body.extend_from_slice(&chunk);
     }
     let body = body.freeze();
-    let mut rebuilt = http::Response::new(reqwest::Body::from(body.clone()));
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok((reqwest::Response::from(rebuilt), body))
+    // Carrying the URL over spares reqwest parsing a placeholder one for every answer.
+    // (The builder cannot fail with a status and version taken from a response; the
+    // fallback only avoids a panic path.)
+    let rebuilt = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(response.url().clone())
+        .body(reqwest::Body::from(body.clone()))
+        .unwrap_or_else(|_| {
+            let mut plain = http::Response::new(reqwest::Body::from(body.clone()));
+            *plain.status_mut() = status;
+            plain
+        });
+    Ok(Answer {
+        response: reqwest::Response::from(rebuilt),
+        headers,
+        body,
+    })
 }
 
 /// The answer handed to the generated code in place of one that could not be read: its

@@ -65,14 +65,18 @@ impl Client {
         >,
     {
         let hooks = CallHooks::new(self.transport.clone(), options);
-        let outcome = hooks.within_deadline(operation(hooks.generated())).await?;
+        // Boxed: the generated operation's future is kilobytes, and every async layer
+        // above it (builder, facade, the caller's own) would otherwise copy it as it is
+        // created and moved.
+        let operation = Box::pin(operation(hooks.generated()));
+        let outcome = hooks.within_deadline(operation).await?;
         if let Some(failure) = hooks.take_failure() {
             return Err(failure);
         }
         match outcome {
             Ok(value) => Ok(Response {
                 status: value.status().as_u16(),
-                headers: value.headers().clone(),
+                headers: hooks.take_status().1,
                 attempts: hooks.attempts(),
                 value: value.into_inner(),
                 body: hooks.body(),
@@ -86,7 +90,9 @@ impl Client {
 /// transport kept, so documented (4xx) and undocumented (5xx) statuses are handled alike.
 fn map_error(e: progenitor_client::Error<ErrorBody>, hooks: &CallHooks) -> Error {
     use progenitor_client::Error as G;
-    let refusal = |status: u16, headers: HeaderMap| {
+    // The headers live in the call's report, not in what the generated code returns.
+    let refusal = || {
+        let (status, headers) = hooks.take_status();
         Error::Api(Box::new(ApiError::from_parts(
             status,
             headers,
@@ -95,19 +101,14 @@ fn map_error(e: progenitor_client::Error<ErrorBody>, hooks: &CallHooks) -> Error
         )))
     };
     match e {
-        G::ErrorResponse(value) => refusal(value.status().as_u16(), value.headers().clone()),
-        G::UnexpectedResponse(response) => {
-            refusal(response.status().as_u16(), response.headers().clone())
-        }
+        G::ErrorResponse(_) | G::UnexpectedResponse(_) => refusal(),
         G::CommunicationError(source)
         | G::ResponseBodyError(source)
         | G::InvalidUpgrade(source) => hooks.transport_error(source),
-        G::InvalidResponsePayload(body, err) => match hooks.last_status() {
-            // A refusal whose body is not the error shape is still a refusal, with its
-            // status, kind and `Retry-After`.
-            (status, headers) if !(200..300).contains(&status) => refusal(status, headers),
-            _ => Error::decode(err, &body),
-        },
+        // A refusal whose body is not the error shape is still a refusal, with its status,
+        // kind and `Retry-After`.
+        G::InvalidResponsePayload(_, _) if !hooks.last_succeeded() => refusal(),
+        G::InvalidResponsePayload(body, err) => Error::decode(err, &body),
         G::InvalidRequest(message) | G::Custom(message) => Error::InvalidInput(message),
     }
 }
@@ -199,16 +200,20 @@ impl<T> Response<T> {
         }
     }
 
-    /// Like `map`, with the raw body at hand.
-    pub(crate) fn map_with_body<U>(self, f: impl FnOnce(T, &[u8]) -> U) -> Response<U> {
-        let value = f(self.value, &self.body);
-        Response {
+    /// Like `map`, with the raw body at hand, for a conversion that can fail: a body that does not decode is
+    /// an [`Error::Decode`] carrying (a clipped copy of) that body.
+    pub(crate) fn try_map_with_body<U>(
+        self,
+        f: impl FnOnce(T, &[u8]) -> std::result::Result<U, serde_json::Error>,
+    ) -> Result<Response<U>> {
+        let value = f(self.value, &self.body).map_err(|e| Error::decode(e, &self.body))?;
+        Ok(Response {
             value,
             status: self.status,
             headers: self.headers,
             attempts: self.attempts,
             body: self.body,
-        }
+        })
     }
 }
 

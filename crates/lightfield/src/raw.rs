@@ -89,7 +89,7 @@ impl RawRequest {
         let response = result.map_err(|source| hooks.transport_error(source))?;
         let attempts = hooks.attempts();
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = hooks.take_status().1;
         // The transport already read the whole body; take it from there.
         let bytes = hooks.body();
         if !(200..300).contains(&status) {

@@ -60,6 +60,27 @@ impl<T: std::marker::Send + 'static> Call<T> {
             + std::marker::Send
             + 'static,
     {
+        Self::decoding(client, operation, run, move |w, body| Ok(read(w, body)))
+    }
+
+    /// Like `new`, for an answer whose conversion can fail (one holding raw records): a
+    /// failure is an [`Error::Decode`](crate::Error::Decode) with the body.
+    pub(crate) fn decoding<W, F, Fut, R>(
+        client: &Client,
+        operation: &'static str,
+        run: F,
+        read: R,
+    ) -> Self
+    where
+        W: 'static,
+        R: FnOnce(W, &[u8]) -> std::result::Result<T, serde_json::Error>
+            + std::marker::Send
+            + 'static,
+        F: FnOnce(lightfield_gen::Client, String) -> Fut + std::marker::Send + 'static,
+        Fut: Future<Output = std::result::Result<ResponseValue<W>, GenError<wire::ErrorBody>>>
+            + std::marker::Send
+            + 'static,
+    {
         Self {
             client: client.clone(),
             options: RequestOptions::default(),
@@ -69,7 +90,7 @@ impl<T: std::marker::Send + 'static> Call<T> {
                     let key = options.idempotency_key()?;
                     let call = options.for_client(&client);
                     let response = client.call(call, move |c| run(c, key)).await?;
-                    Ok(response.map_with_body(read))
+                    response.try_map_with_body(read)
                 })
             }),
         }

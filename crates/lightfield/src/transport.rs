@@ -23,6 +23,10 @@ pub(crate) use crate::ratelimit::retry_after;
 /// The API version this SDK speaks.
 pub const API_VERSION: &str = "2026-03-01";
 
+/// Header names as constants: a name given as text is parsed again on every request.
+const VERSION_HEADER: http::HeaderName = http::HeaderName::from_static("lightfield-version");
+const IDEMPOTENCY_KEY: http::HeaderName = http::HeaderName::from_static("idempotency-key");
+
 /// Retry and timeout settings, client-wide or for one call.
 #[derive(Debug, Clone)]
 pub(crate) struct Policy {
@@ -94,10 +98,11 @@ pub(crate) struct Report {
     /// The body of the last response, kept (a cheap reference-counted handle) so callers
     /// can read what the generated types do not model.
     pub(crate) body: bytes::Bytes,
-    /// The status of the last response, and its headers when it was not a success: a
-    /// refusal keeps its status and `Retry-After` whatever its body looks like.
+    /// The status and headers of the last response: a refusal keeps its status and
+    /// `Retry-After` whatever its body looks like. The headers are moved here from the
+    /// answer (the generated code never reads them), so no call copies them.
     pub(crate) status: u16,
-    pub(crate) error_headers: Option<http::HeaderMap>,
+    pub(crate) headers: http::HeaderMap,
     /// A failure the generated code cannot express (an answer too large to read).
     pub(crate) failure: Option<crate::Error>,
 }
@@ -171,12 +176,20 @@ impl CallHooks {
         self.report.lock().map(|r| r.attempts).unwrap_or(0)
     }
 
-    /// The last answer's status and, for a non-success, its headers.
-    pub(crate) fn last_status(&self) -> (u16, http::HeaderMap) {
+    /// The last answer's status and headers; the headers are taken (asked for once, when
+    /// the call's outcome is built).
+    pub(crate) fn take_status(&self) -> (u16, http::HeaderMap) {
         self.report
             .lock()
-            .map(|r| (r.status, r.error_headers.clone().unwrap_or_default()))
+            .map(|mut r| (r.status, std::mem::take(&mut r.headers)))
             .unwrap_or_default()
+    }
+
+    /// Whether the last answer was a success (2xx).
+    pub(crate) fn last_succeeded(&self) -> bool {
+        self.report
+            .lock()
+            .is_ok_and(|r| (200..300).contains(&r.status))
     }
 
     /// The failure recorded by the transport, if any; taken once.
@@ -208,7 +221,7 @@ impl CallHooks {
         let transport = &self.transport;
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, transport.auth.clone());
-        headers.insert("lightfield-version", HeaderValue::from_static(API_VERSION));
+        headers.insert(VERSION_HEADER, HeaderValue::from_static(API_VERSION));
         headers.insert(USER_AGENT, transport.user_agent.clone());
         if !self.options.extra_query.is_empty() {
             request
@@ -220,7 +233,7 @@ impl CallHooks {
         let category = category_of(operation, request.method());
         let key = request
             .headers()
-            .get("idempotency-key")
+            .get(&IDEMPOTENCY_KEY)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
@@ -271,15 +284,23 @@ impl CallHooks {
                 let sent = attempt::send(&transport.http, this_try, policy.max_response_bytes)
                     .instrument(attempt_span.clone())
                     .await;
+                let mut asked_delay = None;
                 let result = match sent {
-                    Ok((response, body)) => {
+                    Ok(answer) => {
+                        let status = answer.response.status().as_u16();
+                        transport.limits.observe(
+                            category,
+                            status,
+                            &answer.headers,
+                            policy.max_retry_after,
+                        );
+                        asked_delay = retry_after(&answer.headers);
                         if let Ok(mut report) = self.report.lock() {
-                            report.body = body;
-                            report.status = response.status().as_u16();
-                            report.error_headers = (!response.status().is_success())
-                                .then(|| response.headers().clone());
+                            report.body = answer.body;
+                            report.status = status;
+                            report.headers = answer.headers;
                         }
-                        Ok(response)
+                        Ok(answer.response)
                     }
                     Err(Failure::Transport(e)) => Err(e),
                     Err(Failure::TooLarge { limit }) => {
@@ -296,14 +317,6 @@ impl CallHooks {
                 attempt_span.record("duration_ms", elapsed.as_millis() as u64);
                 if let Some(s) = status {
                     attempt_span.record("status", s);
-                }
-                if let Ok(response) = &result {
-                    transport.limits.observe(
-                        category,
-                        response.status().as_u16(),
-                        response.headers(),
-                        policy.max_retry_after,
-                    );
                 }
                 tracing::debug!(
                     attempt,
@@ -323,7 +336,7 @@ impl CallHooks {
                 let Some(mut delay) = delays.next() else {
                     return result;
                 };
-                if let Some(asked) = result.as_ref().ok().and_then(|r| retry_after(r.headers())) {
+                if let Some(asked) = asked_delay {
                     delay = delay.max(asked.min(policy.max_retry_after));
                 }
                 if deadline

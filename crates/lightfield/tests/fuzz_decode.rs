@@ -129,9 +129,8 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_give_errors_not_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        if let Ok(wire) = serde_json::from_slice::<lightfield_gen::types::Record>(&bytes) {
-            let _ = lightfield::Record::from(wire);
-        }
+        let _ = lightfield::Record::from_json(&bytes);
+        let _ = lightfield::Record::page_from_json(&bytes);
         let _ = serde_json::from_slice::<lightfield_gen::types::ListResponse>(&bytes);
     }
 }

@@ -87,7 +87,7 @@ pub fn serve_fixed() {
 pub async fn bench_request_overhead() -> Row {
     let url = fixed_server(small_record());
     overhead_row(
-        "2. 2,000 sequential retrieves, fixed-bytes server (own thread)",
+        "2. sequential retrieves, fixed-bytes server (own thread)",
         &url,
     )
     .await
@@ -96,7 +96,7 @@ pub async fn bench_request_overhead() -> Row {
 pub async fn bench_request_overhead_process() -> Row {
     let server = child_server();
     overhead_row(
-        "2b. 2,000 sequential retrieves, fixed-bytes server (own process)",
+        "2b. sequential retrieves, fixed-bytes server (own process)",
         &server.1,
     )
     .await
@@ -112,7 +112,9 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
         .unwrap_or_else(|_| std::process::abort());
     lightfield::install_crypto_provider();
     let raw = reqwest::Client::new();
-    let n = 2000;
+    // Many short blocks, alternating, and the median block of each: a burst of load on
+    // this shared machine spoils a block or two of one side, not the whole comparison.
+    let (blocks, n) = (24, 250);
     let sdk_run = || async {
         let t = Instant::now();
         for _ in 0..n {
@@ -137,14 +139,17 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
         }
         t.elapsed()
     };
-    // Warm both connection pools, then alternate five times and keep the best of each:
-    // the best run is the one least disturbed by the rest of the machine.
-    let _ = client.accounts().retrieve("acc_1").send().await;
-    let (mut best_sdk, mut best_raw) = (Duration::MAX, Duration::MAX);
-    for _ in 0..5 {
-        best_sdk = best_sdk.min(sdk_run().await);
-        best_raw = best_raw.min(raw_run().await);
+    // Warm both connection pools and code paths first.
+    let _ = sdk_run().await;
+    let _ = raw_run().await;
+    let (mut sdk_times, mut raw_times) = (Vec::new(), Vec::new());
+    for _ in 0..blocks {
+        sdk_times.push(sdk_run().await);
+        raw_times.push(raw_run().await);
     }
+    sdk_times.sort();
+    raw_times.sort();
+    let (best_sdk, best_raw) = (sdk_times[blocks / 2], raw_times[blocks / 2]);
     let sdk_rate = n as f64 / best_sdk.as_secs_f64();
     let raw_rate = n as f64 / best_raw.as_secs_f64();
     let ratio = sdk_rate / raw_rate;
@@ -155,6 +160,6 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
         ratio,
         target: ">= 0.9x throughput",
         pass: ratio >= 0.9,
-        notes: "best of 5 alternating runs each".into(),
+        notes: format!("median of {blocks} alternating blocks of {n} calls each"),
     }
 }

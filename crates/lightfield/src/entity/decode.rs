@@ -1,54 +1,29 @@
-//! Keys of a record that this SDK does not model, read from the raw body so nothing a newer
-//! server sends is lost.
+//! How a [`Record`] is read from JSON: in one pass, keeping every key it does not model.
 //!
-//! The generated types skip unknown keys (which is what keeps old clients decoding new
-//! responses). This second, light pass over the same bytes keeps them: known keys are
-//! skipped without building values, and map keys are read into one reused buffer, so it
-//! costs a fraction of the main decode.
+//! The generated client hands records over as raw JSON (`lightfield_gen::RawRecord`), so a
+//! record is parsed once, here, straight into the SDK's types. Keys a newer server adds are
+//! kept at every level (record, field entry, relationship entry) in `extra`, which is what
+//! lets [`Record::to_json`] give back what was received. Map keys are read as bytes into a
+//! reused buffer: most are only compared, and checking UTF-8 is much of the cost of a key.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use lightfield_gen::RawRecord;
+use lightfield_gen::types as wire;
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-/// Unknown keys by name, as received.
-pub(crate) type Extra = BTreeMap<String, Value>;
+use super::record::{Cardinality, Directions, Field, Record, Relationship};
+use crate::value::{FieldValue, ValueType};
 
-const RECORD_KEYS: &[&str] = &[
-    "objectType",
-    "accessLevel",
-    "id",
-    "createdAt",
-    "updatedAt",
-    "externalId",
-    "httpLink",
-    "fields",
-    "relationships",
-];
-const FIELD_KEYS: &[&str] = &["value", "valueType"];
-const RELATIONSHIP_KEYS: &[&str] = &["cardinality", "objectType", "values", "directions"];
-
-/// What one record carries beyond the modelled shape.
-#[derive(Debug, Default)]
-pub(crate) struct Unknown {
-    /// Unknown top-level keys.
-    pub(crate) record: Extra,
-    /// Unknown keys inside field entries, by field key (only entries that have some).
-    pub(crate) fields: BTreeMap<String, Extra>,
-    /// Unknown keys inside relationship entries, by relationship key.
-    pub(crate) relationships: BTreeMap<String, Extra>,
-}
-
-/// Reads a map key's bytes into a reused buffer. Keys are read as bytes because checking
-/// UTF-8 is much of the cost of reading a key, and most keys are only compared and dropped;
-/// a key that is kept is checked then ([`owned`]).
+/// Reads a map key's bytes into a reused buffer.
 struct KeyInto<'a>(&'a mut Vec<u8>);
 
 impl<'de> DeserializeSeed<'de> for KeyInto<'_> {
     type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_bytes(self)
     }
 }
@@ -73,160 +48,234 @@ fn owned(key: &[u8]) -> String {
     String::from_utf8_lossy(key).into_owned()
 }
 
-fn is_known(known: &[&str], key: &[u8]) -> bool {
-    known.iter().any(|k| k.as_bytes() == key)
-}
-
-/// Reads a map key: `None` when it is one of the known keys (no allocation), else the name.
-struct NewKey(&'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for NewKey {
-    type Value = Option<String>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-        d.deserialize_bytes(self)
-    }
-}
-
-impl Visitor<'_> for NewKey {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string key")
-    }
-    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Option<String>, E> {
-        Ok((!is_known(self.0, key)).then(|| owned(key)))
-    }
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<String>, E> {
-        self.visit_bytes(key.as_bytes())
-    }
-}
-
-/// An object of which only the keys outside `known` are kept.
-struct ObjectSeed(&'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for ObjectSeed {
-    type Value = Extra;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Extra, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ObjectSeed {
-    type Value = Extra;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
-        let mut out = Extra::new();
-        while let Some(key) = map.next_key_seed(NewKey(self.0))? {
-            match key {
-                None => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-                Some(name) => {
-                    out.insert(name, map.next_value::<Value>()?);
-                }
-            }
+/// Reads a JSON object entry by entry: `read` is given each key and reads the value
+/// itself, answering `false` for a key it does not know, whose value is then kept in the
+/// returned map.
+fn read_object<'de, A: MapAccess<'de>>(
+    mut map: A,
+    mut read: impl FnMut(&[u8], &mut A) -> Result<bool, A::Error>,
+) -> Result<BTreeMap<String, Value>, A::Error> {
+    let mut key = Vec::new();
+    let mut extra = BTreeMap::new();
+    while map.next_key_seed(KeyInto(&mut key))?.is_some() {
+        if !read(&key, &mut map)? {
+            extra.insert(owned(&key), map.next_value::<Value>()?);
         }
-        Ok(out)
     }
+    Ok(extra)
 }
 
-/// A map of entries (fields or relationships) each read with `ObjectSeed(known)`; only the
-/// entries with unknown keys are kept.
-struct EntriesSeed(&'static [&'static str]);
-
-impl<'de> DeserializeSeed<'de> for EntriesSeed {
-    type Value = BTreeMap<String, Extra>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for EntriesSeed {
-    type Value = BTreeMap<String, Extra>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map of entries")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut key = Vec::new();
-        let mut out = BTreeMap::new();
-        while map.next_key_seed(KeyInto(&mut key))?.is_some() {
-            let extra = map.next_value_seed(ObjectSeed(self.0))?;
-            if !extra.is_empty() {
-                out.insert(owned(&key), extra);
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl<'de> Deserialize<'de> for Unknown {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct RecordVisitor;
-        impl<'de> Visitor<'de> for RecordVisitor {
-            type Value = Unknown;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a record object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unknown, A::Error> {
-                let mut key = Vec::new();
-                let mut out = Unknown::default();
-                while map.next_key_seed(KeyInto(&mut key))?.is_some() {
-                    match key.as_slice() {
-                        b"fields" => out.fields = map.next_value_seed(EntriesSeed(FIELD_KEYS))?,
-                        b"relationships" => {
-                            out.relationships =
-                                map.next_value_seed(EntriesSeed(RELATIONSHIP_KEYS))?
-                        }
-                        k if is_known(RECORD_KEYS, k) => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        k => {
-                            out.record.insert(owned(k), map.next_value::<Value>()?);
-                        }
-                    }
-                }
-                Ok(out)
-            }
-        }
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_map(RecordVisitor)
     }
 }
 
-/// The `data` array of a list page, record by record.
-#[derive(Deserialize)]
-struct Page {
-    #[serde(default, deserialize_with = "records")]
-    data: Vec<Unknown>,
+struct RecordVisitor;
+
+impl<'de> Visitor<'de> for RecordVisitor {
+    type Value = Record;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a record object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Record, A::Error> {
+        let (mut id, mut created_at, mut fields) = (None, None, None);
+        let mut record = Record {
+            id: String::new(),
+            created_at: String::new(),
+            updated_at: None,
+            external_id: None,
+            http_link: None,
+            object_type: None,
+            access_level: None,
+            fields: BTreeMap::new(),
+            relationships: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        };
+        record.extra = read_object(map, |key, map| {
+            match key {
+                b"id" => id = Some(map.next_value::<String>()?),
+                b"createdAt" => created_at = Some(map.next_value::<String>()?),
+                b"updatedAt" => record.updated_at = map.next_value()?,
+                b"externalId" => record.external_id = map.next_value()?,
+                b"httpLink" => record.http_link = map.next_value()?,
+                b"objectType" => record.object_type = map.next_value()?,
+                b"accessLevel" => record.access_level = map.next_value()?,
+                b"fields" => fields = Some(map.next_value_seed(Entries(read_field))?),
+                b"relationships" => {
+                    record.relationships = map.next_value_seed(Entries(read_relationship))?
+                }
+                _ => return Ok(false),
+            }
+            Ok(true)
+        })?;
+        record.id = id.ok_or_else(|| de::Error::missing_field("id"))?;
+        record.created_at = created_at.ok_or_else(|| de::Error::missing_field("createdAt"))?;
+        record.fields = fields.ok_or_else(|| de::Error::missing_field("fields"))?;
+        Ok(record)
+    }
 }
 
-fn records<'de, D: de::Deserializer<'de>>(d: D) -> Result<Vec<Unknown>, D::Error> {
-    struct Records;
-    impl<'de> Visitor<'de> for Records {
-        type Value = Vec<Unknown>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of records")
+/// A map of entries by key (the `fields` or `relationships` object), each entry's parts
+/// made into a field or relationship by the function given.
+struct Entries<F>(F);
+
+impl<'de, T, F> DeserializeSeed<'de> for Entries<F>
+where
+    F: FnMut(&str, EntryParts) -> Result<T, String>,
+{
+    type Value = BTreeMap<String, T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T, F> Visitor<'de> for Entries<F>
+where
+    F: FnMut(&str, EntryParts) -> Result<T, String>,
+{
+    type Value = BTreeMap<String, T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map of entries by key")
+    }
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = BTreeMap::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let parts = map.next_value::<EntryParts>()?;
+            let entry = (self.0)(&key, parts).map_err(de::Error::custom)?;
+            out.insert(key, entry);
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Unknown>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(item) = seq.next_element::<Unknown>()? {
-                out.push(item);
+        Ok(out)
+    }
+}
+
+/// One field entry: `{"value": …, "valueType": …}` plus whatever a newer server adds.
+fn read_field(key: &str, entry: EntryParts) -> Result<Field, String> {
+    let value_type = match entry.value_type {
+        Some(t) => ValueType::from_api(&t),
+        None => return Err(format!("field `{key}` has no `valueType`")),
+    };
+    let value = FieldValue::decode(&value_type, entry.value.unwrap_or(Value::Null));
+    if matches!(value, FieldValue::Malformed { .. }) {
+        // The value itself may be personal data: log where, not what.
+        tracing::warn!(field = %key, value_type = %value_type, "field value does not fit its value type; kept raw");
+    }
+    Ok(Field {
+        value_type,
+        value,
+        extra: entry.extra,
+    })
+}
+
+/// One relationship entry: cardinality, linked type, ids, directions, and anything newer.
+fn read_relationship(key: &str, entry: EntryParts) -> Result<Relationship, String> {
+    let missing = |what: &str| format!("relationship `{key}` has no `{what}`");
+    Ok(Relationship {
+        cardinality: Cardinality::from_api(
+            &entry.cardinality.ok_or_else(|| missing("cardinality"))?,
+        ),
+        object_type: entry.object_type.ok_or_else(|| missing("objectType"))?,
+        ids: entry.values.ok_or_else(|| missing("values"))?,
+        directions: entry.directions.map(Directions::from_wire),
+        extra: entry.extra,
+    })
+}
+
+/// The known keys of field and relationship entries, and the rest.
+#[derive(Default)]
+struct EntryParts {
+    value: Option<Value>,
+    value_type: Option<String>,
+    cardinality: Option<String>,
+    object_type: Option<String>,
+    values: Option<Vec<String>>,
+    directions: Option<wire::Directions>,
+    extra: BTreeMap<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for EntryParts {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct PartsVisitor;
+        impl<'de> Visitor<'de> for PartsVisitor {
+            type Value = EntryParts;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an entry object")
             }
-            Ok(out)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EntryParts, A::Error> {
+                let mut parts = EntryParts::default();
+                parts.extra = read_object(map, |key, map| {
+                    match key {
+                        // `Some(Null)` for an explicit null, as for an absent value.
+                        b"value" => parts.value = Some(map.next_value()?),
+                        b"valueType" => parts.value_type = Some(map.next_value()?),
+                        b"cardinality" => parts.cardinality = Some(map.next_value()?),
+                        b"objectType" => parts.object_type = Some(map.next_value()?),
+                        b"values" => parts.values = Some(map.next_value()?),
+                        b"directions" => parts.directions = map.next_value()?,
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                Ok(parts)
+            }
+        }
+        d.deserialize_map(PartsVisitor)
+    }
+}
+
+/// Decodes the raw records the generated client returns.
+pub(crate) fn raw_record(raw: &RawRecord) -> Result<Record, serde_json::Error> {
+    serde_json::from_str(raw.get())
+}
+
+/// Decodes every raw record of a page, in order.
+pub(crate) fn raw_records(raw: &[RawRecord]) -> Result<Vec<Record>, serde_json::Error> {
+    raw.iter().map(raw_record).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_required_keys_are_errors() {
+        for body in [
+            r#"{"createdAt": "x", "fields": {}}"#,
+            r#"{"id": "a", "fields": {}}"#,
+            r#"{"id": "a", "createdAt": "x"}"#,
+            r#"{"id": "a", "createdAt": "x", "fields": {"f": {"value": 1}}}"#,
+            r#"{"id": "a", "createdAt": "x", "fields": {}, "relationships": {"r": {"values": []}}}"#,
+        ] {
+            assert!(serde_json::from_str::<Record>(body).is_err(), "{body}");
         }
     }
-    d.deserialize_seq(Records)
-}
 
-/// What the record in `body` carries beyond the modelled shape (nothing when the body
-/// cannot be read this way).
-pub(crate) fn of_record(body: &[u8]) -> Unknown {
-    serde_json::from_slice::<Unknown>(body).unwrap_or_default()
-}
-
-/// The same for each record of the list page in `body`, in order.
-pub(crate) fn of_page(body: &[u8]) -> Vec<Unknown> {
-    serde_json::from_slice::<Page>(body)
-        .map(|p| p.data)
-        .unwrap_or_default()
+    #[test]
+    fn what_a_newer_server_adds_is_kept_at_every_level() {
+        let body = r#"{"id": "acc_1", "createdAt": "t", "later": [1],
+            "fields": {"score": {"value": 42, "valueType": "NUMBER", "confidence": 0.9},
+                       "$about": {"value": "<p>x</p>", "valueType": "HTML"},
+                       "gone": {"value": null, "valueType": "ADDRESS"}},
+            "relationships": {"$partner": {"cardinality": "HAS_SOME", "objectType": "account",
+                       "values": ["acc_2"], "since": "2026"}}}"#;
+        let record: Record = serde_json::from_str(body).expect("decodes");
+        assert_eq!(record.id, "acc_1");
+        assert_eq!(record.updated_at, None);
+        assert_eq!(record.extra["later"], serde_json::json!([1]));
+        assert_eq!(record.fields["score"].extra["confidence"], 0.9);
+        assert_eq!(record.fields["$about"].value_type.as_api(), "HTML");
+        assert_eq!(record.fields["gone"].value, FieldValue::Null);
+        let partner = &record.relationships["$partner"];
+        assert_eq!(partner.cardinality, Cardinality::Other("HAS_SOME".into()));
+        assert_eq!(
+            (partner.ids.as_slice(), &partner.extra["since"]),
+            (&["acc_2".to_string()][..], &serde_json::json!("2026"))
+        );
+        let back: Value = serde_json::from_str(body).expect("json");
+        assert_eq!(
+            record.to_json(),
+            back,
+            "to_json gives back what was received"
+        );
+    }
 }

@@ -9,7 +9,7 @@
 use std::num::NonZeroU64;
 
 use lightfield_gen::types as wire;
-use lightfield_gen::{Client as Gen, Error as GenError, ResponseValue};
+use lightfield_gen::{Client as Gen, Error as GenError, RawRecord, ResponseValue};
 
 use super::kind::ObjectType;
 
@@ -37,7 +37,7 @@ pub(crate) async fn create(
     object: &ObjectType,
     key: Option<&str>,
     body: &wire::RecordCreateBody,
-) -> Answer<wire::Record> {
+) -> Answer<RawRecord> {
     match object {
         ObjectType::Account => c.account_create(key, body).await,
         ObjectType::Contact => c.contact_create(key, body).await,
@@ -59,7 +59,7 @@ pub(crate) async fn update(
     id: &str,
     key: Option<&str>,
     body: &wire::RecordUpdateBody,
-) -> Answer<wire::Record> {
+) -> Answer<RawRecord> {
     match object {
         ObjectType::Account => c.account_update(id, key, body).await,
         ObjectType::Contact => c.contact_update(id, key, body).await,
@@ -75,7 +75,7 @@ pub(crate) async fn update(
     }
 }
 
-pub(crate) async fn retrieve(c: &Gen, object: &ObjectType, id: &str) -> Answer<wire::Record> {
+pub(crate) async fn retrieve(c: &Gen, object: &ObjectType, id: &str) -> Answer<RawRecord> {
     match object {
         ObjectType::Account => c.account_retrieve(id).await,
         ObjectType::Contact => c.contact_retrieve(id).await,
@@ -95,7 +95,7 @@ pub(crate) async fn retrieve(c: &Gen, object: &ObjectType, id: &str) -> Answer<w
     }
 }
 
-pub(crate) async fn delete(c: &Gen, object: &ObjectType, id: &str) -> Answer<wire::Record> {
+pub(crate) async fn delete(c: &Gen, object: &ObjectType, id: &str) -> Answer<RawRecord> {
     match object {
         ObjectType::Account => c.account_delete(id).await,
         ObjectType::Contact => c.contact_delete(id).await,
@@ -117,7 +117,7 @@ pub(crate) async fn restore(
     object: &ObjectType,
     id: &str,
     key: Option<&str>,
-) -> Answer<wire::Record> {
+) -> Answer<RawRecord> {
     match object {
         ObjectType::Account => c.account_restore(id, key, &empty()).await,
         ObjectType::Contact => c.contact_restore(id, key, &empty()).await,

@@ -4,8 +4,8 @@
 use std::marker::PhantomData;
 use std::num::NonZeroU64;
 
+use super::decode::raw_records;
 use super::kind::ObjectType;
-use super::record::Record;
 use super::{Entity, check_id, dispatch};
 use crate::client::{Client, Response};
 use crate::error::Result;
@@ -181,15 +181,14 @@ impl<T: Entity> Listing<T> {
                 }
             })
             .await?;
-        Ok(response.map_with_body(|page, body| Page {
-            total_count: page.total_count,
-            offset,
-            limit,
-            items: Record::from_wire_page(page.data, body)
-                .into_iter()
-                .map(T::from)
-                .collect(),
-        }))
+        response.try_map_with_body(|page, _| {
+            Ok(Page {
+                total_count: page.total_count,
+                offset,
+                limit,
+                items: raw_records(&page.data)?.into_iter().map(T::from).collect(),
+            })
+        })
     }
 }
 

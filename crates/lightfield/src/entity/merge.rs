@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 
 use lightfield_gen::types as wire;
 
+use super::decode::raw_record;
 use super::kind::ObjectType;
-use super::record::Record;
 use super::{Entity, check_id, dispatch};
 use crate::client::{Client, Response};
 use crate::error::Result;
@@ -200,16 +200,12 @@ impl<T: Entity> Merge<T> {
                 dispatch::merge(&c, &object, Some(&key), &body).await
             })
             .await?;
-        Ok(response.map_with_body(|m, raw| {
-            let primary_raw = serde_json::from_slice::<serde_json::Value>(raw)
-                .ok()
-                .and_then(|v| serde_json::to_vec(&v["primary"]).ok())
-                .unwrap_or_default();
+        response.try_map_with_body(|m, _| {
             let summary = m.summary.unwrap_or_default();
-            MergeOutcome {
+            Ok(MergeOutcome {
                 merge_id: m.merge.id,
                 status: MergeStatus::from_api(&m.merge.status),
-                primary: T::from(Record::from_wire_and_body(m.primary, &primary_raw)),
+                primary: T::from(raw_record(&m.primary)?),
                 summary: MergeSummary {
                     field_write_count: summary
                         .field_write_count
@@ -219,7 +215,7 @@ impl<T: Entity> Merge<T> {
                         .map_or(0, |n| u64::try_from(n).unwrap_or(0)),
                     warnings: summary.warnings,
                 },
-            }
-        }))
+            })
+        })
     }
 }

@@ -27,7 +27,7 @@ use std::future::Future;
 use std::marker::PhantomData;
 
 use lightfield_gen::types as wire;
-use lightfield_gen::{Error as GenError, ResponseValue};
+use lightfield_gen::{Error as GenError, RawRecord, ResponseValue};
 
 pub use call::{GetDefinitions, RecordCall};
 pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
@@ -238,12 +238,10 @@ pub(crate) async fn send_record<T, F, Fut>(
 where
     T: Entity,
     F: FnOnce(lightfield_gen::Client) -> Fut,
-    Fut: Future<
-        Output = std::result::Result<ResponseValue<wire::Record>, GenError<wire::ErrorBody>>,
-    >,
+    Fut: Future<Output = std::result::Result<ResponseValue<RawRecord>, GenError<wire::ErrorBody>>>,
 {
     let response = client.call(options, operation).await?;
-    Ok(response.map_with_body(|record, body| T::from(Record::from_wire_and_body(record, body))))
+    response.try_map_with_body(|raw, _| decode::raw_record(&raw).map(T::from))
 }
 
 /// Declares a typed record: a newtype over [`Record`](struct@crate::Record) that derefs to it, with the

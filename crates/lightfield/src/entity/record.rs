@@ -167,112 +167,16 @@ impl AsRef<Record> for Record {
     }
 }
 
-impl From<wire::Record> for Record {
-    /// Decodes a record of the generated client (for code that calls `lightfield-gen`
-    /// directly).
-    fn from(record: wire::Record) -> Self {
-        Self::from_wire(record)
-    }
-}
-
 impl Record {
-    pub(crate) fn from_wire(record: wire::Record) -> Self {
-        let fields = record
-            .fields
-            .into_iter()
-            .map(|(key, field)| {
-                let value_type = ValueType::from_api(&field.value_type.0);
-                let raw = field.value.map(|v| v.0).unwrap_or(Value::Null);
-                let value = FieldValue::decode(&value_type, raw);
-                if let FieldValue::Malformed { raw, .. } = &value {
-                    // The value itself may be personal data: log where, not what.
-                    let _ = raw;
-                    tracing::warn!(field = %key, value_type = %value_type, "field value does not fit its value type; kept raw");
-                }
-                (
-                    key,
-                    Field {
-                        value_type,
-                        value,
-                        extra: BTreeMap::new(),
-                    },
-                )
-            })
-            .collect();
-        let relationships = record
-            .relationships
-            .into_iter()
-            .map(|(key, rel)| {
-                (
-                    key,
-                    Relationship {
-                        cardinality: Cardinality::from_api(&rel.cardinality.0),
-                        object_type: rel.object_type,
-                        ids: rel.values,
-                        directions: rel.directions.map(Directions::from_wire),
-                        extra: BTreeMap::new(),
-                    },
-                )
-            })
-            .collect();
-        Self {
-            id: record.id,
-            created_at: record.created_at,
-            updated_at: record.updated_at,
-            external_id: record.external_id,
-            http_link: record.http_link,
-            object_type: record.object_type,
-            access_level: record.access_level,
-            fields,
-            relationships,
-            extra: BTreeMap::new(),
-        }
-    }
-
-    /// Decodes a record, keeping what its raw JSON carries beyond the modelled shape.
-    pub(crate) fn from_wire_and_body(record: wire::Record, body: &[u8]) -> Self {
-        let mut decoded = Self::from_wire(record);
-        decoded.keep_unknown(super::decode::of_record(body));
-        decoded
-    }
-
-    /// Decodes a list page's records, keeping what each carries beyond the modelled shape.
-    pub(crate) fn from_wire_page(records: Vec<wire::Record>, body: &[u8]) -> Vec<Self> {
-        let mut unknown = super::decode::of_page(body).into_iter();
-        records
-            .into_iter()
-            .map(|r| {
-                let mut decoded = Self::from_wire(r);
-                decoded.keep_unknown(unknown.next().unwrap_or_default());
-                decoded
-            })
-            .collect()
-    }
-
-    fn keep_unknown(&mut self, unknown: super::decode::Unknown) {
-        self.extra = unknown.record;
-        for (key, extra) in unknown.fields {
-            if let Some(field) = self.fields.get_mut(&key) {
-                field.extra = extra;
-            }
-        }
-        for (key, extra) in unknown.relationships {
-            if let Some(rel) = self.relationships.get_mut(&key) {
-                rel.extra = extra;
-            }
-        }
-    }
-
     /// Decodes one record from its JSON, exactly as the client does with a response body.
     pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let wire: wire::Record = serde_json::from_slice(body)?;
-        Ok(Self::from_wire_and_body(wire, body))
+        serde_json::from_slice(body)
     }
 
     /// Decodes the records of a list page from its JSON, exactly as the client does.
     pub fn page_from_json(body: &[u8]) -> Result<Vec<Self>, serde_json::Error> {
-        let wire: wire::ListResponse = serde_json::from_slice(body)?;
-        Ok(Self::from_wire_page(wire.data, body))
+        let page: wire::ListResponse = serde_json::from_slice(body)?;
+        super::decode::raw_records(&page.data)
     }
 
     /// The JSON the API would send for this record.

@@ -302,11 +302,11 @@ impl Emails {
             auto_create_records: email.auto_create_records,
             headers: email.headers,
         };
-        Call::new(
+        Call::decoding(
             client,
             "email_log",
             move |c, key| async move { c.email_log(Some(&key), &body).await },
-            |record, raw| Email::from(Record::from_wire_and_body(record, raw)),
+            |raw, _| Record::from_json(raw.get().as_bytes()).map(Email::from),
         )
     }
 }
