@@ -185,8 +185,17 @@ impl<T: Entity> Create<T> {
         self.send_with_response().await.map(Response::into_inner)
     }
 
-    /// Sends the request; returns the record with status, headers and attempt count.
-    pub async fn send_with_response(mut self) -> Result<Response<T>> {
+    /// Checks everything [`send`](Self::send) would check — required, read-only and
+    /// create-only keys, and the organisation's definitions (fetched once, then cached) —
+    /// and sends nothing. `Ok` means the create would go out; the server may still refuse
+    /// it (a duplicate, a record that no longer exists).
+    pub async fn dry_run(&self) -> Result<()> {
+        self.clone().prepare(Preflight::check_only()).await
+    }
+
+    /// What is checked before sending, with `preflight` saying whether the definitions
+    /// are consulted.
+    async fn prepare(&mut self, preflight: Preflight) -> Result<()> {
         self.problem.check()?;
         if let Some(schema) = self.object.schema() {
             rules::required(
@@ -196,14 +205,19 @@ impl<T: Entity> Create<T> {
             )
             .map_err(Error::InvalidInput)?;
         }
-        self.preflight()
+        preflight
             .run(
                 &self.client,
                 &self.object,
                 &mut self.fields,
                 Links::Create(&self.relationships),
             )
-            .await?;
+            .await
+    }
+
+    /// Sends the request; returns the record with status, headers and attempt count.
+    pub async fn send_with_response(mut self) -> Result<Response<T>> {
+        self.prepare(self.preflight()).await?;
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;
@@ -345,8 +359,17 @@ impl<T: Entity> Update<T> {
         self.send_with_response().await.map(Response::into_inner)
     }
 
-    /// Sends the request; returns the record with status, headers and attempt count.
-    pub async fn send_with_response(mut self) -> Result<Response<T>> {
+    /// Checks everything [`send`](Self::send) would check — the id, read-only keys and
+    /// the organisation's definitions (fetched once, then cached) — and sends nothing.
+    pub async fn dry_run(&self) -> Result<()> {
+        self.clone()
+            .prepare(Preflight::check_only())
+            .await
+            .map(|_| ())
+    }
+
+    /// What is checked before sending; answers the id to send to.
+    async fn prepare(&mut self, preflight: Preflight) -> Result<String> {
         self.problem.check()?;
         let id = super::check_id(&self.object, &self.id, "update")?;
         if self.fields.is_empty() && self.relationships.is_empty() {
@@ -354,7 +377,7 @@ impl<T: Entity> Update<T> {
                 "the update changes nothing: set, clear or relate something before sending".into(),
             ));
         }
-        self.preflight()
+        preflight
             .run(
                 &self.client,
                 &self.object,
@@ -362,6 +385,12 @@ impl<T: Entity> Update<T> {
                 Links::Update(&self.relationships),
             )
             .await?;
+        Ok(id)
+    }
+
+    /// Sends the request; returns the record with status, headers and attempt count.
+    pub async fn send_with_response(mut self) -> Result<Response<T>> {
+        let id = self.prepare(self.preflight()).await?;
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;

@@ -37,6 +37,14 @@ pub(crate) struct Preflight {
 }
 
 impl Preflight {
+    /// A check against the definitions, changing nothing (for a dry run).
+    pub(crate) fn check_only() -> Self {
+        Self {
+            check: true,
+            option_ids: false,
+        }
+    }
+
     /// Checks the write (refusing with [`Error::InvalidInput`], nothing sent, when it does
     /// not fit) and, when asked, rewrites select labels as option ids — with one lookup of
     /// the definitions for both.

@@ -7,10 +7,12 @@
 //!
 //! - `types`: [`ValueType`], [`Address`], [`FullName`], [`Texts`];
 //! - `field`: [`FieldValue`], decoding and encoding;
-//! - `input`: [`InputValue`] and its conversions.
+//! - `input`: [`InputValue`] and its conversions;
+//! - `text`: values as one line of text, written and read back (tables, CSV).
 
 mod field;
 mod input;
+mod text;
 mod types;
 
 pub use field::FieldValue;
