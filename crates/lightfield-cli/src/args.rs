@@ -19,9 +19,16 @@ pub struct Cli {
     /// Where the API lives.
     #[arg(long, env = "LIGHTFIELD_BASE_URL", global = true)]
     pub base_url: Option<String>,
-    /// How to print answers.
-    #[arg(long, value_enum, default_value_t = Format::Json, global = true)]
-    pub format: Format,
+    /// How to print answers [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
+    /// Show each request on stderr (method, path, status, attempts; never the key).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Turn off the client's own rate limiter (for a local server without limits); the
+    /// server's 429s are still honoured.
+    #[arg(long, global = true)]
+    pub no_rate_limit: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -33,16 +40,25 @@ const EXAMPLES: &str = "Examples:
   lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_1'
   lightfield object vendor list
   lightfield schema account --rust Account
-  lightfield export contact -o contacts.jsonl
+  lightfield export contact -o contacts.csv
+  lightfield import contact contacts.csv --dry-run
+  lightfield import contact contacts.csv
+  lightfield completions bash > /etc/bash_completion.d/lightfield
   lightfield mock --port 4010";
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Columns, one row per record, values as text.
+    Table,
     /// Pretty JSON.
     Json,
     /// One JSON value per line.
     Jsonl,
+    /// YAML.
+    Yaml,
+    /// CSV with a header row: one column per field and relationship.
+    Csv,
 }
 
 /// The commands.
@@ -92,19 +108,53 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         rust: Option<String>,
     },
-    /// Every record of a type, as JSON lines, fetched concurrently at the rate limit.
+    /// Every record of a type, as JSON lines or CSV, fetched concurrently at the rate limit
+    /// in constant memory, with a progress bar on a terminal.
+    #[command(after_help = "Examples:
+  lightfield export account -o accounts.jsonl
+  lightfield export contact --filter '$email[contains]=@acme.com' -o contacts.csv")]
     Export {
         /// `account`, `contact`…, or a custom object's slug.
         object: String,
         /// Keep records matching `key[op]=value` (repeatable).
         #[arg(long)]
         filter: Vec<String>,
-        /// Write here instead of standard output.
+        /// Write here instead of standard output; a `.csv` name writes CSV.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Pages in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+    },
+    /// Create (or, for rows with an `id`, update) one record per row of a CSV or JSON-lines
+    /// file, at the Write rate limit. Re-running after an interruption continues where it
+    /// stopped and never writes a row twice (a journal beside the file records finished
+    /// rows); refused rows go to a rejects file beside it.
+    #[command(after_help = "Examples:
+  lightfield import account accounts.csv --dry-run
+  lightfield import account accounts.csv
+  lightfield import account accounts.jsonl --as-new   # exported records, as new ones
+
+Exit codes: 0 every row written, 6 some rows rejected (see the rejects file).")]
+    Import {
+        /// `account`, `contact`…, or a custom object's slug.
+        object: String,
+        /// A `.csv` file (header row of keys) or JSON lines (records as exported, or flat objects).
+        file: PathBuf,
+        /// Check every row against the organisation's definitions; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Ignore `id` columns and create every row as a new record.
+        #[arg(long)]
+        as_new: bool,
+        /// Rows in flight at once (the Write limiter sets the pace).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
     },
     /// Run the embedded local Lightfield server, to try every command without an account.
     Mock {
@@ -157,6 +207,10 @@ pub enum RecordAction {
     },
     /// Create a record.
     Create {
+        /// The body as JSON (`{"fields": {..}, "relationships": {..}}`) from a file, or `-`
+        /// for stdin; `--field` and `--rel` add to it.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
         /// `key=value`; the value is read as JSON when it is JSON (`seats=3`, `tags=["a"]`),
         /// as text otherwise (repeatable).
         #[arg(long)]

@@ -8,6 +8,7 @@
 //! | 3 | the API refused the request (4xx) |
 //! | 4 | the server failed or could not be reached (5xx, network, timeout) |
 //! | 5 | the input was refused before sending (a bad value, a missing setting) |
+//! | 6 | an import finished, but some rows were rejected (or, with `--dry-run`, have problems) |
 
 use std::process::ExitCode;
 
@@ -20,6 +21,9 @@ pub enum Failure {
     Sdk(Error),
     /// Reading or writing a local file, or a value the CLI could not parse.
     Local(String),
+    /// An import ran to the end, but some rows were refused; they are in `file` (empty for
+    /// a dry run, which lists them on stdout).
+    Rejected { rows: u64, file: std::path::PathBuf },
 }
 
 impl std::fmt::Display for Failure {
@@ -27,6 +31,15 @@ impl std::fmt::Display for Failure {
         match self {
             Self::Sdk(e) => write!(f, "{e}"),
             Self::Local(message) => f.write_str(message),
+            Self::Rejected { rows, file } if file.as_os_str().is_empty() => {
+                write!(f, "{rows} rows have problems")
+            }
+            Self::Rejected { rows, file } => write!(
+                f,
+                "{rows} rows were rejected; they are in {} with the reason in `_error`: \
+                 fix them and import that file",
+                file.display()
+            ),
         }
     }
 }
@@ -44,6 +57,7 @@ pub fn code(failure: &Failure) -> ExitCode {
         Failure::Sdk(Error::Api(_) | Error::Network { .. } | Error::Timeout { .. }) => 4,
         Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => 5,
         Failure::Local(_) => 5,
+        Failure::Rejected { .. } => 6,
         Failure::Sdk(_) => 1,
     })
 }

@@ -184,6 +184,13 @@ fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Opti
         InputValue::Raw(serde_json::Value::Number(n)) => InputValue::Number(n.clone()),
         InputValue::Raw(serde_json::Value::Bool(b)) => InputValue::Bool(*b),
         InputValue::Raw(serde_json::Value::Null) => InputValue::Null,
+        InputValue::Raw(object @ serde_json::Value::Object(_)) => match field.value_type {
+            ValueType::Address => serde_json::from_value(object.clone())
+                .map_or_else(|_| value.clone(), |a| InputValue::Address(Box::new(a))),
+            ValueType::FullName => serde_json::from_value(object.clone())
+                .map_or_else(|_| value.clone(), InputValue::FullName),
+            _ => value.clone(),
+        },
         InputValue::Raw(serde_json::Value::Array(items)) if items.iter().all(|i| i.is_string()) => {
             InputValue::List(
                 items
@@ -197,7 +204,8 @@ fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Opti
     match (&field.value_type, &normalized) {
         // Null clears on update and leaves unset on create.
         (_, InputValue::Null) => None,
-        (_, InputValue::Raw(_)) => None,
+        // A type this SDK does not know: the server judges.
+        (ValueType::Other(_), _) => None,
         (ValueType::Number | ValueType::Currency, InputValue::Number(_)) => None,
         (ValueType::Number | ValueType::Currency, _) => wrong("a number"),
         (ValueType::Checkbox, InputValue::Bool(_)) => None,
@@ -244,8 +252,6 @@ fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Opti
             | ValueType::SocialHandle,
             _,
         ) => wrong("text"),
-        // A value type this SDK does not know: the server decides.
-        _ => None,
     }
 }
 

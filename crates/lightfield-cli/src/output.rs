@@ -1,0 +1,191 @@
+//! Printing answers: tables on a terminal, JSON when piped, or the format asked for.
+
+use std::collections::BTreeSet;
+use std::io::{IsTerminal, Write};
+
+use lightfield::{Definitions, FieldValue, Record};
+use serde_json::Value;
+
+use crate::args::Format;
+use crate::exit::Failure;
+
+/// The format asked for, or a table on a terminal and JSON otherwise.
+pub fn resolve(asked: Option<Format>) -> Format {
+    asked.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Json
+    })
+}
+
+fn write_failed(e: impl std::fmt::Display) -> Failure {
+    Failure::Local(format!("cannot write: {e}"))
+}
+
+/// Prints a JSON answer that is not a list of records.
+pub fn value(format: Format, value: &Value) -> Result<(), Failure> {
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(value).map_err(write_failed)?,
+        Format::Jsonl => serde_json::to_string(value).map_err(write_failed)?,
+        Format::Yaml => serde_norway::to_string(value).map_err(write_failed)?,
+        Format::Table | Format::Csv => {
+            let rows: Vec<&Value> = match value {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            let columns: BTreeSet<String> = rows
+                .iter()
+                .filter_map(|r| r.as_object())
+                .flat_map(|o| o.keys().cloned())
+                .collect();
+            let columns: Vec<String> = columns.into_iter().collect();
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| columns.iter().map(|c| plain(&r[c.as_str()])).collect())
+                .collect();
+            return grid(format, &columns, &cells);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").map_err(write_failed)
+}
+
+/// JSON as one cell of text.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// Prints records; `total` is the page's `totalCount`, when there is one.
+pub fn records(format: Format, records: &[Record], total: Option<u64>) -> Result<(), Failure> {
+    match format {
+        Format::Json | Format::Yaml => {
+            let data: Vec<Value> = records.iter().map(Record::to_json).collect();
+            let mut page = serde_json::json!({ "data": data });
+            if let Some(total) = total {
+                page["totalCount"] = total.into();
+            }
+            value(format, &page)
+        }
+        Format::Jsonl => records.iter().try_for_each(|r| value(format, &r.to_json())),
+        Format::Table | Format::Csv => {
+            let columns = Columns::of_records(records);
+            let cells: Vec<Vec<String>> = records.iter().map(|r| columns.row(r)).collect();
+            grid(format, &columns.header(), &cells)
+        }
+    }
+}
+
+/// Prints a header and rows as CSV, or as aligned columns for a terminal.
+fn grid(format: Format, header: &[String], rows: &[Vec<String>]) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    if format == Format::Csv {
+        let mut csv = csv::Writer::from_writer(&mut out);
+        csv.write_record(header).map_err(write_failed)?;
+        for row in rows {
+            csv.write_record(row).map_err(write_failed)?;
+        }
+        return csv.flush().map_err(write_failed);
+    }
+    const WIDEST: usize = 40;
+    let clip = |s: &str| -> String {
+        let one_line = s.replace('\n', " ");
+        match one_line.char_indices().nth(WIDEST) {
+            Some((at, _)) => format!("{}…", &one_line[..at]),
+            None => one_line,
+        }
+    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| clip(c)).collect())
+        .collect();
+    let widths: Vec<usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .chain([h.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    writeln!(out, "{}", line(header)).map_err(write_failed)?;
+    for row in &rows {
+        writeln!(out, "{}", line(row)).map_err(write_failed)?;
+    }
+    Ok(())
+}
+
+/// The columns of records as text: `id`, then one per field key, then one per
+/// relationship key.
+pub struct Columns {
+    fields: Vec<String>,
+    links: Vec<String>,
+}
+
+impl Columns {
+    /// Every key the type defines (for an export: known before the first record).
+    pub fn of_definitions(definitions: &Definitions) -> Self {
+        Self {
+            fields: definitions.fields.keys().cloned().collect(),
+            links: definitions.relationships.keys().cloned().collect(),
+        }
+    }
+
+    /// Every key that some of `records` has.
+    fn of_records(records: &[Record]) -> Self {
+        let fields: BTreeSet<&String> = records.iter().flat_map(|r| r.fields.keys()).collect();
+        let links: BTreeSet<&String> = records
+            .iter()
+            .flat_map(|r| r.relationships.keys())
+            .collect();
+        Self {
+            fields: fields.into_iter().cloned().collect(),
+            links: links.into_iter().cloned().collect(),
+        }
+    }
+
+    pub fn header(&self) -> Vec<String> {
+        std::iter::once("id".to_string())
+            .chain(self.fields.iter().cloned())
+            .chain(self.links.iter().cloned())
+            .collect()
+    }
+
+    /// One record's cells: values as text (lists joined by `; `), ids joined by `; `.
+    pub fn row(&self, record: &Record) -> Vec<String> {
+        std::iter::once(record.id.clone())
+            .chain(self.fields.iter().map(|k| {
+                record
+                    .fields
+                    .get(k)
+                    .map_or(String::new(), |f| FieldValue::to_text(&f.value))
+            }))
+            .chain(self.links.iter().map(|k| {
+                record
+                    .relationships
+                    .get(k)
+                    .map_or(String::new(), |r| r.ids.join("; "))
+            }))
+            .collect()
+    }
+}

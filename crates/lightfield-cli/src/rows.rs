@@ -1,0 +1,231 @@
+//! Rows of an import file, CSV or JSON lines, and what each asks to write.
+//!
+//! A CSV file has a header row of field and relationship keys (and `id` to update); a cell
+//! is text, read by the field's value type. A JSON-lines file holds one object per line,
+//! either a record as the API and `lightfield export` give it (`fields.KEY.value`,
+//! `relationships.KEY.values`) or a flat object of keys and values. A `_error` column or
+//! key, as a rejects file has, is ignored, so a fixed rejects file imports as it is.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use lightfield::{Definitions, InputValue};
+use serde_json::Value;
+
+use crate::exit::Failure;
+
+/// The column or key a rejects file adds, ignored on input.
+pub const ERROR_KEY: &str = "_error";
+
+/// An input format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Csv,
+    Jsonl,
+}
+
+impl Kind {
+    /// By extension: `.csv`, else JSON lines.
+    pub fn of(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("csv") => Self::Csv,
+            _ => Self::Jsonl,
+        }
+    }
+}
+
+/// A value as the file holds it.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    /// A CSV cell, read by the field's value type.
+    Text(String),
+    /// A JSON value.
+    Json(Value),
+}
+
+/// One row: its 1-based number among the data rows, and its content.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub number: u64,
+    pub cells: Vec<(String, Cell)>,
+    /// The row as read, for the rejects file.
+    pub original: Original,
+}
+
+/// A row as read.
+#[derive(Debug, Clone)]
+pub enum Original {
+    Csv(Vec<String>),
+    Json(Value),
+}
+
+/// What a row asks to write.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Update this record instead of creating one.
+    pub id: Option<String>,
+    pub fields: BTreeMap<String, InputValue>,
+    pub links: BTreeMap<String, Vec<String>>,
+}
+
+/// The header of a CSV file (none for JSON lines), and its rows.
+pub type Rows = (
+    Option<Vec<String>>,
+    Box<dyn Iterator<Item = Result<Row, Failure>>>,
+);
+
+/// Reads the rows of `path`, one at a time (the file is never held whole in memory).
+pub fn read(path: &Path) -> Result<Rows, Failure> {
+    let file = File::open(path)
+        .map_err(|e| Failure::Local(format!("cannot open {}: {e}", path.display())))?;
+    match Kind::of(path) {
+        Kind::Csv => {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
+            let headers: Vec<String> = reader
+                .headers()
+                .map_err(|e| Failure::Local(format!("cannot read the CSV header: {e}")))?
+                .iter()
+                .map(str::to_string)
+                .collect();
+            let names = headers.clone();
+            let rows = reader.into_records().zip(1..).map(move |(record, number)| {
+                let record = record
+                    .map_err(|e| Failure::Local(format!("row {number}: not valid CSV: {e}")))?;
+                let values: Vec<String> = record.iter().map(str::to_string).collect();
+                Ok(Row {
+                    number,
+                    cells: names
+                        .iter()
+                        .zip(&values)
+                        .map(|(k, v)| (k.clone(), Cell::Text(v.clone())))
+                        .collect(),
+                    original: Original::Csv(values),
+                })
+            });
+            Ok((Some(headers), Box::new(rows)))
+        }
+        Kind::Jsonl => {
+            let lines = BufReader::new(file)
+                .lines()
+                .filter(|l| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
+            let rows = lines.zip(1..).map(|(line, number)| {
+                let line =
+                    line.map_err(|e| Failure::Local(format!("row {number}: cannot read: {e}")))?;
+                let value: Value = serde_json::from_str(&line)
+                    .map_err(|e| Failure::Local(format!("row {number}: not JSON: {e}")))?;
+                Ok(Row {
+                    number,
+                    cells: json_cells(&value),
+                    original: Original::Json(value),
+                })
+            });
+            Ok((None, Box::new(rows)))
+        }
+    }
+}
+
+/// The keys and values of a JSON row, in either form.
+fn json_cells(value: &Value) -> Vec<(String, Cell)> {
+    let Some(object) = value.as_object() else {
+        return Vec::new();
+    };
+    let Some(fields) = object.get("fields").and_then(Value::as_object) else {
+        return object
+            .iter()
+            .map(|(k, v)| (k.clone(), Cell::Json(v.clone())))
+            .collect();
+    };
+    // A record as the API gives it.
+    let mut cells: Vec<(String, Cell)> = fields
+        .iter()
+        .map(|(k, entry)| (k.clone(), Cell::Json(entry["value"].clone())))
+        .collect();
+    if let Some(links) = object.get("relationships").and_then(Value::as_object) {
+        cells.extend(
+            links
+                .iter()
+                .map(|(k, entry)| (k.clone(), Cell::Json(entry["values"].clone()))),
+        );
+    }
+    if let Some(id) = object.get("id") {
+        cells.push(("id".into(), Cell::Json(id.clone())));
+    }
+    cells
+}
+
+/// What `row` asks to write, read against the type's definitions. Read-only keys are
+/// left out and named in `skipped`; `with_ids` false ignores an `id` (create every row).
+pub fn plan(
+    row: &Row,
+    definitions: &Definitions,
+    with_ids: bool,
+    skipped: &mut std::collections::BTreeSet<String>,
+) -> Result<Plan, String> {
+    let mut plan = Plan::default();
+    for (key, cell) in &row.cells {
+        if key == ERROR_KEY {
+            continue;
+        }
+        if key == "id" {
+            let id = match cell {
+                Cell::Text(t) => t.trim().to_string(),
+                Cell::Json(v) => v.as_str().unwrap_or_default().to_string(),
+            };
+            if with_ids && !id.is_empty() {
+                plan.id = Some(id);
+            }
+            continue;
+        }
+        // An empty cell sets nothing (on an update too: clearing takes a JSON null).
+        if matches!(cell, Cell::Text(t) if t.trim().is_empty()) {
+            continue;
+        }
+        if let Some(field) = definitions.field(key) {
+            if field.read_only {
+                skipped.insert(key.clone());
+                continue;
+            }
+            let value = match cell {
+                Cell::Text(text) => field
+                    .parse_text(text)
+                    .map_err(|why| format!("`{key}`: {why}"))?,
+                Cell::Json(json) => InputValue::from(json.clone()),
+            };
+            plan.fields.insert(key.clone(), value);
+        } else if let Some(link) = definitions.relationships.get(key) {
+            if link.read_only {
+                skipped.insert(key.clone());
+                continue;
+            }
+            let ids: Vec<String> = match cell {
+                Cell::Text(text) => text
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                Cell::Json(Value::String(id)) => vec![id.clone()],
+                Cell::Json(Value::Array(ids)) => ids
+                    .iter()
+                    .map(|v| v.as_str().map(str::to_string))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| format!("`{key}`: ids must be strings"))?,
+                Cell::Json(Value::Null) => Vec::new(),
+                Cell::Json(other) => return Err(format!("`{key}`: `{other}` is not an id")),
+            };
+            plan.links.insert(key.clone(), ids);
+        } else {
+            return Err(format!(
+                "`{key}` is neither a field nor a relationship of this type"
+            ));
+        }
+    }
+    if plan.id.is_none() {
+        // Nothing to clear on a new record.
+        plan.fields.retain(|_, v| *v != InputValue::Null);
+        plan.links.retain(|_, ids| !ids.is_empty());
+    }
+    Ok(plan)
+}
