@@ -193,21 +193,26 @@ const TABLE_END: &str = "<!-- bench-table:end -->";
 /// Runs the benchmark binary and writes its table into BENCHMARKS.md.
 fn bench(build_cost: bool) -> Result<(), String> {
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    println!("==> cargo bench -p lightfield --bench sdk");
-    let output = std::process::Command::new(&cargo_bin)
-        .args(["bench", "-p", "lightfield", "--bench", "sdk"])
-        .current_dir(workspace_root())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
-    if !output.status.success() {
-        return Err("the benchmark binary failed".into());
+    let mut table = String::new();
+    // The SDK's rows (with the table header), then the command line's.
+    for (package, bench) in [("lightfield", "sdk"), ("lightfield-cli", "cli")] {
+        println!("==> cargo bench -p {package} --bench {bench}");
+        let output = std::process::Command::new(&cargo_bin)
+            .args(["bench", "-p", package, "--bench", bench])
+            .current_dir(workspace_root())
+            .stderr(std::process::Stdio::inherit())
+            .output()
+            .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+        if !output.status.success() {
+            return Err(format!("the {bench} benchmark failed"));
+        }
+        table.extend(
+            String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .filter(|l| l.starts_with('|'))
+                .map(|l| format!("{l}\n")),
+        );
     }
-    let mut table: String = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| l.starts_with('|'))
-        .map(|l| format!("{l}\n"))
-        .collect();
     if build_cost {
         for (label, args) in [
             (
