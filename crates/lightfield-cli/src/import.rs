@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use lightfield::{Client, Error, Ids, InputValue, ObjectType, Record, Records};
+use lightfield::{Client, Create, Error, Ids, InputValue, ObjectType, Record, Records, Update};
 
 use crate::exit::Failure;
 use crate::journal::{Done, Journal};
@@ -134,12 +134,16 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Sends one row. A refusal of the row itself (a 4xx, a value the SDK refuses) is an
-/// answer; anything else (the server down, the network gone) stops the import.
-async fn send(records: &Records<Record>, plan: Plan, key: String) -> Result<Sent, Failure> {
-    let result = match plan.id {
+/// The write a row's plan asks for.
+enum RowWrite {
+    Create(Create<Record>),
+    Update(Update<Record>),
+}
+
+fn build(records: &Records<Record>, plan: Plan) -> RowWrite {
+    match plan.id {
         Some(id) => {
-            let mut update = records.update(id).idempotency_key(key);
+            let mut update = records.update(id);
             for (field, value) in plan.fields {
                 update = match value {
                     InputValue::Null => update.clear(field),
@@ -149,18 +153,35 @@ async fn send(records: &Records<Record>, plan: Plan, key: String) -> Result<Sent
             for (link, ids) in plan.links {
                 update = update.add(link, ids_of(ids));
             }
-            update.send().await.map(|r| Sent::Updated(r.id))
+            RowWrite::Update(update)
         }
         None => {
-            let mut create = records.create().idempotency_key(key);
+            let mut create = records.create();
             for (field, value) in plan.fields {
                 create = create.field(field, value);
             }
             for (link, ids) in plan.links {
                 create = create.relationship(link, ids_of(ids));
             }
-            create.send().await.map(|r| Sent::Created(r.id))
+            RowWrite::Create(create)
         }
+    }
+}
+
+/// Sends one row. A refusal of the row itself (a 4xx, a value the SDK refuses) is an
+/// answer; anything else (the server down, the network gone) stops the import.
+async fn send(records: &Records<Record>, plan: Plan, key: String) -> Result<Sent, Failure> {
+    let result = match build(records, plan) {
+        RowWrite::Update(update) => update
+            .idempotency_key(key)
+            .send()
+            .await
+            .map(|r| Sent::Updated(r.id)),
+        RowWrite::Create(create) => create
+            .idempotency_key(key)
+            .send()
+            .await
+            .map(|r| Sent::Created(r.id)),
     };
     match result {
         Ok(sent) => Ok(sent),
@@ -216,27 +237,9 @@ async fn dry_run(
 }
 
 async fn check(records: &Records<Record>, plan: Plan) -> Result<(), String> {
-    let outcome = match plan.id {
-        Some(id) => {
-            let mut update = records.update(id);
-            for (field, value) in plan.fields {
-                update = update.field(field, value);
-            }
-            for (link, ids) in plan.links {
-                update = update.add(link, ids_of(ids));
-            }
-            update.dry_run().await
-        }
-        None => {
-            let mut create = records.create();
-            for (field, value) in plan.fields {
-                create = create.field(field, value);
-            }
-            for (link, ids) in plan.links {
-                create = create.relationship(link, ids_of(ids));
-            }
-            create.dry_run().await
-        }
+    let outcome = match build(records, plan) {
+        RowWrite::Update(update) => update.dry_run().await,
+        RowWrite::Create(create) => create.dry_run().await,
     };
     outcome.map_err(|e| match e {
         Error::InvalidInput(why) => why,

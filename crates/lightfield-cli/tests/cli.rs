@@ -240,33 +240,76 @@ async fn every_resource_command_answers_from_the_shell() {
     let server = server().await;
     // One record of each writable type first, so every list has something to show.
     for (resource, args) in [
-        ("contacts", vec!["--field", "$name={\"firstName\":\"Ada\",\"lastName\":\"L\"}"]),
-        ("tasks", vec!["--field", "$title=Call", "--field", "$status=TODO", "--rel", "$assignedTo=mem_1"]),
+        (
+            "contacts",
+            vec![
+                "--field",
+                "$name={\"firstName\":\"Ada\",\"lastName\":\"L\"}",
+            ],
+        ),
+        (
+            "tasks",
+            vec![
+                "--field",
+                "$title=Call",
+                "--field",
+                "$status=TODO",
+                "--rel",
+                "$assignedTo=mem_1",
+            ],
+        ),
         ("notes", vec!["--field", "$title=Met"]),
     ] {
         let mut all = vec![resource, "create"];
         all.extend(args);
         let out = lightfield(&server, &all);
-        assert!(out.status.success(), "{resource}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{resource}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     for resource in [
-        "accounts", "contacts", "opportunities", "tasks", "notes", "meetings", "members",
-        "emails", "channels", "messages", "lists",
+        "accounts",
+        "contacts",
+        "opportunities",
+        "tasks",
+        "notes",
+        "meetings",
+        "members",
+        "emails",
+        "channels",
+        "messages",
+        "lists",
     ] {
         let out = lightfield(&server, &[resource, "list", "--limit", "5"]);
-        assert!(out.status.success(), "{resource}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{resource}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let page = json(&out);
         assert!(page["data"].is_array(), "{resource}: {page}");
         // Only the types the API describes have definitions; the others say so.
         let definitions = lightfield(&server, &[resource, "definitions"]);
-        let described = !matches!(resource, "members" | "emails" | "channels" | "messages" | "lists");
-        assert_eq!(definitions.status.success(), described, "{resource} definitions");
+        let described = !matches!(
+            resource,
+            "members" | "emails" | "channels" | "messages" | "lists"
+        );
+        assert_eq!(
+            definitions.status.success(),
+            described,
+            "{resource} definitions"
+        );
         never_shows_the_key(&out);
     }
     // Seeded read-only records can be fetched by the id a list gave.
     let members = json(&lightfield(&server, &["members", "list"]));
     let id = members["data"][0]["id"].as_str().expect("a member");
-    assert_eq!(json(&lightfield(&server, &["members", "get", id]))["id"], id);
+    assert_eq!(
+        json(&lightfield(&server, &["members", "get", id]))["id"],
+        id
+    );
     assert!(json(&lightfield(&server, &["object", "vendor", "list"]))["data"].is_array());
 }
 
@@ -298,18 +341,27 @@ async fn output_formats_completions_and_a_body_from_stdin() {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
     assert_eq!(header[0], "id");
-    assert!(header.contains(&"$name") && header.contains(&"$owner"), "{header:?}");
+    assert!(
+        header.contains(&"$name") && header.contains(&"$owner"),
+        "{header:?}"
+    );
     assert!(lines.next().expect("a row").contains("Piped"));
 
     let yaml = lightfield(&server, &["--format", "yaml", "accounts", "list"]);
     assert!(String::from_utf8_lossy(&yaml.stdout).contains("value: Piped"));
     let table = lightfield(&server, &["--format", "table", "accounts", "list"]);
     let table = String::from_utf8_lossy(&table.stdout);
-    assert!(table.starts_with("id ") && table.contains("Piped"), "{table}");
+    assert!(
+        table.starts_with("id ") && table.contains("Piped"),
+        "{table}"
+    );
 
     let completions = lightfield(&server, &["completions", "bash"]);
     let script = String::from_utf8_lossy(&completions.stdout);
-    assert!(script.contains("lightfield") && script.contains("import"), "bash completions");
+    assert!(
+        script.contains("lightfield") && script.contains("import"),
+        "bash completions"
+    );
 
     let verbose = lightfield(&server, &["--verbose", "accounts", "list"]);
     let log = String::from_utf8_lossy(&verbose.stderr);
