@@ -173,6 +173,16 @@ pub enum ObjectsAction {
 
 /// One record operation.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples (the same for every record type):
+  lightfield accounts list --filter '$name[startsWith]=Ac' --limit 10
+  lightfield accounts list --all --format csv > accounts.csv
+  lightfield accounts get acc_123
+  lightfield accounts create --field '$name=Acme' --field seats=12 --rel '$owner=mem_1'
+  echo '{\"fields\": {\"$name\": \"Acme\"}}' | lightfield accounts create --json -
+  lightfield accounts update acc_123 --field tier=Gold --add '$contact=con_9'
+  lightfield accounts delete acc_123
+  lightfield accounts restore acc_123
+  lightfield accounts definitions")]
 pub struct RecordCommand {
     /// The operation.
     #[command(subcommand)]

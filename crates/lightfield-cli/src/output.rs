@@ -78,10 +78,27 @@ pub fn records(format: Format, records: &[Record], total: Option<u64>) -> Result
         Format::Jsonl => records.iter().try_for_each(|r| value(format, &r.to_json())),
         Format::Table | Format::Csv => {
             let columns = Columns::of_records(records);
-            let cells: Vec<Vec<String>> = records.iter().map(|r| columns.row(r)).collect();
-            grid(format, &columns.header(), &cells)
+            let mut header = columns.header();
+            let mut cells: Vec<Vec<String>> = records.iter().map(|r| columns.row(r)).collect();
+            if format == Format::Table {
+                // On a terminal, columns empty in every row only take width.
+                let used: Vec<bool> = (0..header.len())
+                    .map(|i| i == 0 || cells.iter().any(|row| !row[i].is_empty()))
+                    .collect();
+                header = only_used(header, &used);
+                cells = cells.into_iter().map(|row| only_used(row, &used)).collect();
+            }
+            grid(format, &header, &cells)
         }
     }
+}
+
+/// The cells of `row` whose column is used.
+fn only_used(row: Vec<String>, used: &[bool]) -> Vec<String> {
+    row.into_iter()
+        .zip(used)
+        .filter_map(|(cell, used)| used.then_some(cell))
+        .collect()
 }
 
 /// Prints a header and rows as CSV, or as aligned columns for a terminal.
