@@ -294,7 +294,10 @@ impl CallHooks {
                             &answer.headers,
                             policy.max_retry_after,
                         );
-                        asked_delay = retry_after(&answer.headers);
+                        // Read only when the answer may be retried: most never are.
+                        if is_retryable_status(status) {
+                            asked_delay = retry_after(&answer.headers);
+                        }
                         if let Ok(mut report) = self.report.lock() {
                             report.body = answer.body;
                             report.status = status;

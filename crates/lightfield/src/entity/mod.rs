@@ -307,4 +307,5 @@ macro_rules! impl_for {
     };
 }
 
+pub(crate) use decode::raw_record;
 pub(crate) use {impl_for, typed_record};

@@ -10,7 +10,6 @@ use lightfield_gen::types as wire;
 use time::OffsetDateTime;
 
 use super::readonly::{Email, Emails};
-use crate::entity::Record;
 use crate::error::Error;
 use crate::open_enum::open_enum;
 use crate::request::Call;
@@ -306,7 +305,7 @@ impl Emails {
             client,
             "email_log",
             move |c, key| async move { c.email_log(Some(&key), &body).await },
-            |raw, _| Record::from_json(raw.get().as_bytes()).map(Email::from),
+            |raw, _| crate::entity::raw_record(&raw).map(Email::from),
         )
     }
 }
