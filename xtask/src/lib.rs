@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
+pub mod polish;
 pub mod tables;
 
 /// Workspace-relative location of the OpenAPI description.
@@ -48,10 +49,12 @@ fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, String> {
     serde_norway::from_str(spec_yaml).map_err(|e| format!("spec is not valid OpenAPI 3.0: {e}"))
 }
 
-fn format_rust(tokens: proc_macro2::TokenStream, what: &str) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("generated {what} does not parse as Rust: {e}"))?;
-    Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))
+fn parse_rust(tokens: proc_macro2::TokenStream, what: &str) -> Result<syn::File, String> {
+    syn::parse2(tokens).map_err(|e| format!("generated {what} does not parse as Rust: {e}"))
+}
+
+fn format_rust(file: &syn::File) -> String {
+    format!("{HEADER}{}", prettyplease::unparse(file))
 }
 
 /// Generates the client source for the spec text `spec_yaml`.
@@ -75,7 +78,8 @@ pub fn generate(spec_yaml: &str) -> Result<String, String> {
         )
         // Records arrive as raw JSON and are decoded once, by the `lightfield` crate,
         // straight into its own types (keeping keys it does not model); decoding them
-        // here too would parse every record twice.
+        // here too would parse every record twice. (A one-record answer is not even
+        // checked here: see `polish`.)
         .with_replacement("Record", "crate::RawRecord", std::iter::empty())
         // Every request runs through `lightfield_gen::Hooks`, implemented by the
         // handwritten crate (retries, rate limits, tracing, extra query pairs).
@@ -85,7 +89,9 @@ pub fn generate(spec_yaml: &str) -> Result<String, String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor could not generate a client: {e}"))?;
-    format_rust(tokens, "client")
+    let mut file = parse_rust(tokens, "client")?;
+    polish::polish(&mut file)?;
+    Ok(format_rust(&file))
 }
 
 /// Generates the tables source for the spec text `spec_yaml`.
@@ -95,7 +101,7 @@ pub fn generate_tables(spec_yaml: &str) -> Result<String, String> {
     let tokens: proc_macro2::TokenStream = source
         .parse()
         .map_err(|e| format!("generated tables do not tokenize: {e}"))?;
-    format_rust(tokens, "tables")
+    Ok(format_rust(&parse_rust(tokens, "tables")?))
 }
 
 /// Every generated file for the spec text: `(workspace-relative path, contents)`.

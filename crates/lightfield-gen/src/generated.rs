@@ -1172,12 +1172,7 @@ Sends a `GET` request to `/v1/accounts/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts/definitions", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1221,12 +1216,7 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1271,12 +1261,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -1299,7 +1284,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1322,12 +1307,7 @@ Arguments:
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1346,7 +1326,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1373,12 +1353,7 @@ Arguments:
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -1401,7 +1376,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1424,12 +1399,7 @@ Arguments:
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1448,7 +1418,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1475,12 +1445,7 @@ Arguments:
         let url = format!(
             "{}/v1/accounts/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -1503,7 +1468,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1533,12 +1498,7 @@ Arguments:
             "{}/v1/accounts/{}/fields/{}/history", self.baseurl, encode_path(& id
             .to_string()), encode_path(& field_key.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1577,12 +1537,7 @@ Sends a `GET` request to `/v1/contacts/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts/definitions", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1626,12 +1581,7 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1676,12 +1626,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -1704,7 +1649,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1727,12 +1672,7 @@ Arguments:
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1751,7 +1691,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1778,12 +1718,7 @@ Arguments:
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -1806,7 +1741,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1829,12 +1764,7 @@ Arguments:
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1853,7 +1783,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1880,12 +1810,7 @@ Arguments:
         let url = format!(
             "{}/v1/contacts/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -1908,7 +1833,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -1938,12 +1863,7 @@ Arguments:
             "{}/v1/contacts/{}/fields/{}/history", self.baseurl, encode_path(& id
             .to_string()), encode_path(& field_key.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1982,12 +1902,7 @@ Sends a `GET` request to `/v1/opportunities/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities/definitions", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2031,12 +1946,7 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2081,12 +1991,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2109,7 +2014,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2132,12 +2037,7 @@ Arguments:
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2156,7 +2056,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2183,12 +2083,7 @@ Arguments:
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2211,7 +2106,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2234,12 +2129,7 @@ Arguments:
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2258,7 +2148,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2286,12 +2176,7 @@ Arguments:
             "{}/v1/opportunities/{}/restore", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2314,7 +2199,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2344,12 +2229,7 @@ Arguments:
             "{}/v1/opportunities/{}/fields/{}/history", self.baseurl, encode_path(& id
             .to_string()), encode_path(& field_key.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2388,12 +2268,7 @@ Sends a `GET` request to `/v1/tasks/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/tasks/definitions", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2437,12 +2312,7 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/tasks", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2487,12 +2357,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/tasks", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2515,7 +2380,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2538,12 +2403,7 @@ Arguments:
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2562,7 +2422,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2589,12 +2449,7 @@ Arguments:
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2617,7 +2472,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2640,12 +2495,7 @@ Arguments:
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2664,7 +2514,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2691,12 +2541,7 @@ Arguments:
         let url = format!(
             "{}/v1/tasks/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2719,7 +2564,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2737,12 +2582,7 @@ Sends a `GET` request to `/v1/notes/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/notes/definitions", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2786,12 +2626,7 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/notes", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2836,12 +2671,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/notes", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2864,7 +2694,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2887,12 +2717,7 @@ Arguments:
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2911,7 +2736,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2938,12 +2763,7 @@ Arguments:
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -2966,7 +2786,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -2989,12 +2809,7 @@ Arguments:
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3013,7 +2828,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3040,12 +2855,7 @@ Arguments:
         let url = format!(
             "{}/v1/notes/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3068,7 +2878,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3086,12 +2896,7 @@ Sends a `GET` request to `/v1/meetings/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/meetings/definitions", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3135,12 +2940,7 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/meetings", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3185,12 +2985,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/meetings", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3213,7 +3008,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3236,12 +3031,7 @@ Arguments:
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3260,7 +3050,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3287,12 +3077,7 @@ Arguments:
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3315,7 +3100,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3338,12 +3123,7 @@ Arguments:
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3362,7 +3142,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3389,12 +3169,7 @@ Arguments:
         let url = format!(
             "{}/v1/meetings/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3417,7 +3192,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3435,12 +3210,7 @@ Sends a `GET` request to `/v1/objects`
         &'a self,
     ) -> Result<ResponseValue<types::ObjectTypeList>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/objects", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3483,12 +3253,7 @@ Arguments:
             "{}/v1/objects/{}/definitions", self.baseurl, encode_path(& slug
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3534,12 +3299,7 @@ Arguments:
         let url = format!(
             "{}/v1/objects/{}/values", self.baseurl, encode_path(& slug.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3562,7 +3322,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3589,12 +3349,7 @@ Arguments:
         let url = format!(
             "{}/v1/objects/{}", self.baseurl, encode_path(& slug.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3641,12 +3396,7 @@ Arguments:
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3665,7 +3415,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3695,12 +3445,7 @@ Arguments:
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3723,7 +3468,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3749,12 +3494,7 @@ Arguments:
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3773,7 +3513,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3803,12 +3543,7 @@ Arguments:
             "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(& slug
             .to_string()), encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -3831,7 +3566,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -3864,12 +3599,7 @@ Arguments:
             slug.to_string()), encode_path(& id.to_string()), encode_path(& field_key
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3913,12 +3643,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/members", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3962,12 +3687,7 @@ Arguments:
         let url = format!(
             "{}/v1/members/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3986,7 +3706,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4009,12 +3729,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/emails", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4058,12 +3773,7 @@ Arguments:
         let url = format!(
             "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4082,7 +3792,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4105,12 +3815,7 @@ Arguments:
         let url = format!(
             "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4129,7 +3834,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4156,12 +3861,7 @@ Arguments:
         let url = format!(
             "{}/v1/emails/{}/restore", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -4184,7 +3884,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4207,12 +3907,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/channels", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4256,12 +3951,7 @@ Arguments:
         let url = format!(
             "{}/v1/channels/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4280,7 +3970,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4303,12 +3993,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/messages", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4352,12 +4037,7 @@ Arguments:
         let url = format!(
             "{}/v1/messages/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4376,7 +4056,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4399,12 +4079,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/lists", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4448,12 +4123,7 @@ Arguments:
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/lists", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -4476,7 +4146,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4499,12 +4169,7 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4523,7 +4188,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4550,12 +4215,7 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -4578,7 +4238,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4601,12 +4261,7 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4625,7 +4280,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -4652,12 +4307,7 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}/accounts", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4705,12 +4355,7 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}/contacts", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4758,12 +4403,7 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4807,12 +4447,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::FileList>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/files", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4856,12 +4491,7 @@ Arguments:
         body: &'a types::FileCreateBody,
     ) -> Result<ResponseValue<types::FileUpload>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/files", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -4907,12 +4537,7 @@ Arguments:
         let url = format!(
             "{}/v1/files/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4958,12 +4583,7 @@ Arguments:
         let url = format!(
             "{}/v1/files/{}/complete", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5013,12 +4633,7 @@ Arguments:
         let url = format!(
             "{}/v1/files/{}/cancel", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5064,12 +4679,7 @@ Arguments:
         let url = format!(
             "{}/v1/files/{}/url", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5111,12 +4721,7 @@ Arguments:
         body: &'a types::EmailSendBody,
     ) -> Result<ResponseValue<types::EmailSent>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/emails/send", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5162,12 +4767,7 @@ Arguments:
         body: &'a types::EmailSendBody,
     ) -> Result<ResponseValue<types::EmailDrafted>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/emails/draft", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5213,12 +4813,7 @@ Arguments:
         body: &'a types::EmailLogBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/emails/log", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5241,7 +4836,7 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -5259,12 +4854,7 @@ Sends a `GET` request to `/v1/auth/validate`
         &'a self,
     ) -> Result<ResponseValue<types::KeyInfo>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/auth/validate", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5306,12 +4896,7 @@ Arguments:
         let url = format!(
             "{}/v1/workflowRun/{}/status", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5353,12 +4938,7 @@ Arguments:
         body: &'a types::MergeBody,
     ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts/merge", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5404,12 +4984,7 @@ Arguments:
         body: &'a types::MergeBody,
     ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts/merge", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5455,12 +5030,7 @@ Arguments:
         body: &'a types::MergeBody,
     ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities/merge", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5510,12 +5080,7 @@ Arguments:
         let url = format!(
             "{}/v1/objects/{}/merge", self.baseurl, encode_path(& slug.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5561,12 +5126,7 @@ Arguments:
         let url = format!(
             "{}/v1/merges/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5615,12 +5175,7 @@ Arguments:
             "{}/v1/enrichmentRun/{}/{}", self.baseurl, encode_path(& entity_slug
             .to_string()), encode_path(& entity_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5666,12 +5221,7 @@ Arguments:
         let url = format!(
             "{}/v1/enrichmentRun/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5713,12 +5263,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::SenderList>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/senders", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5762,12 +5307,7 @@ Arguments:
         let url = format!(
             "{}/v1/senders/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5813,12 +5353,7 @@ Arguments:
         let url = format!(
             "{}/v1/senders/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5868,12 +5403,7 @@ Arguments:
         let url = format!(
             "{}/v1/senders/{}/mark_healthy", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -5919,12 +5449,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::PreviewPage>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/sequences", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5968,12 +5493,7 @@ Arguments:
         body: &'a types::SequenceCreateBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/sequences", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6014,12 +5534,7 @@ Sends a `GET` request to `/v1/sequences/template/variables`
         &'a self,
     ) -> Result<ResponseValue<types::PreviewPage>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/sequences/template/variables", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6061,12 +5576,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6112,12 +5622,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/activate", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6167,12 +5672,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/deactivate", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6218,12 +5718,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/draft", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6269,12 +5764,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/draft", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6325,12 +5815,7 @@ Arguments:
             "{}/v1/sequences/{}/draft/publish", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6381,12 +5866,7 @@ Arguments:
             "{}/v1/sequences/{}/draft/discard", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6437,12 +5917,7 @@ Arguments:
             "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6491,12 +5966,7 @@ Arguments:
             "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6545,12 +6015,7 @@ Arguments:
             "{}/v1/sequences/{}/enrollments/{}", self.baseurl, encode_path(& id
             .to_string()), encode_path(& enrollment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6596,12 +6061,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/messages", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6648,12 +6108,7 @@ Arguments:
             "{}/v1/sequences/{}/messages/{}", self.baseurl, encode_path(& id
             .to_string()), encode_path(& message_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6696,12 +6151,7 @@ Arguments:
             "{}/v1/sequences/{}/performance", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6747,12 +6197,7 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/tests", self.baseurl, encode_path(& id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map.append("Idempotency-Key", value.to_string().try_into()?);
         }
@@ -6801,12 +6246,7 @@ Arguments:
             "{}/v1/sequences/{}/tests/{}", self.baseurl, encode_path(& id.to_string()),
             encode_path(& test_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client

@@ -23,10 +23,75 @@ pub mod tables;
 
 pub use generated::*;
 
-/// A record as the server sent it: raw JSON, checked only to be JSON. The `lightfield`
-/// crate decodes records in one pass into its own types; decoding them here as well would
-/// parse every record twice.
-pub type RawRecord = Box<serde_json::value::RawValue>;
+/// A record as the server sent it: its JSON text, not parsed here.
+///
+/// The `lightfield` crate decodes records in one pass into its own types; decoding them
+/// here as well would read every record twice. A record inside a larger answer (a page)
+/// has been checked to be JSON as part of that answer; a record that is the whole answer
+/// has not been looked at, so whoever parses it reports a malformed body.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RawRecord(bytes::Bytes);
+
+impl RawRecord {
+    /// Wraps a record's JSON text.
+    pub fn from_bytes(json: bytes::Bytes) -> Self {
+        Self(json)
+    }
+
+    /// The record's JSON text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The record's JSON text, without copying.
+    pub fn into_bytes(self) -> bytes::Bytes {
+        self.0
+    }
+
+    /// The whole answer as one record, read without parsing (the generated methods that
+    /// answer one record call this in place of `ResponseValue::from_response`).
+    #[doc(hidden)]
+    pub async fn from_response<E>(
+        response: reqwest::Response,
+    ) -> Result<progenitor_client::ResponseValue<Self>, progenitor_client::Error<E>> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError)?;
+        Ok(progenitor_client::ResponseValue::new(
+            Self(body),
+            status,
+            headers,
+        ))
+    }
+}
+
+impl std::fmt::Debug for RawRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RawRecord")
+            .field(&String::from_utf8_lossy(&self.0))
+            .finish()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // The raw text, checked to be JSON; its allocation becomes the `Bytes` as it is.
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text: Box<str> = raw.into();
+        Ok(Self(bytes::Bytes::from(String::from(text).into_bytes())))
+    }
+}
+
+impl serde::Serialize for RawRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_slice(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
 
 /// A boxed future returned by [`Hooks::exec`].
 pub type ExecFuture<'a> =
@@ -34,9 +99,9 @@ pub type ExecFuture<'a> =
 
 /// Decides how a built request reaches the server.
 ///
-/// The generated client builds each request, removes progenitor's own `api-version`
-/// header (the Lightfield API is versioned by `Lightfield-Version`, which the transport
-/// sends), then hands the request to `exec`.
+/// The generated client builds each request (without progenitor's usual `api-version`
+/// header: the Lightfield API is versioned by `Lightfield-Version`, which the transport
+/// sends), then hands it to `exec`.
 pub trait Hooks: Send + Sync + std::fmt::Debug {
     /// Sends `request` (perhaps several times) and returns the final response.
     fn exec<'a>(&'a self, request: reqwest::Request, operation_id: &'static str) -> ExecFuture<'a>;
@@ -56,15 +121,6 @@ impl Hooks for Direct {
 pub type Inner = Arc<dyn Hooks>;
 
 impl ClientHooks<Inner> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        request.headers_mut().remove("api-version");
-        Ok(())
-    }
-
     async fn exec(
         &self,
         request: reqwest::Request,

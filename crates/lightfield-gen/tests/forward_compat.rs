@@ -11,7 +11,12 @@ const DEFINITIONS: &str = include_str!("fixtures/definitions_from_newer_server.j
 fn a_record_is_handed_over_verbatim() {
     // Records are decoded by the `lightfield` crate; here they must arrive untouched.
     let record: RawRecord = serde_json::from_str(RECORD).expect("record must be JSON");
-    assert_eq!(record.get(), RECORD.trim());
+    assert_eq!(record.as_bytes(), RECORD.trim().as_bytes());
+    // And written back out as the same JSON.
+    assert_eq!(
+        serde_json::to_string(&record).expect("a raw record serializes"),
+        RECORD.trim()
+    );
 }
 
 #[test]
@@ -20,6 +25,7 @@ fn list_envelope_with_unknown_keys_decodes() {
     let page: ListResponse = serde_json::from_str(&body).expect("list must decode");
     assert_eq!(page.total_count, 1);
     assert_eq!(page.data.len(), 1);
+    assert_eq!(page.data[0].as_bytes(), RECORD.trim().as_bytes());
 }
 
 #[test]

@@ -546,5 +546,5 @@ async fn the_request_log_records_what_went_over_the_wire() {
 
 /// A raw record of the generated client, as JSON.
 fn raw_json(raw: &lightfield_gen::RawRecord) -> Value {
-    serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+    serde_json::from_slice(raw.as_bytes()).unwrap_or(Value::Null)
 }

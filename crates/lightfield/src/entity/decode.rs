@@ -225,7 +225,7 @@ impl<'de> Deserialize<'de> for EntryParts {
 
 /// Decodes the raw records the generated client returns.
 pub(crate) fn raw_record(raw: &RawRecord) -> Result<Record, serde_json::Error> {
-    serde_json::from_str(raw.get())
+    serde_json::from_slice(raw.as_bytes())
 }
 
 /// Decodes every raw record of a page, in order.

@@ -1,0 +1,228 @@
+//! Two edits to progenitor's output, made on its syntax tree before formatting, for work
+//! every request would otherwise pay for and that progenitor has no setting to leave out.
+//!
+//! - **No `api-version` header.** progenitor adds one to every request, from the spec's
+//!   `info.version`; the Lightfield API is versioned by `Lightfield-Version` (sent by the
+//!   transport) and ignores it. Building the header and taking it off again cost about 1%
+//!   of a small request, so the statement is removed and the header map sized without it.
+//! - **Record answers are not parsed here.** A method answering one record returns it as
+//!   `crate::RawRecord`, the body's bytes, through `crate::RawRecord::from_response`
+//!   instead of `ResponseValue::from_response`: the `lightfield` crate parses the record
+//!   once, into its own types, so checking the JSON here first would read it twice.
+//!
+//! Both edits look for exact shapes and fail the generation when they find none, so a
+//! progenitor upgrade that changes those shapes is noticed rather than silently undone.
+
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItemFn, Stmt};
+
+/// What the edits changed, to check against what was expected.
+#[derive(Debug, Default)]
+pub struct Edits {
+    /// `api-version` header statements removed.
+    pub version_headers: usize,
+    /// Success arms of record answers rewritten.
+    pub record_answers: usize,
+}
+
+/// Applies both edits to the generated file.
+pub fn polish(file: &mut syn::File) -> Result<Edits, String> {
+    let mut pass = Pass::default();
+    pass.visit_file_mut(file);
+    if pass.edits.version_headers == 0 || pass.edits.record_answers == 0 {
+        return Err(format!(
+            "progenitor's output no longer has the shapes xtask/src/polish.rs edits ({:?}); \
+             update the pass for the new progenitor",
+            pass.edits
+        ));
+    }
+    Ok(pass.edits)
+}
+
+#[derive(Default)]
+struct Pass {
+    edits: Edits,
+    /// Whether the method being visited answers `ResponseValue<crate::RawRecord>`.
+    in_record_method: bool,
+}
+
+impl VisitMut for Pass {
+    fn visit_impl_item_fn_mut(&mut self, method: &mut ImplItemFn) {
+        let output = &method.sig.output;
+        self.in_record_method = quote::quote!(#output)
+            .to_string()
+            .replace(' ', "")
+            .contains("ResponseValue<crate::RawRecord>");
+        syn::visit_mut::visit_impl_item_fn_mut(self, method);
+        self.in_record_method = false;
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !is_version_header(stmt));
+        let removed = before - block.stmts.len();
+        if removed > 0 {
+            self.edits.version_headers += removed;
+            for stmt in &mut block.stmts {
+                shrink_header_capacity(stmt, removed);
+            }
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        if self.in_record_method && is_plain_from_response(&arm.body) {
+            *arm.body = syn::parse_quote! { crate::RawRecord::from_response(response).await };
+            self.edits.record_answers += 1;
+        }
+        syn::visit_mut::visit_arm_mut(self, arm);
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), …);`
+fn is_version_header(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call
+            .args
+            .first()
+            .is_some_and(|name| quote::quote!(#name).to_string().contains("\"api-version\""))
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(N);` becomes `N - removed`.
+fn shrink_header_capacity(stmt: &mut Stmt, removed: usize) {
+    let Stmt::Local(local) = stmt else { return };
+    let Some(init) = &mut local.init else { return };
+    let Expr::Call(call) = &mut *init.expr else {
+        return;
+    };
+    let callee = &call.func;
+    if !quote::quote!(#callee)
+        .to_string()
+        .ends_with("with_capacity")
+    {
+        return;
+    }
+    if let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(n),
+        ..
+    })) = call.args.first_mut()
+        && let Ok(value) = n.base10_parse::<usize>()
+    {
+        let capacity = value.saturating_sub(removed);
+        *n = syn::LitInt::new(&format!("{capacity}usize"), n.span());
+        // Nothing else is added to a map sized for nothing: it need not be mutable.
+        if capacity == 0
+            && let syn::Pat::Ident(binding) = &mut local.pat
+        {
+            binding.mutability = None;
+        }
+    }
+}
+
+/// An arm whose whole body is `ResponseValue::from_response(response).await` (a success
+/// answer; error answers wrap it in `Err(…)`).
+fn is_plain_from_response(body: &Expr) -> bool {
+    // progenitor writes each arm's body as a block of one expression.
+    let body = match body {
+        Expr::Block(block) => match block.block.stmts.as_slice() {
+            [Stmt::Expr(inner, None)] => inner,
+            _ => return false,
+        },
+        other => other,
+    };
+    let Expr::Await(awaited) = body else {
+        return false;
+    };
+    let Expr::Call(call) = &*awaited.base else {
+        return false;
+    };
+    let callee = &call.func;
+    quote::quote!(#callee).to_string().replace(' ', "") == "ResponseValue::from_response"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn method_pair() -> syn::File {
+        syn::parse_quote! {
+            impl Client {
+                pub async fn thing_retrieve<'a>(
+                    &'a self,
+                ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                    );
+                    let response = send(header_map).await;
+                    match response.status().as_u16() {
+                        200u16 => { ResponseValue::from_response(response).await }
+                        400u16..=499u16 => {
+                            Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                pub async fn thing_list<'a>(
+                    &'a self,
+                    key: Option<&'a str>,
+                ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+                    );
+                    if let Some(value) = key {
+                        header_map.append("Idempotency-Key", value.to_string().try_into()?);
+                    }
+                    let response = send(header_map).await;
+                    match response.status().as_u16() {
+                        200u16 => { ResponseValue::from_response(response).await }
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn drops_the_version_header_and_reads_single_records_raw() {
+        let mut file = method_pair();
+        let edits = polish(&mut file).expect("both shapes are present");
+        assert_eq!((edits.version_headers, edits.record_answers), (2, 1));
+        let text = prettyplease::unparse(&file);
+        assert!(!text.contains("api-version"), "{text}");
+        // Other headers stay, and each map is sized for what is left.
+        assert!(text.contains("\"Idempotency-Key\""), "{text}");
+        assert!(
+            text.contains("let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize)")
+        );
+        assert!(
+            text.contains(
+                "let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize)"
+            )
+        );
+        // Only the record's success arm changes; error answers and pages are still parsed.
+        assert_eq!(
+            text.matches("crate::RawRecord::from_response(response)")
+                .count(),
+            1
+        );
+        assert_eq!(
+            text.matches("ResponseValue::from_response(response)")
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn output_without_the_shapes_is_refused() {
+        let mut file: syn::File = syn::parse_quote! { impl Client {} };
+        let error = polish(&mut file).expect_err("nothing to edit");
+        assert!(error.contains("polish.rs"), "{error}");
+    }
+}
