@@ -41,14 +41,7 @@ pub(crate) async fn send(
     let status = response.status();
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-        if (body.len() + chunk.len()) as u64 > limit {
-            return Err(Failure::TooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let body = body.freeze();
+    let body = read_body(&mut response, limit).await?;
     // Carrying the URL over spares reqwest parsing a placeholder one for every answer.
     // (The builder cannot fail with a status and version taken from a response; the
     // fallback only avoids a panic path.)
@@ -67,6 +60,34 @@ pub(crate) async fn send(
         headers,
         body,
     })
+}
+
+/// The whole body, at most `limit` bytes. A body that arrives as one chunk (most API
+/// answers) is kept as it came, without a copy.
+async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, Failure> {
+    let mut next = async || response.chunk().await.map_err(Failure::Transport);
+    let too_large = |len: usize| len as u64 > limit;
+    let Some(first) = next().await? else {
+        return Ok(Bytes::new());
+    };
+    if too_large(first.len()) {
+        return Err(Failure::TooLarge { limit });
+    }
+    let Some(second) = next().await? else {
+        return Ok(first);
+    };
+    let mut body = BytesMut::from(first);
+    let mut chunk = second;
+    loop {
+        if too_large(body.len() + chunk.len()) {
+            return Err(Failure::TooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+        match next().await? {
+            Some(more) => chunk = more,
+            None => return Ok(body.freeze()),
+        }
+    }
 }
 
 /// The answer handed to the generated code in place of one that could not be read: its
