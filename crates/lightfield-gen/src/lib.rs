@@ -56,10 +56,13 @@ impl RawRecord {
     ) -> Result<progenitor_client::ResponseValue<Self>, progenitor_client::Error<E>> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(progenitor_client::Error::ResponseBodyError)?;
+        let body = match response.extensions().get::<ReadBody>() {
+            Some(ReadBody(read)) => read.clone(),
+            None => response
+                .bytes()
+                .await
+                .map_err(progenitor_client::Error::ResponseBodyError)?,
+        };
         Ok(progenitor_client::ResponseValue::new(
             Self(body),
             status,
@@ -67,6 +70,14 @@ impl RawRecord {
         ))
     }
 }
+
+/// The whole body of an answer, already read by a [`Hooks`] implementation and attached
+/// to the response it returns, as an extension.
+///
+/// A one-record answer then takes these bytes rather than reading the body a second time.
+/// The response's body must still yield the same bytes: everything else reads it.
+#[derive(Clone, Debug)]
+pub struct ReadBody(pub bytes::Bytes);
 
 impl std::fmt::Debug for RawRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -49,6 +49,8 @@ pub(crate) async fn send(
         .status(status)
         .version(version)
         .url(response.url().clone())
+        // One-record answers take the bytes from here instead of reading the body again.
+        .extension(lightfield_gen::ReadBody(body.clone()))
         .body(reqwest::Body::from(body.clone()))
         .unwrap_or_else(|_| {
             let mut plain = http::Response::new(reqwest::Body::from(body.clone()));

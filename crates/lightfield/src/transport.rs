@@ -229,7 +229,7 @@ impl CallHooks {
                 .query_pairs_mut()
                 .extend_pairs(&self.options.extra_query);
         }
-        let policy = self.policy().clone();
+        let policy = self.policy();
         let category = category_of(operation, request.method());
         let key = request
             .headers()
@@ -275,15 +275,10 @@ impl CallHooks {
                 };
                 *this_try.timeout_mut() = Some(attempt_timeout);
                 let started = Instant::now();
-                let attempt_span = tracing::debug_span!(
-                    "lightfield.attempt",
-                    attempt,
-                    status = tracing::field::Empty,
-                    duration_ms = tracing::field::Empty,
-                );
-                let sent = attempt::send(&transport.http, this_try, policy.max_response_bytes)
-                    .instrument(attempt_span.clone())
-                    .await;
+                // Each attempt is an event inside the request's span (below), not a span
+                // of its own: a span would wrap, and so copy, the attempt's future.
+                let sent =
+                    attempt::send(&transport.http, this_try, policy.max_response_bytes).await;
                 let mut asked_delay = None;
                 let result = match sent {
                     Ok(answer) => {
@@ -317,10 +312,6 @@ impl CallHooks {
                 };
                 let elapsed = started.elapsed();
                 let status = result.as_ref().ok().map(|r| r.status().as_u16());
-                attempt_span.record("duration_ms", elapsed.as_millis() as u64);
-                if let Some(s) = status {
-                    attempt_span.record("status", s);
-                }
                 tracing::debug!(
                     attempt,
                     ?status,
