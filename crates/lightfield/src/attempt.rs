@@ -16,6 +16,8 @@ pub(crate) enum Failure {
     Transport(reqwest::Error),
     /// The answer was larger than allowed.
     TooLarge { limit: u64 },
+    /// No whole answer (headers and body) within the attempt's time.
+    TimedOut,
 }
 
 /// An answer read in full.
@@ -28,8 +30,23 @@ pub(crate) struct Answer {
     pub(crate) body: Bytes,
 }
 
-/// Sends `request` and reads at most `limit` bytes of its answer.
+/// Sends `request` and reads at most `limit` bytes of its answer, all within `timeout`.
+///
+/// The time limit is a tokio timer around the whole exchange rather than reqwest's
+/// per-request timeout, which lives in the request's extensions: setting it allocated a
+/// map on every attempt, and cloning the request for a retry allocated another.
 pub(crate) async fn send(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    limit: u64,
+    timeout: std::time::Duration,
+) -> Result<Answer, Failure> {
+    tokio::time::timeout(timeout, exchange(http, request, limit))
+        .await
+        .unwrap_or(Err(Failure::TimedOut))
+}
+
+async fn exchange(
     http: &reqwest::Client,
     request: reqwest::Request,
     limit: u64,

@@ -212,6 +212,25 @@ impl CallHooks {
         )
     }
 
+    /// What the generated code is given for the last attempt. A time-out has no reqwest
+    /// error to carry it, so it is recorded as the call's failure (read first by every
+    /// caller) and a stand-in answer goes back.
+    fn finish(&self, outcome: Outcome) -> reqwest::Result<reqwest::Response> {
+        match outcome {
+            Outcome::Answer(response) => Ok(response),
+            Outcome::Transport(error) => Err(error),
+            Outcome::TimedOut => {
+                if let Ok(mut report) = self.report.lock() {
+                    report.failure = Some(crate::Error::Timeout {
+                        elapsed: self.started.elapsed(),
+                        attempts: report.attempts,
+                    });
+                }
+                Ok(attempt::stand_in())
+            }
+        }
+    }
+
     /// Sends `request` with retries; returns the last response (body fully read) or error.
     pub(crate) async fn run(
         &self,
@@ -266,21 +285,25 @@ impl CallHooks {
                     remaining.map_or(policy.attempt_timeout, |r| r.min(policy.attempt_timeout));
                 // The body is in memory, so a clone is always possible; if a future request
                 // type ever streams, it is sent once without retries.
-                let (mut this_try, retriable) = match request.try_clone() {
+                let (this_try, retriable) = match request.try_clone() {
                     Some(copy) => (copy, true),
                     None => {
                         let stand_in = placeholder(&request);
                         (std::mem::replace(&mut request, stand_in), false)
                     }
                 };
-                *this_try.timeout_mut() = Some(attempt_timeout);
                 let started = Instant::now();
                 // Each attempt is an event inside the request's span (below), not a span
                 // of its own: a span would wrap, and so copy, the attempt's future.
-                let sent =
-                    attempt::send(&transport.http, this_try, policy.max_response_bytes).await;
+                let sent = attempt::send(
+                    &transport.http,
+                    this_try,
+                    policy.max_response_bytes,
+                    attempt_timeout,
+                )
+                .await;
                 let mut asked_delay = None;
-                let result = match sent {
+                let outcome = match sent {
                     Ok(answer) => {
                         let status = answer.response.status().as_u16();
                         transport.limits.observe(
@@ -298,9 +321,10 @@ impl CallHooks {
                             report.status = status;
                             report.headers = answer.headers;
                         }
-                        Ok(answer.response)
+                        Outcome::Answer(answer.response)
                     }
-                    Err(Failure::Transport(e)) => Err(e),
+                    Err(Failure::Transport(e)) => Outcome::Transport(e),
+                    Err(Failure::TimedOut) => Outcome::TimedOut,
                     Err(Failure::TooLarge { limit }) => {
                         // Never retried: the same request would get the same answer.
                         tracing::warn!(attempt, limit, "response larger than the maximum");
@@ -311,12 +335,12 @@ impl CallHooks {
                     }
                 };
                 let elapsed = started.elapsed();
-                let status = result.as_ref().ok().map(|r| r.status().as_u16());
+                let status = outcome.status();
                 tracing::debug!(
                     attempt,
                     ?status,
                     ?elapsed,
-                    error = result.as_ref().err().map(tracing::field::display),
+                    error = outcome.error().map(tracing::field::display),
                     "attempt finished"
                 );
                 let current = tracing::Span::current();
@@ -324,11 +348,11 @@ impl CallHooks {
                 if let Some(s) = status {
                     current.record("status", s);
                 }
-                if !retriable || !should_retry(&result, operation, || self.body()) {
-                    return result;
+                if !retriable || !outcome.worth_retrying(operation, || self.body()) {
+                    return self.finish(outcome);
                 }
                 let Some(mut delay) = delays.next() else {
-                    return result;
+                    return self.finish(outcome);
                 };
                 if let Some(asked) = asked_delay {
                     delay = delay.max(asked.min(policy.max_retry_after));
@@ -336,7 +360,7 @@ impl CallHooks {
                 if deadline
                     .is_some_and(|d| Instant::now().checked_add(delay).is_none_or(|at| at >= d))
                 {
-                    return result;
+                    return self.finish(outcome);
                 }
                 tracing::info!(attempt, ?delay, ?status, "retrying");
                 tokio::time::sleep(delay).await;
@@ -372,24 +396,48 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
 /// record) and worth retrying.
 const TRANSIENT_CONFLICT: &[&str] = &["enrichment_start"];
 
-/// `body` is asked for only when a 409 needs its `type`: most answers never pay for it.
-fn should_retry(
-    result: &reqwest::Result<reqwest::Response>,
-    operation: &str,
-    body: impl FnOnce() -> bytes::Bytes,
-) -> bool {
-    match result {
-        // A 409 is retried when it is transient: the same idempotency key still in flight,
-        // or an operation that documents its conflicts as passing. A duplicate or a stale
-        // version would answer the same again.
-        Ok(response) if response.status().as_u16() == 409 => {
-            TRANSIENT_CONFLICT.contains(&operation)
-                || error_type(&body()) == Some("idempotency_conflict".into())
+/// What one attempt came to.
+enum Outcome {
+    /// An answer, whatever its status.
+    Answer(reqwest::Response),
+    /// No answer: the connection failed or the body was cut short.
+    Transport(reqwest::Error),
+    /// No whole answer within the attempt's time.
+    TimedOut,
+}
+
+impl Outcome {
+    fn status(&self) -> Option<u16> {
+        match self {
+            Self::Answer(response) => Some(response.status().as_u16()),
+            _ => None,
         }
-        Ok(response) => is_retryable_status(response.status().as_u16()),
-        // Connection refused or reset, timeouts, a body cut short: all transient. Builder
-        // and redirect errors are the caller's and would fail the same way again.
-        Err(e) => !(e.is_builder() || e.is_redirect()),
+    }
+
+    fn error(&self) -> Option<&dyn std::fmt::Display> {
+        match self {
+            Self::Answer(_) => None,
+            Self::Transport(error) => Some(error),
+            Self::TimedOut => Some(&"the attempt timed out"),
+        }
+    }
+
+    /// `body` is asked for only when a 409 needs its `type`: most answers never pay for it.
+    fn worth_retrying(&self, operation: &str, body: impl FnOnce() -> bytes::Bytes) -> bool {
+        match self {
+            // A 409 is retried when it is transient: the same idempotency key still in
+            // flight, or an operation that documents its conflicts as passing. A duplicate
+            // or a stale version would answer the same again.
+            Self::Answer(response) if response.status().as_u16() == 409 => {
+                TRANSIENT_CONFLICT.contains(&operation)
+                    || error_type(&body()) == Some("idempotency_conflict".into())
+            }
+            Self::Answer(response) => is_retryable_status(response.status().as_u16()),
+            // Connection refused or reset, a body cut short: transient. Builder and
+            // redirect errors are the caller's and would fail the same way again.
+            Self::Transport(e) => !(e.is_builder() || e.is_redirect()),
+            Self::TimedOut => true,
+        }
     }
 }
 

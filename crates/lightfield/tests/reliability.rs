@@ -267,6 +267,27 @@ async fn timeouts_fire_within_their_budget() {
 }
 
 #[tokio::test]
+async fn an_attempt_that_times_out_is_retried_and_the_retry_answers() {
+    let (server, seeded) = setup().await;
+    let created = seeded.accounts().create("Slow").send().await.unwrap();
+    let client = fast_client(&server)
+        .timeout(Duration::from_millis(200))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    // The first attempt is held past its time; the retry answers.
+    server.inject(Fault::delay(Duration::from_secs(2)));
+    let response = client
+        .accounts()
+        .retrieve(&created.id)
+        .send_with_response()
+        .await
+        .expect("the second attempt succeeds");
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(response.value().name(), Some("Slow"));
+}
+
+#[tokio::test]
 async fn a_thousand_creates_under_twenty_percent_faults_make_exactly_a_thousand_records() {
     let server = MockServer::start_with(MockConfig {
         rate_limit: None,
