@@ -1,5 +1,5 @@
-//! Two edits to progenitor's output, made on its syntax tree before formatting, for work
-//! every request would otherwise pay for and that progenitor has no setting to leave out.
+//! Edits to progenitor's output, made on its syntax tree before formatting, for work every
+//! request would otherwise pay for and that progenitor has no setting to leave out.
 //!
 //! - **No `api-version` header.** progenitor adds one to every request, from the spec's
 //!   `info.version`; the Lightfield API is versioned by `Lightfield-Version` (sent by the
@@ -9,6 +9,10 @@
 //!   `crate::RawRecord`, the body's bytes, through `crate::RawRecord::from_response`
 //!   instead of `ResponseValue::from_response`: the `lightfield` crate parses the record
 //!   once, into its own types, so checking the JSON here first would read it twice.
+//! - **Bodies are read once.** Every other answer is decoded by `crate::json_response`,
+//!   which takes the bytes a hook has already read (`crate::ReadBody`) instead of reading
+//!   the body again; the transport reads each body itself, to bound its size and retry a
+//!   body cut short.
 //!
 //! Both edits look for exact shapes and fail the generation when they find none, so a
 //! progenitor upgrade that changes those shapes is noticed rather than silently undone.
@@ -23,13 +27,16 @@ pub struct Edits {
     pub version_headers: usize,
     /// Success arms of record answers rewritten.
     pub record_answers: usize,
+    /// Other answers decoded through `crate::json_response`.
+    pub json_answers: usize,
 }
 
 /// Applies both edits to the generated file.
 pub fn polish(file: &mut syn::File) -> Result<Edits, String> {
     let mut pass = Pass::default();
     pass.visit_file_mut(file);
-    if pass.edits.version_headers == 0 || pass.edits.record_answers == 0 {
+    let edits = &pass.edits;
+    if edits.version_headers == 0 || edits.record_answers == 0 || edits.json_answers == 0 {
         return Err(format!(
             "progenitor's output no longer has the shapes xtask/src/polish.rs edits ({:?}); \
              update the pass for the new progenitor",
@@ -76,6 +83,14 @@ impl VisitMut for Pass {
             self.edits.record_answers += 1;
         }
         syn::visit_mut::visit_arm_mut(self, arm);
+    }
+
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if is_from_response(&call.func) {
+            *call.func = syn::parse_quote! { crate::json_response };
+            self.edits.json_answers += 1;
+        }
+        syn::visit_mut::visit_expr_call_mut(self, call);
     }
 }
 
@@ -139,7 +154,11 @@ fn is_plain_from_response(body: &Expr) -> bool {
     let Expr::Call(call) = &*awaited.base else {
         return false;
     };
-    let callee = &call.func;
+    is_from_response(&call.func)
+}
+
+/// `ResponseValue::from_response`, the function progenitor decodes every answer with.
+fn is_from_response(callee: &Expr) -> bool {
     quote::quote!(#callee).to_string().replace(' ', "") == "ResponseValue::from_response"
 }
 
@@ -193,7 +212,14 @@ mod tests {
     fn drops_the_version_header_and_reads_single_records_raw() {
         let mut file = method_pair();
         let edits = polish(&mut file).expect("both shapes are present");
-        assert_eq!((edits.version_headers, edits.record_answers), (2, 1));
+        assert_eq!(
+            (
+                edits.version_headers,
+                edits.record_answers,
+                edits.json_answers
+            ),
+            (2, 1, 2)
+        );
         let text = prettyplease::unparse(&file);
         assert!(!text.contains("api-version"), "{text}");
         // Other headers stay, and each map is sized for what is left.
@@ -206,17 +232,14 @@ mod tests {
                 "let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize)"
             )
         );
-        // Only the record's success arm changes; error answers and pages are still parsed.
-        assert_eq!(
-            text.matches("crate::RawRecord::from_response(response)")
-                .count(),
-            1
-        );
-        assert_eq!(
-            text.matches("ResponseValue::from_response(response)")
-                .count(),
-            2
-        );
+        // The record's success arm is read raw; its error answer and the page are parsed,
+        // from the bytes already read.
+        let raw = text
+            .matches("crate::RawRecord::from_response(response)")
+            .count();
+        let parsed = text.matches("crate::json_response(response)").count();
+        assert_eq!((raw, parsed), (1, 2), "{text}");
+        assert!(!text.contains("ResponseValue::from_response"), "{text}");
     }
 
     #[test]

@@ -1191,9 +1191,9 @@ Sends a `GET` request to `/v1/accounts/definitions`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1238,9 +1238,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1286,7 +1286,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1328,7 +1328,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1378,7 +1378,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1420,7 +1420,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1470,7 +1470,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1519,9 +1519,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1556,9 +1556,9 @@ Sends a `GET` request to `/v1/contacts/definitions`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1603,9 +1603,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1651,7 +1651,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1693,7 +1693,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1743,7 +1743,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1785,7 +1785,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1835,7 +1835,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1884,9 +1884,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1921,9 +1921,9 @@ Sends a `GET` request to `/v1/opportunities/definitions`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -1968,9 +1968,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2016,7 +2016,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2058,7 +2058,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2108,7 +2108,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2150,7 +2150,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2201,7 +2201,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2250,9 +2250,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2287,9 +2287,9 @@ Sends a `GET` request to `/v1/tasks/definitions`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2334,9 +2334,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2382,7 +2382,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2424,7 +2424,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2474,7 +2474,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2516,7 +2516,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2566,7 +2566,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2601,9 +2601,9 @@ Sends a `GET` request to `/v1/notes/definitions`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2648,9 +2648,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2696,7 +2696,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2738,7 +2738,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2788,7 +2788,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2830,7 +2830,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2880,7 +2880,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2915,9 +2915,9 @@ Sends a `GET` request to `/v1/meetings/definitions`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -2962,9 +2962,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3010,7 +3010,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3052,7 +3052,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3102,7 +3102,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3144,7 +3144,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3194,7 +3194,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3229,9 +3229,9 @@ Sends a `GET` request to `/v1/objects`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3272,9 +3272,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3324,7 +3324,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3370,9 +3370,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3417,7 +3417,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3470,7 +3470,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3515,7 +3515,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3568,7 +3568,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3620,9 +3620,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3664,9 +3664,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3708,7 +3708,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3750,9 +3750,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3794,7 +3794,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3836,7 +3836,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3886,7 +3886,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3928,9 +3928,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -3972,7 +3972,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4014,9 +4014,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4058,7 +4058,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4100,9 +4100,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4148,7 +4148,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4190,7 +4190,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4240,7 +4240,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4282,7 +4282,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4328,9 +4328,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4376,9 +4376,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4424,9 +4424,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4468,9 +4468,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4514,9 +4514,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4556,9 +4556,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4606,9 +4606,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4656,9 +4656,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4698,9 +4698,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4744,9 +4744,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4790,9 +4790,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4838,7 +4838,7 @@ Arguments:
         match response.status().as_u16() {
             200u16 => crate::RawRecord::from_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4873,9 +4873,9 @@ Sends a `GET` request to `/v1/auth/validate`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4915,9 +4915,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -4961,9 +4961,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5007,9 +5007,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5053,9 +5053,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5103,9 +5103,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5145,9 +5145,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5198,9 +5198,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5240,9 +5240,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5284,9 +5284,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5326,9 +5326,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5376,9 +5376,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5426,9 +5426,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5470,9 +5470,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5516,9 +5516,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5553,9 +5553,9 @@ Sends a `GET` request to `/v1/sequences/template/variables`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5595,9 +5595,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5645,9 +5645,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5695,9 +5695,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5737,9 +5737,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5787,9 +5787,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5838,9 +5838,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5889,9 +5889,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5938,9 +5938,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -5989,9 +5989,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -6034,9 +6034,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -6082,9 +6082,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -6127,9 +6127,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -6170,9 +6170,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -6220,9 +6220,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }
@@ -6265,9 +6265,9 @@ Arguments:
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => crate::json_response(response).await,
             400u16..=499u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                Err(Error::ErrorResponse(crate::json_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
         }

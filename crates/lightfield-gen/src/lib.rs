@@ -56,13 +56,7 @@ impl RawRecord {
     ) -> Result<progenitor_client::ResponseValue<Self>, progenitor_client::Error<E>> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.extensions().get::<ReadBody>() {
-            Some(ReadBody(read)) => read.clone(),
-            None => response
-                .bytes()
-                .await
-                .map_err(progenitor_client::Error::ResponseBodyError)?,
-        };
+        let body = body_of(response).await?;
         Ok(progenitor_client::ResponseValue::new(
             Self(body),
             status,
@@ -74,10 +68,39 @@ impl RawRecord {
 /// The whole body of an answer, already read by a [`Hooks`] implementation and attached
 /// to the response it returns, as an extension.
 ///
-/// A one-record answer then takes these bytes rather than reading the body a second time.
-/// The response's body must still yield the same bytes: everything else reads it.
+/// The generated methods take these bytes rather than reading the body (which the hook
+/// has consumed); a response without this extension has its body read as usual.
 #[derive(Clone, Debug)]
 pub struct ReadBody(pub bytes::Bytes);
+
+/// The answer's body: the bytes a hook attached, or else read from the response.
+async fn body_of<E>(
+    response: reqwest::Response,
+) -> Result<bytes::Bytes, progenitor_client::Error<E>> {
+    match response.extensions().get::<ReadBody>() {
+        Some(ReadBody(read)) => Ok(read.clone()),
+        None => response
+            .bytes()
+            .await
+            .map_err(progenitor_client::Error::ResponseBodyError),
+    }
+}
+
+/// Decodes a JSON answer (the generated methods call this in place of
+/// `ResponseValue::from_response`, so that a body a hook has read is not read again).
+#[doc(hidden)]
+pub async fn json_response<T: serde::de::DeserializeOwned, E>(
+    response: reqwest::Response,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = body_of(response).await?;
+    let inner = serde_json::from_slice(&body)
+        .map_err(|e| progenitor_client::Error::InvalidResponsePayload(body, e))?;
+    Ok(progenitor_client::ResponseValue::new(
+        inner, status, headers,
+    ))
+}
 
 impl std::fmt::Debug for RawRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

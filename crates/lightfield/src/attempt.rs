@@ -7,7 +7,6 @@
 //! error, never unbounded memory.
 
 use bytes::{Bytes, BytesMut};
-use reqwest::ResponseBuilderExt;
 
 /// Why an attempt produced no usable answer.
 #[derive(Debug)]
@@ -22,9 +21,9 @@ pub(crate) enum Failure {
 
 /// An answer read in full.
 pub(crate) struct Answer {
-    /// What the generated code decodes: the status and the body, without headers (they
-    /// are kept in `headers`, moved rather than copied, since the generated code never
-    /// reads them).
+    /// What the generated code decodes: the status, and the body as a `ReadBody`
+    /// extension (the stream itself is consumed). Its headers are moved to `headers`
+    /// rather than copied: the generated code never reads them.
     pub(crate) response: reqwest::Response,
     pub(crate) headers: http::HeaderMap,
     pub(crate) body: Bytes,
@@ -55,27 +54,14 @@ async fn exchange(
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(Failure::TooLarge { limit });
     }
-    let status = response.status();
-    let version = response.version();
     let headers = std::mem::take(response.headers_mut());
     let body = read_body(&mut response, limit).await?;
-    // Carrying the URL over spares reqwest parsing a placeholder one for every answer.
-    // (The builder cannot fail with a status and version taken from a response; the
-    // fallback only avoids a panic path.)
-    let rebuilt = http::Response::builder()
-        .status(status)
-        .version(version)
-        .url(response.url().clone())
-        // One-record answers take the bytes from here instead of reading the body again.
-        .extension(lightfield_gen::ReadBody(body.clone()))
-        .body(reqwest::Body::from(body.clone()))
-        .unwrap_or_else(|_| {
-            let mut plain = http::Response::new(reqwest::Body::from(body.clone()));
-            *plain.status_mut() = status;
-            plain
-        });
+    // The generated code takes the bytes from here: the body itself has been consumed.
+    response
+        .extensions_mut()
+        .insert(lightfield_gen::ReadBody(body.clone()));
     Ok(Answer {
-        response: reqwest::Response::from(rebuilt),
+        response,
         headers,
         body,
     })
