@@ -29,6 +29,23 @@ pub(crate) struct Answer {
     pub(crate) body: Bytes,
 }
 
+/// A copy of `request` to send as one attempt, keeping the original for a retry; `None`
+/// for a streaming body, which cannot be sent twice.
+///
+/// `reqwest::Request::try_clone` also copies the request's extensions, and in doing so
+/// allocates and drops a map even when there are none; the SDK's requests carry none (no
+/// per-request timeout either: see [`send`]), so a request without a body is copied by
+/// hand.
+pub(crate) fn copy_of(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
+}
+
 /// Sends `request` and reads at most `limit` bytes of its answer, all within `timeout`.
 ///
 /// The time limit is a tokio timer around the whole exchange rather than reqwest's

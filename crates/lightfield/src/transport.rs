@@ -250,18 +250,17 @@ impl CallHooks {
         }
         let policy = self.policy();
         let category = category_of(operation, request.method());
-        let key = request
-            .headers()
-            .get(&IDEMPOTENCY_KEY)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
+        // The fields are evaluated only when a subscriber records the span.
         let span = tracing::info_span!(
             "lightfield.request",
             operation,
             method = %request.method(),
             path = request.url().path(),
-            idempotency_key = key.as_str(),
+            idempotency_key = request
+                .headers()
+                .get(&IDEMPOTENCY_KEY)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
@@ -285,7 +284,7 @@ impl CallHooks {
                     remaining.map_or(policy.attempt_timeout, |r| r.min(policy.attempt_timeout));
                 // The body is in memory, so a clone is always possible; if a future request
                 // type ever streams, it is sent once without retries.
-                let (this_try, retriable) = match request.try_clone() {
+                let (this_try, retriable) = match attempt::copy_of(&request) {
                     Some(copy) => (copy, true),
                     None => {
                         let stand_in = placeholder(&request);
