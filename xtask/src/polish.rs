@@ -13,6 +13,9 @@
 //!   which takes the bytes a hook has already read (`crate::ReadBody`) instead of reading
 //!   the body again; the transport reads each body itself, to bound its size and retry a
 //!   body cut short.
+//! - **Header names are constants.** A parameter header (`Idempotency-Key`) is written
+//!   as text, which is parsed and lowercased on every request; it becomes
+//!   `HeaderName::from_static`. A header map left empty is not created at all.
 //!
 //! Both edits look for exact shapes and fail the generation when they find none, so a
 //! progenitor upgrade that changes those shapes is noticed rather than silently undone.
@@ -29,6 +32,8 @@ pub struct Edits {
     pub record_answers: usize,
     /// Other answers decoded through `crate::json_response`.
     pub json_answers: usize,
+    /// Header names given as text, made constants.
+    pub header_names: usize,
 }
 
 /// Applies both edits to the generated file.
@@ -51,6 +56,8 @@ struct Pass {
     edits: Edits,
     /// Whether the method being visited answers `ResponseValue<crate::RawRecord>`.
     in_record_method: bool,
+    /// Whether the method being visited lost its (empty) header map.
+    without_header_map: bool,
 }
 
 impl VisitMut for Pass {
@@ -62,6 +69,7 @@ impl VisitMut for Pass {
             .contains("ResponseValue<crate::RawRecord>");
         syn::visit_mut::visit_impl_item_fn_mut(self, method);
         self.in_record_method = false;
+        self.without_header_map = false;
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -73,8 +81,40 @@ impl VisitMut for Pass {
             for stmt in &mut block.stmts {
                 shrink_header_capacity(stmt, removed);
             }
+            // A map left with nothing to hold goes, and so does handing it to the request
+            // (which costs a pass over the request's headers).
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| !is_empty_header_map(stmt));
+            self.without_header_map |= block.stmts.len() < before;
         }
         syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if self.without_header_map
+            && let Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && call.args.len() == 1
+            && quote::quote!(#call)
+                .to_string()
+                .ends_with(". headers (header_map)")
+        {
+            *expr = (*call.receiver).clone();
+        }
+        if let Expr::MethodCall(call) = expr
+            && call.method == "append"
+            && let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            })) = call.args.first()
+            && let Some(lower) = static_header_name(&name.value())
+        {
+            call.args[0] = syn::parse_quote! {
+                ::reqwest::header::HeaderName::from_static(#lower)
+            };
+            self.edits.header_names += 1;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
@@ -128,13 +168,28 @@ fn shrink_header_capacity(stmt: &mut Stmt, removed: usize) {
     {
         let capacity = value.saturating_sub(removed);
         *n = syn::LitInt::new(&format!("{capacity}usize"), n.span());
-        // Nothing else is added to a map sized for nothing: it need not be mutable.
-        if capacity == 0
-            && let syn::Pat::Ident(binding) = &mut local.pat
-        {
-            binding.mutability = None;
-        }
     }
+}
+
+/// A header name progenitor writes as text (parsed again on every request), as the
+/// lowercase constant `HeaderName::from_static` takes; `None` for anything but a plain
+/// token, which is left to be parsed.
+fn static_header_name(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let plain = !lower.is_empty()
+        && lower
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    plain.then_some(lower)
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(0usize);`
+fn is_empty_header_map(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let text = quote::quote!(#local).to_string().replace(' ', "");
+    text.starts_with("letmutheader_map=") && text.ends_with("with_capacity(0usize);")
 }
 
 /// An arm whose whole body is `ResponseValue::from_response(response).await` (a success
@@ -177,7 +232,8 @@ mod tests {
                         ::reqwest::header::HeaderName::from_static("api-version"),
                         ::reqwest::header::HeaderValue::from_static(Self::api_version()),
                     );
-                    let response = send(header_map).await;
+                    let request = self.client.get(url).headers(header_map).build()?;
+                    let response = self.exec(request).await?;
                     match response.status().as_u16() {
                         200u16 => { ResponseValue::from_response(response).await }
                         400u16..=499u16 => {
@@ -198,7 +254,8 @@ mod tests {
                     if let Some(value) = key {
                         header_map.append("Idempotency-Key", value.to_string().try_into()?);
                     }
-                    let response = send(header_map).await;
+                    let request = self.client.get(url).headers(header_map).build()?;
+                    let response = self.exec(request).await?;
                     match response.status().as_u16() {
                         200u16 => { ResponseValue::from_response(response).await }
                         _ => Err(Error::UnexpectedResponse(response)),
@@ -222,16 +279,19 @@ mod tests {
         );
         let text = prettyplease::unparse(&file);
         assert!(!text.contains("api-version"), "{text}");
-        // Other headers stay, and each map is sized for what is left.
-        assert!(text.contains("\"Idempotency-Key\""), "{text}");
+        // Other headers stay, in a map sized for what is left; a map left empty goes.
         assert!(
-            text.contains("let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize)")
+            text.contains("HeaderName::from_static(\"idempotency-key\")"),
+            "{text}"
         );
         assert!(
             text.contains(
                 "let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize)"
-            )
+            ),
+            "{text}"
         );
+        assert_eq!(text.matches("header_map").count(), 3, "{text}");
+        assert_eq!(text.matches(".headers(header_map)").count(), 1, "{text}");
         // The record's success arm is read raw; its error answer and the page are parsed,
         // from the bytes already read.
         let raw = text

@@ -1172,7 +1172,6 @@ Sends a `GET` request to `/v1/accounts/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts/definitions", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1181,7 +1180,6 @@ Sends a `GET` request to `/v1/accounts/definitions`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "account_definitions",
@@ -1216,7 +1214,6 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/accounts", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1228,7 +1225,6 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "account_list",
@@ -1263,7 +1259,11 @@ Arguments:
         let url = format!("{}/v1/accounts", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -1307,7 +1307,6 @@ Arguments:
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1316,7 +1315,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "account_retrieve",
@@ -1355,7 +1353,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -1399,7 +1401,6 @@ Arguments:
         let url = format!(
             "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1408,7 +1409,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "account_delete",
@@ -1447,7 +1447,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -1498,7 +1502,6 @@ Arguments:
             "{}/v1/accounts/{}/fields/{}/history", self.baseurl, encode_path(& id
             .to_string()), encode_path(& field_key.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1509,7 +1512,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("after", &after))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "account_field_history",
@@ -1537,7 +1539,6 @@ Sends a `GET` request to `/v1/contacts/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts/definitions", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1546,7 +1547,6 @@ Sends a `GET` request to `/v1/contacts/definitions`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "contact_definitions",
@@ -1581,7 +1581,6 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/contacts", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1593,7 +1592,6 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "contact_list",
@@ -1628,7 +1626,11 @@ Arguments:
         let url = format!("{}/v1/contacts", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -1672,7 +1674,6 @@ Arguments:
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1681,7 +1682,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "contact_retrieve",
@@ -1720,7 +1720,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -1764,7 +1768,6 @@ Arguments:
         let url = format!(
             "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1773,7 +1776,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "contact_delete",
@@ -1812,7 +1814,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -1863,7 +1869,6 @@ Arguments:
             "{}/v1/contacts/{}/fields/{}/history", self.baseurl, encode_path(& id
             .to_string()), encode_path(& field_key.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1874,7 +1879,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("after", &after))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "contact_field_history",
@@ -1902,7 +1906,6 @@ Sends a `GET` request to `/v1/opportunities/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities/definitions", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1911,7 +1914,6 @@ Sends a `GET` request to `/v1/opportunities/definitions`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "opportunity_definitions",
@@ -1946,7 +1948,6 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/opportunities", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1958,7 +1959,6 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "opportunity_list",
@@ -1993,7 +1993,11 @@ Arguments:
         let url = format!("{}/v1/opportunities", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2037,7 +2041,6 @@ Arguments:
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2046,7 +2049,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "opportunity_retrieve",
@@ -2085,7 +2087,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2129,7 +2135,6 @@ Arguments:
         let url = format!(
             "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2138,7 +2143,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "opportunity_delete",
@@ -2178,7 +2182,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2229,7 +2237,6 @@ Arguments:
             "{}/v1/opportunities/{}/fields/{}/history", self.baseurl, encode_path(& id
             .to_string()), encode_path(& field_key.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2240,7 +2247,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("after", &after))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "opportunity_field_history",
@@ -2268,7 +2274,6 @@ Sends a `GET` request to `/v1/tasks/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/tasks/definitions", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2277,7 +2282,6 @@ Sends a `GET` request to `/v1/tasks/definitions`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "task_definitions",
@@ -2312,7 +2316,6 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/tasks", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2324,7 +2327,6 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "task_list",
@@ -2359,7 +2361,11 @@ Arguments:
         let url = format!("{}/v1/tasks", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2403,7 +2409,6 @@ Arguments:
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2412,7 +2417,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "task_retrieve",
@@ -2451,7 +2455,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2495,7 +2503,6 @@ Arguments:
         let url = format!(
             "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2504,7 +2511,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "task_delete",
@@ -2543,7 +2549,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2582,7 +2592,6 @@ Sends a `GET` request to `/v1/notes/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/notes/definitions", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2591,7 +2600,6 @@ Sends a `GET` request to `/v1/notes/definitions`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "note_definitions",
@@ -2626,7 +2634,6 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/notes", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2638,7 +2645,6 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "note_list",
@@ -2673,7 +2679,11 @@ Arguments:
         let url = format!("{}/v1/notes", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2717,7 +2727,6 @@ Arguments:
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2726,7 +2735,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "note_retrieve",
@@ -2765,7 +2773,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2809,7 +2821,6 @@ Arguments:
         let url = format!(
             "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2818,7 +2829,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "note_delete",
@@ -2857,7 +2867,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -2896,7 +2910,6 @@ Sends a `GET` request to `/v1/meetings/definitions`
         &'a self,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/meetings/definitions", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2905,7 +2918,6 @@ Sends a `GET` request to `/v1/meetings/definitions`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "meeting_definitions",
@@ -2940,7 +2952,6 @@ Arguments:
         status: Option<&'a str>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/meetings", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2952,7 +2963,6 @@ Arguments:
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "meeting_list",
@@ -2987,7 +2997,11 @@ Arguments:
         let url = format!("{}/v1/meetings", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3031,7 +3045,6 @@ Arguments:
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3040,7 +3053,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "meeting_retrieve",
@@ -3079,7 +3091,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3123,7 +3139,6 @@ Arguments:
         let url = format!(
             "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3132,7 +3147,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "meeting_delete",
@@ -3171,7 +3185,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3210,7 +3228,6 @@ Sends a `GET` request to `/v1/objects`
         &'a self,
     ) -> Result<ResponseValue<types::ObjectTypeList>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/objects", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3219,7 +3236,6 @@ Sends a `GET` request to `/v1/objects`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "object_types",
@@ -3253,7 +3269,6 @@ Arguments:
             "{}/v1/objects/{}/definitions", self.baseurl, encode_path(& slug
             .to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3262,7 +3277,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "object_definitions",
@@ -3301,7 +3315,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3349,7 +3367,6 @@ Arguments:
         let url = format!(
             "{}/v1/objects/{}", self.baseurl, encode_path(& slug.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3360,7 +3377,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "object_list",
@@ -3396,7 +3412,6 @@ Arguments:
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3405,7 +3420,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "object_retrieve",
@@ -3447,7 +3461,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3494,7 +3512,6 @@ Arguments:
             "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
             encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3503,7 +3520,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "object_delete",
@@ -3545,7 +3561,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3599,7 +3619,6 @@ Arguments:
             slug.to_string()), encode_path(& id.to_string()), encode_path(& field_key
             .to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3610,7 +3629,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("after", &after))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "object_field_history",
@@ -3643,7 +3661,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/members", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3654,7 +3671,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "member_list",
@@ -3687,7 +3703,6 @@ Arguments:
         let url = format!(
             "{}/v1/members/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3696,7 +3711,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "member_retrieve",
@@ -3729,7 +3743,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/emails", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3740,7 +3753,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "email_list",
@@ -3773,7 +3785,6 @@ Arguments:
         let url = format!(
             "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3782,7 +3793,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "email_retrieve",
@@ -3815,7 +3825,6 @@ Arguments:
         let url = format!(
             "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3824,7 +3833,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "email_delete",
@@ -3863,7 +3871,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -3907,7 +3919,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/channels", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3918,7 +3929,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "channel_list",
@@ -3951,7 +3961,6 @@ Arguments:
         let url = format!(
             "{}/v1/channels/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3960,7 +3969,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "channel_retrieve",
@@ -3993,7 +4001,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/messages", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4004,7 +4011,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "message_list",
@@ -4037,7 +4043,6 @@ Arguments:
         let url = format!(
             "{}/v1/messages/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4046,7 +4051,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "message_retrieve",
@@ -4079,7 +4083,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/lists", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4090,7 +4093,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_list",
@@ -4125,7 +4127,11 @@ Arguments:
         let url = format!("{}/v1/lists", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4169,7 +4175,6 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4178,7 +4183,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_retrieve",
@@ -4217,7 +4221,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4261,7 +4269,6 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4270,7 +4277,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_delete",
@@ -4307,7 +4313,6 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}/accounts", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4318,7 +4323,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_accounts",
@@ -4355,7 +4359,6 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}/contacts", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4366,7 +4369,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_contacts",
@@ -4403,7 +4405,6 @@ Arguments:
         let url = format!(
             "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4414,7 +4415,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_opportunities",
@@ -4447,7 +4447,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::FileList>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/files", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4458,7 +4457,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "file_list",
@@ -4493,7 +4491,11 @@ Arguments:
         let url = format!("{}/v1/files", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4537,7 +4539,6 @@ Arguments:
         let url = format!(
             "{}/v1/files/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4546,7 +4547,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "file_retrieve",
@@ -4585,7 +4585,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4635,7 +4639,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4679,7 +4687,6 @@ Arguments:
         let url = format!(
             "{}/v1/files/{}/url", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4688,7 +4695,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "file_url",
@@ -4723,7 +4729,11 @@ Arguments:
         let url = format!("{}/v1/emails/send", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4769,7 +4779,11 @@ Arguments:
         let url = format!("{}/v1/emails/draft", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4815,7 +4829,11 @@ Arguments:
         let url = format!("{}/v1/emails/log", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4854,7 +4872,6 @@ Sends a `GET` request to `/v1/auth/validate`
         &'a self,
     ) -> Result<ResponseValue<types::KeyInfo>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/auth/validate", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4863,7 +4880,6 @@ Sends a `GET` request to `/v1/auth/validate`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "auth_validate",
@@ -4896,7 +4912,6 @@ Arguments:
         let url = format!(
             "{}/v1/workflowRun/{}/status", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4905,7 +4920,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "workflow_run_status",
@@ -4940,7 +4954,11 @@ Arguments:
         let url = format!("{}/v1/accounts/merge", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -4986,7 +5004,11 @@ Arguments:
         let url = format!("{}/v1/contacts/merge", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5032,7 +5054,11 @@ Arguments:
         let url = format!("{}/v1/opportunities/merge", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5082,7 +5108,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5126,7 +5156,6 @@ Arguments:
         let url = format!(
             "{}/v1/merges/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5135,7 +5164,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "merge_retrieve",
@@ -5177,7 +5205,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5221,7 +5253,6 @@ Arguments:
         let url = format!(
             "{}/v1/enrichmentRun/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5230,7 +5261,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "enrichment_retrieve",
@@ -5263,7 +5293,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::SenderList>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/senders", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5274,7 +5303,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sender_list",
@@ -5307,7 +5335,6 @@ Arguments:
         let url = format!(
             "{}/v1/senders/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5316,7 +5343,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sender_retrieve",
@@ -5355,7 +5381,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5405,7 +5435,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5449,7 +5483,6 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::PreviewPage>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/sequences", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5460,7 +5493,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_list",
@@ -5495,7 +5527,11 @@ Arguments:
         let url = format!("{}/v1/sequences", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5534,7 +5570,6 @@ Sends a `GET` request to `/v1/sequences/template/variables`
         &'a self,
     ) -> Result<ResponseValue<types::PreviewPage>, Error<types::ErrorBody>> {
         let url = format!("{}/v1/sequences/template/variables", self.baseurl,);
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5543,7 +5578,6 @@ Sends a `GET` request to `/v1/sequences/template/variables`
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_template_variables",
@@ -5576,7 +5610,6 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5585,7 +5618,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_retrieve",
@@ -5624,7 +5656,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5674,7 +5710,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5718,7 +5758,6 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/draft", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5727,7 +5766,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_draft",
@@ -5766,7 +5804,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5817,7 +5859,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5868,7 +5914,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -5917,7 +5967,6 @@ Arguments:
             "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5928,7 +5977,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_enrollments",
@@ -5968,7 +6016,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -6015,7 +6067,6 @@ Arguments:
             "{}/v1/sequences/{}/enrollments/{}", self.baseurl, encode_path(& id
             .to_string()), encode_path(& enrollment_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6024,7 +6075,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_enrollment",
@@ -6061,7 +6111,6 @@ Arguments:
         let url = format!(
             "{}/v1/sequences/{}/messages", self.baseurl, encode_path(& id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6072,7 +6121,6 @@ Arguments:
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("offset", &offset))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_messages",
@@ -6108,7 +6156,6 @@ Arguments:
             "{}/v1/sequences/{}/messages/{}", self.baseurl, encode_path(& id
             .to_string()), encode_path(& message_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6117,7 +6164,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_message",
@@ -6151,7 +6197,6 @@ Arguments:
             "{}/v1/sequences/{}/performance", self.baseurl, encode_path(& id
             .to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6160,7 +6205,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_performance",
@@ -6199,7 +6243,11 @@ Arguments:
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
-            header_map.append("Idempotency-Key", value.to_string().try_into()?);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("idempotency-key"),
+                    value.to_string().try_into()?,
+                );
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -6246,7 +6294,6 @@ Arguments:
             "{}/v1/sequences/{}/tests/{}", self.baseurl, encode_path(& id.to_string()),
             encode_path(& test_id.to_string()),
         );
-        let header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6255,7 +6302,6 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "sequence_test",
