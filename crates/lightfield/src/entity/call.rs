@@ -74,29 +74,23 @@ impl<T: Entity> RecordCall<T> {
     /// Sends the request; returns the record with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<T>> {
         let id = check_id(&self.object, &self.id, self.action.verb())?;
-        let object = self.object;
+        let (object, action) = (self.object, self.action);
+        // Only a restore is a write that needs a key.
+        let key = match action {
+            Action::Restore => Some(self.options.idempotency_key()?),
+            Action::Retrieve | Action::Delete => None,
+        };
         let options = self.options.for_client(&self.client);
-        match self.action {
-            Action::Retrieve => {
-                send_record(&self.client, options, move |c| async move {
-                    dispatch::retrieve(&c, &object, &id).await
-                })
-                .await
+        // One operation that chooses inside: three would each add their own state to this
+        // future, which every caller's future holds and moves.
+        send_record(&self.client, options, move |c| async move {
+            match action {
+                Action::Retrieve => dispatch::retrieve(&c, &object, &id).await,
+                Action::Delete => dispatch::delete(&c, &object, &id).await,
+                Action::Restore => dispatch::restore(&c, &object, &id, key.as_deref()).await,
             }
-            Action::Delete => {
-                send_record(&self.client, options, move |c| async move {
-                    dispatch::delete(&c, &object, &id).await
-                })
-                .await
-            }
-            Action::Restore => {
-                let key = self.options.idempotency_key()?;
-                send_record(&self.client, options, move |c| async move {
-                    dispatch::restore(&c, &object, &id, Some(&key)).await
-                })
-                .await
-            }
-        }
+        })
+        .await
     }
 }
 
