@@ -56,6 +56,55 @@ pub fn compare(
     (a[a.len() / 2], b[b.len() / 2])
 }
 
+/// What [`paired`] measured.
+pub struct Paired {
+    /// Median of the per-pair ratios, SDK time over baseline time.
+    pub ratio: f64,
+    /// The middle half of those ratios.
+    pub low: f64,
+    pub high: f64,
+    /// Median block time of each side.
+    pub sdk: Duration,
+    pub base: Duration,
+}
+
+/// Runs `pairs` blocks of the SDK, each followed by a block of the baseline, and compares
+/// each SDK block with the baseline block right after it. The median of those paired
+/// ratios is steadier than comparing two separate medians: a burst of load or a drift in
+/// machine speed hits both halves of a pair alike and spoils a few pairs, not the result.
+/// (A block that takes no time, which cannot happen, would count as infinitely slow.)
+pub async fn paired<S, B, SF, BF>(pairs: usize, mut sdk: S, mut base: B) -> Paired
+where
+    S: FnMut() -> SF,
+    B: FnMut() -> BF,
+    SF: std::future::Future<Output = ()>,
+    BF: std::future::Future<Output = ()>,
+{
+    let (mut sdk_times, mut base_times, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..pairs.max(1) {
+        let t = Instant::now();
+        sdk().await;
+        let s = t.elapsed();
+        let t = Instant::now();
+        base().await;
+        let b = t.elapsed();
+        ratios.push(s.as_secs_f64() / b.as_secs_f64().max(f64::MIN_POSITIVE));
+        sdk_times.push(s);
+        base_times.push(b);
+    }
+    sdk_times.sort();
+    base_times.sort();
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    Paired {
+        ratio: ratios[n / 2],
+        low: ratios[n / 4],
+        high: ratios[3 * n / 4],
+        sdk: sdk_times[n / 2],
+        base: base_times[n / 2],
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--fixed-server") {

@@ -2,12 +2,12 @@
 //! in its own process, against plain reqwest + serde_json.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use lightfield::Client;
 use serde_json::{Value, json};
 
-use crate::Row;
+use crate::{Row, paired};
 
 /// A server that answers every request with `body`, on its own thread and runtime (as a
 /// separate process would be), so it does not compete with the client's tasks.
@@ -112,20 +112,13 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
         .unwrap_or_else(|_| std::process::abort());
     lightfield::install_crypto_provider();
     let raw = reqwest::Client::new();
-    // Many short blocks, alternating. Each SDK block is compared with the raw block run
-    // right after it and the median of those paired ratios is reported: a burst of load on
-    // this shared machine, or a drift in its speed, hits both halves of a pair alike and
-    // spoils a few pairs, not the comparison.
-    let (blocks, n) = (40, 250);
+    let n = 250;
     let sdk_run = || async {
-        let t = Instant::now();
         for _ in 0..n {
             black_box(client.accounts().retrieve("acc_1").send().await.ok());
         }
-        t.elapsed()
     };
     let raw_run = || async {
-        let t = Instant::now();
         for _ in 0..n {
             let response = raw
                 .get(format!("{url}/v1/accounts/acc_1"))
@@ -139,27 +132,16 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
                 black_box(serde_json::from_slice::<Value>(&b).ok());
             }
         }
-        t.elapsed()
     };
     // Warm both connection pools and code paths first.
-    let _ = sdk_run().await;
-    let _ = raw_run().await;
-    let (mut sdk_times, mut raw_times, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..blocks {
-        let sdk = sdk_run().await;
-        let raw = raw_run().await;
-        // Throughput ratio of the pair: raw time over SDK time.
-        ratios.push(raw.as_secs_f64() / sdk.as_secs_f64().max(f64::MIN_POSITIVE));
-        sdk_times.push(sdk);
-        raw_times.push(raw);
-    }
-    sdk_times.sort();
-    raw_times.sort();
-    ratios.sort_by(f64::total_cmp);
-    let sdk_rate = n as f64 / sdk_times[blocks / 2].as_secs_f64();
-    let raw_rate = n as f64 / raw_times[blocks / 2].as_secs_f64();
-    let ratio = ratios[blocks / 2];
-    let (low, high) = (ratios[blocks / 4], ratios[3 * blocks / 4]);
+    sdk_run().await;
+    raw_run().await;
+    let pairs = 40;
+    let m = paired(pairs, sdk_run, raw_run).await;
+    let sdk_rate = n as f64 / m.sdk.as_secs_f64();
+    let raw_rate = n as f64 / m.base.as_secs_f64();
+    // Throughput ratios: the inverse of the time ratios.
+    let (ratio, low, high) = (1.0 / m.ratio, 1.0 / m.high, 1.0 / m.low);
     Row {
         name,
         sdk: format!("{sdk_rate:.0} req/s"),
@@ -168,7 +150,7 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
         target: ">= 0.9x throughput",
         pass: ratio >= 0.9,
         notes: format!(
-            "median of {blocks} paired ratios (SDK block, then raw block, {n} calls each); \
+            "median of {pairs} paired ratios (SDK block, then raw block, {n} calls each); \
              middle half {low:.2}-{high:.2}; rates are median blocks"
         ),
     }
