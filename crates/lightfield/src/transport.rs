@@ -232,11 +232,15 @@ impl CallHooks {
     }
 
     /// Sends `request` with retries; returns the last response (body fully read) or error.
-    pub(crate) async fn run(
+    ///
+    /// A plain function returning the instrumented loop, not an `async fn` awaiting it: the
+    /// loop's future is a few kilobytes, and an `async fn` around it would hold a second
+    /// copy and move it once more.
+    pub(crate) fn run(
         &self,
         mut request: reqwest::Request,
         operation: &'static str,
-    ) -> reqwest::Result<reqwest::Response> {
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send + '_ {
         let transport = &self.transport;
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, transport.auth.clone());
@@ -366,7 +370,6 @@ impl CallHooks {
             }
         }
         .instrument(span)
-        .await
     }
 }
 
