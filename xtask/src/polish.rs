@@ -16,6 +16,8 @@
 //! - **Header names are constants.** A parameter header (`Idempotency-Key`) is written
 //!   as text, which is parsed and lowercased on every request; it becomes
 //!   `HeaderName::from_static`. A header map left empty is not created at all.
+//! - **Path segments are not copied.** progenitor encodes a path parameter as
+//!   `encode_path(&id.to_string())`; for a `&str` parameter that copy is dropped.
 //!
 //! Both edits look for exact shapes and fail the generation when they find none, so a
 //! progenitor upgrade that changes those shapes is noticed rather than silently undone.
@@ -34,6 +36,8 @@ pub struct Edits {
     pub json_answers: usize,
     /// Header names given as text, made constants.
     pub header_names: usize,
+    /// `&str` path parameters no longer copied into a `String` before encoding.
+    pub path_copies: usize,
 }
 
 /// Applies both edits to the generated file.
@@ -58,6 +62,8 @@ struct Pass {
     in_record_method: bool,
     /// Whether the method being visited lost its (empty) header map.
     without_header_map: bool,
+    /// The method's parameters that are already `&str`.
+    str_params: Vec<String>,
 }
 
 impl VisitMut for Pass {
@@ -67,9 +73,26 @@ impl VisitMut for Pass {
             .to_string()
             .replace(' ', "")
             .contains("ResponseValue<crate::RawRecord>");
+        self.str_params = method
+            .sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                syn::FnArg::Typed(typed) => {
+                    let ty = &typed.ty;
+                    let is_str = quote::quote!(#ty).to_string().replace(' ', "") == "&'astr";
+                    match &*typed.pat {
+                        syn::Pat::Ident(name) if is_str => Some(name.ident.to_string()),
+                        _ => None,
+                    }
+                }
+                syn::FnArg::Receiver(_) => None,
+            })
+            .collect();
         syn::visit_mut::visit_impl_item_fn_mut(self, method);
         self.in_record_method = false;
         self.without_header_map = false;
+        self.str_params.clear();
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -125,7 +148,26 @@ impl VisitMut for Pass {
         syn::visit_mut::visit_arm_mut(self, arm);
     }
 
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        // `format!` arguments are tokens to syn: parse them to reach the path segments
+        // inside (the URL is built with `format!`), and write them back.
+        use syn::punctuated::Punctuated;
+        if mac.path.is_ident("format")
+            && let Ok(mut args) =
+                mac.parse_body_with(Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        {
+            for arg in &mut args {
+                self.visit_expr_mut(arg);
+            }
+            mac.tokens = quote::quote!(#args);
+        }
+    }
+
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if let Some(name) = str_to_string_path_segment(call, &self.str_params) {
+            call.args[0] = syn::parse_quote! { #name };
+            self.edits.path_copies += 1;
+        }
         if is_from_response(&call.func) {
             *call.func = syn::parse_quote! { crate::json_response };
             self.edits.json_answers += 1;
@@ -212,6 +254,29 @@ fn is_plain_from_response(body: &Expr) -> bool {
     is_from_response(&call.func)
 }
 
+/// `encode_path(&id.to_string())` where `id` is a `&str` parameter: the identifier to pass
+/// as it is (`encode_path` takes a `&str`; the copy is only needed for other types).
+fn str_to_string_path_segment(call: &syn::ExprCall, str_params: &[String]) -> Option<syn::Ident> {
+    let callee = &call.func;
+    if quote::quote!(#callee).to_string() != "encode_path" || call.args.len() != 1 {
+        return None;
+    }
+    let Some(Expr::Reference(reference)) = call.args.first() else {
+        return None;
+    };
+    let Expr::MethodCall(to_string) = &*reference.expr else {
+        return None;
+    };
+    let Expr::Path(receiver) = &*to_string.receiver else {
+        return None;
+    };
+    let name = receiver.path.get_ident()?;
+    (to_string.method == "to_string"
+        && to_string.args.is_empty()
+        && str_params.contains(&name.to_string()))
+    .then(|| name.clone())
+}
+
 /// `ResponseValue::from_response`, the function progenitor decodes every answer with.
 fn is_from_response(callee: &Expr) -> bool {
     quote::quote!(#callee).to_string().replace(' ', "") == "ResponseValue::from_response"
@@ -226,7 +291,15 @@ mod tests {
             impl Client {
                 pub async fn thing_retrieve<'a>(
                     &'a self,
+                    id: &'a str,
+                    page: u64,
                 ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
+                    let url = format!(
+                        "{}/v1/things/{}/{}",
+                        self.baseurl,
+                        encode_path(&id.to_string()),
+                        encode_path(&page.to_string()),
+                    );
                     let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
                     header_map.append(
                         ::reqwest::header::HeaderName::from_static("api-version"),
@@ -300,6 +373,10 @@ mod tests {
         let parsed = text.matches("crate::json_response(response)").count();
         assert_eq!((raw, parsed), (1, 2), "{text}");
         assert!(!text.contains("ResponseValue::from_response"), "{text}");
+        // A `&str` path parameter is encoded as it is; others still go through text.
+        assert!(text.contains("encode_path(id)"), "{text}");
+        let compact: String = text.split_whitespace().collect();
+        assert!(compact.contains("encode_path(&page.to_string())"), "{text}");
     }
 
     #[test]

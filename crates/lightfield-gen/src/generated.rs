@@ -1304,9 +1304,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/accounts/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1348,9 +1346,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/accounts/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -1398,9 +1394,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/accounts/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/accounts/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1442,9 +1436,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/accounts/{}/restore", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/accounts/{}/restore", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -1499,8 +1491,8 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/accounts/{}/fields/{}/history", self.baseurl, encode_path(& id
-            .to_string()), encode_path(& field_key.to_string()),
+            "{}/v1/accounts/{}/fields/{}/history", self.baseurl, encode_path(id),
+            encode_path(field_key),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -1671,9 +1663,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/contacts/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1715,9 +1705,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/contacts/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -1765,9 +1753,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/contacts/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/contacts/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1809,9 +1795,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/contacts/{}/restore", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/contacts/{}/restore", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -1866,8 +1850,8 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/contacts/{}/fields/{}/history", self.baseurl, encode_path(& id
-            .to_string()), encode_path(& field_key.to_string()),
+            "{}/v1/contacts/{}/fields/{}/history", self.baseurl, encode_path(id),
+            encode_path(field_key),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2038,9 +2022,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/opportunities/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2082,9 +2064,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/opportunities/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -2132,9 +2112,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/opportunities/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/opportunities/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2177,8 +2155,7 @@ Arguments:
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/opportunities/{}/restore", self.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/opportunities/{}/restore", self.baseurl, encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -2234,8 +2211,8 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/opportunities/{}/fields/{}/history", self.baseurl, encode_path(& id
-            .to_string()), encode_path(& field_key.to_string()),
+            "{}/v1/opportunities/{}/fields/{}/history", self.baseurl, encode_path(id),
+            encode_path(field_key),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2406,9 +2383,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/tasks/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2450,9 +2425,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/tasks/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -2500,9 +2473,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/tasks/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/tasks/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2544,9 +2515,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/tasks/{}/restore", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/tasks/{}/restore", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -2724,9 +2693,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/notes/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2768,9 +2735,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/notes/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -2818,9 +2783,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/notes/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/notes/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2862,9 +2825,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/notes/{}/restore", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/notes/{}/restore", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -3042,9 +3003,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/meetings/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3086,9 +3045,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/meetings/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -3136,9 +3093,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/meetings/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/meetings/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3180,9 +3135,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/meetings/{}/restore", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/meetings/{}/restore", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -3266,8 +3219,7 @@ Arguments:
         slug: &'a str,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/definitions", self.baseurl, encode_path(& slug
-            .to_string()),
+            "{}/v1/objects/{}/definitions", self.baseurl, encode_path(slug),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3310,9 +3262,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/objects/{}/values", self.baseurl, encode_path(& slug.to_string()),
-        );
+        let url = format!("{}/v1/objects/{}/values", self.baseurl, encode_path(slug),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -3364,9 +3314,7 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/objects/{}", self.baseurl, encode_path(& slug.to_string()),
-        );
+        let url = format!("{}/v1/objects/{}", self.baseurl, encode_path(slug),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3409,8 +3357,8 @@ Arguments:
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
-            encode_path(& id.to_string()),
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(slug),
+            encode_path(id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3456,8 +3404,8 @@ Arguments:
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
-            encode_path(& id.to_string()),
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(slug),
+            encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -3509,8 +3457,8 @@ Arguments:
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(& slug.to_string()),
-            encode_path(& id.to_string()),
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(slug),
+            encode_path(id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3556,8 +3504,8 @@ Arguments:
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(& slug
-            .to_string()), encode_path(& id.to_string()),
+            "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(slug),
+            encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -3615,9 +3563,8 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}/fields/{}/history", self.baseurl, encode_path(&
-            slug.to_string()), encode_path(& id.to_string()), encode_path(& field_key
-            .to_string()),
+            "{}/v1/objects/{}/values/{}/fields/{}/history", self.baseurl,
+            encode_path(slug), encode_path(id), encode_path(field_key),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3700,9 +3647,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/members/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/members/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3782,9 +3727,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/emails/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3822,9 +3765,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/emails/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/emails/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3866,9 +3807,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/emails/{}/restore", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/emails/{}/restore", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -3958,9 +3897,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/channels/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/channels/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4040,9 +3977,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/messages/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/messages/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4172,9 +4107,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/lists/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4216,9 +4149,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/lists/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -4266,9 +4197,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/lists/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/lists/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4310,9 +4239,7 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/lists/{}/accounts", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/lists/{}/accounts", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4356,9 +4283,7 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/lists/{}/contacts", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/lists/{}/contacts", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4403,7 +4328,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(& id.to_string()),
+            "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -4536,9 +4461,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::File>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/files/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/files/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4580,9 +4503,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::FileCompleteBody,
     ) -> Result<ResponseValue<types::File>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/files/{}/complete", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/files/{}/complete", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -4634,9 +4555,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::File>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/files/{}/cancel", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/files/{}/cancel", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -4684,9 +4603,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::FileUrl>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/files/{}/url", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/files/{}/url", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4909,9 +4826,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::WorkflowRunStatus>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/workflowRun/{}/status", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/workflowRun/{}/status", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5103,9 +5018,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::MergeBody,
     ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/objects/{}/merge", self.baseurl, encode_path(& slug.to_string()),
-        );
+        let url = format!("{}/v1/objects/{}/merge", self.baseurl, encode_path(slug),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -5153,9 +5066,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::Merge>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/merges/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/merges/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5200,8 +5111,8 @@ Arguments:
         body: &'a types::EnrichmentStartBody,
     ) -> Result<ResponseValue<types::EnrichmentStart>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/enrichmentRun/{}/{}", self.baseurl, encode_path(& entity_slug
-            .to_string()), encode_path(& entity_id.to_string()),
+            "{}/v1/enrichmentRun/{}/{}", self.baseurl, encode_path(entity_slug),
+            encode_path(entity_id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -5250,9 +5161,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::EnrichmentRun>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/enrichmentRun/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/enrichmentRun/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5332,9 +5241,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::Sender>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/senders/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/senders/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5376,9 +5283,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::SenderUpdateBody,
     ) -> Result<ResponseValue<types::Sender>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/senders/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/senders/{}", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -5431,7 +5336,7 @@ Arguments:
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::Sender>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/senders/{}/mark_healthy", self.baseurl, encode_path(& id.to_string()),
+            "{}/v1/senders/{}/mark_healthy", self.baseurl, encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -5607,9 +5512,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/sequences/{}", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/sequences/{}", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5651,9 +5554,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/sequences/{}/activate", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/sequences/{}/activate", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -5706,7 +5607,7 @@ Arguments:
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/deactivate", self.baseurl, encode_path(& id.to_string()),
+            "{}/v1/sequences/{}/deactivate", self.baseurl, encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -5755,9 +5656,7 @@ Arguments:
         &'a self,
         id: &'a str,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/sequences/{}/draft", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/sequences/{}/draft", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5799,9 +5698,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::SequenceDraftBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/sequences/{}/draft", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/sequences/{}/draft", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -5854,8 +5751,7 @@ Arguments:
         body: &'a types::ExpectedVersionBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/draft/publish", self.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/sequences/{}/draft/publish", self.baseurl, encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -5909,8 +5805,7 @@ Arguments:
         body: &'a types::ExpectedVersionBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/draft/discard", self.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/sequences/{}/draft/discard", self.baseurl, encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -5964,8 +5859,7 @@ Arguments:
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::PreviewPage>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -6011,8 +5905,7 @@ Arguments:
         body: &'a types::EnrollmentChangeBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/sequences/{}/enrollments", self.baseurl, encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
@@ -6064,8 +5957,8 @@ Arguments:
         enrollment_id: &'a str,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/enrollments/{}", self.baseurl, encode_path(& id
-            .to_string()), encode_path(& enrollment_id.to_string()),
+            "{}/v1/sequences/{}/enrollments/{}", self.baseurl, encode_path(id),
+            encode_path(enrollment_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -6108,9 +6001,7 @@ Arguments:
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::PreviewPage>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/sequences/{}/messages", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/sequences/{}/messages", self.baseurl, encode_path(id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6153,8 +6044,8 @@ Arguments:
         message_id: &'a str,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/messages/{}", self.baseurl, encode_path(& id
-            .to_string()), encode_path(& message_id.to_string()),
+            "{}/v1/sequences/{}/messages/{}", self.baseurl, encode_path(id),
+            encode_path(message_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -6194,8 +6085,7 @@ Arguments:
         id: &'a str,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/performance", self.baseurl, encode_path(& id
-            .to_string()),
+            "{}/v1/sequences/{}/performance", self.baseurl, encode_path(id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -6238,9 +6128,7 @@ Arguments:
         idempotency_key: Option<&'a str>,
         body: &'a types::SequenceTestBody,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
-        let url = format!(
-            "{}/v1/sequences/{}/tests", self.baseurl, encode_path(& id.to_string()),
-        );
+        let url = format!("{}/v1/sequences/{}/tests", self.baseurl, encode_path(id),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -6291,8 +6179,8 @@ Arguments:
         test_id: &'a str,
     ) -> Result<ResponseValue<types::PreviewObject>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/sequences/{}/tests/{}", self.baseurl, encode_path(& id.to_string()),
-            encode_path(& test_id.to_string()),
+            "{}/v1/sequences/{}/tests/{}", self.baseurl, encode_path(id),
+            encode_path(test_id),
         );
         #[allow(unused_mut)]
         let mut request = self
