@@ -11,7 +11,7 @@ use progenitor_client::ResponseValue;
 
 use crate::error::{ApiError, Error, Result};
 use crate::ratelimit::RateLimits;
-use crate::transport::{CallHooks, CallOptions, Policy, Transport};
+use crate::transport::{CallHooks, CallOptions, Policy, Report, Transport};
 
 /// Where the API lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.lightfield.app";
@@ -70,44 +70,45 @@ impl Client {
         // created and moved.
         let operation = Box::pin(operation(hooks.generated()));
         let outcome = hooks.within_deadline(operation).await?;
-        if let Some(failure) = hooks.take_failure() {
+        let mut report = hooks.take_report();
+        if let Some(failure) = report.failure.take() {
             return Err(failure);
         }
         match outcome {
             Ok(value) => Ok(Response {
                 status: value.status().as_u16(),
-                headers: hooks.take_status().1,
-                attempts: hooks.attempts(),
+                headers: report.headers,
+                attempts: report.attempts,
                 value: value.into_inner(),
-                body: hooks.body(),
+                body: report.body,
             }),
-            Err(e) => Err(map_error(e, &hooks)),
+            Err(e) => Err(map_error(e, report, &hooks)),
         }
     }
 }
 
 /// Maps the generated client's error. API refusals are read from the raw body the
-/// transport kept, so documented (4xx) and undocumented (5xx) statuses are handled alike.
-fn map_error(e: progenitor_client::Error<ErrorBody>, hooks: &CallHooks) -> Error {
+/// transport kept (`report`), so documented (4xx) and undocumented (5xx) statuses are
+/// handled alike.
+fn map_error(e: progenitor_client::Error<ErrorBody>, report: Report, hooks: &CallHooks) -> Error {
     use progenitor_client::Error as G;
-    // The headers live in the call's report, not in what the generated code returns.
-    let refusal = || {
-        let (status, headers) = hooks.take_status();
+    let succeeded = (200..300).contains(&report.status);
+    let refusal = |report: Report| {
         Error::Api(Box::new(ApiError::from_parts(
-            status,
-            headers,
-            &hooks.body(),
-            hooks.attempts(),
+            report.status,
+            report.headers,
+            &report.body,
+            report.attempts,
         )))
     };
     match e {
-        G::ErrorResponse(_) | G::UnexpectedResponse(_) => refusal(),
+        G::ErrorResponse(_) | G::UnexpectedResponse(_) => refusal(report),
         G::CommunicationError(source)
         | G::ResponseBodyError(source)
-        | G::InvalidUpgrade(source) => hooks.transport_error(source),
+        | G::InvalidUpgrade(source) => hooks.transport_error(source, report.attempts),
         // A refusal whose body is not the error shape is still a refusal, with its status,
         // kind and `Retry-After`.
-        G::InvalidResponsePayload(_, _) if !hooks.last_succeeded() => refusal(),
+        G::InvalidResponsePayload(_, _) if !succeeded => refusal(report),
         G::InvalidResponsePayload(body, err) => Error::decode(err, &body),
         G::InvalidRequest(message) | G::Custom(message) => Error::InvalidInput(message),
     }

@@ -83,15 +83,16 @@ impl RawRequest {
             .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
         let hooks = CallHooks::new(transport.clone(), self.options.for_client(&self.client));
         let result = hooks.within_deadline(hooks.run(request, "raw")).await?;
-        if let Some(failure) = hooks.take_failure() {
+        let mut report = hooks.take_report();
+        if let Some(failure) = report.failure.take() {
             return Err(failure);
         }
-        let response = result.map_err(|source| hooks.transport_error(source))?;
-        let attempts = hooks.attempts();
+        let attempts = report.attempts;
+        let response = result.map_err(|source| hooks.transport_error(source, attempts))?;
         let status = response.status().as_u16();
-        let headers = hooks.take_status().1;
+        let headers = report.headers;
         // The transport already read the whole body; take it from there.
-        let bytes = hooks.body();
+        let bytes = report.body;
         if !(200..300).contains(&status) {
             return Err(Error::Api(Box::new(ApiError::from_parts(
                 status, headers, &bytes, attempts,

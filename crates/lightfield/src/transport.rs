@@ -151,9 +151,8 @@ impl CallHooks {
         }
     }
 
-    /// The error for a request that got no usable answer.
-    pub(crate) fn transport_error(&self, source: reqwest::Error) -> crate::Error {
-        let attempts = self.attempts();
+    /// The error for a request that got no usable answer after `attempts` requests.
+    pub(crate) fn transport_error(&self, source: reqwest::Error, attempts: u32) -> crate::Error {
         if source.is_timeout() {
             crate::Error::Timeout {
                 elapsed: self.started.elapsed(),
@@ -176,25 +175,13 @@ impl CallHooks {
         self.report.lock().map(|r| r.attempts).unwrap_or(0)
     }
 
-    /// The last answer's status and headers; the headers are taken (asked for once, when
-    /// the call's outcome is built).
-    pub(crate) fn take_status(&self) -> (u16, http::HeaderMap) {
+    /// What the call came to (attempts, the last answer's status, headers and body, a
+    /// failure), taken once the call is over: one lock, and nothing copied.
+    pub(crate) fn take_report(&self) -> Report {
         self.report
             .lock()
-            .map(|mut r| (r.status, std::mem::take(&mut r.headers)))
+            .map(|mut r| std::mem::take(&mut *r))
             .unwrap_or_default()
-    }
-
-    /// Whether the last answer was a success (2xx).
-    pub(crate) fn last_succeeded(&self) -> bool {
-        self.report
-            .lock()
-            .is_ok_and(|r| (200..300).contains(&r.status))
-    }
-
-    /// The failure recorded by the transport, if any; taken once.
-    pub(crate) fn take_failure(&self) -> Option<crate::Error> {
-        self.report.lock().ok().and_then(|mut r| r.failure.take())
     }
 
     fn set_attempts(&self, n: u32) {

@@ -73,8 +73,8 @@ impl<T: Entity> RecordCall<T> {
 
     /// Sends the request; returns the record with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<T>> {
-        let id = check_id(&self.object, &self.id, self.action.verb())?;
-        let (object, action) = (self.object, self.action);
+        check_id(&self.object, &self.id, self.action.verb())?;
+        let (object, action, id) = (self.object, self.action, self.id);
         // Only a restore is a write that needs a key.
         let key = match action {
             Action::Restore => Some(self.options.idempotency_key()?),
