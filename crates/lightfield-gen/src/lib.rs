@@ -79,8 +79,9 @@ async fn body_of<E>(
 ) -> Result<bytes::Bytes, progenitor_client::Error<E>> {
     match response.extensions().get::<ReadBody>() {
         Some(ReadBody(read)) => Ok(read.clone()),
-        None => response
-            .bytes()
+        // Boxed: only hooks that leave the body unread come here, and every generated
+        // method's future would otherwise make room for reading it (and be moved with it).
+        None => Box::pin(response.bytes())
             .await
             .map_err(progenitor_client::Error::ResponseBodyError),
     }
