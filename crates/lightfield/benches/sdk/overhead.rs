@@ -136,7 +136,7 @@ async fn overhead_row(name: &'static str, url: &str) -> Row {
     // Warm both connection pools and code paths first.
     sdk_run().await;
     raw_run().await;
-    let pairs = 40;
+    let pairs = 100;
     let m = paired(pairs, sdk_run, raw_run).await;
     let sdk_rate = n as f64 / m.sdk.as_secs_f64();
     let raw_rate = n as f64 / m.base.as_secs_f64();
