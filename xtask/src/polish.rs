@@ -19,8 +19,9 @@
 //! - **Path segments are not copied.** progenitor encodes a path parameter as
 //!   `encode_path(&id.to_string())`; for a `&str` parameter that copy is dropped.
 //!
-//! Both edits look for exact shapes and fail the generation when they find none, so a
-//! progenitor upgrade that changes those shapes is noticed rather than silently undone.
+//! The edits look for exact shapes. Generation fails when the first three find nothing to
+//! edit, so a progenitor upgrade that changes those shapes is noticed rather than silently
+//! undone (the snapshot test shows the rest).
 
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, Stmt};
@@ -40,7 +41,7 @@ pub struct Edits {
     pub path_copies: usize,
 }
 
-/// Applies both edits to the generated file.
+/// Applies every edit to the generated file.
 pub fn polish(file: &mut syn::File) -> Result<Edits, String> {
     let mut pass = Pass::default();
     pass.visit_file_mut(file);
