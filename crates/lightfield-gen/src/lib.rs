@@ -57,14 +57,7 @@ impl RawRecord {
     pub async fn from_response<E>(
         response: reqwest::Response,
     ) -> Result<progenitor_client::ResponseValue<Self>, progenitor_client::Error<E>> {
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = body_of(response).await?;
-        Ok(progenitor_client::ResponseValue::new(
-            Self(body),
-            status,
-            headers,
-        ))
+        answer(response, |body| Ok(Self(body))).await
     }
 }
 
@@ -76,18 +69,28 @@ impl RawRecord {
 #[derive(Clone, Debug)]
 pub struct ReadBody(pub bytes::Bytes);
 
-/// The answer's body: the bytes a hook attached, or else read from the response.
-async fn body_of<E>(
+/// An answer's status and headers with its body, as `decode` reads it (a refusal gives
+/// the body back with the JSON error). The body is the bytes a hook attached, or else
+/// read from the response.
+async fn answer<T, E>(
     response: reqwest::Response,
-) -> Result<bytes::Bytes, progenitor_client::Error<E>> {
-    match response.extensions().get::<ReadBody>() {
-        Some(ReadBody(read)) => Ok(read.clone()),
+    decode: impl FnOnce(bytes::Bytes) -> Result<T, (bytes::Bytes, serde_json::Error)>,
+) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = match response.extensions().get::<ReadBody>() {
+        Some(ReadBody(read)) => read.clone(),
         // Boxed: only hooks that leave the body unread come here, and every generated
         // method's future would otherwise make room for reading it (and be moved with it).
         None => Box::pin(response.bytes())
             .await
-            .map_err(progenitor_client::Error::ResponseBodyError),
-    }
+            .map_err(progenitor_client::Error::ResponseBodyError)?,
+    };
+    let inner = decode(body)
+        .map_err(|(body, e)| progenitor_client::Error::InvalidResponsePayload(body, e))?;
+    Ok(progenitor_client::ResponseValue::new(
+        inner, status, headers,
+    ))
 }
 
 /// Decodes a JSON answer (the generated methods call this in place of
@@ -96,14 +99,10 @@ async fn body_of<E>(
 pub async fn json_response<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,
 ) -> Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = body_of(response).await?;
-    let inner = serde_json::from_slice(&body)
-        .map_err(|e| progenitor_client::Error::InvalidResponsePayload(body, e))?;
-    Ok(progenitor_client::ResponseValue::new(
-        inner, status, headers,
-    ))
+    answer(response, |body| {
+        serde_json::from_slice(&body).map_err(|e| (body, e))
+    })
+    .await
 }
 
 impl std::fmt::Debug for RawRecord {

@@ -199,23 +199,26 @@ impl CallHooks {
         )
     }
 
-    /// What the generated code is given for the last attempt. A time-out has no reqwest
-    /// error to carry it, so it is recorded as the call's failure (read first by every
-    /// caller) and a stand-in answer goes back.
+    /// What the generated code is given for the last attempt. A time-out or an answer too
+    /// large has no reqwest error to carry it, so it is recorded as the call's failure
+    /// (read first by every caller) and a stand-in answer goes back.
     fn finish(&self, outcome: Outcome) -> reqwest::Result<reqwest::Response> {
-        match outcome {
-            Outcome::Answer(response) => Ok(response),
-            Outcome::Transport(error) => Err(error),
-            Outcome::TimedOut => {
-                if let Ok(mut report) = self.report.lock() {
-                    report.failure = Some(crate::Error::Timeout {
-                        elapsed: self.started.elapsed(),
-                        attempts: report.attempts,
-                    });
-                }
-                Ok(attempt::stand_in())
+        let failure = match outcome {
+            Outcome::Answer(response) => return Ok(response),
+            Outcome::Failed(Failure::Transport(error)) => return Err(error),
+            Outcome::Failed(Failure::TooLarge { limit }) => {
+                tracing::warn!(limit, "response larger than the maximum");
+                crate::Error::ResponseTooLarge { limit }
             }
+            Outcome::Failed(Failure::TimedOut) => crate::Error::Timeout {
+                elapsed: self.started.elapsed(),
+                attempts: self.attempts(),
+            },
+        };
+        if let Ok(mut report) = self.report.lock() {
+            report.failure = Some(failure);
         }
+        Ok(attempt::stand_in())
     }
 
     /// Sends `request` with retries; returns the last response (body fully read) or error.
@@ -313,16 +316,7 @@ impl CallHooks {
                         }
                         Outcome::Answer(answer.response)
                     }
-                    Err(Failure::Transport(e)) => Outcome::Transport(e),
-                    Err(Failure::TimedOut) => Outcome::TimedOut,
-                    Err(Failure::TooLarge { limit }) => {
-                        // Never retried: the same request would get the same answer.
-                        tracing::warn!(attempt, limit, "response larger than the maximum");
-                        if let Ok(mut report) = self.report.lock() {
-                            report.failure = Some(crate::Error::ResponseTooLarge { limit });
-                        }
-                        return Ok(attempt::stand_in());
-                    }
+                    Err(failure) => Outcome::Failed(failure),
                 };
                 let elapsed = started.elapsed();
                 let status = outcome.status();
@@ -389,10 +383,8 @@ const TRANSIENT_CONFLICT: &[&str] = &["enrichment_start"];
 enum Outcome {
     /// An answer, whatever its status.
     Answer(reqwest::Response),
-    /// No answer: the connection failed or the body was cut short.
-    Transport(reqwest::Error),
-    /// No whole answer within the attempt's time.
-    TimedOut,
+    /// No usable answer.
+    Failed(Failure),
 }
 
 impl Outcome {
@@ -406,8 +398,9 @@ impl Outcome {
     fn error(&self) -> Option<&dyn std::fmt::Display> {
         match self {
             Self::Answer(_) => None,
-            Self::Transport(error) => Some(error),
-            Self::TimedOut => Some(&"the attempt timed out"),
+            Self::Failed(Failure::Transport(error)) => Some(error),
+            Self::Failed(Failure::TooLarge { .. }) => Some(&"the answer is too large"),
+            Self::Failed(Failure::TimedOut) => Some(&"the attempt timed out"),
         }
     }
 
@@ -424,8 +417,10 @@ impl Outcome {
             Self::Answer(response) => is_retryable_status(response.status().as_u16()),
             // Connection refused or reset, a body cut short: transient. Builder and
             // redirect errors are the caller's and would fail the same way again.
-            Self::Transport(e) => !(e.is_builder() || e.is_redirect()),
-            Self::TimedOut => true,
+            Self::Failed(Failure::Transport(e)) => !(e.is_builder() || e.is_redirect()),
+            Self::Failed(Failure::TimedOut) => true,
+            // The same request would get the same answer.
+            Self::Failed(Failure::TooLarge { .. }) => false,
         }
     }
 }
