@@ -46,8 +46,10 @@ pub struct UpdateOps {
     pub add: bool,
     /// `remove` is allowed.
     pub remove: bool,
-    /// `replace` is allowed.
+    /// `replace` with an id is allowed.
     pub replace: bool,
+    /// `replace: null` (unlinking every record) is allowed.
+    pub clear: bool,
 }
 
 /// A system field of a record type (its key starts with `$`).
@@ -115,6 +117,9 @@ pub struct ObjectSchema {
     pub delete_twice_not_found: bool,
     /// Whether records come back without relationships (read through member endpoints).
     pub hidden_relationships: bool,
+    /// Whether an update may apply only one operation (add, remove or replace) to each
+    /// relationship key.
+    pub one_operation_per_key: bool,
     /// Its system fields.
     pub fields: &'static [SystemField],
     /// Its system relationships.
@@ -240,11 +245,11 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
             let what = format!("{object_type}.{key}");
             let ops: Vec<&str> = match r.get("updateOps").and_then(Value::as_array) {
                 Some(list) => list.iter().filter_map(Value::as_str).collect(),
-                None => vec!["add", "remove", "replace"],
+                None => vec!["add", "remove", "replace", "clear"],
             };
             let _ = writeln!(
                 rels,
-                "SystemRelationship {{ key: {key:?}, label: {:?}, cardinality: {:?}, object_type: {:?}, required: {}, read_only: {}, create_only: {}, update_ops: UpdateOps {{ add: {}, remove: {}, replace: {} }} }},",
+                "SystemRelationship {{ key: {key:?}, label: {:?}, cardinality: {:?}, object_type: {:?}, required: {}, read_only: {}, create_only: {}, update_ops: UpdateOps {{ add: {}, remove: {}, replace: {}, clear: {} }} }},",
                 text(r, "label", &what)?,
                 text(r, "cardinality", &what)?,
                 text(r, "objectType", &what)?,
@@ -254,11 +259,12 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
                 ops.contains(&"add"),
                 ops.contains(&"remove"),
                 ops.contains(&"replace"),
+                ops.contains(&"clear"),
             );
         }
         let _ = writeln!(
             out,
-            "/// The `{object_type}` record type.\npub static {name}: ObjectSchema = ObjectSchema {{ object_type: {object_type:?}, collection: {:?}, id_prefix: {:?}, history: {}, read_only_type: {}, custom_fields: {}, skip_enrichment: {}, auto_create_records: {}, delete_twice_not_found: {}, hidden_relationships: {}, fields: &[{fields}], relationships: &[{rels}] }};",
+            "/// The `{object_type}` record type.\npub static {name}: ObjectSchema = ObjectSchema {{ object_type: {object_type:?}, collection: {:?}, id_prefix: {:?}, history: {}, read_only_type: {}, custom_fields: {}, skip_enrichment: {}, auto_create_records: {}, delete_twice_not_found: {}, hidden_relationships: {}, one_operation_per_key: {}, fields: &[{fields}], relationships: &[{rels}] }};",
             text(def, "collection", object_type)?,
             text(def, "idPrefix", object_type)?,
             flag(def, "history"),
@@ -270,6 +276,7 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
             flag(def, "autoCreateRecords"),
             def.get("deleteTwice").and_then(Value::as_str) == Some("not_found"),
             flag(def, "hiddenRelationships"),
+            flag(def, "oneOperationPerKey"),
         );
     }
     let _ = writeln!(

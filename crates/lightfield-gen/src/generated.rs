@@ -101,7 +101,7 @@ pub mod types {
             RelationshipDefinition,
         >,
     }
-    ///One end of a relationship.
+    ///One end of a relationship definition.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DirectionEnd {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -264,6 +264,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///What an enrichment request did.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -310,6 +312,8 @@ pub mod types {
         ///Machine-readable category such as `bad_request`, `not_found` or `idempotency_conflict`.
         #[serde(rename = "type")]
         pub type_: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The draft version the caller has seen.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -337,12 +341,6 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         ///Human-readable name.
         pub label: ::std::string::String,
-        ///The field this one depends on, when it has a parent.
-        #[serde(
-            rename = "parentFieldKey",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub parent_field_key: ::std::option::Option<::std::string::String>,
         ///True when the API refuses writes to this field.
         #[serde(
             rename = "readOnly",
@@ -478,7 +476,7 @@ pub mod types {
         pub object: ::std::option::Option<::std::string::String>,
         ///How many files there are.
         #[serde(rename = "totalCount")]
-        pub total_count: u64,
+        pub total_count: i64,
     }
     ///A pending file and where to PUT its bytes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -545,6 +543,16 @@ pub mod types {
         )]
         pub last_name: ::std::option::Option<::std::string::String>,
     }
+    ///Ids to add to a set and ids to take out of it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct IdChanges {
+        ///Ids to add.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub add: ::std::vec::Vec<::std::string::String>,
+        ///Ids to take out.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub remove: ::std::vec::Vec<::std::string::String>,
+    }
     ///A value to write: a string, number, boolean, list of strings, Address, FullName, or null (null clears the field on update). Select fields take an option id or label. Left as an empty schema, which admits null.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -595,7 +603,7 @@ pub mod types {
         pub object: ::std::option::Option<::std::string::String>,
         ///How many records match, over all pages.
         #[serde(rename = "totalCount")]
-        pub total_count: u64,
+        pub total_count: i64,
     }
     ///A merge and where it stands.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -628,6 +636,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Two records to merge, and how to resolve their fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -729,7 +739,23 @@ pub mod types {
         ///At most this many a day.
         #[serde(rename = "dailyLimit")]
         pub daily_limit: i64,
-        ///At most this long between two; null for no upper bound (sent either way).
+        ///At most this long between two; absent or null for no upper bound.
+        #[serde(
+            rename = "maxGapSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_gap_seconds: ::std::option::Option<i64>,
+        ///At least this long between two.
+        #[serde(rename = "minGapSeconds")]
+        pub min_gap_seconds: i64,
+    }
+    ///Pacing to set for one step type. Unlike in answers, `maxGapSeconds` is required here: `null` says there is no upper bound.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PacingInput {
+        ///At most this many a day.
+        #[serde(rename = "dailyLimit")]
+        pub daily_limit: i64,
+        ///At most this long between two; null for no upper bound.
         #[serde(
             rename = "maxGapSeconds",
             deserialize_with = "::std::option::Option::deserialize"
@@ -781,7 +807,7 @@ pub mod types {
             rename = "totalCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub total_count: ::std::option::Option<u64>,
+        pub total_count: ::std::option::Option<i64>,
     }
     ///The body of a create, for every record type. Which fields and relationships are required or read-only depends on the type (`x-object-types`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -810,6 +836,27 @@ pub mod types {
         )]
         pub skip_enrichment: ::std::option::Option<bool>,
     }
+    ///The records linked from one end of a relationship.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RecordDirectionEnd {
+        pub cardinality: Cardinality,
+        ///Identifiers of the records linked from this end.
+        pub values: ::std::vec::Vec<::std::string::String>,
+    }
+    ///A record's links under one relationship, read from each end: a relationship from a type to itself (an account's parent and its subsidiaries) links different records from each end.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RecordDirections {
+        #[serde(
+            rename = "asDestination",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub as_destination: ::std::option::Option<RecordDirectionEnd>,
+        #[serde(
+            rename = "asSource",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub as_source: ::std::option::Option<RecordDirectionEnd>,
+    }
     ///The body of an update; keys left out are not changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct RecordUpdateBody {
@@ -834,7 +881,7 @@ pub mod types {
     pub struct Relationship {
         pub cardinality: Cardinality,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub directions: ::std::option::Option<Directions>,
+        pub directions: ::std::option::Option<RecordDirections>,
         ///The type of the linked records, e.g. `contact` or `member`.
         #[serde(rename = "objectType")]
         pub object_type: ::std::string::String,
@@ -930,15 +977,35 @@ pub mod types {
         pub health_reason: ::std::option::Option<::std::string::String>,
         ///Unique identifier.
         pub id: ::std::string::String,
+        ///Always `sender`.
+        #[serde(
+            rename = "objectType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub object_type: ::std::option::Option<::std::string::String>,
         ///The member it belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<::std::string::String>,
-        ///Pacing by step type (`EMAIL`, `LINKEDIN_INVITE`, `LINKEDIN_MESSAGE`).
+        ///Pacing by step type (`EMAIL`, `LINKEDIN_INVITE`, `LINKEDIN_MESSAGE`); an entry is null for a step type the sender cannot send.
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: BTreeMap::is_empty"
         )]
-        pub pacing: ::std::collections::BTreeMap<::std::string::String, Pacing>,
+        pub pacing: ::std::collections::BTreeMap<
+            ::std::string::String,
+            ::std::option::Option<Pacing>,
+        >,
+        ///Where replies go, when not to the sending address.
+        #[serde(
+            rename = "replyToAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reply_to_address: ::std::option::Option<::std::string::String>,
+        ///How an email sender sends: `SMTP` or `OAUTH` (an open string).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transport: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One page of senders.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -950,30 +1017,45 @@ pub mod types {
         pub object: ::std::option::Option<::std::string::String>,
         ///How many senders there are.
         #[serde(rename = "totalCount")]
-        pub total_count: u64,
+        pub total_count: i64,
     }
     ///The new pacing, replacing the whole pacing.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SenderUpdateBody {
         ///Pacing by step type.
-        pub pacing: ::std::collections::BTreeMap<::std::string::String, Pacing>,
+        pub pacing: ::std::collections::BTreeMap<::std::string::String, PacingInput>,
     }
-    ///A new sequence.
+    ///A new sequence; it opens a first draft.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SequenceCreateBody {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub definition: ::std::option::Option<PreviewObject>,
+        pub definition: PreviewObject,
         ///The sequence's name.
         pub name: ::std::string::String,
+        ///Member ids who review the sequence's messages.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub reviewers: ::std::vec::Vec<::std::string::String>,
+        ///Sender ids; activating needs one for each channel the steps use.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub senders: ::std::vec::Vec<::std::string::String>,
     }
     ///A change to a sequence's draft.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct SequenceDraftBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub definition: ::std::option::Option<PreviewObject>,
+        ///The open draft's `version`; required when a draft is open (a stale one is a 409), left out when none is.
+        #[serde(
+            rename = "expectedVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expected_version: ::std::option::Option<::std::string::String>,
         ///A new name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reviewers: ::std::option::Option<IdChanges>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub senders: ::std::option::Option<IdChanges>,
     }
     ///A test run of a sequence for one contact.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1009,6 +1091,12 @@ pub mod types {
         ///The choices of a select field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub options: ::std::option::Option<::std::vec::Vec<SelectOption>>,
+        ///The select field this one depends on; its options' `parentId` point into that field's options.
+        #[serde(
+            rename = "parentFieldKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent_field_key: ::std::option::Option<::std::string::String>,
         ///Whether two records may not share a value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique: ::std::option::Option<bool>,

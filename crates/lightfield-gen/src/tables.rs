@@ -31,8 +31,10 @@ pub struct UpdateOps {
     pub add: bool,
     /// `remove` is allowed.
     pub remove: bool,
-    /// `replace` is allowed.
+    /// `replace` with an id is allowed.
     pub replace: bool,
+    /// `replace: null` (unlinking every record) is allowed.
+    pub clear: bool,
 }
 /// A system field of a record type (its key starts with `$`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +99,9 @@ pub struct ObjectSchema {
     pub delete_twice_not_found: bool,
     /// Whether records come back without relationships (read through member endpoints).
     pub hidden_relationships: bool,
+    /// Whether an update may apply only one operation (add, remove or replace) to each
+    /// relationship key.
+    pub one_operation_per_key: bool,
     /// Its system fields.
     pub fields: &'static [SystemField],
     /// Its system relationships.
@@ -919,6 +924,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$accountStatus",
@@ -1054,6 +1060,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1068,6 +1075,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1082,6 +1090,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1096,6 +1105,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1110,6 +1120,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1124,6 +1135,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
     ],
@@ -1140,6 +1152,7 @@ pub static CHANNEL: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[],
     relationships: &[],
 };
@@ -1155,6 +1168,7 @@ pub static CONTACT: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$email",
@@ -1200,6 +1214,7 @@ pub static CONTACT: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
     ],
@@ -1216,6 +1231,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$bcc",
@@ -1302,6 +1318,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: true,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$description",
@@ -1341,7 +1358,14 @@ pub static LIST: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: true,
-            options: &["account", "contact", "opportunity"],
+            options: &[
+                "$account",
+                "$contact",
+                "$opportunity",
+                "account",
+                "contact",
+                "opportunity",
+            ],
         },
     ],
     relationships: &[
@@ -1357,6 +1381,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: false,
+                clear: false,
             },
         },
         SystemRelationship {
@@ -1371,6 +1396,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: false,
+                clear: false,
             },
         },
         SystemRelationship {
@@ -1385,6 +1411,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: false,
+                clear: false,
             },
         },
     ],
@@ -1401,6 +1428,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
     auto_create_records: true,
     delete_twice_not_found: true,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$attendeeEmails",
@@ -1536,6 +1564,37 @@ pub static MEETING: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
+            },
+        },
+        SystemRelationship {
+            key: "$contact",
+            label: "Attendees",
+            cardinality: "HAS_MANY",
+            object_type: "contact",
+            required: false,
+            read_only: true,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: true,
+                clear: true,
+            },
+        },
+        SystemRelationship {
+            key: "$note",
+            label: "Notes",
+            cardinality: "HAS_MANY",
+            object_type: "note",
+            required: false,
+            read_only: true,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1550,6 +1609,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1564,6 +1624,22 @@ pub static MEETING: ObjectSchema = ObjectSchema {
                 add: false,
                 remove: false,
                 replace: true,
+                clear: false,
+            },
+        },
+        SystemRelationship {
+            key: "$transcripts",
+            label: "Transcripts",
+            cardinality: "HAS_MANY",
+            object_type: "file",
+            required: false,
+            read_only: true,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: true,
+                clear: true,
             },
         },
     ],
@@ -1580,6 +1656,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$email",
@@ -1594,7 +1671,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
         SystemField {
             key: "$name",
             label: "Name",
-            value_type: "TEXT",
+            value_type: "FULL_NAME",
             multiple: false,
             required: false,
             read_only: true,
@@ -1614,7 +1691,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
         SystemField {
             key: "$role",
             label: "Role",
-            value_type: "SINGLE_SELECT",
+            value_type: "TEXT",
             multiple: false,
             required: false,
             read_only: true,
@@ -1635,6 +1712,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
     ],
@@ -1651,8 +1729,25 @@ pub static MESSAGE: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[],
-    relationships: &[],
+    relationships: &[
+        SystemRelationship {
+            key: "$attachment",
+            label: "Attachments",
+            cardinality: "HAS_MANY",
+            object_type: "file",
+            required: false,
+            read_only: true,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: true,
+                clear: true,
+            },
+        },
+    ],
 };
 /// The `note` record type.
 pub static NOTE: ObjectSchema = ObjectSchema {
@@ -1666,6 +1761,7 @@ pub static NOTE: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: true,
     fields: &[
         SystemField {
             key: "$content",
@@ -1701,6 +1797,37 @@ pub static NOTE: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: false,
+                clear: false,
+            },
+        },
+        SystemRelationship {
+            key: "$contact",
+            label: "Contacts",
+            cardinality: "HAS_MANY",
+            object_type: "contact",
+            required: false,
+            read_only: false,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: false,
+                clear: false,
+            },
+        },
+        SystemRelationship {
+            key: "$meeting",
+            label: "Meetings",
+            cardinality: "HAS_MANY",
+            object_type: "meeting",
+            required: false,
+            read_only: false,
+            create_only: false,
+            update_ops: UpdateOps {
+                add: true,
+                remove: true,
+                replace: false,
+                clear: false,
             },
         },
         SystemRelationship {
@@ -1715,6 +1842,7 @@ pub static NOTE: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: false,
+                clear: false,
             },
         },
     ],
@@ -1731,6 +1859,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$name",
@@ -1776,6 +1905,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1790,6 +1920,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1804,6 +1935,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1818,6 +1950,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1832,6 +1965,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1846,6 +1980,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1860,6 +1995,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1874,6 +2010,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
     ],
@@ -1890,6 +2027,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
     auto_create_records: false,
     delete_twice_not_found: false,
     hidden_relationships: false,
+    one_operation_per_key: false,
     fields: &[
         SystemField {
             key: "$description",
@@ -1945,6 +2083,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1959,6 +2098,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1973,6 +2113,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -1987,6 +2128,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
         SystemRelationship {
@@ -2001,6 +2143,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
                 add: true,
                 remove: true,
                 replace: true,
+                clear: true,
             },
         },
     ],

@@ -138,15 +138,7 @@ fn vendor() -> Schema {
 }
 
 fn member() -> Schema {
-    Schema::builtin(
-        &tables::MEMBER,
-        &[(
-            "$role",
-            &[("opt_role_admin", "Admin"), ("opt_role_member", "Member")],
-        )],
-        vec![],
-        vec![],
-    )
+    plain(&tables::MEMBER)
 }
 
 fn plain(table: &tables::ObjectSchema) -> Schema {
@@ -159,12 +151,18 @@ pub const CUSTOM_OBJECTS: &[(&str, &str)] = &[("vendor", "Vendor")];
 /// Every collection of a fresh organisation, by object type.
 pub fn collections() -> Vec<Collection> {
     let mut members = Collection::new(member());
-    for (name, email, role) in [
-        ("Ada Lovelace", "ada@example.com", "Admin"),
-        ("Grace Hopper", "grace@example.com", "Member"),
-        ("Alan Turing", "alan@example.com", "Member"),
+    // `$name` is a FULL_NAME and `$role` plain text, as the API sends them.
+    for (first, last, email, role) in [
+        ("Ada", "Lovelace", "ada@example.com", "Admin"),
+        ("Grace", "Hopper", "grace@example.com", "Member"),
+        ("Alan", "Turing", "alan@example.com", "Member"),
     ] {
-        members.seed(json!({"$name": name, "$email": email, "$role": role, "$profileImage": null}));
+        members.seed(json!({
+            "$name": {"firstName": first, "lastName": last},
+            "$email": email,
+            "$role": role,
+            "$profileImage": null,
+        }));
     }
     let mut emails = Collection::new(plain(&tables::EMAIL));
     for (subject, to) in [

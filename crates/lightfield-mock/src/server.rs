@@ -235,7 +235,12 @@ async fn process(
         }
     }
 
-    let payload = if method == Method::POST {
+    let payload = if method == Method::POST && body.is_empty() {
+        // No body at all, as the official SDKs send restore, cancel, activate, deactivate
+        // and mark-healthy: the API reads it as `{}` (a write that needs data then says
+        // what is missing).
+        Some(Value::Object(serde_json::Map::new()))
+    } else if method == Method::POST {
         let json_type = headers
             .get("content-type")
             .and_then(|v| v.to_str().ok())

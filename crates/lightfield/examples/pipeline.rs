@@ -52,7 +52,7 @@ async fn run() -> Result<(), Failure> {
         .ok_or("the workspace has no members")?;
     println!(
         "\n0. working as {} ({})",
-        member.name().unwrap_or("?"),
+        member.name().map_or("?".to_string(), ToString::to_string),
         member.id
     );
 

@@ -114,7 +114,7 @@ impl Definitions {
                             parent_id: o.parent_id,
                         })
                         .collect(),
-                    parent_field_key: f.parent_field_key,
+                    parent_field_key: config.parent_field_key,
                 };
                 (key, def)
             })
@@ -130,7 +130,10 @@ impl Definitions {
                     cardinality: Cardinality::from_api(&r.cardinality.0),
                     object_type: r.object_type,
                     read_only: r.read_only.unwrap_or(false),
-                    directions: r.directions.map(Directions::from_wire),
+                    directions: r
+                        .directions
+                        .and_then(|d| serde_json::to_value(d).ok())
+                        .and_then(Directions::from_json),
                 };
                 (key, def)
             })

@@ -100,6 +100,10 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// How many attempts were made before giving up.
     pub attempts: u32,
+    /// Every other key of the error body, as received: the problems of a refused draft
+    /// (`issues`), the contacts an enrollment could not take (`invalidContacts`), and
+    /// whatever a newer server adds.
+    pub details: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
@@ -112,16 +116,19 @@ impl ApiError {
             message: String,
             code: Option<String>,
             param: Option<String>,
+            #[serde(flatten)]
+            details: serde_json::Map<String, serde_json::Value>,
         }
         let parsed = serde_json::from_slice::<Body>(body)
             .ok()
             .filter(|b| !b.kind.is_empty() || !b.message.is_empty());
-        let (error_type, message, code, param) = match parsed {
+        let (error_type, message, code, param, details) = match parsed {
             Some(b) => (
                 b.kind,
                 clip(&b.message),
                 b.code.map(|c| clip(&c)),
                 b.param.map(|p| clip(&p)),
+                b.details,
             ),
             // Not the API's error shape (an HTML page, plain text, another JSON): keep the
             // status and the start of the body as the message.
@@ -130,6 +137,7 @@ impl ApiError {
                 clip(&String::from_utf8_lossy(body)),
                 None,
                 None,
+                serde_json::Map::new(),
             ),
         };
         let message = match (status, headers.get(http::header::LOCATION)) {
@@ -149,6 +157,7 @@ impl ApiError {
             param,
             headers,
             attempts,
+            details,
         }
     }
 }
@@ -167,6 +176,10 @@ impl std::fmt::Display for ApiError {
         }
         if let Some(code) = &self.code {
             write!(f, " [code {code}]")?;
+        }
+        if !self.details.is_empty() {
+            let details = serde_json::Value::Object(self.details.clone()).to_string();
+            write!(f, " details: {}", clip(&details))?;
         }
         write!(
             f,

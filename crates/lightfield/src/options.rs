@@ -12,6 +12,8 @@ pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
     pub(crate) idempotency_key: Option<String>,
+    /// Query pairs beyond the generated parameters (the filters of Preview lists).
+    pub(crate) extra_query: crate::paging::ListQuery,
 }
 
 impl RequestOptions {
@@ -43,7 +45,7 @@ impl RequestOptions {
 
     /// Call options against `client`'s settings, with no extra query pairs.
     pub(crate) fn for_client(&self, client: &crate::Client) -> CallOptions {
-        self.call_options(&client.transport.policy, Vec::new())
+        self.call_options(&client.transport.policy, self.extra_query.filter_pairs())
     }
 
     /// The key this logical call sends on every attempt: the caller's, or a fresh UUID.

@@ -81,6 +81,13 @@ impl<T> Page<T> {
     }
 }
 
+/// A `totalCount` as a count. The API declares it a plain integer; a negative one (never
+/// seen, but not ruled out by the API's description) reads as 0 rather than failing the
+/// whole page. The body as received stays in `Response::raw_body`.
+pub(crate) fn count(total: i64) -> u64 {
+    u64::try_from(total).unwrap_or(0)
+}
+
 /// `Op` under the name that says what it is for.
 pub type FilterOp = Op;
 
@@ -113,11 +120,17 @@ impl ListQuery {
         self.filters.clone()
     }
 
+    /// Refuses a filter key that could not be sent as one.
+    pub(crate) fn check_filters(&self) -> Result<()> {
+        match &self.problem {
+            Some(problem) => Err(Error::InvalidInput(problem.clone())),
+            None => Ok(()),
+        }
+    }
+
     /// The page size to ask for, checked before sending.
     pub(crate) fn page_size(&self) -> Result<u64> {
-        if let Some(problem) = &self.problem {
-            return Err(Error::InvalidInput(problem.clone()));
-        }
+        self.check_filters()?;
         match self.limit {
             None => Ok(MAX_PAGE_SIZE),
             Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),

@@ -88,6 +88,7 @@ impl<T: std::marker::Send + 'static> Call<T> {
             send: Box::new(move |client, options| {
                 Box::pin(async move {
                     let key = options.idempotency_key()?;
+                    options.extra_query.check_filters()?;
                     let call = options.for_client(&client);
                     let response = client.call(call, move |c| run(c, key)).await?;
                     response.try_map_with_body(read)
@@ -117,5 +118,40 @@ impl<T: std::marker::Send + 'static> Call<T> {
     /// Sends the request; returns its answer with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<T>> {
         (self.send)(self.client, self.options).await
+    }
+}
+
+/// Filters, on the calls that answer a page (the Preview lists: senders, sequences, their
+/// enrollments and messages). Each operation's rustdoc names the keys the API filters on;
+/// filters combine with AND.
+impl<T: std::marker::Send + 'static> Call<crate::Page<T>> {
+    /// Keeps items whose `key` satisfies `op` (`key[op]=value`), e.g.
+    /// `.filter("status", Op::Equal, "ACTIVE")`.
+    pub fn filter(mut self, key: impl Into<String>, op: crate::Op, value: impl ToString) -> Self {
+        self.options
+            .extra_query
+            .push_filter(key.into(), Some(op), false, value.to_string());
+        self
+    }
+
+    /// Keeps items whose `key` does not satisfy `op` (`key[-op]=value`).
+    pub fn filter_not(
+        mut self,
+        key: impl Into<String>,
+        op: crate::Op,
+        value: impl ToString,
+    ) -> Self {
+        self.options
+            .extra_query
+            .push_filter(key.into(), Some(op), true, value.to_string());
+        self
+    }
+
+    /// Filters with the key's default operator (`key=value`), e.g. `contactId`.
+    pub fn filter_default(mut self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.options
+            .extra_query
+            .push_filter(key.into(), None, false, value.to_string());
+        self
     }
 }

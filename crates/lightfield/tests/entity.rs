@@ -242,7 +242,14 @@ where
     let updated = updated.as_ref();
     let mut fields = serde_json::Map::new();
     fields.insert(update_key.to_string(), update_value.clone());
-    fields.insert(case.clear.to_string(), Value::Null);
+    // Clearing a field that holds a list sends the empty list (some take no `null`).
+    let multiple = lightfield_gen::tables::OBJECT_TYPES
+        .iter()
+        .find(|t| t.object_type == object)
+        .and_then(|s| s.field(case.clear))
+        .is_some_and(|f| f.multiple);
+    let cleared = if multiple { json!([]) } else { Value::Null };
+    fields.insert(case.clear.to_string(), cleared);
     let mut expected = json!({"fields": fields});
     if let Some((rel, target)) = case.relate {
         expected["relationships"] = json!({rel: {"add": target}});
@@ -258,7 +265,9 @@ where
         Some(update_value.clone())
     );
     assert!(
-        updated.field(case.clear).is_none_or(|v| v.is_null()),
+        updated
+            .field(case.clear)
+            .is_none_or(|v| v.is_null() || v.as_list().is_some_and(|l| l.is_empty())),
         "{object}: cleared"
     );
     if let Some((rel, target)) = case.relate {

@@ -36,7 +36,7 @@ async fn a_list_holds_one_type_and_its_members_page_and_stream() {
     assert_eq!(sent.path, "/v1/lists");
     assert_eq!(
         sent.json()["fields"],
-        json!({"$name": "Targets", "$objectType": "account", "$description": "Q3"})
+        json!({"$name": "Targets", "$objectType": "$account", "$description": "Q3"})
     );
     assert_eq!(
         sent.json()["relationships"]["$accounts"]
@@ -152,7 +152,7 @@ async fn list_rules_hold_without_the_typed_facade() {
     assert!(server.requests().is_empty());
     let err = client
         .raw(http::Method::POST, "/v1/lists")
-        .json(json!({"fields": {"$name": "x", "$objectType": "account"}, "relationships": {"$contacts": ["con_1"]}}))
+        .json(json!({"fields": {"$name": "x", "$objectType": "$account"}, "relationships": {"$contacts": ["con_1"]}}))
         .send()
         .await
         .expect_err("members of another type");

@@ -14,7 +14,7 @@ use lightfield::{ErrorKind, FullName};
 use serde_json::{Map, Value, json};
 
 fn definition(steps: Value) -> Map<String, Value> {
-    json!({"steps": steps})
+    json!({"description": "Outbound to new accounts", "steps": steps})
         .as_object()
         .cloned()
         .unwrap_or_default()
@@ -42,7 +42,13 @@ async fn senders_change_pacing_and_health() {
         .send()
         .await
         .unwrap();
-    assert_eq!(updated.pacing["EMAIL"].daily_limit, 80);
+    assert_eq!(updated.pacing["EMAIL"].map(|p| p.daily_limit), Some(80));
+    // A step type the sender cannot send is a null entry, which decodes.
+    assert_eq!(page.items[1].pacing.get("EMAIL"), Some(&None));
+    // Fields the API sends that were dropped before.
+    assert_eq!(email.transport.as_deref(), Some("OAUTH"));
+    assert_eq!(email.created_at.as_deref(), Some("2026-01-01T00:00:00Z"));
+    assert_eq!(email.object_type.as_deref(), Some("sender"));
     assert_eq!(
         server.requests().pop().unwrap().json(),
         json!({"pacing": {"EMAIL": {"dailyLimit": 80, "minGapSeconds": 30, "maxGapSeconds": null}}}),
@@ -68,123 +74,138 @@ async fn senders_change_pacing_and_health() {
         (sent.path.ends_with("/mark_healthy"), sent.json()),
         (true, json!({}))
     );
+    let linkedin = client
+        .senders()
+        .list(0, 10)
+        .filter("channel", lightfield::Op::Equal, "LINKEDIN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(linkedin.items.len(), 1, "the filter reaches the API");
+    let query = server.requests().last().unwrap().query.clone();
+    assert!(query.contains("channel%5Bequal%5D=LINKEDIN"), "{query}");
 }
 
 #[tokio::test]
-async fn drafts_publish_at_their_version_and_unknown_steps_are_kept() {
-    let (_server, client) = setup().await;
-    let steps = json!([
-        {"type": "EMAIL", "mode": "AGENT", "name": "Intro", "prompt": "Say hi", "deliveryMode": "AUTO"},
-        {"type": "VOICE_CALL", "name": "Call", "script": "new in a later API"}
-    ]);
-    let sequence = client
-        .sequences()
-        .create("Outbound", definition(steps))
+async fn create_answers_the_first_draft_and_drafts_change_at_their_version() {
+    let (server, client) = setup().await;
+    let sequences = client.sequences();
+    let email =
+        json!([{"type": "EMAIL", "name": "Intro", "prompt": "Say hi", "deliveryMode": "AUTO"}]);
+    let draft = sequences
+        .create("Outbound", definition(email))
+        .reviewers(["mem_0000000001"])
+        .senders(["snd_0000000001"])
         .send()
         .await
         .unwrap();
-    let parsed = sequence.steps();
-    assert_eq!(parsed[0].step_type, Some(StepType::Email));
-    assert_eq!(parsed[0].mode.as_deref(), Some("AGENT"));
+    // The answer is the first draft: its sequence, its version, what the API filled in.
+    let sent = server.requests().last().unwrap().json();
     assert_eq!(
-        parsed[1].step_type,
-        Some(StepType::Other("VOICE_CALL".into()))
+        (&sent["reviewers"], &sent["senders"]),
+        (&json!(["mem_0000000001"]), &json!(["snd_0000000001"]))
     );
+    let id = draft.sequence_id().to_string();
+    assert!(id.starts_with("seq_"), "{id}");
+    assert_eq!(draft.version(), Some("v1"));
     assert_eq!(
-        parsed[1].raw["script"],
-        json!("new in a later API"),
-        "unknown steps stay whole"
+        (draft.reviewers(), draft.senders()),
+        (vec!["mem_0000000001"], vec!["snd_0000000001"])
     );
+    let step = &draft.steps()[0];
+    assert_eq!(step.step_type, Some(StepType::Email));
+    assert_eq!(step.mode.as_deref(), Some("AGENT"));
+    assert!(step.raw["id"].is_string(), "the API names each step");
 
-    let draft = client
-        .sequences()
-        .draft(sequence.id())
+    // While a draft is open, a change must name its version.
+    let unversioned = sequences.update_draft(&id).name("Outbound 2").send().await;
+    assert_eq!(unversioned.unwrap_err().kind(), Some(&ErrorKind::Conflict));
+    let linkedin = json!([{"type": "LINKEDIN_INVITE", "name": "Connect", "prompt": "Hi", "deliveryMode": "FOR_REVIEW"}]);
+    let v2 = sequences
+        .update_draft(&id)
+        .expected_version("v1")
+        .name("Outbound 2")
+        .definition(definition(linkedin))
+        .add_reviewers(["mem_0000000002"])
+        .remove_senders(["snd_0000000001"])
+        .add_senders(["snd_0000000002"])
         .send()
         .await
         .unwrap();
-    let v1 = draft.version().unwrap().to_string();
-    let draft = client
-        .sequences()
-        .update_draft(
-            sequence.id(),
-            definition(json!([{"type": "LINKEDIN_INVITE", "name": "Connect"}])),
-        )
-        .send()
-        .await
-        .unwrap();
-    let v2 = draft.version().unwrap().to_string();
-    assert_ne!(v1, v2);
-    let stale = client
-        .sequences()
-        .publish(sequence.id(), &v1)
+    let sent = server.requests().last().unwrap().json();
+    assert_eq!(sent["expectedVersion"], json!("v1"));
+    assert_eq!(sent["reviewers"]["add"], json!(["mem_0000000002"]));
+    assert_eq!(sent["senders"]["remove"], json!(["snd_0000000001"]));
+    assert_eq!((v2.name(), v2.version()), (Some("Outbound 2"), Some("v2")));
+    assert_eq!(v2.senders(), ["snd_0000000002"]);
+
+    let stale = sequences
+        .publish(&id, "v1")
         .send()
         .await
         .expect_err("stale");
     assert_eq!(stale.kind(), Some(&ErrorKind::Conflict));
     assert!(stale.to_string().contains("reload the draft"), "{stale}");
-    let published = client
-        .sequences()
-        .publish(sequence.id(), &v2)
-        .send()
-        .await
-        .unwrap();
+    let published = sequences.publish(&id, "v2").send().await.unwrap();
     assert_eq!(
         published.steps()[0].step_type,
         Some(StepType::LinkedinInvite)
     );
-    let active = client
-        .sequences()
-        .activate(sequence.id())
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(published.status(), Some("DRAFT"), "not activated yet");
+    let active = sequences.activate(&id).send().await.unwrap();
     assert_eq!(active.status(), Some("ACTIVE"));
-    client
-        .sequences()
-        .deactivate(sequence.id())
-        .send()
-        .await
-        .unwrap();
-    let v3 = client
-        .sequences()
-        .draft(sequence.id())
-        .send()
-        .await
-        .unwrap()
-        .version()
-        .unwrap()
-        .to_string();
-    client
-        .sequences()
-        .discard(sequence.id(), v3)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        client
-            .sequences()
+    let stopped = sequences.deactivate(&id).send().await.unwrap();
+    assert_eq!(stopped.status(), Some("DEACTIVATED"));
+    let by_status = |status: &'static str| {
+        sequences
             .list(0, 5)
+            .filter("status", lightfield::Op::Equal, status)
             .send()
-            .await
-            .unwrap()
-            .total_count,
-        1
-    );
-    let variables = client
-        .sequences()
-        .template_variables()
+    };
+    assert_eq!(by_status("DEACTIVATED").await.unwrap().total_count, 1);
+    assert_eq!(by_status("ACTIVE").await.unwrap().total_count, 0);
+
+    // No draft is open after publishing: a change without a version opens the next one.
+    let v3 = sequences
+        .update_draft(&id)
+        .name("Outbound 3")
         .send()
         .await
         .unwrap();
+    assert_eq!(v3.version(), Some("v3"));
+    let discarded = sequences.discard(&id, "v3").send().await.unwrap();
+    assert_eq!(discarded["sequenceDeleted"], json!(false));
+    let variables = sequences.template_variables().send().await.unwrap();
     assert!(variables.iter().any(|v| v.group() == Some("account")));
+}
+
+#[test]
+fn steps_of_a_type_this_sdk_does_not_know_are_kept_whole() {
+    let raw = json!({"sequenceId": "seq_1", "version": "v1", "definition": {"steps": [
+        {"type": "EMAIL", "mode": "AGENT", "name": "Intro"},
+        {"type": "VOICE_CALL", "name": "Call", "script": "new in a later API"}
+    ]}});
+    let draft = lightfield::preview::Draft::from(raw.as_object().cloned().unwrap_or_default());
+    let steps = draft.steps();
+    assert_eq!(
+        steps[1].step_type,
+        Some(StepType::Other("VOICE_CALL".into()))
+    );
+    assert_eq!(steps[1].raw["script"], json!("new in a later API"));
 }
 
 #[tokio::test]
 async fn enrollments_are_all_or_nothing_and_tests_are_waited_for() {
     let (server, client) = setup().await;
-    let sequence = client
+    let draft = client
         .sequences()
         .create("Nurture", definition(json!([])))
+        .send()
+        .await
+        .unwrap();
+    let sequence = client
+        .sequences()
+        .publish(draft.sequence_id(), draft.version().unwrap_or_default())
         .send()
         .await
         .unwrap();

@@ -318,12 +318,30 @@ async fn note_links_change_by_add_and_remove_only() {
             .clear_relationship("$account")
             .send()
             .await,
-        "cannot be changed with `replace`",
+        "cannot be changed with `clear`",
     );
-    let note = client
+    // One operation per key in a note update: the public spec takes exactly one, the
+    // newest SDK says both "add and/or remove" and "one of"; one satisfies every reading.
+    refused(
+        client
+            .notes()
+            .update(&note.id)
+            .add("$account", "acc_3")
+            .remove("$account", "acc_1")
+            .send()
+            .await,
+        "send the add and remove as separate updates",
+    );
+    client
         .notes()
         .update(&note.id)
         .add("$account", "acc_3")
+        .send()
+        .await
+        .unwrap();
+    let note = client
+        .notes()
+        .update(&note.id)
         .remove("$account", "acc_1")
         .send()
         .await
@@ -342,7 +360,7 @@ async fn note_links_change_by_add_and_remove_only() {
             .iter()
             .filter(|r| r.method == "POST")
             .count(),
-        3
+        4
     );
 }
 

@@ -145,9 +145,14 @@ async fn read_only_types_decode_with_typed_getters() {
         .send()
         .await
         .unwrap();
+    // A member's `$name` is a FULL_NAME (it was read as text, and so always `None`).
     assert_eq!(
         (ada.name(), ada.email(), ada.role()),
-        (Some("Ada Lovelace"), Some("ada@example.com"), Some("Admin"))
+        (
+            Some(&lightfield::FullName::new("Ada", "Lovelace")),
+            Some("ada@example.com"),
+            Some("Admin")
+        )
     );
     assert_eq!(ada.object_type.as_deref(), Some("member"));
     let emails = client.emails().list().send().await.unwrap();
@@ -187,8 +192,8 @@ async fn keys_of_newer_servers_are_decoded_where_documented_and_kept_otherwise()
                 "objectType": "account",
                 "values": ["acc_1"],
                 "directions": {
-                    "asSource": {"cardinality": "HAS_MANY", "label": "Accounts"},
-                    "asDestination": {"cardinality": "HAS_MANY", "label": "Contacts"}
+                    "asSource": {"cardinality": "HAS_MANY", "values": ["acc_1"]},
+                    "asDestination": {"cardinality": "HAS_ONE", "values": ["acc_9"]}
                 }
             }
         }
@@ -201,9 +206,12 @@ async fn keys_of_newer_servers_are_decoded_where_documented_and_kept_otherwise()
         .directions
         .clone()
         .expect("decoded");
+    // A record's directions carry the ids linked from each end (they were dropped).
+    assert_eq!(directions.source_ids(), ["acc_1"]);
+    assert_eq!(directions.destination_ids(), ["acc_9"]);
     assert_eq!(
-        directions.as_destination.and_then(|d| d.label).as_deref(),
-        Some("Contacts")
+        directions.as_destination.and_then(|d| d.cardinality),
+        Some(lightfield::Cardinality::HasOne)
     );
     assert_eq!(contact.extra["lifecycle"], json!({"stage": "lead"}));
     assert_eq!(contact.fields["$name"].extra["source"], json!("enrichment"));

@@ -325,6 +325,14 @@ impl Collection {
         let mut new_rels = self.records[index].relationships.clone();
         for (key, op) in section(body, "relationships")?.into_iter().flatten() {
             let def = self.writable_rel(key, false)?.clone();
+            let operations = op.as_object().map_or(0, |o| o.len());
+            if self.schema.one_operation_per_key && operations > 1 {
+                return Err(ApiError::bad_request(
+                    "invalid_operation",
+                    format!("relationships.{key}"),
+                    format!("provide one of `add` or `remove` for `{key}`"),
+                ));
+            }
             let current = new_rels.remove(key).unwrap_or_default();
             let changed = apply_change(&def, current, op)?;
             check_cardinality(&def, &changed)?;
@@ -386,12 +394,22 @@ fn apply_change(
         )
     })?;
     reject_unknown_keys_at(op, &["add", "remove", "replace"], &param)?;
+    let clearing = op.get("replace").is_some_and(Value::is_null);
     for (i, name) in ["add", "remove", "replace"].iter().enumerate() {
-        if op.contains_key(*name) && !def.update_ops[i] {
+        let allowed = match *name {
+            "replace" if clearing => def.update_ops[3],
+            _ => def.update_ops[i],
+        };
+        if op.contains_key(*name) && !allowed {
+            let what = if clearing && *name == "replace" {
+                "replace: null"
+            } else {
+                name
+            };
             return Err(ApiError::bad_request(
                 "invalid_operation",
                 format!("{param}.{name}"),
-                format!("`{}` cannot be changed with `{name}`", def.key),
+                format!("`{}` cannot be changed with `{what}`", def.key),
             ));
         }
     }

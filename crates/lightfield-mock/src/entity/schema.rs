@@ -56,7 +56,8 @@ pub struct RelDef {
     pub create_only: bool,
     pub required: bool,
     /// Which of add, remove and replace an update may use.
-    pub update_ops: [bool; 3],
+    /// add, remove, replace with ids, replace with `null`.
+    pub update_ops: [bool; 4],
 }
 
 impl RelDef {
@@ -75,7 +76,7 @@ impl RelDef {
             read_only: false,
             create_only: false,
             required: false,
-            update_ops: [true; 3],
+            update_ops: [true; 4],
         }
     }
 }
@@ -96,6 +97,8 @@ pub struct Schema {
     pub says_type: bool,
     /// Records are served without relationships (lists: members have their own endpoints).
     pub hides_relationships: bool,
+    /// An update may apply only one operation to each relationship key (notes).
+    pub one_operation_per_key: bool,
 }
 
 impl Schema {
@@ -143,7 +146,12 @@ impl Schema {
                 read_only: r.read_only,
                 create_only: r.create_only,
                 required: r.required,
-                update_ops: [r.update_ops.add, r.update_ops.remove, r.update_ops.replace],
+                update_ops: [
+                    r.update_ops.add,
+                    r.update_ops.remove,
+                    r.update_ops.replace,
+                    r.update_ops.clear,
+                ],
             })
             .collect();
         rels.extend(extra_rels);
@@ -156,6 +164,7 @@ impl Schema {
             delete_twice_not_found: table.delete_twice_not_found,
             says_type: table.read_only_type || table.object_type == "meeting",
             hides_relationships: table.hidden_relationships,
+            one_operation_per_key: table.one_operation_per_key,
         }
     }
 
@@ -170,6 +179,7 @@ impl Schema {
             delete_twice_not_found: false,
             says_type: false,
             hides_relationships: false,
+            one_operation_per_key: false,
         }
     }
 

@@ -12,7 +12,10 @@ const MEMBER_KEYS: [(&str, &str); 3] = [
     ("opportunity", "$opportunities"),
 ];
 
+/// The member key of a list type, in its current form (`$account`) or the deprecated bare
+/// slug (`account`), both of which the API accepts.
 fn key_of(object_type: &str) -> Option<&'static str> {
+    let object_type = object_type.strip_prefix('$').unwrap_or(object_type);
     MEMBER_KEYS
         .iter()
         .find(|(t, _)| *t == object_type)
@@ -26,7 +29,7 @@ pub fn check_create(body: &Value) -> Result<(), ApiError> {
         ApiError::bad_request(
             "invalid_value",
             "fields.$objectType",
-            "`$objectType` is `account`, `contact` or `opportunity`",
+            "`$objectType` is `$account`, `$contact` or `$opportunity`",
         )
     })?;
     check_keys(body, key)

@@ -8,17 +8,36 @@ use crate::api::{Store, page_params};
 use crate::error::ApiError;
 use crate::now_rfc3339;
 
+/// A sequence: its published state, and the draft when one is open.
 #[derive(Debug)]
 struct Sequence {
     id: String,
     name: String,
+    /// `DRAFT` until first activated, then `ACTIVE` or `DEACTIVATED`.
     status: &'static str,
-    published: Value,
-    draft: Value,
-    draft_version: u32,
+    created_at: String,
+    first_activated_at: Option<String>,
+    last_activated_at: Option<String>,
+    /// The published definition; `None` until the first publish.
+    published: Option<Value>,
+    reviewers: Vec<String>,
+    senders: Vec<String>,
+    draft: Option<Draft>,
+    /// Versions are never reused, even across drafts.
+    last_version: u32,
     enrollments: Vec<Value>,
     messages: Vec<Value>,
     tests: Vec<(Value, u32)>,
+}
+
+#[derive(Debug, Clone)]
+struct Draft {
+    name: String,
+    definition: Value,
+    reviewers: Vec<String>,
+    senders: Vec<String>,
+    version: u32,
+    updated_at: String,
 }
 
 /// Senders and sequences.
@@ -31,12 +50,20 @@ pub struct Outreach {
 
 impl Default for Outreach {
     fn default() -> Self {
-        let pacing =
-            json!({"EMAIL": {"dailyLimit": 50, "minGapSeconds": 60, "maxGapSeconds": null}});
+        let pacing = json!({
+            "EMAIL": {"dailyLimit": 50, "minGapSeconds": 60, "maxGapSeconds": null},
+            "LINKEDIN_INVITE": null,
+            "LINKEDIN_MESSAGE": null,
+        });
+        let linkedin = json!({
+            "EMAIL": null,
+            "LINKEDIN_INVITE": {"dailyLimit": 20, "minGapSeconds": 300},
+            "LINKEDIN_MESSAGE": {"dailyLimit": 40, "minGapSeconds": 120},
+        });
         Self {
             senders: vec![
-                json!({"id": "snd_0000000001", "objectType": "sender", "channel": "EMAIL", "health": "HEALTHY", "healthReason": null, "emailAddress": "sales@acme.example", "owner": "mem_0000000001", "archivedAt": null, "createdAt": "2026-01-01T00:00:00Z", "pacing": pacing}),
-                json!({"id": "snd_0000000002", "objectType": "sender", "channel": "LINKEDIN", "health": "UNHEALTHY", "healthReason": "session expired", "emailAddress": null, "owner": "mem_0000000002", "archivedAt": "2026-02-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z", "pacing": {}}),
+                json!({"id": "snd_0000000001", "objectType": "sender", "channel": "EMAIL", "health": "HEALTHY", "healthReason": null, "emailAddress": "sales@acme.example", "replyToAddress": null, "transport": "OAUTH", "owner": "mem_0000000001", "archivedAt": null, "createdAt": "2026-01-01T00:00:00Z", "pacing": pacing}),
+                json!({"id": "snd_0000000002", "objectType": "sender", "channel": "LINKEDIN", "health": "UNHEALTHY", "healthReason": "session expired", "emailAddress": null, "replyToAddress": null, "transport": null, "owner": "mem_0000000002", "archivedAt": "2026-02-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z", "pacing": linkedin}),
             ],
             sequences: Vec::new(),
             next_id: 1,
@@ -54,24 +81,203 @@ fn conflict(code: &'static str, message: String) -> ApiError {
     }
 }
 
+/// The items that pass the list's filters: `key[equal]=v` or `key=v` (the item's `key` is
+/// `v`; `archived` asks whether `archivedAt` is set) and `key[contains]=v` (its list holds
+/// `v`), on the keys the operation filters by. Filters combine with AND.
+fn filtered(
+    items: &[Value],
+    query: &[(String, String)],
+    keys: &[&str],
+) -> Result<Vec<Value>, ApiError> {
+    let mut kept: Vec<Value> = items.to_vec();
+    for (name, wanted) in query {
+        if name == "limit" || name == "offset" {
+            continue;
+        }
+        let (key, op) = match name.split_once('[') {
+            Some((key, rest)) => (key, rest.trim_end_matches(']')),
+            None => (name.as_str(), "equal"),
+        };
+        if !keys.contains(&key) || !matches!(op, "equal" | "contains") {
+            return Err(ApiError::bad_request(
+                "invalid_filter",
+                name.clone(),
+                format!("`{name}` is not a filter of this list"),
+            ));
+        }
+        kept.retain(|item| match (key, op) {
+            ("archived", _) => (!item["archivedAt"].is_null()).to_string() == *wanted,
+            (_, "contains") => item[key]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|v| v == wanted.as_str())),
+            _ => match &item[key] {
+                Value::String(s) => s == wanted,
+                other => *other == serde_json::from_str::<Value>(wanted).unwrap_or(Value::Null),
+            },
+        });
+    }
+    Ok(kept)
+}
+
 fn paged(items: &[Value], query: &[(String, String)]) -> Result<Value, ApiError> {
     let (offset, limit) = page_params(query)?;
     let data: Vec<&Value> = items.iter().skip(offset).take(limit).collect();
     Ok(json!({"object": "list", "data": data, "totalCount": items.len()}))
 }
 
+const STEP_TYPES: [&str; 5] = [
+    "EMAIL",
+    "LINKEDIN_MESSAGE",
+    "LINKEDIN_INVITE",
+    "WAIT",
+    "WAIT_FOR_CONNECTION",
+];
+
+/// A definition as the API stores it: checked, with the parts the caller left out filled in
+/// (messaging, pacing, priority, send window, each step's `id` and `mode`).
+fn complete(definition: &Value, next_step: &mut u64) -> Result<Value, ApiError> {
+    let bad = |param: &str, message: &str| {
+        ApiError::bad_request(
+            "invalid_value",
+            format!("definition.{param}"),
+            message.to_string(),
+        )
+    };
+    let Some(description) = definition["description"].as_str() else {
+        return Err(bad("description", "`description` is required"));
+    };
+    let Some(steps) = definition["steps"].as_array() else {
+        return Err(bad("steps", "`steps` is a list"));
+    };
+    let mut filled = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        let mut step = step.clone();
+        let kind = step["type"].as_str().unwrap_or("").to_string();
+        let kind = kind.as_str();
+        if !STEP_TYPES.contains(&kind) {
+            return Err(bad(
+                &format!("steps.{i}.type"),
+                "a step is EMAIL, LINKEDIN_MESSAGE, LINKEDIN_INVITE, WAIT or WAIT_FOR_CONNECTION",
+            ));
+        }
+        if step["id"].is_null() {
+            *next_step += 1;
+            step["id"] = json!(format!("stp_{:010}", next_step));
+        }
+        if !kind.starts_with("WAIT") {
+            if step["mode"].is_null() {
+                step["mode"] = json!(if step.get("template").is_some() {
+                    "TEMPLATE"
+                } else {
+                    "AGENT"
+                });
+            }
+            if kind == "LINKEDIN_INVITE" && step["includeNote"].is_null() {
+                step["includeNote"] = json!(false);
+            }
+        }
+        filled.push(step);
+    }
+    let or = |key: &str, default: Value| match &definition[key] {
+        Value::Null => default,
+        given => given.clone(),
+    };
+    Ok(json!({
+        "description": description,
+        "steps": filled,
+        "messaging": or("messaging", json!({"callToAction": null, "persona": null, "trigger": null, "valueProp": null})),
+        "pacing": or("pacing", json!({"EMAIL": {"dailyLimit": null}, "LINKEDIN_INVITE": {"dailyLimit": null}, "LINKEDIN_MESSAGE": {"dailyLimit": null}})),
+        "priority": or("priority", json!("NORMAL")),
+        "sendWindow": or("sendWindow", json!({"daysOfWeek": [1, 2, 3, 4, 5], "startHour": 9, "endHour": 17, "timezone": "UTC"})),
+    }))
+}
+
+/// The channels a definition's steps send on.
+fn channels(definition: Option<&Value>) -> Vec<&'static str> {
+    let steps = definition
+        .and_then(|d| d["steps"].as_array())
+        .into_iter()
+        .flatten();
+    let mut out = Vec::new();
+    for step in steps {
+        let channel = match step["type"].as_str() {
+            Some("EMAIL") => "EMAIL",
+            Some(t) if t.starts_with("LINKEDIN") => "LINKEDIN",
+            _ => continue,
+        };
+        if !out.contains(&channel) {
+            out.push(channel);
+        }
+    }
+    out
+}
+
+fn refs(ids: &[String], object_type: &str) -> Value {
+    Value::Array(
+        ids.iter()
+            .map(|id| json!({"id": id, "objectType": object_type}))
+            .collect(),
+    )
+}
+
+fn ids_of(body: &Value, key: &str) -> Vec<String> {
+    body[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Applies `{"add": [...], "remove": [...]}` to a set of ids.
+fn change_set(set: &mut Vec<String>, change: &Value) {
+    for id in ids_of(change, "add") {
+        if !set.contains(&id) {
+            set.push(id);
+        }
+    }
+    let gone = ids_of(change, "remove");
+    set.retain(|id| !gone.contains(id));
+}
+
 impl Sequence {
     fn render(&self) -> Value {
-        json!({"id": self.id, "objectType": "sequence", "name": self.name, "status": self.status, "channels": ["EMAIL"], "definition": self.published, "createdAt": now_rfc3339()})
+        json!({
+            "id": self.id, "objectType": "sequence", "name": self.name, "status": self.status,
+            "channels": channels(self.published.as_ref()), "definition": self.published,
+            "createdAt": self.created_at, "firstActivatedAt": self.first_activated_at,
+            "lastActivatedAt": self.last_activated_at,
+            "reviewers": refs(&self.reviewers, "member"), "senders": refs(&self.senders, "sender"),
+        })
     }
 
-    fn render_draft(&self) -> Value {
-        json!({"sequenceId": self.id, "name": self.name, "version": format!("v{}", self.draft_version), "definition": self.draft, "channels": ["EMAIL"]})
+    fn open_draft(&mut self) -> Result<&mut Draft, ApiError> {
+        let id = &self.id;
+        self.draft
+            .as_mut()
+            .ok_or_else(|| ApiError::not_found(format!("sequence `{id}` has no open draft")))
     }
 
-    fn check_version(&self, body: &Value) -> Result<(), ApiError> {
+    fn render_draft(&self) -> Result<Value, ApiError> {
+        let Some(d) = &self.draft else {
+            return Err(ApiError::not_found(format!(
+                "sequence `{}` has no open draft",
+                self.id
+            )));
+        };
+        Ok(json!({
+            "sequenceId": self.id, "name": d.name, "version": format!("v{}", d.version),
+            "definition": d.definition, "channels": channels(Some(&d.definition)),
+            "reviewers": refs(&d.reviewers, "member"), "senders": refs(&d.senders, "sender"),
+            "publishWarnings": [], "updatedAt": d.updated_at,
+        }))
+    }
+
+    /// The open draft's version must be the one the caller names.
+    fn check_version(&mut self, body: &Value) -> Result<(), ApiError> {
         let expected = body["expectedVersion"].as_str().unwrap_or("");
-        let current = format!("v{}", self.draft_version);
+        let current = format!("v{}", self.open_draft()?.version);
         if expected != current {
             return Err(conflict(
                 "stale_version",
@@ -81,6 +287,11 @@ impl Sequence {
             ));
         }
         Ok(())
+    }
+
+    fn next_version(&mut self) -> u32 {
+        self.last_version += 1;
+        self.last_version
     }
 }
 
@@ -122,7 +333,7 @@ pub fn run(
     };
     let out = &mut store.outreach;
     Some(match op {
-        "sender_list" => paged(&out.senders, query),
+        "sender_list" => filtered(&out.senders, query, &["channel", "health", "owner", "archived"]).and_then(|items| paged(&items, query)),
         "sender_retrieve" => out.sender(id).map(|s| s.clone()),
         "sender_update" => out.sender(id).and_then(|s| {
             if !s["archivedAt"].is_null() {
@@ -140,41 +351,115 @@ pub fn run(
             let Some(name) = body["name"].as_str().filter(|n| !n.is_empty()) else {
                 return Some(Err(ApiError::bad_request("missing_field", "name", "`name` is required")));
             };
-            let definition = body.get("definition").cloned().unwrap_or_else(|| json!({"steps": []}));
+            let mut next_step = out.next_id;
+            let definition = match complete(&body["definition"], &mut next_step) {
+                Ok(d) => d,
+                Err(e) => return Some(Err(e)),
+            };
+            out.next_id = next_step;
             let id = out.new_id("seq");
-            let sequence = Sequence { id, name: name.to_string(), status: "INACTIVE", published: definition.clone(), draft: definition, draft_version: 1, enrollments: Vec::new(), messages: Vec::new(), tests: Vec::new() };
-            let rendered = sequence.render();
+            let now = now_rfc3339();
+            let (reviewers, senders) = (ids_of(body, "reviewers"), ids_of(body, "senders"));
+            let draft = Draft { name: name.to_string(), definition, reviewers: reviewers.clone(), senders: senders.clone(), version: 1, updated_at: now.clone() };
+            let sequence = Sequence {
+                id, name: name.to_string(), status: "DRAFT", created_at: now, first_activated_at: None,
+                last_activated_at: None, published: None, reviewers, senders, draft: Some(draft), last_version: 1,
+                enrollments: Vec::new(), messages: Vec::new(), tests: Vec::new(),
+            };
+            // The API answers the first draft, not the sequence.
+            let rendered = sequence.render_draft();
             out.sequences.push(sequence);
-            Ok(rendered)
+            rendered
         }
-        "sequence_list" => paged(&out.sequences.iter().map(Sequence::render).collect::<Vec<_>>(), query),
+        "sequence_list" => {
+            let all: Vec<Value> = out.sequences.iter().map(Sequence::render).collect();
+            filtered(&all, query, &["status", "channels"]).and_then(|items| paged(&items, query))
+        }
         "sequence_retrieve" => out.sequence(id).map(|s| s.render()),
-        "sequence_activate" | "sequence_deactivate" => out.sequence(id).map(|s| {
-            s.status = if op == "sequence_activate" { "ACTIVE" } else { "INACTIVE" };
-            s.render()
-        }),
-        "sequence_draft" => out.sequence(id).map(|s| s.render_draft()),
-        "sequence_update_draft" => out.sequence(id).map(|s| {
-            if let Some(definition) = body.get("definition") {
-                s.draft = definition.clone();
+        "sequence_activate" => out.sequence(id).and_then(|s| {
+            if s.published.is_none() {
+                return Err(conflict("not_published", format!("sequence `{id}` has nothing published yet: publish its draft first")));
             }
-            if let Some(name) = body["name"].as_str() {
-                s.name = name.to_string();
+            if s.senders.is_empty() {
+                return Err(conflict("no_sender", format!("sequence `{id}` has no sender: add one for each channel before activating")));
             }
-            s.draft_version += 1;
-            s.render_draft()
-        }),
-        "sequence_publish" => out.sequence(id).and_then(|s| {
-            s.check_version(body)?;
-            s.published = s.draft.clone();
+            let now = now_rfc3339();
+            s.first_activated_at.get_or_insert_with(|| now.clone());
+            s.last_activated_at = Some(now);
+            s.status = "ACTIVE";
             Ok(s.render())
         }),
-        "sequence_discard" => out.sequence(id).and_then(|s| {
-            s.check_version(body)?;
-            s.draft = s.published.clone();
-            s.draft_version += 1;
-            Ok(json!({"sequenceId": s.id, "sequenceDeleted": false}))
+        "sequence_deactivate" => out.sequence(id).map(|s| {
+            if s.status == "ACTIVE" {
+                s.status = "DEACTIVATED";
+            }
+            s.render()
         }),
+        "sequence_draft" => out.sequence(id).and_then(|s| s.render_draft()),
+        "sequence_update_draft" => {
+            let mut next_step = out.next_id;
+            let result = out.sequence(id).and_then(|s| {
+                let version = if s.draft.is_some() {
+                    // Required while a draft is open.
+                    s.check_version(body)?;
+                    s.next_version()
+                } else {
+                    if body["expectedVersion"].is_string() {
+                        return Err(conflict("no_open_draft", format!("sequence `{id}` has no open draft; leave out expectedVersion to open one")));
+                    }
+                    let version = s.next_version();
+                    s.draft = Some(Draft {
+                        name: s.name.clone(), definition: s.published.clone().unwrap_or(Value::Null),
+                        reviewers: s.reviewers.clone(), senders: s.senders.clone(), version, updated_at: now_rfc3339(),
+                    });
+                    version
+                };
+                let definition = match body.get("definition") {
+                    Some(d) => Some(complete(d, &mut next_step)?),
+                    None => None,
+                };
+                let draft = s.open_draft()?;
+                if let Some(definition) = definition {
+                    draft.definition = definition;
+                }
+                if let Some(name) = body["name"].as_str() {
+                    draft.name = name.to_string();
+                }
+                change_set(&mut draft.reviewers, &body["reviewers"]);
+                change_set(&mut draft.senders, &body["senders"]);
+                draft.version = version;
+                draft.updated_at = now_rfc3339();
+                s.render_draft()
+            });
+            out.next_id = next_step;
+            result
+        }
+        "sequence_publish" => out.sequence(id).and_then(|s| {
+            s.check_version(body)?;
+            let draft = s.draft.take().ok_or_else(|| ApiError::not_found("no open draft"))?;
+            s.published = Some(draft.definition);
+            s.name = draft.name;
+            s.reviewers = draft.reviewers;
+            s.senders = draft.senders;
+            Ok(s.render())
+        }),
+        "sequence_discard" => {
+            let result = out.sequence(id).and_then(|s| {
+                s.check_version(body)?;
+                s.draft = None;
+                // A sequence that was never published has nothing left: it goes too.
+                Ok(s.published.is_none())
+            });
+            match result {
+                Ok(deleted) => {
+                    if deleted {
+                        out.sequences.retain(|s| s.id != id);
+                    }
+                    Ok(json!({"sequenceId": id, "sequenceDeleted": deleted}))
+                }
+                Err(e) => Err(e),
+            }
+        }
         "sequence_enroll" => {
             let ids = |k: &str| -> Vec<String> {
                 body[k].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect()
@@ -202,7 +487,16 @@ pub fn run(
                     continue;
                 }
                 s.enrollments.push(json!({"id": enrollment_id, "contactId": contact, "status": "ACTIVE", "enrolledAt": now_rfc3339()}));
-                s.messages.push(json!({"id": format!("sqm_{enrollment_id}"), "direction": "OUTBOUND", "channel": "EMAIL", "contactId": contact, "enrollmentId": enrollment_id, "createdAt": now_rfc3339(), "content": {"subject": "Hello", "body": "…"}}));
+                let first = s.published.as_ref().and_then(|d| d["steps"].get(0)).cloned().unwrap_or(Value::Null);
+                let now = now_rfc3339();
+                s.messages.push(json!({
+                    "id": format!("sqm_{enrollment_id}"), "direction": "OUTBOUND", "channel": "EMAIL",
+                    "contactId": contact, "enrollmentId": enrollment_id, "createdAt": now,
+                    "sequenceStepId": first["id"].as_str().unwrap_or("stp_0000000000"),
+                    "sequenceStepType": first["type"].as_str().filter(|t| !t.starts_with("WAIT")).unwrap_or("EMAIL"),
+                    "status": "SCHEDULED", "statusChangedAt": now,
+                    "content": {"subject": "Hello", "body": "…"},
+                }));
                 results.push(json!({"contactId": contact, "enrollmentId": enrollment_id, "outcome": "enrolled"}));
             }
             for contact in &remove {
@@ -216,17 +510,32 @@ pub fn run(
             }
             Ok(json!({"results": results}))
         }
-        "sequence_enrollments" => out.sequence(id).and_then(|s| paged(&s.enrollments, query)),
+        "sequence_enrollments" => out.sequence(id).and_then(|s| {
+            filtered(&s.enrollments, query, &["status", "contactId", "currentStepId"]).and_then(|items| paged(&items, query))
+        }),
         "sequence_enrollment" => out.sequence(id).and_then(|s| {
             s.enrollments.iter().find(|e| e["id"] == sub).cloned().ok_or_else(|| ApiError::not_found(format!("no enrollment `{sub}`")))
         }),
-        "sequence_messages" => out.sequence(id).and_then(|s| paged(&s.messages, query)),
+        "sequence_messages" => out.sequence(id).and_then(|s| {
+            let keys = ["contactId", "enrollmentId", "sequenceStepId", "direction", "channel", "status"];
+            filtered(&s.messages, query, &keys).and_then(|items| paged(&items, query))
+        }),
         "sequence_message" => out.sequence(id).and_then(|s| {
             s.messages.iter().find(|m| m["id"] == sub).cloned().ok_or_else(|| ApiError::not_found(format!("no message `{sub}`")))
         }),
         "sequence_performance" => out.sequence(id).map(|s| {
             let active = s.enrollments.iter().filter(|e| e["status"] == "ACTIVE").count();
-            json!({"byStepType": {"EMAIL": {"sent": s.messages.len(), "delivered": s.messages.len(), "opened": 0, "replied": 0, "bounced": 0, "currentEnrollments": active, "openRate": null, "replyRate": null, "bounceRate": null}}})
+            let sent = s.messages.len();
+            json!({
+                "byStepType": {
+                    "EMAIL": {"sent": sent, "delivered": sent, "opened": 0, "replied": 0, "bounced": 0, "currentEnrollments": active, "openRate": null, "replyRate": null, "bounceRate": null},
+                    "LINKEDIN_INVITE": {"sent": 0, "accepted": 0, "replied": 0, "currentEnrollments": 0, "acceptanceRate": null, "replyRate": null},
+                    "LINKEDIN_MESSAGE": {"sent": 0, "read": 0, "replied": 0, "currentEnrollments": 0, "readRate": null, "replyRate": null},
+                    "WAIT": {"currentEnrollments": 0},
+                    "WAIT_FOR_CONNECTION": {"currentEnrollments": 0},
+                },
+                "perStep": [],
+            })
         }),
         "sequence_start_test" => {
             let contact = body["contactId"].as_str().unwrap_or("").to_string();
@@ -242,7 +551,8 @@ pub fn run(
                 }
                 let test = json!({"id": test_id, "contactId": contact, "status": "RUNNING", "target": target, "steps": []});
                 s.tests.push((test.clone(), 0));
-                Ok(test)
+                // The start answers without the steps, which come with the retrieve.
+                Ok(json!({"id": test_id, "contactId": contact, "status": "RUNNING", "target": target}))
             })
         }
         "sequence_test" => out.sequence(id).and_then(|s| {
@@ -250,14 +560,17 @@ pub fn run(
             *polls += 1;
             if *polls >= finish {
                 test["status"] = json!("COMPLETED");
-                test["steps"] = json!([{"message": {"subject": "Hello", "body": "Hi there"}, "error": null}]);
+                test["steps"] = json!([{
+                    "stepId": "stp_0000000001", "type": "EMAIL", "mode": "AGENT", "name": "Intro",
+                    "outcome": "COMPOSED", "message": {"subject": "Hello", "body": "Hi there"}, "error": null,
+                }]);
             }
             Ok(test.clone())
         }),
-        "sequence_template_variables" => Ok(json!({"data": [
-            {"label": "contact.firstName", "group": "contact", "field": {"id": "$name", "valueType": "FULL_NAME"}},
-            {"label": "account.name", "group": "account", "field": {"id": "$name", "valueType": "TEXT"}},
-            {"label": "sender.name", "group": "sender", "field": null},
+        "sequence_template_variables" => Ok(json!({"object": "list", "totalCount": 3, "data": [
+            {"label": "First name", "ref": "contact.firstName", "group": "contact", "field": {"id": "$name", "valueType": "FULL_NAME"}},
+            {"label": "Account name", "ref": "account.name", "group": "account", "field": {"id": "$name", "valueType": "TEXT"}},
+            {"label": "Sender name", "ref": "sender.name", "group": "sender", "field": null},
         ]})),
         _ => return None,
     })

@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use lightfield_gen::RawRecord;
-use lightfield_gen::types as wire;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -91,7 +90,9 @@ impl<'de> Visitor<'de> for RecordVisitor {
             fields: BTreeMap::new(),
             relationships: BTreeMap::new(),
             extra: BTreeMap::new(),
+            unread: BTreeMap::new(),
         };
+        let mut unread = BTreeMap::new();
         record.extra = read_object(map, |key, map| {
             match key {
                 b"id" => id = Some(map.next_value::<String>()?),
@@ -101,9 +102,16 @@ impl<'de> Visitor<'de> for RecordVisitor {
                 b"httpLink" => record.http_link = map.next_value()?,
                 b"objectType" => record.object_type = map.next_value()?,
                 b"accessLevel" => record.access_level = map.next_value()?,
-                b"fields" => fields = Some(map.next_value_seed(Entries(read_field))?),
+                b"fields" => {
+                    fields =
+                        Some(map.next_value_seed(Entries(read_field, "fields", &mut unread))?)
+                }
                 b"relationships" => {
-                    record.relationships = map.next_value_seed(Entries(read_relationship))?
+                    record.relationships = map.next_value_seed(Entries(
+                        read_relationship,
+                        "relationships",
+                        &mut unread,
+                    ))?
                 }
                 _ => return Ok(false),
             }
@@ -112,15 +120,17 @@ impl<'de> Visitor<'de> for RecordVisitor {
         record.id = id.ok_or_else(|| de::Error::missing_field("id"))?;
         record.created_at = created_at.ok_or_else(|| de::Error::missing_field("createdAt"))?;
         record.fields = fields.ok_or_else(|| de::Error::missing_field("fields"))?;
+        record.unread = unread;
         Ok(record)
     }
 }
 
 /// A map of entries by key (the `fields` or `relationships` object), each entry's parts
-/// made into a field or relationship by the function given.
-struct Entries<F>(F);
+/// made into a field or relationship by the function given. An entry that is not an object
+/// goes, as received, into the map given, under `fields.KEY` or `relationships.KEY`.
+struct Entries<'u, F>(F, &'static str, &'u mut BTreeMap<String, Value>);
 
-impl<'de, T, F> DeserializeSeed<'de> for Entries<F>
+impl<'de, T, F> DeserializeSeed<'de> for Entries<'_, F>
 where
     F: FnMut(&str, EntryParts) -> Result<T, String>,
 {
@@ -130,7 +140,7 @@ where
     }
 }
 
-impl<'de, T, F> Visitor<'de> for Entries<F>
+impl<'de, T, F> Visitor<'de> for Entries<'_, F>
 where
     F: FnMut(&str, EntryParts) -> Result<T, String>,
 {
@@ -142,6 +152,10 @@ where
         let mut out = BTreeMap::new();
         while let Some(key) = map.next_key::<String>()? {
             let parts = map.next_value::<EntryParts>()?;
+            if let Some(raw) = parts.not_an_object {
+                self.2.insert(format!("{}.{key}", self.1), raw);
+                continue;
+            }
             let entry = (self.0)(&key, parts).map_err(de::Error::custom)?;
             out.insert(key, entry);
         }
@@ -176,7 +190,7 @@ fn read_relationship(key: &str, entry: EntryParts) -> Result<Relationship, Strin
         ),
         object_type: entry.object_type.ok_or_else(|| missing("objectType"))?,
         ids: entry.values.ok_or_else(|| missing("values"))?,
-        directions: entry.directions.map(Directions::from_wire),
+        directions: entry.directions,
         extra: entry.extra,
     })
 }
@@ -189,8 +203,10 @@ struct EntryParts {
     cardinality: Option<String>,
     object_type: Option<String>,
     values: Option<Vec<String>>,
-    directions: Option<wire::Directions>,
+    directions: Option<Directions>,
     extra: BTreeMap<String, Value>,
+    /// The entry itself, when it was not an object.
+    not_an_object: Option<Value>,
 }
 
 impl<'de> Deserialize<'de> for EntryParts {
@@ -201,8 +217,34 @@ impl<'de> Deserialize<'de> for EntryParts {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an entry object")
             }
+            fn visit_unit<E: de::Error>(self) -> Result<EntryParts, E> {
+                Ok(EntryParts::raw(Value::Null))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<EntryParts, E> {
+                Ok(EntryParts::raw(v.into()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<EntryParts, E> {
+                Ok(EntryParts::raw(v.into()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<EntryParts, E> {
+                Ok(EntryParts::raw(v.into()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<EntryParts, E> {
+                Ok(EntryParts::raw(v.into()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EntryParts, E> {
+                Ok(EntryParts::raw(v.into()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<EntryParts, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Value>()? {
+                    items.push(item);
+                }
+                Ok(EntryParts::raw(Value::Array(items)))
+            }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EntryParts, A::Error> {
                 let mut parts = EntryParts::default();
+                let mut unread_directions: Option<Value> = None;
                 parts.extra = read_object(map, |key, map| {
                     match key {
                         // `Some(Null)` for an explicit null, as for an absent value.
@@ -211,15 +253,34 @@ impl<'de> Deserialize<'de> for EntryParts {
                         b"cardinality" => parts.cardinality = Some(map.next_value()?),
                         b"objectType" => parts.object_type = Some(map.next_value()?),
                         b"values" => parts.values = Some(map.next_value()?),
-                        b"directions" => parts.directions = map.next_value()?,
+                        b"directions" => unread_directions = Some(map.next_value()?),
                         _ => return Ok(false),
                     }
                     Ok(true)
                 })?;
+                // `null`, or a shape we cannot read, stays in `extra` exactly as sent.
+                if let Some(raw) = unread_directions {
+                    match raw {
+                        Value::Object(_) => parts.directions = Directions::from_json(raw),
+                        other => {
+                            parts.extra.insert("directions".into(), other);
+                        }
+                    }
+                }
                 Ok(parts)
             }
         }
-        d.deserialize_map(PartsVisitor)
+        // Any shape: an entry that is not an object is kept whole, not a failed record.
+        d.deserialize_any(PartsVisitor)
+    }
+}
+
+impl EntryParts {
+    fn raw(value: Value) -> Self {
+        Self {
+            not_an_object: Some(value),
+            ..Self::default()
+        }
     }
 }
 

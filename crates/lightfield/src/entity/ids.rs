@@ -146,7 +146,8 @@ impl RelationshipChange {
         [
             self.add.as_ref().map(|_| "add"),
             self.remove.as_ref().map(|_| "remove"),
-            (self.replace != Replace::Absent).then_some("replace"),
+            matches!(self.replace, Replace::One(_)).then_some("replace"),
+            (self.replace == Replace::Null).then_some("clear"),
         ]
         .into_iter()
         .flatten()

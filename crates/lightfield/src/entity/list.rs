@@ -183,7 +183,7 @@ impl<T: Entity> Listing<T> {
             .await?;
         response.try_map_with_body(|page, _| {
             Ok(Page {
-                total_count: page.total_count,
+                total_count: crate::paging::count(page.total_count),
                 offset,
                 limit,
                 items: raw_records(&page.data)?.into_iter().map(T::from).collect(),

@@ -47,6 +47,22 @@ pub(crate) fn field(object: &ObjectType, write: Write, key: &str) -> Result<(), 
     Ok(())
 }
 
+/// The value as the API takes it for `key`: a field that holds a list (`$website`,
+/// `$attendeeEmails`…) takes an array even for one entry, so a single text is sent as a
+/// list of one, and clearing it sends the empty list (some, like `$attendeeEmails`, take
+/// no `null`). Any other value is sent as given.
+pub(crate) fn shape(object: &ObjectType, key: &str, value: InputValue) -> InputValue {
+    let multiple = object
+        .schema()
+        .and_then(|s| s.field(key))
+        .is_some_and(|d| d.multiple);
+    match value {
+        InputValue::Text(text) if multiple => InputValue::List(vec![text]),
+        InputValue::Null if multiple => InputValue::List(Vec::new()),
+        other => other,
+    }
+}
+
 /// A relationship key the write may link.
 pub(crate) fn relationship(object: &ObjectType, write: Write, key: &str) -> Result<(), String> {
     empty_key("relationship", key)?;
@@ -95,7 +111,17 @@ pub(crate) fn change(
     for ids in [&change.add, &change.remove].into_iter().flatten() {
         ids.check(key)?;
     }
-    let Some(def) = object.schema().and_then(|s| s.relationship(key)) else {
+    let Some(schema) = object.schema() else {
+        return Ok(());
+    };
+    if schema.one_operation_per_key && change.operations().count() > 1 {
+        return Err(format!(
+            "an update of {} applies one operation to `{key}`; send the {} as separate updates",
+            object.plural(),
+            change.operations().collect::<Vec<_>>().join(" and ")
+        ));
+    }
+    let Some(def) = schema.relationship(key) else {
         return Ok(());
     };
     let ops = def.update_ops;
@@ -103,6 +129,7 @@ pub(crate) fn change(
         ("add", ops.add),
         ("remove", ops.remove),
         ("replace", ops.replace),
+        ("clear", ops.clear),
     ];
     for used in change.operations() {
         if !allowed.iter().any(|(name, ok)| *name == used && *ok) {

@@ -136,7 +136,8 @@ impl<T: Entity> Create<T> {
         let key = key.into();
         self.problem
             .note(rules::field(&self.object, Write::Create, &key));
-        self.fields.insert(key, value.into());
+        let value = rules::shape(&self.object, &key, value.into());
+        self.fields.insert(key, value);
         self
     }
 
@@ -285,11 +286,12 @@ impl<T: Entity> Update<T> {
         let key = key.into();
         self.problem
             .note(rules::field(&self.object, Write::Update, &key));
-        self.fields.insert(key, value.into());
+        let value = rules::shape(&self.object, &key, value.into());
+        self.fields.insert(key, value);
         self
     }
 
-    /// Clears a field (sends `null`).
+    /// Clears a field (sends `null`; the empty list for a field that holds a list).
     pub fn clear(self, key: impl Into<String>) -> Self {
         self.field(key, InputValue::Null)
     }

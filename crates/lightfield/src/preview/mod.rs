@@ -11,7 +11,7 @@ mod sequences;
 mod views;
 
 pub use senders::{Health, Pacing, Sender, SenderChannel, Senders};
-pub use sequences::{Enroll, MAX_ENROLLMENT_CHANGE, Sequences};
+pub use sequences::{CreateSequence, Enroll, MAX_ENROLLMENT_CHANGE, Sequences, UpdateDraft};
 pub use views::{
     Draft, Enrollment, EnrollmentOutcome, EnrollmentResult, Performance, Sequence, SequenceMessage,
     SequenceTest, Step, StepType, TemplateVariable, TestStatus,
@@ -36,7 +36,18 @@ pub trait View {
 }
 
 /// Declares a view: a struct holding the raw object, built from the generated open type.
+/// `, id` adds an `id()` getter, for the resources that have an `id` of their own.
 macro_rules! view {
+    ($(#[$doc:meta])* $name:ident, id) => {
+        $crate::preview::view!($(#[$doc])* $name);
+
+        impl $name {
+            /// `id`.
+            pub fn id(&self) -> &str {
+                $crate::preview::View::text(self, "id").unwrap_or_default()
+            }
+        }
+    };
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq)]
@@ -62,12 +73,6 @@ macro_rules! view {
             }
         }
 
-        impl $name {
-            /// `id`.
-            pub fn id(&self) -> &str {
-                $crate::preview::View::text(self, "id").unwrap_or_default()
-            }
-        }
     };
 }
 
@@ -81,7 +86,9 @@ pub(crate) fn page<T: From<lightfield_gen::types::PreviewObject>>(
 ) -> crate::Page<T> {
     let items: Vec<T> = page.data.into_iter().map(T::from).collect();
     crate::Page {
-        total_count: page.total_count.unwrap_or(items.len() as u64),
+        total_count: page
+            .total_count
+            .map_or(items.len() as u64, crate::paging::count),
         offset,
         limit,
         items,

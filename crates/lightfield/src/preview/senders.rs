@@ -53,8 +53,8 @@ impl Pacing {
         }
     }
 
-    fn to_wire(self) -> wire::Pacing {
-        wire::Pacing {
+    fn to_wire(self) -> wire::PacingInput {
+        wire::PacingInput {
             daily_limit: self.daily_limit,
             min_gap_seconds: self.min_gap_seconds,
             max_gap_seconds: self.max_gap_seconds,
@@ -79,8 +79,19 @@ pub struct Sender {
     pub owner: Option<String>,
     /// When it was archived (archived senders cannot change).
     pub archived_at: Option<String>,
-    /// Pacing by step type (`EMAIL`, `LINKEDIN_INVITE`, `LINKEDIN_MESSAGE`).
-    pub pacing: BTreeMap<String, Pacing>,
+    /// When it was connected.
+    pub created_at: Option<String>,
+    /// Where replies go, when not to the sending address.
+    pub reply_to_address: Option<String>,
+    /// How an email sender sends (`SMTP`, `OAUTH`, or a newer value as sent).
+    pub transport: Option<String>,
+    /// The resource's type, `sender`.
+    pub object_type: Option<String>,
+    /// Pacing by step type (`EMAIL`, `LINKEDIN_INVITE`, `LINKEDIN_MESSAGE`); `None` for a
+    /// step type this sender cannot send.
+    pub pacing: BTreeMap<String, Option<Pacing>>,
+    /// Keys a newer server sent beside the known ones, kept as received.
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 impl Sender {
@@ -93,11 +104,16 @@ impl Sender {
             email_address: s.email_address,
             owner: s.owner,
             archived_at: s.archived_at,
+            created_at: s.created_at,
+            reply_to_address: s.reply_to_address,
+            transport: s.transport,
+            object_type: s.object_type,
             pacing: s
                 .pacing
                 .into_iter()
-                .map(|(k, p)| (k, Pacing::from_wire(p)))
+                .map(|(k, p)| (k, p.map(Pacing::from_wire)))
                 .collect(),
+            extra: s.extra.into_iter().collect(),
         }
     }
 }
@@ -133,7 +149,7 @@ impl Senders {
             "sender_list",
             move |c, _| async move { c.sender_list(Some(size), Some(offset)).await },
             move |page: wire::SenderList, _| Page {
-                total_count: page.total_count,
+                total_count: crate::paging::count(page.total_count),
                 offset,
                 limit,
                 items: page.data.into_iter().map(Sender::from_wire).collect(),

@@ -44,6 +44,20 @@ impl Step {
     }
 }
 
+/// The ids of an array member: each item is `{"id": …, "objectType": …}` as the API sends
+/// them (a bare id string is read too); anything else is skipped.
+fn ids<'a>(raw: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
+    raw.get(key)
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().or_else(|| item.get("id")?.as_str()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn steps_of(raw: &Map<String, Value>) -> Vec<Step> {
     raw.get("definition")
         .and_then(|d| d.get("steps"))
@@ -54,7 +68,7 @@ fn steps_of(raw: &Map<String, Value>) -> Vec<Step> {
 
 view!(
     /// A sequence (published state).
-    Sequence
+    Sequence, id
 );
 
 impl Sequence {
@@ -63,7 +77,7 @@ impl Sequence {
         self.text("name")
     }
 
-    /// Its status (`ACTIVE`, `INACTIVE`…).
+    /// Its status (`DRAFT`, `ACTIVE`, `DEACTIVATED`, or a newer value as sent).
     pub fn status(&self) -> Option<&str> {
         self.text("status")
     }
@@ -71,6 +85,21 @@ impl Sequence {
     /// Its steps.
     pub fn steps(&self) -> Vec<Step> {
         steps_of(self.raw())
+    }
+
+    /// Member ids who review its messages.
+    pub fn reviewers(&self) -> Vec<&str> {
+        ids(self.raw(), "reviewers")
+    }
+
+    /// Sender ids it sends from.
+    pub fn senders(&self) -> Vec<&str> {
+        ids(self.raw(), "senders")
+    }
+
+    /// When it was created.
+    pub fn created_at(&self) -> Option<&str> {
+        self.text("createdAt")
     }
 }
 
@@ -80,9 +109,45 @@ view!(
 );
 
 impl Draft {
-    /// The draft's version, for [`Sequences::publish`](super::Sequences::publish) and [`Sequences::discard`](super::Sequences::discard).
+    /// The sequence this draft belongs to (a draft has no id of its own).
+    pub fn sequence_id(&self) -> &str {
+        self.text("sequenceId").unwrap_or_default()
+    }
+
+    /// The draft's version: what [`Sequences::update_draft`](super::Sequences::update_draft),
+    /// [`Sequences::publish`](super::Sequences::publish) and
+    /// [`Sequences::discard`](super::Sequences::discard) must name.
     pub fn version(&self) -> Option<&str> {
         self.text("version")
+    }
+
+    /// The draft's name.
+    pub fn name(&self) -> Option<&str> {
+        self.text("name")
+    }
+
+    /// Member ids who review the sequence's messages.
+    pub fn reviewers(&self) -> Vec<&str> {
+        ids(self.raw(), "reviewers")
+    }
+
+    /// Sender ids the sequence sends from.
+    pub fn senders(&self) -> Vec<&str> {
+        ids(self.raw(), "senders")
+    }
+
+    /// What would stop or spoil publishing this draft, as the server words it.
+    pub fn publish_warnings(&self) -> &[Value] {
+        self.raw()
+            .get("publishWarnings")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// When the draft last changed.
+    pub fn updated_at(&self) -> Option<&str> {
+        self.text("updatedAt")
     }
 
     /// Its steps.
@@ -93,7 +158,7 @@ impl Draft {
 
 view!(
     /// A contact's enrollment in a sequence.
-    Enrollment
+    Enrollment, id
 );
 
 impl Enrollment {
@@ -110,7 +175,7 @@ impl Enrollment {
 
 view!(
     /// A message of a sequence, outbound or inbound.
-    SequenceMessage
+    SequenceMessage, id
 );
 
 impl SequenceMessage {
@@ -161,7 +226,7 @@ open_enum!(
 
 view!(
     /// A test run of a sequence for one contact.
-    SequenceTest
+    SequenceTest, id
 );
 
 impl SequenceTest {

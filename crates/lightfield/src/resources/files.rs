@@ -311,7 +311,7 @@ impl Files {
             "file_list",
             move |c, _| async move { c.file_list(Some(limit_param), Some(offset)).await },
             move |page: wire::FileList, _: &[u8]| crate::Page {
-                total_count: page.total_count,
+                total_count: crate::paging::count(page.total_count),
                 offset,
                 limit,
                 items: page.data.into_iter().map(FileInfo::from_wire).collect(),

@@ -90,7 +90,8 @@ impl Lists {
         self.0
             .create()
             .field("$name", InputValue::Text(name.into()))
-            .field("$objectType", InputValue::Text(object_type.to_string()))
+            // The current form is `$account`; the bare slug is accepted but deprecated.
+            .field("$objectType", InputValue::Text(format!("${object_type}")))
             .relationship(key, ids)
     }
 
@@ -153,9 +154,10 @@ impl ListRecord {
         self.text("$name")
     }
 
-    /// `$objectType`: the type of the members (`account`, `contact`, `opportunity`).
+    /// `$objectType`: the type of the members (`account`, `contact`, `opportunity`),
+    /// without the `$` of the current form, whichever form the server sends.
     pub fn member_type(&self) -> Option<&str> {
-        self.text("$objectType")
+        self.text("$objectType").map(|t| t.trim_start_matches('$'))
     }
 
     /// `$description`.

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use lightfield_gen::types as wire;
 use time::OffsetDateTime;
 
+use super::meetings::Privacy;
 use super::readonly::{Email, Emails};
 use crate::error::Error;
 use crate::open_enum::open_enum;
@@ -221,16 +222,48 @@ impl LoggedEmail {
         self
     }
 
-    /// `$body`: the HTML and/or text.
+    /// `$body`: the HTML and/or text. Only the parts given are sent: the API takes a
+    /// string for each part it receives, never `null`.
     pub fn body(mut self, html: Option<String>, text: Option<String>) -> Self {
-        let body = serde_json::json!({ "html": html, "text": text });
-        self.fields.insert("$body".into(), InputValue::from(body));
+        let mut body = serde_json::Map::new();
+        if let Some(html) = html {
+            body.insert("html".into(), html.into());
+        }
+        if let Some(text) = text {
+            body.insert("text".into(), text.into());
+        }
+        self.fields.insert(
+            "$body".into(),
+            InputValue::from(serde_json::Value::Object(body)),
+        );
+        self
+    }
+
+    /// `$privacySetting`: who in the organisation sees the email's content.
+    pub fn privacy(mut self, privacy: Privacy) -> Self {
+        self.fields.insert(
+            "$privacySetting".into(),
+            InputValue::Text(privacy.as_api().to_string()),
+        );
         self
     }
 
     /// The `Message-ID` header, by which the API refuses to log the same email twice.
     pub fn message_id(mut self, id: impl Into<String>) -> Self {
         self.headers.insert("Message-ID".into(), id.into());
+        self
+    }
+
+    /// The `In-Reply-To` header: the `Message-ID` this email answers, for threading.
+    pub fn in_reply_to(mut self, id: impl Into<String>) -> Self {
+        self.headers.insert("In-Reply-To".into(), id.into());
+        self
+    }
+
+    /// The `References` header: the `Message-ID`s of the thread, space-separated.
+    pub fn references(mut self, ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        let ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        self.headers.insert("References".into(), ids.join(" "));
         self
     }
 

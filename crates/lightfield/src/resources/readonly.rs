@@ -3,6 +3,7 @@
 //! `client.members()`, `client.emails()`, `client.channels()`, `client.messages()`.
 
 use crate::entity::{ObjectType, typed_record};
+use crate::value::{FieldValue, FullName};
 
 use super::facade;
 
@@ -47,9 +48,9 @@ facade!(
 );
 
 impl Member {
-    /// `$name`.
-    pub fn name(&self) -> Option<&str> {
-        self.text("$name")
+    /// `$name`: the member's first and last name.
+    pub fn name(&self) -> Option<&FullName> {
+        self.field("$name").and_then(FieldValue::as_full_name)
     }
 
     /// `$email`.
@@ -62,7 +63,7 @@ impl Member {
         self.text("$profileImage")
     }
 
-    /// `$role` in the workspace.
+    /// `$role` in the workspace, as text.
     pub fn role(&self) -> Option<&str> {
         self.text("$role")
     }

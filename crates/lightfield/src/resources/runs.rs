@@ -2,7 +2,10 @@
 //! `client.validate()`, `client.workflow_runs()`, `client.enrichment_runs()` and
 //! `client.merges()`. Each run can be waited for ([`Wait`]).
 
+use std::collections::BTreeMap;
+
 use lightfield_gen::types as wire;
+use serde_json::Value;
 
 use crate::ObjectType;
 use crate::client::Client;
@@ -186,6 +189,12 @@ pub struct EnrichmentRun {
     pub started_at: Option<String>,
     /// When it finished, if it has.
     pub completed_at: Option<String>,
+    /// When it was queued.
+    pub created_at: Option<String>,
+    /// When it last changed.
+    pub updated_at: Option<String>,
+    /// Keys a newer server sent beside the known ones, kept as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl EnrichmentRun {
@@ -199,6 +208,9 @@ impl EnrichmentRun {
             trigger: r.trigger,
             started_at: r.started_at,
             completed_at: r.completed_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            extra: r.extra.into_iter().collect(),
         }
     }
 }
@@ -247,6 +259,12 @@ pub struct MergeInfo {
     pub duplicate_id: String,
     /// Where it stands.
     pub status: MergeStatus,
+    /// When it started.
+    pub created_at: Option<String>,
+    /// When it last changed.
+    pub updated_at: Option<String>,
+    /// Keys a newer server sent beside the known ones, kept as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// The merge operations of a client.
@@ -270,6 +288,9 @@ impl Merges {
                     primary_id: m.primary_id,
                     duplicate_id: m.duplicate_id,
                     status: MergeStatus::from_api(&m.status),
+                    created_at: m.created_at,
+                    updated_at: m.updated_at,
+                    extra: m.extra.into_iter().collect(),
                 },
             ),
         }

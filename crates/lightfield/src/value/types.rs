@@ -168,6 +168,21 @@ impl FullName {
     }
 }
 
+/// The parts that are set, first name first, separated by a space (`Ada Lovelace`).
+impl std::fmt::Display for FullName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts = [&self.first_name, &self.last_name];
+        let mut parts = parts.iter().filter_map(|p| p.as_deref()).filter(|p| !p.is_empty());
+        if let Some(first) = parts.next() {
+            f.write_str(first)?;
+        }
+        for part in parts {
+            write!(f, " {part}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Text that the server may send as one string or as a list of strings (URL, EMAIL and
 /// TELEPHONE fields can hold several values). The shape is kept so that encoding gives
 /// back exactly what was received.
