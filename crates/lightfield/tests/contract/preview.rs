@@ -12,7 +12,11 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
     let senders = client.senders();
     seen.check(
         "sender_list".into(),
-        senders.list(0, 5).send_with_response().await,
+        senders
+            .list(0, 5)
+            .filter("channel", lightfield::Op::Equal, "EMAIL")
+            .send_with_response()
+            .await,
     );
     seen.check(
         "sender_retrieve".into(),
@@ -39,17 +43,22 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
         senders.mark_healthy("snd_1").send_with_response().await,
     );
     let s = client.sequences();
-    let definition = json!({"steps": [{"type": "EMAIL", "name": "Intro", "prompt": "hi", "deliveryMode": "AUTO"}]});
+    let definition = json!({"description": "Intro", "steps": [{"type": "EMAIL", "name": "Intro", "prompt": "hi", "deliveryMode": "AUTO"}]});
     let definition = definition.as_object().cloned().unwrap_or_default();
     seen.check(
         "sequence_create".into(),
         s.create("Seq", definition.clone())
+            .reviewers(["mem_1"])
+            .senders(["snd_1"])
             .send_with_response()
             .await,
     );
     seen.check(
         "sequence_list".into(),
-        s.list(0, 5).send_with_response().await,
+        s.list(0, 5)
+            .filter("status", lightfield::Op::Equal, "ACTIVE")
+            .send_with_response()
+            .await,
     );
     seen.check(
         "sequence_retrieve".into(),
@@ -69,7 +78,12 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
     );
     seen.check(
         "sequence_update_draft".into(),
-        s.update_draft("seq_1", definition)
+        s.update_draft("seq_1")
+            .expected_version("v1")
+            .name("Seq 2")
+            .definition(definition)
+            .add_reviewers(["mem_1"])
+            .remove_senders(["snd_2"])
             .send_with_response()
             .await,
     );
@@ -122,9 +136,5 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
         .remove(["con_2"])
         .send()
         .await;
-    assert!(
-        enrolled.is_ok(),
-        "sequence_enroll was not accepted by the spec: {enrolled:?}"
-    );
-    seen.0.insert("sequence_enroll".into());
+    seen.check_sent("sequence_enroll", enrolled);
 }

@@ -9,14 +9,12 @@ pub async fn rest_of_the_api(client: &Client, seen: &mut Seen) {
     use lightfield::resources::mail::{EmailMessage, LoggedEmail};
     use lightfield::{ListMembers, ObjectType};
     let lists = client.lists();
-    seen.check(
-        "list_create".into(),
-        lists
-            .create("Targets", ListMembers::Accounts(["acc_1", "acc_2"].into()))
-            .description("Q3")
-            .send_with_response()
-            .await,
-    );
+    // `$description` is in the newest SDK's shapes, not in the public spec's closed fields.
+    let mut create = lists.create("Targets", ListMembers::Accounts(["acc_1", "acc_2"].into()));
+    if !seen.2.enabled {
+        create = create.description("Q3");
+    }
+    seen.check("list_create".into(), create.send_with_response().await);
     seen.check(
         "list_update".into(),
         lists
@@ -185,9 +183,5 @@ pub async fn rest_of_the_api(client: &Client, seen: &mut Seen) {
         .fields(["$industry"])
         .send()
         .await;
-    assert!(
-        started.is_ok(),
-        "enrichment_start was not accepted by the spec: {started:?}"
-    );
-    seen.0.insert("enrichment_start".into());
+    seen.check_sent("enrichment_start", started);
 }
