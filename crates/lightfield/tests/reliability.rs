@@ -1,5 +1,7 @@
 //! Never lose or duplicate a write: retries, timeouts, rate limits and bulk work under
-//! faults injected into lightfield-mock, over real HTTP.
+//! faults injected into lightfield-mock, over real HTTP. The client talks to the mock
+//! directly: injected faults are answers the API never gives, which the reference proxy
+//! would turn into violations.
 
 mod common;
 
@@ -13,7 +15,7 @@ use lightfield_mock::{Fault, MockConfig, MockServer};
 
 #[tokio::test]
 async fn a_create_whose_response_is_lost_is_retried_and_leaves_one_record() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_direct().await;
     server.inject(Fault::drop_after_commit().method("POST"));
     let response = client
         .accounts()
@@ -43,7 +45,7 @@ async fn a_create_whose_response_is_lost_is_retried_and_leaves_one_record() {
 
 #[tokio::test]
 async fn transient_statuses_and_connection_drops_are_retried() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_direct().await;
     for status in [408u16, 429, 500, 502, 503, 504] {
         server.clear_requests();
         server.inject(Fault::status(status).times(2));
@@ -89,7 +91,7 @@ async fn transient_statuses_and_connection_drops_are_retried() {
 
 #[tokio::test]
 async fn client_errors_are_not_retried() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_direct().await;
     for status in [400u16, 401, 403, 404, 415, 422] {
         server.clear_requests();
         server.inject(Fault::status(status));
@@ -108,7 +110,7 @@ async fn client_errors_are_not_retried() {
 
 #[tokio::test]
 async fn retries_are_bounded_and_counted_and_settable_per_request() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_direct().await;
     server.inject(Fault::status(503).always());
     let err = client
         .accounts()
@@ -142,7 +144,7 @@ async fn retries_are_bounded_and_counted_and_settable_per_request() {
     assert_eq!(err.attempts(), Some(6));
     assert_eq!(server.requests().len(), 7);
 
-    let strict = fast_client(&server).max_retries(0).build().unwrap();
+    let strict = direct_client(&server).max_retries(0).build().unwrap();
     assert_eq!(
         strict
             .accounts()
@@ -157,7 +159,7 @@ async fn retries_are_bounded_and_counted_and_settable_per_request() {
 
 #[tokio::test]
 async fn retry_after_is_honoured() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_direct().await;
     server.inject(Fault::rate_limited(1));
     let started = Instant::now();
     let response = client
@@ -175,7 +177,7 @@ async fn retry_after_is_honoured() {
     assert!(waited < Duration::from_secs(3), "waited {waited:?}");
 
     // A Retry-After longer than the cap is cut down to the cap.
-    let capped = fast_client(&server)
+    let capped = direct_client(&server)
         .max_retry_after(Duration::from_millis(100))
         .build()
         .unwrap();
@@ -202,7 +204,7 @@ async fn retry_after_is_honoured() {
 
 #[tokio::test]
 async fn a_concurrent_repeat_of_the_same_write_waits_for_the_first_and_gets_its_result() {
-    let (server, client) = setup().await;
+    let (server, client) = setup_direct().await;
     server.inject(Fault::delay(Duration::from_millis(300)));
     let first = client
         .accounts()
@@ -232,8 +234,8 @@ async fn a_concurrent_repeat_of_the_same_write_waits_for_the_first_and_gets_its_
 
 #[tokio::test]
 async fn timeouts_fire_within_their_budget() {
-    let (server, _) = setup().await;
-    let client = fast_client(&server)
+    let (server, _) = setup_direct().await;
+    let client = direct_client(&server)
         .timeout(Duration::from_millis(200))
         .max_retries(0)
         .build()
@@ -268,9 +270,9 @@ async fn timeouts_fire_within_their_budget() {
 
 #[tokio::test]
 async fn an_attempt_that_times_out_is_retried_and_the_retry_answers() {
-    let (server, seeded) = setup().await;
+    let (server, seeded) = setup_direct().await;
     let created = seeded.accounts().create("Slow").send().await.unwrap();
-    let client = fast_client(&server)
+    let client = direct_client(&server)
         .timeout(Duration::from_millis(200))
         .max_retries(1)
         .build()
@@ -309,7 +311,7 @@ async fn a_thousand_creates_under_twenty_percent_faults_make_exactly_a_thousand_
             .probability(0.05)
             .always(),
     );
-    let client: Client = fast_client(&server).max_retries(8).build().unwrap();
+    let client: Client = direct_client(&server).max_retries(8).build().unwrap();
     let started = Instant::now();
     let writes = (0..1000).map(|i| {
         client

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod prism;
+
 use std::time::Duration;
 
 use lightfield::Client;
@@ -9,20 +11,54 @@ use lightfield_mock::{MockConfig, MockServer};
 
 pub const KEY: &str = "sk_lf_test_secret_123";
 
-/// A mock without rate limits and a client with fast retries.
+/// A mock without rate limits and a client with fast retries, talking to the mock through
+/// the Prism proxy of the reference (see `prism`): what the mock answers and what the SDK
+/// sends are both held to the API's description.
 pub async fn setup() -> (MockServer, Client) {
-    let server = MockServer::start_with(MockConfig {
-        rate_limit: None,
-        ..MockConfig::default()
-    })
-    .await
-    .expect("mock starts");
+    let server = mock().await;
     let client = fast_client(&server).build().expect("client");
     (server, client)
 }
 
-/// A client builder aimed at `server` with short backoff, for tests.
+/// Like [`setup`], with the client talking to the mock directly: for tests that make the
+/// mock answer what the API never would (injected faults, hostile answers), or that time it.
+pub async fn setup_direct() -> (MockServer, Client) {
+    let server = mock().await;
+    let client = direct_client(&server).build().expect("client");
+    (server, client)
+}
+
+async fn mock() -> MockServer {
+    MockServer::start_with(MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("mock starts")
+}
+
+/// A client builder aimed at `server` through the reference's Prism proxy when Prism is
+/// installed, with short backoff, for tests.
 pub fn fast_client(server: &MockServer) -> lightfield::ClientBuilder {
+    match prism::gateway() {
+        Some(gateway) => {
+            lightfield::install_crypto_provider();
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(prism::MOCK_PORT, server.addr().port().into());
+            let http = reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("http client");
+            direct_client(server)
+                .base_url(&gateway.url)
+                .http_client(http)
+        }
+        None => direct_client(server),
+    }
+}
+
+/// A client builder aimed at `server` itself, with short backoff, for tests.
+pub fn direct_client(server: &MockServer) -> lightfield::ClientBuilder {
     Client::builder()
         .api_key(KEY)
         .base_url(server.url())
