@@ -15,6 +15,9 @@ pub struct ApiError {
     pub code: Option<&'static str>,
     /// The request key at fault, when there is one.
     pub param: Option<String>,
+    /// More keys of the body, as the API adds them to some refusals (`invalidContacts`,
+    /// `issues`).
+    pub details: serde_json::Map<String, Value>,
 }
 
 impl ApiError {
@@ -25,7 +28,14 @@ impl ApiError {
             message: message.into(),
             code: None,
             param: None,
+            details: serde_json::Map::new(),
         }
+    }
+
+    /// The same refusal with one more key in its body.
+    pub fn with_detail(mut self, key: &str, value: Value) -> Self {
+        self.details.insert(key.to_string(), value);
+        self
     }
 
     /// 400 with a code and the offending key.
@@ -112,11 +122,15 @@ impl ApiError {
 
     /// The JSON body.
     pub fn body(&self) -> Value {
-        json!({
+        let mut body = json!({
             "type": self.kind,
             "message": self.message,
             "code": self.code,
             "param": self.param,
-        })
+        });
+        for (key, value) in &self.details {
+            body[key.as_str()] = value.clone();
+        }
+        body
     }
 }

@@ -65,6 +65,21 @@ fn account() -> Schema {
             FieldDef::new("phone", "Phone", "TELEPHONE"),
             FieldDef::new("champion", "Champion", "FULL_NAME"),
             FieldDef::new("notes", "Notes", "MARKDOWN"),
+            // A dependent select: its options sit under options of `$industry`.
+            FieldDef::new("segment", "Segment", "SINGLE_SELECT")
+                .options(&[
+                    ("opt_seg_saas", "SaaS"),
+                    ("opt_seg_devtools", "Developer tools"),
+                    ("opt_seg_payments", "Payments"),
+                ])
+                .depends_on(
+                    "$industry",
+                    &[
+                        ("opt_seg_saas", "opt_ind_software"),
+                        ("opt_seg_devtools", "opt_ind_software"),
+                        ("opt_seg_payments", "opt_ind_fintech"),
+                    ],
+                ),
         ],
         vec![RelDef::new("partners", "Partners", "HAS_MANY", "account")],
     )

@@ -163,6 +163,28 @@ impl Definitions {
         self.fields.get(key)
     }
 
+    /// The options of dependent select `key` that sit under `parent`, an option (id or
+    /// label) of the field it depends on: `options_under("segment", "Software")`. Empty when
+    /// `key` depends on no field or `parent` is not one of that field's options.
+    pub fn options_under(&self, key: &str, parent: &str) -> Vec<&SelectOption> {
+        let Some(field) = self.field(key) else {
+            return Vec::new();
+        };
+        let parent = field
+            .parent_field_key
+            .as_deref()
+            .and_then(|p| self.field(p))
+            .and_then(|p| p.option(parent));
+        match parent {
+            Some(parent) => field
+                .options
+                .iter()
+                .filter(|o| o.parent_id.as_deref() == Some(parent.id.as_str()))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
     /// Keys of the fields that can be written.
     pub fn writable_fields(&self) -> impl Iterator<Item = (&str, &FieldDefinition)> {
         self.fields

@@ -19,6 +19,8 @@ pub struct FieldDef {
     pub options: Vec<(&'static str, &'static str)>,
     pub currency: Option<&'static str>,
     pub handle_service: Option<&'static str>,
+    /// A dependent select: the field it depends on, and each option's parent option id.
+    pub parent: Option<(&'static str, &'static [(&'static str, &'static str)])>,
 }
 
 impl FieldDef {
@@ -35,7 +37,19 @@ impl FieldDef {
             options: Vec::new(),
             currency: None,
             handle_service: None,
+            parent: None,
         }
+    }
+
+    /// Makes a select depend on field `parent_key`: each `(option, parent option)` pair
+    /// puts one of its options under an option of that field.
+    pub fn depends_on(
+        mut self,
+        parent_key: &'static str,
+        parents: &'static [(&'static str, &'static str)],
+    ) -> Self {
+        self.parent = Some((parent_key, parents));
+        self
     }
 
     /// Adds select options.
@@ -131,6 +145,7 @@ impl Schema {
                     currency: None,
                     handle_service: (f.value_type == "SOCIAL_HANDLE")
                         .then(|| f.key.trim_start_matches('$')),
+                    parent: None,
                 }
             })
             .collect();
@@ -217,9 +232,21 @@ impl Schema {
                 let options: Vec<Value> = f
                     .options
                     .iter()
-                    .map(|(id, label)| json!({"id": id, "label": label, "description": null}))
+                    .map(|(id, label)| {
+                        let mut option = json!({"id": id, "label": label, "description": null});
+                        let parent = f.parent.and_then(|(_, parents)| {
+                            parents.iter().find(|(o, _)| o == id).map(|(_, p)| *p)
+                        });
+                        if let Some(parent) = parent {
+                            option["parentId"] = json!(parent);
+                        }
+                        option
+                    })
                     .collect();
                 config.insert("options".into(), Value::Array(options));
+            }
+            if let Some((parent_key, _)) = f.parent {
+                config.insert("parentFieldKey".into(), json!(parent_key));
             }
             field_map.insert(
                 f.key.to_string(),

@@ -70,6 +70,7 @@ fn conflict(message: String) -> ApiError {
         message,
         code: Some("invalid_state"),
         param: None,
+        details: serde_json::Map::new(),
     }
 }
 

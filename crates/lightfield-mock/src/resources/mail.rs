@@ -136,6 +136,26 @@ pub fn log(store: &mut Store, body: &Value) -> Result<Value, ApiError> {
             "give at least one of `$to`, `$cc`, `$bcc`",
         ));
     }
+    // Each body part given is a string: the API takes no `null` for `html` or `text`.
+    for part in ["html", "text"] {
+        let value = &fields.get("$body").cloned().unwrap_or(Value::Null)[part];
+        if body["fields"]["$body"].get(part).is_some() && !value.is_string() {
+            return Err(ApiError::bad_request(
+                "invalid_type",
+                format!("fields.$body.{part}"),
+                format!("`$body.{part}` is a string; leave it out when there is none"),
+            ));
+        }
+    }
+    if let Some(privacy) = fields.get("$privacySetting").filter(|v| !v.is_null())
+        && !matches!(privacy.as_str(), Some("FULL" | "METADATA"))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_option",
+            "fields.$privacySetting",
+            "`$privacySetting` is FULL or METADATA",
+        ));
+    }
     if let Some(message_id) = body["headers"]["Message-ID"].as_str()
         && let Some(existing) = store.logged_message_ids.get(message_id)
     {
@@ -147,6 +167,7 @@ pub fn log(store: &mut Store, body: &Value) -> Result<Value, ApiError> {
             ),
             code: Some("duplicate_message_id"),
             param: Some("headers.Message-ID".into()),
+            details: serde_json::Map::new(),
         });
     }
     let emails = store

@@ -78,6 +78,7 @@ fn conflict(code: &'static str, message: String) -> ApiError {
         message,
         code: Some(code),
         param: None,
+        details: serde_json::Map::new(),
     }
 }
 
@@ -469,8 +470,11 @@ pub fn run(
                 return Some(Err(ApiError::bad_request("invalid_value", "add", "name 1 to 25 contact ids in all")));
             }
             // All or nothing: every id is checked before anything changes.
-            if let Some(missing) = add.iter().find(|c| !known_contact(store, c)) {
-                return Some(Err(ApiError::bad_request("unknown_contact", "add", format!("no contact has id `{missing}`; nothing was changed"))));
+            let unknown: Vec<&String> = add.iter().filter(|c| !known_contact(store, c)).collect();
+            if let Some(missing) = unknown.first() {
+                // The API lists every contact it could not take.
+                let error = ApiError::bad_request("unknown_contact", "add", format!("no contact has id `{missing}`; nothing was changed"));
+                return Some(Err(error.with_detail("invalidContacts", json!(unknown))));
             }
             let out = &mut store.outreach;
             let mut new_ids = Vec::new();

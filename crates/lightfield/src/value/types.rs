@@ -172,7 +172,10 @@ impl FullName {
 impl std::fmt::Display for FullName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let parts = [&self.first_name, &self.last_name];
-        let mut parts = parts.iter().filter_map(|p| p.as_deref()).filter(|p| !p.is_empty());
+        let mut parts = parts
+            .iter()
+            .filter_map(|p| p.as_deref())
+            .filter(|p| !p.is_empty());
         if let Some(first) = parts.next() {
             f.write_str(first)?;
         }

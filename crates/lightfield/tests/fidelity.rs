@@ -1,0 +1,116 @@
+//! Findings of the fidelity review (`spec/reference` against the SDK) that the other suites
+//! do not already cover, each over HTTP through the reference's Prism proxy: dependent
+//! selects (A2), logged emails (A7, B4), refusal details (A8) and run timestamps (A9).
+//! A1 and A3 are in `types.rs`, A4–A6 and B1–B3 in `preview.rs`, C6 in `lists.rs`.
+
+mod common;
+
+use common::*;
+use lightfield::resources::mail::LoggedEmail;
+use lightfield::{ObjectType, Privacy};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+/// A2: `parentFieldKey` is read from `typeConfiguration`, so a dependent select resolves.
+#[tokio::test]
+async fn dependent_select_options_resolve_under_their_parent() {
+    let (_server, client) = setup().await;
+    let definitions = client.accounts().definitions().send().await.unwrap();
+    let segment = definitions.field("segment").expect("seeded");
+    assert_eq!(segment.parent_field_key.as_deref(), Some("$industry"));
+    let under: Vec<&str> = definitions
+        .options_under("segment", "Software")
+        .iter()
+        .map(|o| o.label.as_str())
+        .collect();
+    assert_eq!(under, ["SaaS", "Developer tools"]);
+    assert!(definitions.options_under("segment", "Retail").is_empty());
+    assert!(definitions.options_under("tier", "Software").is_empty());
+    let cached = client.schema(ObjectType::Account).await.unwrap();
+    assert_eq!(
+        cached
+            .field("segment")
+            .and_then(|f| f.parent_field_key.clone()),
+        Some("$industry".to_string())
+    );
+}
+
+/// A7 and B4: only the body parts given are sent (the API takes no `null`), with the
+/// privacy setting and the threading headers.
+#[tokio::test]
+async fn a_logged_email_sends_only_its_parts_privacy_and_threading() {
+    let (server, client) = setup().await;
+    let email = LoggedEmail::new(
+        "me@acme.example",
+        OffsetDateTime::now_utc() - Duration::hours(1),
+    )
+    .to(["ada@example.com"])
+    .subject("Re: proposal")
+    .body(None, Some("Thanks!".into()))
+    .privacy(Privacy::Metadata)
+    .message_id("<2@acme.example>")
+    .in_reply_to("<1@acme.example>")
+    .references(["<0@acme.example>", "<1@acme.example>"]);
+    client.emails().log(email).send().await.unwrap();
+    let sent = server.requests().pop().unwrap().json();
+    assert_eq!(sent["fields"]["$body"], json!({"text": "Thanks!"}));
+    assert_eq!(sent["fields"]["$privacySetting"], json!("METADATA"));
+    assert_eq!(
+        sent["headers"],
+        json!({
+            "Message-ID": "<2@acme.example>",
+            "In-Reply-To": "<1@acme.example>",
+            "References": "<0@acme.example> <1@acme.example>"
+        })
+    );
+}
+
+/// A8: a refusal keeps what the body says beyond type and message.
+#[cfg(feature = "preview")]
+#[tokio::test]
+async fn a_refusal_keeps_the_contacts_it_names() {
+    let (_server, client) = setup().await;
+    let definition = json!({"description": "Nurture", "steps": []});
+    let draft = client
+        .sequences()
+        .create(
+            "Nurture",
+            definition.as_object().cloned().unwrap_or_default(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .sequences()
+        .enroll(draft.sequence_id())
+        .add(["con_missing_1", "con_missing_2"])
+        .send()
+        .await
+        .expect_err("unknown contacts");
+    let details = &err.as_api().expect("an API refusal").details;
+    assert_eq!(
+        details["invalidContacts"],
+        json!(["con_missing_1", "con_missing_2"])
+    );
+    assert!(err.to_string().contains("con_missing_2"), "{err}");
+}
+
+/// A9: enrichment runs say when they were queued and last changed.
+#[tokio::test]
+async fn enrichment_runs_carry_their_timestamps() {
+    let (_server, client) = setup().await;
+    let account = client.accounts().create("Acme").send().await.unwrap();
+    let started = client.accounts().enrich(&account.id).send().await.unwrap();
+    let run = started.run.expect("a run was started");
+    assert!(
+        run.created_at.is_some() && run.updated_at.is_some(),
+        "{run:?}"
+    );
+    let fetched = client
+        .enrichment_runs()
+        .retrieve(&run.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetched.created_at, run.created_at);
+}
