@@ -8,7 +8,9 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen          regenerate crates/lightfield-gen from spec/openapi.yaml
   cargo xtask codegen --check  fail if the committed generated code is stale
-  cargo xtask ci               every check CI runs: fmt, clippy, codegen --check, all tests
+  cargo xtask ci               every check CI runs: fmt, clippy, codegen --check, all tests, and
+                               with Prism the examples and the official Python SDK against the
+                               mock through a proxy of the reference
   cargo xtask bench            run the SDK benchmarks and record the table in BENCHMARKS.md
   cargo xtask bench --build    also time clean builds of the workspace and of lightfield";
 
@@ -183,8 +185,72 @@ fn ci() -> Result<(), String> {
         &[("LIGHTFIELD_REQUIRE_PRISM", prism)],
     )?;
     cargo(&["test", "--workspace", "--doc", "--all-features"])?;
+    if have_npm || require_prism {
+        reference_checks()?;
+    }
     println!("all checks passed");
     Ok(())
+}
+
+/// Seeds of Prism's generated answers beyond the first, which every test run uses: each
+/// seed answers every operation differently, so the lossless check sees more shapes.
+const EXTRA_SEEDS: [&str; 2] = ["2", "3"];
+
+/// The checks against the reference that need more than `cargo test`: the contract tests
+/// with more seeds, the examples and the official Python SDK against the mock through a
+/// Prism proxy of the reference (`tools/prism/through-proxy.sh`).
+fn reference_checks() -> Result<(), String> {
+    for seed in EXTRA_SEEDS {
+        cargo_env(
+            &[
+                "test",
+                "-p",
+                "lightfield",
+                "--all-features",
+                "--test",
+                "contract",
+            ],
+            &[
+                ("LIGHTFIELD_PRISM_SEED", seed),
+                ("LIGHTFIELD_REQUIRE_PRISM", "1"),
+            ],
+        )?;
+    }
+    cargo(&["build", "-p", "lightfield-mock"])?;
+    cargo(&["build", "-p", "lightfield", "--examples", "--all-features"])?;
+    for example in ["quickstart", "pipeline", "bulk_import"] {
+        run(
+            "bash",
+            &[
+                "tools/prism/through-proxy.sh",
+                &format!("target/debug/examples/{example}"),
+            ],
+        )?;
+    }
+    // A second client none of us wrote: the official Python SDK, pinned.
+    // Absolute paths: a relative program path may be resolved from either directory.
+    let venv = workspace_root().join("target/python-scenario-venv");
+    let venv_bin = |name: &str| venv.join("bin").join(name).display().to_string();
+    if !venv.join("bin/python").exists() {
+        run("python3", &["-m", "venv", &venv.display().to_string()])?;
+    }
+    run(
+        &venv_bin("pip"),
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "lightfield==0.20.0a2",
+        ],
+    )?;
+    run(
+        "bash",
+        &[
+            "tools/prism/through-proxy.sh",
+            &venv_bin("python"),
+            "tools/python-scenario/scenario.py",
+        ],
+    )
 }
 
 const TABLE_START: &str = "<!-- bench-table:start -->";
