@@ -351,3 +351,45 @@ fn a_property_missing_from_our_spec_is_reported() {
         "{found:#?}"
     );
 }
+
+/// Rate-limit categories: ours is the reference's where it gives one; where no reference
+/// does, ours says it is inferred (`x-rate-limit-category-inferred: true`).
+#[test]
+fn rate_limit_categories_are_the_references_or_marked_inferred() {
+    let reference = load("spec/reference/lightfield-api-newer.json");
+    let ours = load(xtask::SPEC_PATH);
+    let mut theirs = BTreeMap::new();
+    for (path, item) in reference["paths"].as_object().expect("paths") {
+        for m in METHODS {
+            if let Some(op) = item.get(m) {
+                theirs.insert((m, shape(path)), op.get("x-rate-limit-category").cloned());
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    let mut inferred = 0;
+    for (path, item) in ours["paths"].as_object().expect("paths") {
+        for m in METHODS {
+            let Some(op) = item.get(m) else { continue };
+            let id = op["operationId"].as_str().unwrap_or(path);
+            let category = op.get("x-rate-limit-category").cloned();
+            let marked = op.get("x-rate-limit-category-inferred") == Some(&Value::Bool(true));
+            let given = theirs.get(&(m, shape(path))).cloned().flatten();
+            match given.filter(|g| !g.is_null()) {
+                Some(given) if Some(&given) != category.as_ref() => {
+                    wrong.push(format!("{id}: ours {category:?}, the reference's {given}"))
+                }
+                Some(_) if marked => {
+                    wrong.push(format!("{id}: marked inferred, but the reference gives it"))
+                }
+                None if !marked => wrong.push(format!(
+                    "{id}: no reference gives a category; mark ours inferred"
+                )),
+                None => inferred += 1,
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(inferred, 7, "seven categories are inferred");
+}
