@@ -8,7 +8,8 @@
 # Prism answers 422 to a request the reference refuses and 500 to an answer of the mock it
 # does not allow, so the command sees the violation as a failed call. Afterwards Prism's
 # log is searched as well: any violation it logged fails this script, with the lines.
-# Needs the mock built (target/debug/lightfield-mock) and `npm ci --prefix tools/prism`.
+# Needs the mock built (target/debug/lightfield-mock, under CARGO_TARGET_DIR when set) and
+# `npm ci --prefix tools/prism`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -33,7 +34,7 @@ wait_for() {
 }
 
 mock_port="$(free_port)"
-target/debug/lightfield-mock --port "$mock_port" --rate-limit off >"$work/mock.log" 2>&1 &
+"${CARGO_TARGET_DIR:-target}/debug/lightfield-mock" --port "$mock_port" --rate-limit off >"$work/mock.log" 2>&1 &
 pids+=($!)
 wait_for "$mock_port"
 

@@ -218,18 +218,20 @@ fn reference_checks() -> Result<(), String> {
     }
     cargo(&["build", "-p", "lightfield-mock"])?;
     cargo(&["build", "-p", "lightfield", "--examples", "--all-features"])?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let target = workspace_root().join(target);
     for example in ["quickstart", "pipeline", "bulk_import"] {
+        let binary = target.join("debug/examples").join(example);
         run(
             "bash",
-            &[
-                "tools/prism/through-proxy.sh",
-                &format!("target/debug/examples/{example}"),
-            ],
+            &["tools/prism/through-proxy.sh", &binary.display().to_string()],
         )?;
     }
     // A second client none of us wrote: the official Python SDK, pinned.
     // Absolute paths: a relative program path may be resolved from either directory.
-    let venv = workspace_root().join("target/python-scenario-venv");
+    let venv = target.join("python-scenario-venv");
     let venv_bin = |name: &str| venv.join("bin").join(name).display().to_string();
     if !venv.join("bin/python").exists() {
         run("python3", &["-m", "venv", &venv.display().to_string()])?;
