@@ -226,7 +226,10 @@ fn reference_checks() -> Result<(), String> {
         let binary = target.join("debug/examples").join(example);
         run(
             "bash",
-            &["tools/prism/through-proxy.sh", &binary.display().to_string()],
+            &[
+                "tools/prism/through-proxy.sh",
+                &binary.display().to_string(),
+            ],
         )?;
     }
     // A second client none of us wrote: the official Python SDK, pinned.
