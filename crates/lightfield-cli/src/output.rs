@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::args::Format;
 use crate::exit::Failure;
+use crate::safe;
 
 /// The format asked for, or a table on a terminal and JSON otherwise.
 pub fn resolve(asked: Option<Format>) -> Format {
@@ -106,15 +107,18 @@ fn grid(format: Format, header: &[String], rows: &[Vec<String>]) -> Result<(), F
     let mut out = std::io::stdout().lock();
     if format == Format::Csv {
         let mut csv = csv::Writer::from_writer(&mut out);
-        csv.write_record(header).map_err(write_failed)?;
+        csv.write_record(header.iter().map(|c| safe::to_csv(c).into_owned()))
+            .map_err(write_failed)?;
         for row in rows {
-            csv.write_record(row).map_err(write_failed)?;
+            csv.write_record(row.iter().map(|c| safe::to_csv(c).into_owned()))
+                .map_err(write_failed)?;
         }
         return csv.flush().map_err(write_failed);
     }
     const WIDEST: usize = 40;
     let clip = |s: &str| -> String {
-        let one_line = s.replace('\n', " ");
+        // CRM text may hold escape sequences: shown, never obeyed.
+        let one_line = safe::for_terminal(&s.replace('\n', " ")).into_owned();
         match one_line.char_indices().nth(WIDEST) {
             Some((at, _)) => format!("{}…", &one_line[..at]),
             None => one_line,
@@ -145,7 +149,8 @@ fn grid(format: Format, header: &[String], rows: &[Vec<String>]) -> Result<(), F
             .trim_end()
             .to_string()
     };
-    writeln!(out, "{}", line(header)).map_err(write_failed)?;
+    let header: Vec<String> = header.iter().map(|h| clip(h)).collect();
+    writeln!(out, "{}", line(&header)).map_err(write_failed)?;
     for row in &rows {
         writeln!(out, "{}", line(row)).map_err(write_failed)?;
     }

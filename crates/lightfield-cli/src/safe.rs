@@ -1,0 +1,92 @@
+//! Text that leaves the CLI must not act on the way out: CSV cells a spreadsheet would run
+//! as a formula, and control characters a terminal would obey (a window title, hidden
+//! text). CRM values, server messages and import files are all untrusted text.
+
+use std::borrow::Cow;
+
+/// Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `cell` is a spreadsheet trigger behind zero or more `'` quotes.
+fn quoted_trigger(cell: &str) -> bool {
+    cell.trim_start_matches('\'').starts_with(TRIGGERS)
+}
+
+/// A CSV cell a spreadsheet will show as text: a cell starting with `=`, `+`, `-`, `@`, tab
+/// or CR gets a leading `'` (numbers such as `-12.5` stay as they are). A cell that already
+/// starts with `'` before such a character gets one more, so [`from_csv`] gives back
+/// exactly what was written.
+pub fn to_csv(cell: &str) -> Cow<'_, str> {
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite);
+    if !number && (cell.starts_with(TRIGGERS) || (cell.starts_with('\'') && quoted_trigger(cell))) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// Undoes [`to_csv`]: one leading `'` before a trigger character is taken off.
+pub fn from_csv(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if quoted_trigger(rest) => rest,
+        _ => cell,
+    }
+}
+
+/// Text for a terminal: control characters (C0, DEL and C1, such as ESC and BEL) are shown
+/// escaped (`\u{1b}`) instead of being obeyed. Tabs and newlines too, since a table cell
+/// or a one-line message must stay on its line.
+pub fn for_terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_quoted_and_numbers_are_not() {
+        for (cell, written) in [
+            (
+                "=HYPERLINK(\"http://evil.example\")",
+                "'=HYPERLINK(\"http://evil.example\")",
+            ),
+            ("+1 555 0100", "'+1 555 0100"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\tTab", "'\tTab"),
+            ("\rCR", "'\rCR"),
+            ("-cmd", "'-cmd"),
+            ("-12.5", "-12.5"),
+            ("+3", "+3"),
+            ("Acme", "Acme"),
+            ("'=already quoted", "''=already quoted"),
+            ("'plain", "'plain"),
+            ("", ""),
+        ] {
+            assert_eq!(to_csv(cell), written, "{cell:?}");
+            assert_eq!(from_csv(&to_csv(cell)), cell, "{cell:?} round trip");
+        }
+    }
+
+    #[test]
+    fn control_characters_reach_the_terminal_escaped() {
+        let hostile = "Evil\u{1b}]0;PWNED\u{7}\u{1b}[2K\rInnocent Corp\u{9b}";
+        let shown = for_terminal(hostile);
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert!(shown.contains("Innocent Corp"));
+        assert_eq!(for_terminal("Acme, Inc. — café"), "Acme, Inc. — café");
+    }
+}
