@@ -125,11 +125,17 @@ pub enum Command {
         /// Pages in flight at once.
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
+        /// Write CSV cells exactly as stored. By default a cell a spreadsheet would run as a
+        /// formula (starting with `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, which
+        /// `import` takes off again.
+        #[arg(long)]
+        raw_csv: bool,
     },
     /// Create (or, for rows with an `id`, update) one record per row of a CSV or JSON-lines
-    /// file, at the Write rate limit. Re-running after an interruption continues where it
-    /// stopped and never writes a row twice (a journal beside the file records finished
-    /// rows); refused rows go to a rejects file beside it.
+    /// file, at the Write rate limit. Re-running after an interruption or an edit of the
+    /// file continues where it stopped and never writes a row twice (a journal beside the
+    /// file records finished rows, for one target); rows refused for their data go to a
+    /// rejects file beside it, with their row number and the reason.
     #[command(after_help = "Examples:
   lightfield import account accounts.csv --dry-run
   lightfield import account accounts.csv
@@ -150,6 +156,15 @@ Exit codes: 0 every row written, 6 some rows rejected (see the rejects file).")]
         /// Rows in flight at once (the Write limiter sets the pace).
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
+        /// Read CSV cells exactly as written: do not take off the `'` that `export` puts
+        /// before a cell a spreadsheet would run as a formula.
+        #[arg(long)]
+        raw_csv: bool,
+        /// The file's journal records an import into another target (base URL or API key):
+        /// keep it aside and import into this target too. Not for resuming with a new key
+        /// of the same organisation, where the rows already written would be written again.
+        #[arg(long)]
+        new_journal: bool,
     },
     /// Print a shell completion script.
     Completions {

@@ -36,8 +36,9 @@ impl std::fmt::Display for Failure {
             }
             Self::Rejected { rows, file } => write!(
                 f,
-                "{rows} rows were rejected; they are in {} with the reason in `_error`: \
-                 fix them and import that file",
+                "{rows} rows were rejected for their data; they are in {} with their row \
+                 number in `_row` and the reason in `_error`. Fix them there or in the input \
+                 and import either file: rows already written are never written again",
                 file.display()
             ),
         }

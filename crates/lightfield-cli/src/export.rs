@@ -1,8 +1,10 @@
 //! `lightfield export TYPE`: every matching record, pages fetched concurrently at the
 //! Search rate limit, written one record at a time (constant memory), as JSON lines or CSV.
+//! A file is complete or untouched: it is written beside its target and renamed into place
+//! at the end. CSV cells cannot run as spreadsheet formulas unless `--raw-csv` says so.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use futures_util::StreamExt;
@@ -11,7 +13,7 @@ use lightfield::{Client, ObjectType, Record};
 use crate::exit::Failure;
 use crate::output::Columns;
 use crate::records::filtered;
-use crate::{progress, rows};
+use crate::{progress, rows, safe};
 
 /// What `export` was asked to do.
 pub struct Export {
@@ -21,6 +23,8 @@ pub struct Export {
     pub concurrency: usize,
     /// CSV rather than JSON lines.
     pub csv: bool,
+    /// CSV cells as stored, formulas and all.
+    pub raw_csv: bool,
 }
 
 pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
@@ -31,16 +35,53 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
             &export.filters,
         )
     };
+    // A file is written beside its target and renamed over it only when complete: a failed
+    // or killed export leaves the earlier file as it was.
+    let target = match &export.output {
+        Some(path) => Some(Target::beside(path)?),
+        None => None,
+    };
+    let sink: Box<dyn Write> = match &target {
+        Some(target) => Box::new(target.file()?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let (count, total) = match write_all(client, &export, &list, sink).await {
+        Ok(done) => done,
+        Err(failure) => {
+            if let Some(path) = &export.output {
+                eprintln!("export failed; {} was left as it was", path.display());
+            }
+            return Err(failure);
+        }
+    };
+    if let Some(target) = target {
+        target.commit()?;
+    }
+    let elapsed = started.elapsed();
+    eprintln!(
+        "exported {count} records in {elapsed:.1?} ({:.0} records/s){}",
+        count as f64 / elapsed.as_secs_f64().max(1e-9),
+        peak_memory().map_or(String::new(), |m| format!("; peak memory {m}"))
+    );
+    if count != total {
+        // Paging is by offset: records created or deleted meanwhile shift the pages.
+        eprintln!(
+            "warning: {total} records matched when the export started and {count} were written:              the records changed during the export, so it is not a snapshot (some may be              missing or repeated); run it again when they are quiet"
+        );
+    }
+    Ok(())
+}
+
+/// Writes every record to `sink`; answers how many, and how many matched at the start.
+async fn write_all(
+    client: &Client,
+    export: &Export,
+    list: &impl Fn() -> Result<lightfield::Listing<Record>, Failure>,
+    sink: Box<dyn Write>,
+) -> Result<(u64, u64), Failure> {
     // One small request for the total, so the progress bar can say how far along it is.
     let total = list()?.limit(1).send().await?.total_count;
     let failed = |e: &dyn std::fmt::Display| Failure::Local(format!("cannot write: {e}"));
-    let sink: Box<dyn Write> = match &export.output {
-        Some(path) => Box::new(
-            std::fs::File::create(path)
-                .map_err(|e| Failure::Local(format!("cannot create {}: {e}", path.display())))?,
-        ),
-        None => Box::new(std::io::stdout().lock()),
-    };
     let mut out = if export.csv {
         let columns = Columns::of_definitions(&*client.schema(export.object.clone()).await?);
         // The CSV writer buffers by itself.
@@ -59,9 +100,15 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     while let Some(record) = stream.next().await {
         let record: Record = record?;
         match &mut out {
-            Out::Csv(columns, writer) => writer
-                .write_record(columns.row(&record))
-                .map_err(|e| failed(&e))?,
+            Out::Csv(columns, writer) => {
+                let row = columns.row(&record);
+                let result = if export.raw_csv {
+                    writer.write_record(&row)
+                } else {
+                    writer.write_record(row.iter().map(|c| safe::to_csv(c).into_owned()))
+                };
+                result.map_err(|e| failed(&e))?
+            }
             Out::Jsonl(sink) => {
                 serde_json::to_writer(&mut *sink, &record.to_json()).map_err(|e| failed(&e))?;
                 sink.write_all(b"\n").map_err(|e| failed(&e))?;
@@ -76,13 +123,47 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     }
     .map_err(|e| failed(&e))?;
     bar.finish_and_clear();
-    let elapsed = started.elapsed();
-    eprintln!(
-        "exported {count} records in {elapsed:.1?} ({:.0} records/s){}",
-        count as f64 / elapsed.as_secs_f64().max(1e-9),
-        peak_memory().map_or(String::new(), |m| format!("; peak memory {m}"))
-    );
-    Ok(())
+    Ok((count, total))
+}
+
+/// A file being written beside its final name.
+struct Target {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Target {
+    fn beside(path: &Path) -> Result<Self, Failure> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".lightfield-export-")
+            .tempfile_in(dir)
+            .map_err(|e| Failure::Local(format!("cannot write in {}: {e}", dir.display())))?;
+        Ok(Self {
+            temp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn file(&self) -> Result<std::fs::File, Failure> {
+        self.temp.reopen().map_err(|e| {
+            Failure::Local(format!("cannot write {}: {e}", self.temp.path().display()))
+        })
+    }
+
+    /// Makes the file durable, then puts it in place (an atomic rename).
+    fn commit(self) -> Result<(), Failure> {
+        let failed = |e: &dyn std::fmt::Display| {
+            Failure::Local(format!("cannot write {}: {e}", self.path.display()))
+        };
+        self.temp.as_file().sync_all().map_err(|e| failed(&e))?;
+        let path = self.path.clone();
+        self.temp.persist(&path).map_err(|e| failed(&e.error))?;
+        Ok(())
+    }
 }
 
 /// Where records go.

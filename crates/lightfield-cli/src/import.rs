@@ -1,19 +1,23 @@
 //! `lightfield import TYPE FILE`: one create (or update, for rows with an id) per row, at
-//! the Write rate limit, resumable without duplicates (see [`crate::journal`]).
+//! the Write rate limit, resumable without duplicates (see [`crate::journal`]): after a
+//! crash, a re-run, an edit of the file, or against the same target twice. Only a refusal
+//! of a row's own data rejects it; any other failure stops the run, to be run again.
 
-use std::collections::BTreeSet;
-use std::fs::OpenOptions;
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use futures_util::StreamExt;
-use lightfield::{Client, Create, Error, Ids, InputValue, ObjectType, Record, Records, Update};
+use lightfield::{
+    Client, Create, Error, ErrorKind, Ids, InputValue, ObjectType, Record, Records, Update,
+};
 
 use crate::exit::Failure;
-use crate::journal::{Done, Journal};
+use crate::journal::{Done, Journal, Target};
 use crate::progress;
-use crate::rows::{self, ERROR_KEY, Original, Plan, Row};
+use crate::rows::{self, ERROR_KEY, Original, Plan, ROW_KEY, Row};
 
 /// What `import` was asked to do.
 pub struct Import {
@@ -23,108 +27,163 @@ pub struct Import {
     /// Ignore `id` columns: create every row.
     pub as_new: bool,
     pub concurrency: usize,
+    /// CSV cells as written: keep a leading `'` before a would-be formula.
+    pub raw_csv: bool,
+    /// Where the import writes, for the journal.
+    pub target: Target,
+    /// Set aside a journal of another target and begin a new one.
+    pub new_journal: bool,
 }
 
 /// How a row that was sent ended.
 enum Sent {
     Created(String),
     Updated(String),
+    /// The server had this write already (same key): it answered the first one again.
+    Replayed(String),
     Refused(String),
+}
+
+/// A row with the key of its write.
+struct Keyed {
+    row: Row,
+    key: String,
+}
+
+/// Gives each row its key: from the record type, its content and its occurrence.
+fn keyed(
+    object: &str,
+    rows: impl Iterator<Item = Result<Row, Failure>>,
+) -> impl Iterator<Item = Result<Keyed, Failure>> {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let object = object.to_string();
+    rows.map(move |row| {
+        let row = row?;
+        let content = row.content();
+        let occurrence = seen.entry(content.clone()).or_default();
+        *occurrence += 1;
+        let key = crate::journal::row_key(&object, &content, *occurrence);
+        Ok(Keyed { row, key })
+    })
 }
 
 pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     let definitions = client.schema(import.object.clone()).await?;
     let records: Records<Record> = client.records_of(import.object.clone());
-    let total = rows::read(&import.file)?.1.count() as u64;
+    let total = rows::read(&import.file, import.raw_csv)?.1.count() as u64;
     let mut skipped = BTreeSet::new();
     if import.dry_run {
         return dry_run(&import, &records, &definitions, &mut skipped).await;
     }
     let started = Instant::now();
-    let mut journal = Journal::open(&import.file, import.object.as_api())?;
-    let mut rejects = Rejects::beside(&import.file);
-    let earlier = journal.earlier.len() as u64;
-    let earlier_rejected = journal
-        .earlier
-        .values()
-        .filter(|d| matches!(d, Done::Rejected(_)))
-        .count() as u64;
+    let object = import.object.as_api().to_string();
+    let mut journal = Journal::open(&import.file, &object, &import.target, import.new_journal)?;
+    let rejects = RefCell::new(Rejects::new(&import.file));
+    let earlier = std::mem::take(&mut journal.earlier);
     let bar = progress::bar(total, "rows");
-    bar.set_position(earlier);
-    let (headers, rows) = rows::read(&import.file)?;
-    let finished: std::collections::HashSet<u64> = journal.earlier.keys().copied().collect();
-    let pending = rows.filter(|row| row.as_ref().map_or(true, |r| !finished.contains(&r.number)));
-    let input_hash = journal.input_hash.clone();
+    let (headers, rows) = rows::read(&import.file, import.raw_csv)?;
+    let done_before = Cell::new(0u64);
+    // Rows finished in an earlier run are not sent again; those it rejected are listed in
+    // this run's rejects file too, under their row number in the file as it is now.
+    let pending = keyed(&object, rows).filter_map(|item| match item {
+        Ok(keyed) => match earlier.get(&keyed.key) {
+            Some((_, Done::Rejected(why))) => {
+                rejects.borrow_mut().add(keyed.row, why.clone());
+                bar.inc(1);
+                None
+            }
+            Some((_, Done::Written(_))) => {
+                done_before.set(done_before.get() + 1);
+                bar.inc(1);
+                None
+            }
+            None => Some(Ok(keyed)),
+        },
+        Err(e) => Some(Err(e)),
+    });
     // Plans are made in order as rows are read; the sends run concurrently, paced by the
     // client's Write limiter.
-    let mut finished_now = 0u64;
-    let mut sends = futures_util::stream::iter(pending.map(|row| {
-        let row = row?;
-        let plan = rows::plan(&row, &definitions, !import.as_new, &mut skipped);
-        let key = crate::journal::key(&input_hash, row.number);
-        Ok::<_, Failure>((row, plan, key))
+    let mut sends = futures_util::stream::iter(pending.map(|item| {
+        let keyed = item?;
+        let plan = rows::plan(&keyed.row, &definitions, !import.as_new, &mut skipped);
+        Ok::<_, Failure>((keyed, plan))
     }))
     .map(|item| {
         let records = records.clone();
         async move {
-            let (row, plan, key) = item?;
+            let (keyed, plan) = item?;
             let sent = match plan {
                 Err(why) => Sent::Refused(why),
-                Ok(plan) => send(&records, plan, key).await?,
+                Ok(plan) => send(&records, plan, keyed.key.clone()).await?,
             };
-            Ok::<_, Failure>((row, sent))
+            Ok::<_, Failure>((keyed, sent))
         }
     })
     .buffer_unordered(import.concurrency.max(1));
-    let (mut created, mut updated, mut refused) = (0u64, 0u64, 0u64);
+    let mut counts = Counts::default();
+    let mut stopped = None;
     while let Some(outcome) = sends.next().await {
-        let (row, sent) = match outcome {
+        let (keyed, sent) = match outcome {
             Ok(done) => done,
             Err(failure) => {
-                bar.abandon();
-                eprintln!(
-                    "stopped; finished rows are in {}: run the same command again to continue",
-                    journal.path().display()
-                );
-                return Err(failure);
+                stopped = Some(failure);
+                break;
             }
         };
         let done = match sent {
             Sent::Created(id) => {
-                created += 1;
+                counts.created += 1;
                 Done::Written(id)
             }
             Sent::Updated(id) => {
-                updated += 1;
+                counts.updated += 1;
+                Done::Written(id)
+            }
+            Sent::Replayed(id) => {
+                counts.replayed += 1;
                 Done::Written(id)
             }
             Sent::Refused(why) => {
-                refused += 1;
-                rejects.write(headers.as_deref(), &row, &why)?;
+                counts.refused += 1;
+                rejects.borrow_mut().add(keyed.row.clone(), why.clone());
                 Done::Rejected(why)
             }
         };
-        journal.record(row.number, &done)?;
-        finished_now += 1;
+        journal.record(&keyed.key, keyed.row.number, &done)?;
         bar.inc(1);
     }
     drop(sends);
+    let rejects = rejects.into_inner();
+    let done_before = done_before.get();
+    let rejected = rejects.len();
+    rejects.write(headers.as_deref())?;
+    if let Some(failure) = stopped {
+        bar.abandon();
+        eprintln!(
+            "stopped; nothing was lost: finished rows are in {}. Fix what the error says, \
+             then run the same command again to continue",
+            journal.path().display()
+        );
+        return Err(failure);
+    }
     bar.finish_and_clear();
     if !skipped.is_empty() {
         let keys: Vec<_> = skipped.into_iter().collect();
         eprintln!("left out read-only keys: {}", keys.join(", "));
     }
     eprintln!(
-        "imported {} rows in {:.1?} ({created} created, {updated} updated, {refused} rejected){}",
-        finished_now,
+        "imported in {:.1?}: {} created, {} updated, {} already imported, {} rejected{}",
         started.elapsed(),
-        if earlier > 0 {
-            format!("; {earlier} rows were done in an earlier run")
+        counts.created,
+        counts.updated,
+        counts.replayed + done_before,
+        rejected,
+        if done_before > 0 {
+            format!(" ({done_before} finished in an earlier run)")
         } else {
             String::new()
         }
     );
-    let rejected = refused + earlier_rejected;
     if rejected > 0 {
         return Err(Failure::Rejected {
             rows: rejected,
@@ -132,6 +191,15 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
         });
     }
     Ok(())
+}
+
+/// What this run did with the rows it sent.
+#[derive(Default)]
+struct Counts {
+    created: u64,
+    updated: u64,
+    replayed: u64,
+    refused: u64,
 }
 
 /// The write a row's plan asks for.
@@ -168,32 +236,59 @@ fn build(records: &Records<Record>, plan: Plan) -> RowWrite {
     }
 }
 
-/// Sends one row. A refusal of the row itself (a 4xx, a value the SDK refuses) is an
-/// answer; anything else (the server down, the network gone) stops the import.
+/// Sends one row. Only a refusal of the row's own data (its values, its id) is an answer
+/// for the rejects file; anything else (a key revoked, a conflict with an earlier attempt
+/// still running, a redirect, a timeout, the rate limit or the network) stops the import,
+/// to be re-run once fixed, and nothing is lost.
 async fn send(records: &Records<Record>, plan: Plan, key: String) -> Result<Sent, Failure> {
+    let replayed = |r: &lightfield::Response<Record>| {
+        r.headers()
+            .get("idempotent-replayed")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+    };
     let result = match build(records, plan) {
-        RowWrite::Update(update) => update
-            .idempotency_key(key)
-            .send()
-            .await
-            .map(|r| Sent::Updated(r.id)),
-        RowWrite::Create(create) => create
-            .idempotency_key(key)
-            .send()
-            .await
-            .map(|r| Sent::Created(r.id)),
+        RowWrite::Update(update) => {
+            update
+                .idempotency_key(key)
+                .send_with_response()
+                .await
+                .map(|r| match replayed(&r) {
+                    true => Sent::Replayed(r.into_inner().id),
+                    false => Sent::Updated(r.into_inner().id),
+                })
+        }
+        RowWrite::Create(create) => {
+            create
+                .idempotency_key(key)
+                .send_with_response()
+                .await
+                .map(|r| match replayed(&r) {
+                    true => Sent::Replayed(r.into_inner().id),
+                    false => Sent::Created(r.into_inner().id),
+                })
+        }
     };
     match result {
         Ok(sent) => Ok(sent),
-        Err(Error::Api(api)) if api.status < 500 && api.status != 429 => {
-            Ok(Sent::Refused(match &api.param {
-                Some(param) => format!("{} (`{param}`)", api.message),
-                None => api.message.clone(),
-            }))
-        }
+        Err(Error::Api(api)) if refuses_the_row(&api.kind) => Ok(Sent::Refused(match &api.param {
+            Some(param) => format!("{} (`{param}`)", api.message),
+            None => api.message.clone(),
+        })),
         Err(Error::InvalidInput(why)) => Ok(Sent::Refused(why)),
         Err(other) => Err(other.into()),
     }
+}
+
+/// Whether an API refusal is about the row's data, so that the same row will be refused
+/// again: a bad value, an unknown id, a conflict with data already stored.
+fn refuses_the_row(kind: &ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::BadRequest
+            | ErrorKind::NotFound
+            | ErrorKind::Conflict
+            | ErrorKind::Unprocessable
+    )
 }
 
 fn ids_of(mut ids: Vec<String>) -> Ids {
@@ -211,7 +306,7 @@ async fn dry_run(
     definitions: &lightfield::Definitions,
     skipped: &mut BTreeSet<String>,
 ) -> Result<(), Failure> {
-    let (_, rows) = rows::read(&import.file)?;
+    let (_, rows) = rows::read(&import.file, import.raw_csv)?;
     let mut problems = 0u64;
     let mut checked = 0u64;
     for row in rows {
@@ -223,7 +318,7 @@ async fn dry_run(
         };
         if let Some(why) = problem {
             problems += 1;
-            println!("row {}: {why}", row.number);
+            println!("row {}: {}", row.number, crate::safe::for_terminal(&why));
         }
     }
     eprintln!("checked {checked} rows: {problems} with problems; nothing was sent");
@@ -247,13 +342,16 @@ async fn check(records: &Records<Record>, plan: Plan) -> Result<(), String> {
     })
 }
 
-/// Rows the API refused, with the reason, in the input's own format: fix and import again.
+/// Rows refused in this run and earlier ones, with the reason and their row number, in the
+/// input's own format and order: fix them (here or in the input) and import again. Written
+/// whole at the end of each run, replacing the last run's file.
 struct Rejects {
     path: PathBuf,
+    rows: BTreeMap<u64, (Row, String)>,
 }
 
 impl Rejects {
-    fn beside(input: &Path) -> Self {
+    fn new(input: &Path) -> Self {
         let ext = match rows::Kind::of(input) {
             rows::Kind::Csv => "csv",
             rows::Kind::Jsonl => "jsonl",
@@ -262,51 +360,86 @@ impl Rejects {
         name.push(format!(".rejects.{ext}"));
         Self {
             path: PathBuf::from(name),
+            rows: BTreeMap::new(),
         }
     }
 
-    fn write(&mut self, headers: Option<&[String]>, row: &Row, why: &str) -> Result<(), Failure> {
-        let fresh = std::fs::metadata(&self.path).map_or(true, |m| m.len() == 0);
-        let file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(|e| Failure::Local(format!("cannot write {}: {e}", self.path.display())))?;
+    fn add(&mut self, row: Row, why: String) {
+        self.rows.insert(row.number, (row, why));
+    }
+
+    fn len(&self) -> u64 {
+        self.rows.len() as u64
+    }
+
+    /// Replaces the rejects file (removes it when nothing was refused).
+    fn write(&self, headers: Option<&[String]>) -> Result<(), Failure> {
         let failed = |e: &dyn std::fmt::Display| {
             Failure::Local(format!("cannot write {}: {e}", self.path.display()))
         };
-        match &row.original {
-            Original::Csv(values) => {
-                let mut out = csv::Writer::from_writer(file);
-                if fresh {
-                    let mut header: Vec<&str> = headers
-                        .unwrap_or_default()
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|h| *h != ERROR_KEY)
-                        .collect();
-                    header.push(ERROR_KEY);
-                    out.write_record(&header).map_err(|e| failed(&e))?;
-                }
-                let mut record: Vec<&str> = headers
-                    .unwrap_or_default()
+        if self.rows.is_empty() {
+            return match std::fs::remove_file(&self.path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(failed(&e)),
+                _ => Ok(()),
+            };
+        }
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".lightfield-rejects-")
+            .tempfile_in(dir)
+            .map_err(|e| failed(&e))?;
+        let mut file = temp.reopen().map_err(|e| failed(&e))?;
+        match headers {
+            Some(names) => {
+                let mut out = csv::Writer::from_writer(&mut file);
+                let mut header: Vec<&str> = names
                     .iter()
-                    .zip(values)
-                    .filter(|(h, _)| *h != ERROR_KEY)
-                    .map(|(_, v)| v.as_str())
+                    .map(String::as_str)
+                    .filter(|h| !rows::is_bookkeeping(h))
                     .collect();
-                record.push(why);
-                out.write_record(&record).map_err(|e| failed(&e))?;
-                out.flush().map_err(|e| failed(&e))
-            }
-            Original::Json(value) => {
-                let mut value = value.clone();
-                if let Some(object) = value.as_object_mut() {
-                    object.insert(ERROR_KEY.into(), why.into());
+                header.extend([ROW_KEY, ERROR_KEY]);
+                out.write_record(&header).map_err(|e| failed(&e))?;
+                for (number, (row, why)) in &self.rows {
+                    let Original::Csv(values) = &row.original else {
+                        continue;
+                    };
+                    let mut record: Vec<String> = names
+                        .iter()
+                        .zip(values.iter().chain(std::iter::repeat(&String::new())))
+                        .filter(|(h, _)| !rows::is_bookkeeping(h))
+                        .map(|(_, v)| v.clone())
+                        .collect();
+                    // Cells beyond the header have no column: they go into the reason.
+                    let extra = values.get(names.len()..).unwrap_or_default();
+                    let why = if extra.is_empty() {
+                        why.clone()
+                    } else {
+                        format!("{why}; cells beyond the header: {extra:?}")
+                    };
+                    record.extend([number.to_string(), why]);
+                    out.write_record(&record).map_err(|e| failed(&e))?;
                 }
-                let mut file = file;
-                writeln!(file, "{value}").map_err(|e| failed(&e))
+                out.flush().map_err(|e| failed(&e))?;
+            }
+            None => {
+                for (number, (row, why)) in &self.rows {
+                    let Original::Json(value) = &row.original else {
+                        continue;
+                    };
+                    let mut value = value.clone();
+                    if let Some(object) = value.as_object_mut() {
+                        object.insert(ROW_KEY.into(), (*number).into());
+                        object.insert(ERROR_KEY.into(), why.clone().into());
+                    }
+                    writeln!(file, "{value}").map_err(|e| failed(&e))?;
+                }
             }
         }
+        temp.as_file().sync_all().map_err(|e| failed(&e))?;
+        temp.persist(&self.path).map_err(|e| failed(&e.error))?;
+        Ok(())
     }
 }

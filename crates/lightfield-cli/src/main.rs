@@ -20,6 +20,7 @@
 //! - `output`: tables, JSON, YAML and CSV;
 //! - `export`, `import`: bulk moves at the rate limit; `rows` reads import files,
 //!   `journal` makes imports resumable; `progress`: the bars;
+//! - `safe`: CSV cells that cannot run as formulas, text that cannot drive a terminal;
 //! - `exit`: exit codes by kind of error.
 
 mod args;
@@ -31,6 +32,7 @@ mod output;
 mod progress;
 mod records;
 mod rows;
+mod safe;
 
 use std::process::ExitCode;
 
@@ -56,7 +58,8 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            // API messages and ids are server text: shown, never obeyed by the terminal.
+            eprintln!("error: {}", safe::for_terminal(&error.to_string()));
             exit::code(&error)
         }
     }
@@ -78,6 +81,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         _ => {}
     }
     let client = records::client(&cli)?;
+    let target = journal::Target::new(client.base_url(), cli.api_key.as_deref().unwrap_or(""));
     let (object, command) = match cli.command {
         Command::Accounts(c) => (ObjectType::Account, c),
         Command::Contacts(c) => (ObjectType::Contact, c),
@@ -91,7 +95,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Messages(c) => (ObjectType::Message, c),
         Command::Lists(c) => (ObjectType::List, c),
         Command::Object { slug, command } => (ObjectType::Custom(slug), command),
-        other => return other_command(&client, other, format, cli.format).await,
+        other => return other_command(&client, other, format, cli.format, target).await,
     };
     records::record_command(&client, object, command, format).await
 }
@@ -102,6 +106,7 @@ async fn other_command(
     command: Command,
     format: args::Format,
     asked: Option<args::Format>,
+    target: journal::Target,
 ) -> Result<(), Failure> {
     match command {
         Command::Objects {
@@ -122,6 +127,7 @@ async fn other_command(
             filter,
             output,
             concurrency,
+            raw_csv,
         } => {
             let csv = export::is_csv(output.as_deref()) || asked == Some(args::Format::Csv);
             let export = export::Export {
@@ -130,6 +136,7 @@ async fn other_command(
                 output,
                 concurrency,
                 csv,
+                raw_csv,
             };
             export::run(client, export).await
         }
@@ -139,6 +146,8 @@ async fn other_command(
             dry_run,
             as_new,
             concurrency,
+            raw_csv,
+            new_journal,
         } => {
             let import = import::Import {
                 object: records::object_type(&object),
@@ -146,6 +155,9 @@ async fn other_command(
                 dry_run,
                 as_new,
                 concurrency,
+                raw_csv,
+                target,
+                new_journal,
             };
             import::run(client, import).await
         }

@@ -16,8 +16,17 @@ use serde_json::Value;
 
 use crate::exit::Failure;
 
-/// The column or key a rejects file adds, ignored on input.
+/// The column or key a rejects file adds with the reason, ignored on input.
 pub const ERROR_KEY: &str = "_error";
+
+/// The column or key a rejects file adds with the row's number in the input, ignored on
+/// input.
+pub const ROW_KEY: &str = "_row";
+
+/// Whether `key` is one a rejects file adds.
+pub fn is_bookkeeping(key: &str) -> bool {
+    key == ERROR_KEY || key == ROW_KEY
+}
 
 /// An input format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +61,27 @@ pub struct Row {
     pub cells: Vec<(String, Cell)>,
     /// The row as read, for the rejects file.
     pub original: Original,
+    /// What makes the row unreadable as a whole (a CSV row with more or fewer cells than
+    /// the header: its values would land under other keys).
+    pub problem: Option<String>,
+}
+
+impl Row {
+    /// The row's content, as text that is the same whenever the cells are: the key of its
+    /// write comes from it, so a row keeps its identity when other rows are edited, added
+    /// or moved. Bookkeeping columns of a rejects file are left out.
+    pub fn content(&self) -> String {
+        let cells: Vec<Value> = self
+            .cells
+            .iter()
+            .filter(|(k, _)| !is_bookkeeping(k))
+            .map(|(k, cell)| match cell {
+                Cell::Text(t) => serde_json::json!([k, t]),
+                Cell::Json(v) => serde_json::json!([k, v]),
+            })
+            .collect();
+        Value::Array(cells).to_string()
+    }
 }
 
 /// A row as read.
@@ -76,8 +106,9 @@ pub type Rows = (
     Box<dyn Iterator<Item = Result<Row, Failure>>>,
 );
 
-/// Reads the rows of `path`, one at a time (the file is never held whole in memory).
-pub fn read(path: &Path) -> Result<Rows, Failure> {
+/// Reads the rows of `path`, one at a time (the file is never held whole in memory). CSV
+/// cells lose the `'` that `export` puts before a would-be formula, unless `raw_csv`.
+pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
     let file = File::open(path)
         .map_err(|e| Failure::Local(format!("cannot open {}: {e}", path.display())))?;
     match Kind::of(path) {
@@ -94,14 +125,25 @@ pub fn read(path: &Path) -> Result<Rows, Failure> {
                 let record = record
                     .map_err(|e| Failure::Local(format!("row {number}: not valid CSV: {e}")))?;
                 let values: Vec<String> = record.iter().map(str::to_string).collect();
+                let problem = (values.len() != names.len()).then(|| {
+                    format!(
+                        "has {} cells where the header has {}: its values would land under other keys",
+                        values.len(),
+                        names.len()
+                    )
+                });
                 Ok(Row {
                     number,
                     cells: names
                         .iter()
                         .zip(&values)
-                        .map(|(k, v)| (k.clone(), Cell::Text(v.clone())))
+                        .map(|(k, v)| {
+                            let v = if raw_csv { v.as_str() } else { crate::safe::from_csv(v) };
+                            (k.clone(), Cell::Text(v.to_string()))
+                        })
                         .collect(),
                     original: Original::Csv(values),
+                    problem,
                 })
             });
             Ok((Some(headers), Box::new(rows)))
@@ -119,6 +161,7 @@ pub fn read(path: &Path) -> Result<Rows, Failure> {
                     number,
                     cells: json_cells(&value),
                     original: Original::Json(value),
+                    problem: None,
                 })
             });
             Ok((None, Box::new(rows)))
@@ -163,9 +206,12 @@ pub fn plan(
     with_ids: bool,
     skipped: &mut std::collections::BTreeSet<String>,
 ) -> Result<Plan, String> {
+    if let Some(problem) = &row.problem {
+        return Err(problem.clone());
+    }
     let mut plan = Plan::default();
     for (key, cell) in &row.cells {
-        if key == ERROR_KEY {
+        if is_bookkeeping(key) {
             continue;
         }
         if key == "id" {

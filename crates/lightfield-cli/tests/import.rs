@@ -1,6 +1,7 @@
 //! `lightfield import` and `export` as a user runs them, against lightfield-mock over HTTP:
 //! a round trip of 1,000 records compared field by field, an import killed with SIGKILL
-//! and re-run, a dry run that finds ten kinds of bad value and sends nothing.
+//! and re-run, a dry run that finds ten kinds of bad value and sends nothing. The ordinary
+//! mistakes that must not lose or duplicate rows are in `mistakes.rs`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -229,7 +230,7 @@ async fn an_import_killed_partway_and_run_again_writes_each_row_once() {
     let out = run(&server, &["import", "account", input.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("done in an earlier run"),
+        text(&out.stderr).contains("finished in an earlier run"),
         "{}",
         text(&out.stderr)
     );
@@ -304,7 +305,7 @@ async fn refused_rows_go_to_a_rejects_file_that_imports_once_fixed() {
     let rejects = dir.path().join("mixed.csv.rejects.csv");
     let rejected = std::fs::read_to_string(&rejects).expect("rejects written");
     assert!(
-        rejected.starts_with("$name,seats,_error\nBad,lots,"),
+        rejected.starts_with("$name,seats,_row,_error\nBad,lots,2,"),
         "{rejected}"
     );
     std::fs::write(&rejects, rejected.replace("lots", "40")).expect("fixed");
