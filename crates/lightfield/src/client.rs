@@ -437,7 +437,7 @@ impl ClientBuilder {
             Some(n) => NonZeroU32::new(n),
             None => None,
         };
-        let storage = storage_http_client()?;
+        let storage = storage_http_client(self.policy.attempt_timeout)?;
         Ok(Client {
             transport: Arc::new(Transport {
                 http,
@@ -467,11 +467,14 @@ pub fn install_crypto_provider() {
 }
 
 /// The client for storage hosts (file uploads and downloads): no default headers, no
-/// redirects (a redirect could carry the upload elsewhere).
-fn storage_http_client() -> Result<reqwest::Client> {
+/// redirects (a redirect could carry the upload elsewhere), and no wait longer than
+/// `idle` for the next bytes: a host that accepts the connection and then says nothing
+/// costs an error, not a hang. A transfer that keeps moving may take as long as it needs.
+fn storage_http_client(idle: Duration) -> Result<reqwest::Client> {
     install_crypto_provider();
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
+        .read_timeout(idle)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::Config(format!("cannot build the storage HTTP client: {e}")))

@@ -3,74 +3,13 @@
 //! an error that says what happened — no panic, no unbounded memory, no redirect followed,
 //! no wait past what the caller allowed.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 mod common;
 
+use common::raw::{Raw, Reply, answer, raw};
 use lightfield::{Client, Error, ErrorKind, Status};
-use tokio::io::AsyncWriteExt;
-use tokio::net::TcpListener;
-
-/// What the server does with each request.
-#[derive(Clone)]
-enum Reply {
-    /// Writes these bytes and closes.
-    Bytes(Vec<u8>),
-    /// Writes this head, then chunks of zeros forever (until the client goes away).
-    Endless(Vec<u8>),
-}
-
-/// A server on a free port answering every request with `reply(n)` (n counts from 0).
-struct Raw {
-    url: String,
-    served: Arc<AtomicUsize>,
-}
-
-async fn raw(reply: impl Fn(usize, &str) -> Reply + Send + Sync + 'static) -> Raw {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let served = Arc::new(AtomicUsize::new(0));
-    let count = served.clone();
-    let reply = Arc::new(reply);
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let (count, reply) = (count.clone(), reply.clone());
-            tokio::spawn(async move {
-                let Some(head) = common::read_request(&mut socket).await else {
-                    return;
-                };
-                let n = count.fetch_add(1, Ordering::SeqCst);
-                match reply(n, &head) {
-                    Reply::Bytes(bytes) => {
-                        let _ = socket.write_all(&bytes).await;
-                    }
-                    Reply::Endless(head) => {
-                        let _ = socket.write_all(&head).await;
-                        let chunk = format!("{:x}\r\n{}\r\n", 65536, "0".repeat(65536));
-                        while socket.write_all(chunk.as_bytes()).await.is_ok() {}
-                    }
-                }
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    Raw { url, served }
-}
-
-fn answer(status: &str, headers: &[(&str, &str)], body: &str) -> Reply {
-    let mut out = format!(
-        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.push_str(body);
-    Reply::Bytes(out.into_bytes())
-}
 
 const RECORD: &str = r#"{"id":"acc_1","createdAt":"2026-01-01T00:00:00Z","fields":{"$name":{"value":"Acme","valueType":"TEXT"}},"relationships":{}}"#;
 

@@ -13,7 +13,7 @@ use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use md5::{Digest, Md5};
 
 use super::files::{FileInfo, Files, MAX_FILE_SIZE, PendingUpload, Purpose};
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, CLIP, Error, ErrorKind, Result};
 
 /// Where an upload's bytes come from.
 pub enum UploadSource {
@@ -145,19 +145,15 @@ impl Files {
             .get(&url.url)
             .send()
             .await
-            .map_err(|source| Error::Network {
-                source,
-                attempts: 1,
-            })?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
+            .map_err(storage_failure)?;
+        // The status first: a refusal's body is read only as far as an error shows it.
+        if !response.status().is_success() {
+            return Err(storage_refusal(response, "download").await);
+        }
         let mut body = Vec::new();
         let mut chunks = response.bytes_stream();
         while let Some(chunk) = chunks.next().await {
-            let chunk = chunk.map_err(|source| Error::Network {
-                source,
-                attempts: 1,
-            })?;
+            let chunk = chunk.map_err(storage_failure)?;
             if (body.len() + chunk.len()) as u64 > MAX_FILE_SIZE {
                 return Err(Error::InvalidInput(format!(
                     "the download is larger than the API's {MAX_FILE_SIZE}-byte file limit; refused"
@@ -165,15 +161,47 @@ impl Files {
             }
             body.extend_from_slice(&chunk);
         }
-        if !(200..300).contains(&status) {
-            return Err(storage_refusal(status, headers, &body));
-        }
         Ok(body.into())
     }
 }
 
-fn storage_refusal(status: u16, headers: http::HeaderMap, body: &[u8]) -> Error {
-    Error::Api(Box::new(ApiError::from_parts(status, headers, body, 1)))
+/// A transfer to or from the storage host that failed. The URL is signed (it is a
+/// credential), so the error leaves it out.
+fn storage_failure(source: reqwest::Error) -> Error {
+    Error::Network {
+        source: source.without_url(),
+        attempts: 1,
+    }
+}
+
+/// A refusal by the storage host, not the API: at most a few KiB of its body are read,
+/// however much it sends.
+async fn storage_refusal(response: reqwest::Response, what: &str) -> Error {
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(Ok(chunk)) = chunks.next().await {
+        let room = CLIP.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= CLIP {
+            break;
+        }
+    }
+    let mut refusal = ApiError::from_parts(status, headers, &body, 1);
+    // Not the API's refusal: its advice (a key's scope, a record's id) would mislead.
+    refusal.kind = ErrorKind::Other;
+    refusal.message = format!(
+        "the storage host refused the {what} with {status} ({}); its signed URL may have \
+         expired: {}",
+        refusal.message,
+        if what == "upload" {
+            "upload the file again"
+        } else {
+            "download it again for a fresh URL"
+        }
+    );
+    Error::Api(Box::new(refusal))
 }
 
 fn hex(digest: &[u8]) -> String {
@@ -235,15 +263,9 @@ async fn put(
     if let Some(deadline) = files.client.transport.policy.deadline {
         request = request.timeout(deadline);
     }
-    let response = request.send().await.map_err(|source| Error::Network {
-        source,
-        attempts: 1,
-    })?;
-    let status = response.status().as_u16();
-    if !(200..300).contains(&status) {
-        let headers = response.headers().clone();
-        let body = response.bytes().await.unwrap_or_default();
-        return Err(storage_refusal(status, headers, &body));
+    let response = request.send().await.map_err(storage_failure)?;
+    if !response.status().is_success() {
+        return Err(storage_refusal(response, "upload").await);
     }
     // The body stream may not be dropped yet; read the state it left rather than owning it.
     let (digest, sent) = match hasher.lock() {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod prism;
+pub mod raw;
 
 use std::time::Duration;
 
