@@ -37,7 +37,7 @@ use std::time::Duration;
 pub use error::ApiError;
 pub use faults::{Fault, FaultKind};
 use serde_json::Value;
-pub use server::LoggedRequest;
+pub use server::{LOGGED_BODY, LoggedRequest};
 
 /// The API version the mock speaks (the `Lightfield-Version` header it requires).
 pub const API_VERSION: &str = "2026-03-01";
@@ -96,7 +96,7 @@ pub(crate) struct State {
     pub(crate) store: api::Store,
     pub(crate) faults: Vec<Fault>,
     pub(crate) rng: fastrand::Rng,
-    pub(crate) log: Vec<LoggedRequest>,
+    pub(crate) log: server::RequestLog,
     pub(crate) limiter: limits::RateLimiter,
     pub(crate) idempotency: limits::IdempotencyStore,
 }
@@ -141,7 +141,7 @@ impl MockServer {
                 config,
                 store,
                 faults: Vec::new(),
-                log: Vec::new(),
+                log: server::RequestLog::default(),
                 limiter: limits::RateLimiter::default(),
                 idempotency: limits::IdempotencyStore::default(),
             }),
@@ -197,7 +197,7 @@ impl MockServer {
 
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.shared.lock().log.clone()
+        self.shared.lock().log.entries().to_vec()
     }
 
     /// Forgets the logged requests.
@@ -287,6 +287,7 @@ impl MockServer {
         self.shared
             .lock()
             .log
+            .entries()
             .iter()
             .filter(|r| r.status == Some(status))
             .count()

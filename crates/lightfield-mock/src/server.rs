@@ -14,6 +14,49 @@ use crate::limits::{Claim, Verdict};
 use crate::routes::{self, Route};
 use crate::{API_VERSION, Shared, api};
 
+/// How much of each request body the log keeps.
+pub const LOGGED_BODY: usize = 1024 * 1024;
+
+/// The most requests the log holds; past it, the older half is forgotten.
+const LOGGED_REQUESTS: usize = 20_000;
+
+/// The requests received, oldest first, bounded in number and in body size.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    entries: Vec<LoggedRequest>,
+    /// How many entries were forgotten: indices stay valid across a trim.
+    forgotten: usize,
+}
+
+impl RequestLog {
+    /// Adds an entry; answers its index.
+    pub(crate) fn push(&mut self, entry: LoggedRequest) -> usize {
+        if self.entries.len() >= LOGGED_REQUESTS {
+            let half = self.entries.len() / 2;
+            self.entries.drain(..half);
+            self.forgotten += half;
+        }
+        self.entries.push(entry);
+        self.forgotten + self.entries.len() - 1
+    }
+
+    /// The entry at `index`, unless it was forgotten.
+    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut LoggedRequest> {
+        let at = index.checked_sub(self.forgotten)?;
+        self.entries.get_mut(at)
+    }
+
+    /// The entries held.
+    pub(crate) fn entries(&self) -> &[LoggedRequest] {
+        &self.entries
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.forgotten += self.entries.len();
+        self.entries.clear();
+    }
+}
+
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct LoggedRequest {
@@ -25,7 +68,7 @@ pub struct LoggedRequest {
     pub query: String,
     /// Header names (lower case) and values; a repeated header keeps its last value.
     pub headers: BTreeMap<String, String>,
-    /// The body as text.
+    /// The body as text: its first [`LOGGED_BODY`] bytes.
     pub body: String,
     /// The status answered, or `None` when the connection was dropped.
     pub status: Option<u16>,
@@ -118,11 +161,11 @@ async fn handle(
                     )
                 })
                 .collect(),
-            body: String::from_utf8_lossy(&body).into_owned(),
+            // A bounded copy: a mock that keeps every body whole grows without end.
+            body: String::from_utf8_lossy(&body[..body.len().min(LOGGED_BODY)]).into_owned(),
             status: None,
         };
-        state.log.push(logged);
-        let index = state.log.len() - 1;
+        let index = state.log.push(logged);
         let state = &mut *state;
         let fault = faults::take(&mut state.faults, &mut state.rng, method.as_str(), &path);
         (index, fault, state.config.latency)

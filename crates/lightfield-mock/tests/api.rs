@@ -548,3 +548,29 @@ async fn the_request_log_records_what_went_over_the_wire() {
 fn raw_json(raw: &lightfield_gen::RawRecord) -> Value {
     serde_json::from_slice(raw.as_bytes()).unwrap_or(Value::Null)
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_a_bounded_copy_of_each_body() {
+    let server = unlimited().await;
+    let url = format!("{}/nothing", server.url());
+    let big = "x".repeat(3 * lightfield_mock::LOGGED_BODY);
+    for _ in 0..3 {
+        let answer = bare_http()
+            .post(&url)
+            .header("content-type", "text/plain")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap();
+        assert!(answer.status().is_client_error());
+    }
+    let logged = server.requests();
+    assert_eq!(logged.len(), 3);
+    assert!(
+        logged
+            .iter()
+            .all(|r| r.body.len() == lightfield_mock::LOGGED_BODY),
+        "each body is kept to its first {} bytes",
+        lightfield_mock::LOGGED_BODY
+    );
+}
