@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "lightfield", version, about, after_help = EXAMPLES)]
 pub struct Cli {
-    /// API key (`sk_lf_...`); never printed.
+    /// API key (`sk_lf_...`); never printed. Prefer LIGHTFIELD_API_KEY: a flag shows in
+    /// the process list (`ps`) to other users of the machine.
     #[arg(
         long,
         env = "LIGHTFIELD_API_KEY",

@@ -183,6 +183,13 @@ impl Journal {
 
 /// Opens the journal for reading and appending, held by this process alone until it ends.
 fn lock(path: &Path) -> Result<File, Failure> {
+    // A link planted where the journal goes would have this import write elsewhere.
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Failure::Local(format!(
+            "{} is a symbolic link; the journal must be a plain file beside the input",
+            path.display()
+        )));
+    }
     let file = OpenOptions::new()
         .create(true)
         .read(true)
