@@ -253,6 +253,7 @@ pub struct ClientBuilder {
     rate_limit: Option<u32>,
     schema_ttl: Duration,
     check_writes: bool,
+    allow_insecure_http: bool,
 }
 
 impl Default for ClientBuilder {
@@ -264,6 +265,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             http: None,
             rate_limit: Some(25),
+            allow_insecure_http: false,
             schema_ttl: Duration::from_secs(300),
             check_writes: false,
         }
@@ -299,6 +301,14 @@ impl ClientBuilder {
         {
             self.base_url = url;
         }
+        self
+    }
+
+    /// Allows a plain `http://` base URL to a host that is not this machine. The API key
+    /// then travels unencrypted; without this, only loopback (`127.0.0.1`, `::1`,
+    /// `localhost`, as for a local mock) may be reached over plain HTTP.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -408,6 +418,15 @@ impl ClientBuilder {
                     "the base URL carries credentials (user:password@); remove them and pass the API key with api_key() or LIGHTFIELD_API_KEY".into(),
                 ));
             }
+            Ok(url)
+                if url.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&url) =>
+            {
+                return Err(Error::Config(format!(
+                    "the base URL is plain http to {}: the API key would travel unencrypted. \
+                     Use https, or allow_insecure_http(true) for a server you trust",
+                    url.host_str().unwrap_or("?")
+                )));
+            }
             Ok(url) if matches!(url.scheme(), "http" | "https") => {}
             // The URL itself is not echoed: it may hold a secret in a form the parser
             // rejected.
@@ -452,6 +471,16 @@ impl ClientBuilder {
                 check_writes: self.check_writes,
             }),
         })
+    }
+}
+
+/// Whether `url` names this machine (plain HTTP to it never leaves the host).
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 

@@ -80,3 +80,26 @@ async fn a_storage_host_that_says_nothing_costs_an_error_not_a_hang() {
         "the signed URL leaked: {shown}"
     );
 }
+
+#[test]
+fn plain_http_leaves_this_machine_only_when_allowed() {
+    let builder = |url: &str| Client::builder().api_key("sk_lf_storage").base_url(url);
+    let refused = builder("http://crm.example.com")
+        .build()
+        .expect_err("plain http");
+    assert!(refused.to_string().contains("unencrypted"), "{refused}");
+    assert!(!refused.to_string().contains("sk_lf_storage"));
+    assert!(
+        builder("http://crm.example.com")
+            .allow_insecure_http(true)
+            .build()
+            .is_ok()
+    );
+    for local in [
+        "http://127.0.0.1:4010",
+        "http://localhost:4010",
+        "http://[::1]:4010",
+    ] {
+        assert!(builder(local).build().is_ok(), "{local}");
+    }
+}

@@ -138,6 +138,7 @@ impl Files {
     /// [`MAX_FILE_SIZE`]).
     pub async fn download(&self, id: impl Into<String>) -> Result<Bytes> {
         let url = self.download_url(id).send().await?;
+        check_storage_url(&self.client, &url.url)?;
         let response = self
             .client
             .transport
@@ -163,6 +164,24 @@ impl Files {
         }
         Ok(body.into())
     }
+}
+
+/// Refuses a storage URL that would carry the file over plain HTTP off this machine while
+/// the API itself is reached over HTTPS: a downgrade the API never intends.
+fn check_storage_url(client: &crate::Client, url: &str) -> Result<()> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|_| Error::Protocol("the API gave a storage URL that is not a URL".into()))?;
+    let api_is_https = client.base_url().starts_with("https://");
+    let plain = parsed.scheme() != "https" && !crate::client::is_loopback(&parsed);
+    if api_is_https && plain {
+        return Err(Error::Protocol(format!(
+            "the API gave a storage URL over {} to {}, while it is itself reached over https; \
+             the transfer was refused",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or("?")
+        )));
+    }
+    Ok(())
 }
 
 /// A transfer to or from the storage host that failed. The URL is signed (it is a
@@ -250,6 +269,7 @@ async fn put(
             state.1 += chunk.len() as u64;
         }
     });
+    check_storage_url(&files.client, &pending.upload_url)?;
     let mut request = files
         .client
         .transport
@@ -278,4 +298,22 @@ async fn put(
         )));
     }
     Ok(digest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_storage_url_that_drops_https_is_refused() {
+        let client = crate::Client::builder()
+            .api_key("sk_lf_unit")
+            .base_url("https://api.lightfield.app")
+            .build()
+            .expect("client");
+        let refused = check_storage_url(&client, "http://storage.example/fil_1?sig=x");
+        assert!(matches!(refused, Err(Error::Protocol(_))), "{refused:?}");
+        assert!(check_storage_url(&client, "https://storage.example/fil_1").is_ok());
+        assert!(check_storage_url(&client, "http://127.0.0.1:9000/fil_1").is_ok());
+    }
 }
