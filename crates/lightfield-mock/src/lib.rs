@@ -37,7 +37,7 @@ use std::time::Duration;
 pub use error::ApiError;
 pub use faults::{Fault, FaultKind};
 use serde_json::Value;
-pub use server::{LOGGED_BODY, LoggedRequest};
+pub use server::{LOGGED_BODY, LoggedRequest, MAX_API_BODY};
 
 /// The API version the mock speaks (the `Lightfield-Version` header it requires).
 pub const API_VERSION: &str = "2026-03-01";

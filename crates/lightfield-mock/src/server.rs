@@ -93,18 +93,27 @@ impl LoggedRequest {
     }
 }
 
+/// The largest API body the mock reads (a bulk of records is far smaller); the API's
+/// own limit is not published, so this is a bound, not a promise.
+pub const MAX_API_BODY: usize = 16 * 1024 * 1024;
+
 pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
-    // Uploads reach the storage endpoint whole: allow the API's file limit plus headroom
-    // (axum's default is 2 MiB).
-    let limit = axum::extract::DefaultBodyLimit::max(600 * 1024 * 1024);
+    let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+        let shared = shared.clone();
+        async move { handle(shared, method, uri, headers, body).await }
+    };
+    // Uploads reach the storage endpoint whole: the API's file limit plus headroom. Every
+    // other body is bounded far lower, so a client cannot make the mock hold hundreds of
+    // MiB per request.
+    let storage_limit = axum::extract::DefaultBodyLimit::max(600 * 1024 * 1024);
+    let api_limit = axum::extract::DefaultBodyLimit::max(MAX_API_BODY);
     axum::Router::new()
-        .fallback(
-            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
-                let shared = shared.clone();
-                async move { handle(shared, method, uri, headers, body).await }
-            },
+        .route(
+            "/storage/{*file}",
+            axum::routing::any(handler.clone()).layer(storage_limit),
         )
-        .layer(limit)
+        .fallback(handler)
+        .layer(api_limit)
 }
 
 fn decode_query(query: &str) -> Vec<(String, String)> {
