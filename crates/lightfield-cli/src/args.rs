@@ -20,6 +20,10 @@ pub struct Cli {
     /// Where the API lives.
     #[arg(long, env = "LIGHTFIELD_BASE_URL", global = true)]
     pub base_url: Option<String>,
+    /// Allow a plain `http://` base URL to another machine (the key then travels
+    /// unencrypted); plain http to this machine, as to `lightfield mock`, needs no flag.
+    #[arg(long, env = "LIGHTFIELD_ALLOW_HTTP", global = true)]
+    pub allow_http: bool,
     /// How to print answers [default: table on a terminal, json otherwise].
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,

@@ -9,6 +9,9 @@
 //! | 4 | the server failed or could not be reached (5xx, network, timeout) |
 //! | 5 | the input was refused before sending (a bad value, a missing setting) |
 //! | 6 | an import finished, but some rows were rejected (or, with `--dry-run`, have problems) |
+//! | 130 | stopped by Ctrl-C (an import says how to continue) |
+//!
+//! A reader that closes the output early (`| head`) ends the command quietly, with 0.
 
 use std::process::ExitCode;
 
@@ -24,12 +27,18 @@ pub enum Failure {
     /// An import ran to the end, but some rows were refused; they are in `file` (empty for
     /// a dry run, which lists them on stdout).
     Rejected { rows: u64, file: std::path::PathBuf },
+    /// Standard output was closed by its reader (`| head`): nothing more to say.
+    ClosedPipe,
+    /// Stopped by Ctrl-C; the message says how to continue.
+    Interrupted(String),
 }
 
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Sdk(e) => write!(f, "{e}"),
+            Self::ClosedPipe => f.write_str("the output was closed by its reader"),
+            Self::Interrupted(how) => write!(f, "interrupted; {how}"),
             Self::Local(message) => f.write_str(message),
             Self::Rejected { rows, file } if file.as_os_str().is_empty() => {
                 write!(f, "{rows} rows have problems")
@@ -59,6 +68,8 @@ pub fn code(failure: &Failure) -> ExitCode {
         Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => 5,
         Failure::Local(_) => 5,
         Failure::Rejected { .. } => 6,
+        Failure::ClosedPipe => 0,
+        Failure::Interrupted(_) => 130,
         Failure::Sdk(_) => 1,
     })
 }

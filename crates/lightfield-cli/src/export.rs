@@ -81,7 +81,11 @@ async fn write_all(
 ) -> Result<(u64, u64), Failure> {
     // One small request for the total, so the progress bar can say how far along it is.
     let total = list()?.limit(1).send().await?.total_count;
-    let failed = |e: &dyn std::fmt::Display| Failure::Local(format!("cannot write: {e}"));
+    let failed = |e: &dyn std::fmt::Display| match e.to_string().contains("Broken pipe") {
+        // Standard output read by `| head`: the reader has what it wanted.
+        true => Failure::ClosedPipe,
+        false => Failure::Local(format!("cannot write: {e}")),
+    };
     let mut out = if export.csv {
         let columns = Columns::of_definitions(&*client.schema(export.object.clone()).await?);
         // The CSV writer buffers by itself.

@@ -70,7 +70,6 @@ fn keyed(
 pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     let definitions = client.schema(import.object.clone()).await?;
     let records: Records<Record> = client.records_of(import.object.clone());
-    let total = rows::read(&import.file, import.raw_csv)?.1.count() as u64;
     let mut skipped = BTreeSet::new();
     if import.dry_run {
         return dry_run(&import, &records, &definitions, &mut skipped).await;
@@ -80,7 +79,11 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     let mut journal = Journal::open(&import.file, &object, &import.target, import.new_journal)?;
     let rejects = RefCell::new(Rejects::new(&import.file));
     let earlier = std::mem::take(&mut journal.earlier);
-    let bar = progress::bar(total, "rows");
+    // The bar counts the rows this run sends, so its rate and ETA are this run's.
+    let to_send = keyed(&object, rows::read(&import.file, import.raw_csv)?.1)
+        .filter(|k| k.as_ref().map_or(true, |k| !earlier.contains_key(&k.key)))
+        .count() as u64;
+    let bar = progress::bar(to_send, "rows");
     let (headers, rows) = rows::read(&import.file, import.raw_csv)?;
     let done_before = Cell::new(0u64);
     // Rows finished in an earlier run are not sent again; those it rejected are listed in
@@ -89,12 +92,10 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
         Ok(keyed) => match earlier.get(&keyed.key) {
             Some((_, Done::Rejected(why))) => {
                 rejects.borrow_mut().add(keyed.row, why.clone());
-                bar.inc(1);
                 None
             }
             Some((_, Done::Written(_))) => {
                 done_before.set(done_before.get() + 1);
-                bar.inc(1);
                 None
             }
             None => Some(Ok(keyed)),
@@ -122,7 +123,25 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     .buffer_unordered(import.concurrency.max(1));
     let mut counts = Counts::default();
     let mut stopped = None;
-    while let Some(outcome) = sends.next().await {
+    let resume = format!(
+        "finished rows are in {}: run the same command again to continue",
+        journal.path().display()
+    );
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let outcome = tokio::select! {
+            next = sends.next() => next,
+            // Rows in flight are resent by the next run under the same key: the server
+            // answers what it already wrote instead of writing again.
+            _ = &mut ctrl_c => {
+                stopped = Some(Failure::Interrupted(resume.clone()));
+                break;
+            }
+        };
+        let Some(outcome) = outcome else {
+            break;
+        };
         let (keyed, sent) = match outcome {
             Ok(done) => done,
             Err(failure) => {
@@ -159,6 +178,9 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     rejects.write(headers.as_deref())?;
     if let Some(failure) = stopped {
         bar.abandon();
+        if matches!(failure, Failure::Interrupted(_)) {
+            return Err(failure);
+        }
         eprintln!(
             "stopped; nothing was lost: finished rows are in {}. Fix what the error says, \
              then run the same command again to continue",
@@ -318,7 +340,8 @@ async fn dry_run(
         };
         if let Some(why) = problem {
             problems += 1;
-            println!("row {}: {}", row.number, crate::safe::for_terminal(&why));
+            let line = format!("row {}: {}\n", row.number, crate::safe::for_terminal(&why));
+            crate::output::text(&line)?;
         }
     }
     eprintln!("checked {checked} rows: {problems} with problems; nothing was sent");

@@ -57,6 +57,7 @@ async fn main() -> ExitCode {
     }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Err(error) => {
             // API messages and ids are server text: shown, never obeyed by the terminal.
             eprintln!("error: {}", safe::for_terminal(&error.to_string()));

@@ -19,8 +19,29 @@ pub fn resolve(asked: Option<Format>) -> Format {
     })
 }
 
-fn write_failed(e: impl std::fmt::Display) -> Failure {
+/// A write to standard output that failed: a reader that went away (`| head`) ends the
+/// output quietly; anything else is an error.
+pub fn write_failed(e: impl std::error::Error + 'static) -> Failure {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+    while let Some(error) = cause {
+        if let Some(io) = error.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return Failure::ClosedPipe;
+        }
+        cause = error.source();
+    }
+    if e.to_string().contains("Broken pipe") {
+        // csv and serde keep the io::Error as text in some paths.
+        return Failure::ClosedPipe;
+    }
     Failure::Local(format!("cannot write: {e}"))
+}
+
+/// Prints text to standard output.
+pub fn text(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).map_err(write_failed)
 }
 
 /// Prints a JSON answer that is not a list of records.

@@ -15,7 +15,10 @@ pub fn client(cli: &Cli) -> Result<Client, Failure> {
     let key = cli.api_key.clone().ok_or_else(|| {
         Failure::Local("no API key: pass --api-key or set LIGHTFIELD_API_KEY".into())
     })?;
-    let mut builder = Client::builder().api_key(key).user_agent("lightfield-cli");
+    let mut builder = Client::builder()
+        .api_key(key)
+        .user_agent("lightfield-cli")
+        .allow_insecure_http(cli.allow_http);
     if cli.no_rate_limit {
         builder = builder.rate_limit(None);
     }
@@ -225,8 +228,7 @@ pub async fn schema(
 ) -> Outcome {
     let definitions = client.schema(object).await?;
     if let Some(name) = rust {
-        print!("{}", lightfield::schema::rust_source(&definitions, &name));
-        return Ok(());
+        return output::text(&lightfield::schema::rust_source(&definitions, &name));
     }
     let fields: Vec<Value> = definitions
         .fields
@@ -254,7 +256,7 @@ pub async fn schema(
         // relationships.
         Format::Table | Format::Csv => {
             output::value(format, &Value::Array(fields))?;
-            println!();
+            output::text("\n")?;
             output::value(format, &Value::Array(relationships))
         }
         _ => output::value(

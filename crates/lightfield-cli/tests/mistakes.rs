@@ -370,3 +370,106 @@ async fn control_characters_from_the_crm_reach_the_terminal_escaped() {
         text(&missing.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_an_import_says_how_to_resume_and_the_rerun_writes_each_row_once() {
+    let server = server().await;
+    server.set_latency(Duration::from_millis(50));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("accounts.csv");
+    let rows: Vec<String> = (0..40).map(|i| format!("Row {i:02},{i}")).collect();
+    write(&input, &rows.iter().map(String::as_str).collect::<Vec<_>>());
+    let file = input.to_str().unwrap();
+    let child = command(&server, KEY, &["import", "account", file])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let journal = dir.path().join("accounts.csv.journal");
+    let started = Instant::now();
+    while !std::fs::read_to_string(&journal).is_ok_and(|j| j.lines().count() > 5) {
+        assert!(started.elapsed() < Duration::from_secs(30), "no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(interrupted.success());
+    let out = child.wait_with_output().expect("ends");
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{said}");
+    assert!(said.contains("run the same command again"), "{said}");
+    let out = run(&server, &["import", "account", file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let expected: Vec<String> = (0..40).map(|i| format!("Row {i:02}")).collect();
+    assert_eq!(names(&server), expected, "every row exactly once");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_export_leaves_the_earlier_file_untouched() {
+    let server = server().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("seed.csv");
+    let rows: Vec<String> = (0..100).map(|i| format!("Row {i:02},{i}")).collect();
+    write(&input, &rows.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        run(&server, &["import", "account", input.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let backup = dir.path().join("backup.csv");
+    let path = backup.to_str().unwrap();
+    assert!(
+        run(&server, &["export", "account", "-o", path])
+            .status
+            .success()
+    );
+    let before = std::fs::read(&backup).expect("written");
+    server.set_latency(Duration::from_millis(300));
+    let mut child = command(
+        &server,
+        KEY,
+        &["export", "account", "-o", path, "--concurrency", "1"],
+    )
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("starts");
+    std::thread::sleep(Duration::from_millis(900));
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    assert_eq!(std::fs::read(&backup).expect("still there"), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_that_stops_early_ends_the_output_quietly() {
+    let server = server().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("seed.csv");
+    let rows: Vec<String> = (0..300).map(|i| format!("Row {i:03},{i}")).collect();
+    write(&input, &rows.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        run(&server, &["import", "account", input.to_str().unwrap()])
+            .status
+            .success()
+    );
+    for args in [
+        vec!["export", "account"],
+        vec!["accounts", "list", "--format", "jsonl", "--limit", "25"],
+    ] {
+        let mut child = command(&server, KEY, &args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts");
+        // The reader takes nothing and goes away, like `| head -0`.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("ends");
+        let said = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {said}");
+        assert!(
+            !said.contains("error") && !said.contains("panicked"),
+            "{args:?}: {said}"
+        );
+    }
+}
