@@ -53,9 +53,18 @@ fn list_page() -> Vec<u8> {
             "httpLink": format!("https://app.lightfield.app/accounts/acc_{i:08}"),
             "lifecycleStage": "customer",
             "fields": fields,
+            // As the API sends them: each direction with the ids linked from its end, and
+            // a relationship from the type to itself, whose two ends differ.
             "relationships": {
-                "$owner": {"cardinality": "HAS_ONE", "objectType": "member", "values": ["mem_1"]},
-                "$contact": {"cardinality": "HAS_MANY", "objectType": "contact", "values": ["con_1", "con_2", "con_3"]}
+                "$owner": {"cardinality": "HAS_ONE", "objectType": "member", "values": ["mem_1"],
+                    "directions": {"asSource": {"cardinality": "HAS_ONE", "values": ["mem_1"]},
+                                   "asDestination": {"cardinality": "HAS_MANY", "values": []}}},
+                "$contact": {"cardinality": "HAS_MANY", "objectType": "contact", "values": ["con_1", "con_2", "con_3"],
+                    "directions": {"asSource": {"cardinality": "HAS_MANY", "values": ["con_1", "con_2", "con_3"]},
+                                   "asDestination": {"cardinality": "HAS_MANY", "values": []}}},
+                "parentAccount": {"cardinality": "HAS_ONE", "objectType": "account", "values": ["acc_parent"],
+                    "directions": {"asSource": {"cardinality": "HAS_ONE", "values": ["acc_parent"]},
+                                   "asDestination": {"cardinality": "HAS_MANY", "values": ["acc_sub_1", "acc_sub_2"]}}}
             }
         })
     };
