@@ -50,8 +50,9 @@ LIGHTFIELD_BASE_URL="http://127.0.0.1:$proxy_port" \
   LIGHTFIELD_API_KEY="${LIGHTFIELD_API_KEY:-sk_lf_through_proxy}" \
   "$@" || status=$?
 
-# Prism logs each violation as an error line of its validator.
-violations="$(grep -E '\[VALIDATOR\].*(error|✖)' "$work/prism.log" | grep -v 'Invalid security scheme' || true)"
+# Prism logs a refused request or answer as a request ended with a VIOLATIONS or
+# UNPROCESSABLE_ENTITY error (and each rule broken as an error line of its validator).
+violations="$(grep -E 'errors#(VIOLATIONS|UNPROCESSABLE_ENTITY)|\[VALIDATOR\].*✖' "$work/prism.log" || true)"
 requests="$(grep -c 'Request received' "$work/prism.log" || true)"
 count=0
 if [ -n "$violations" ]; then count="$(printf '%s\n' "$violations" | wc -l)"; fi
