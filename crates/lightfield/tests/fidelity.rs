@@ -114,3 +114,28 @@ async fn enrichment_runs_carry_their_timestamps() {
         .unwrap();
     assert_eq!(fetched.created_at, run.created_at);
 }
+
+/// C7 and C8: what the API would refuse, or would silently ignore, is refused before sending.
+#[tokio::test]
+async fn an_empty_file_and_a_status_on_list_members_are_refused_before_sending() {
+    let (server, client) = setup().await;
+    let before = server.requests().len();
+    refused(
+        client
+            .files()
+            .create("empty.txt", "text/plain", 0, None)
+            .send()
+            .await,
+        "1 byte or more",
+    );
+    refused(
+        client
+            .lists()
+            .accounts("lst_0000000001")
+            .status(lightfield::Status::Trashed)
+            .send()
+            .await,
+        "no status filter",
+    );
+    assert_eq!(server.requests().len(), before, "nothing was sent");
+}

@@ -99,13 +99,16 @@ impl FileStore {
                 })
         };
         let (filename, mime_type) = (text("filename")?, text("mimeType")?);
-        let size = body["sizeBytes"].as_u64().ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_value",
-                "sizeBytes",
-                "`sizeBytes` is a whole number of bytes",
-            )
-        })?;
+        let size = body["sizeBytes"]
+            .as_u64()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_value",
+                    "sizeBytes",
+                    "`sizeBytes` is a whole number of bytes, at least 1",
+                )
+            })?;
         if size > MAX_SIZE {
             return Err(ApiError::bad_request(
                 "file_too_large",

@@ -162,6 +162,12 @@ impl<T: Entity> Listing<T> {
         let object = self.object.clone();
         let status = self.query.status.clone();
         let within = match &self.within {
+            // The members endpoints take no status: refused, not silently dropped.
+            Some(_) if status.is_some() => {
+                return Err(crate::Error::InvalidInput(
+                    "the members of a list have no status filter; leave out .status(..)".into(),
+                ));
+            }
             Some(id) => Some(check_id(&ObjectType::List, id, "list the members of")?),
             None => None,
         };

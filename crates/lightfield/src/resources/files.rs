@@ -224,6 +224,15 @@ impl Files {
         size_bytes: u64,
         purpose: Option<Purpose>,
     ) -> Call<PendingUpload> {
+        if size_bytes == 0 {
+            return Call::refused(
+                &self.client,
+                "file_create",
+                Error::InvalidInput(
+                    "the file is empty; the API takes files of 1 byte or more".into(),
+                ),
+            );
+        }
         if size_bytes > MAX_FILE_SIZE {
             return Call::refused(
                 &self.client,
