@@ -186,7 +186,7 @@ async fn handle(
         {
             entry.status = Some(*status);
         }
-        return respond(outcome, None);
+        return respond(outcome, None, log_index);
     }
     let route = routes::resolve(method.as_str(), &path);
     let verdict = route.as_ref().and_then(|r| {
@@ -236,7 +236,7 @@ async fn handle(
     if let Some(entry) = shared.lock().log.get_mut(log_index) {
         entry.status = status;
     }
-    respond(outcome, verdict)
+    respond(outcome, verdict, log_index)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -407,7 +407,9 @@ fn storage(
     }
 }
 
-fn respond(outcome: Outcome, verdict: Option<Verdict>) -> Response {
+/// The answer to request number `request` (its index in the log, which also makes its
+/// `x-request-id`, as servers give one for support to find a request by).
+fn respond(outcome: Outcome, verdict: Option<Verdict>, request: usize) -> Response {
     let (status, body, extra) = match outcome {
         Outcome::Answer {
             status,
@@ -432,6 +434,9 @@ fn respond(outcome: Outcome, verdict: Option<Verdict>) -> Response {
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     headers.insert("content-type", HeaderValue::from_static("application/json"));
+    if let Ok(id) = HeaderValue::from_str(&format!("req_{request:010}")) {
+        headers.insert("x-request-id", id);
+    }
     if let Some(v) = verdict {
         headers.insert("x-ratelimit-limit", HeaderValue::from(v.limit));
         headers.insert("x-ratelimit-remaining", HeaderValue::from(v.remaining));

@@ -79,8 +79,10 @@ impl ErrorKind {
     }
 }
 
-/// A refusal from the API, with everything it said.
+/// A refusal from the API, with everything it said. Non-exhaustive: the API says more
+/// over time, and a new field here must not break a caller's code.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError {
     /// HTTP status.
     pub status: u16,
@@ -100,6 +102,9 @@ pub struct ApiError {
     pub headers: HeaderMap,
     /// How many attempts were made before giving up.
     pub attempts: u32,
+    /// The server's id for the request (`X-Request-Id` or `Request-Id`), when it sends
+    /// one: what its support asks for.
+    pub request_id: Option<String>,
     /// Every other key of the error body, as received: the problems of a refused draft
     /// (`issues`), the contacts an enrollment could not take (`invalidContacts`), and
     /// whatever a newer server adds.
@@ -155,6 +160,10 @@ impl ApiError {
             message,
             code,
             param,
+            request_id: ["x-request-id", "request-id"]
+                .iter()
+                .find_map(|name| headers.get(*name))
+                .map(|v| clip(&String::from_utf8_lossy(v.as_bytes()))),
             headers,
             attempts,
             details,
@@ -176,6 +185,9 @@ impl std::fmt::Display for ApiError {
         }
         if let Some(code) = &self.code {
             write!(f, " [code {code}]")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
         }
         if !self.details.is_empty() {
             let details = serde_json::Value::Object(self.details.clone()).to_string();
@@ -264,6 +276,26 @@ impl Error {
     /// The kind of API refusal, when the server answered.
     pub fn kind(&self) -> Option<&ErrorKind> {
         self.as_api().map(|e| &e.kind)
+    }
+
+    /// Whether the same request may succeed if sent again later: the server failed, was
+    /// over its rate limit, a request with the same idempotency key was still running, or
+    /// the answer did not come back. A write carries one idempotency key for all its
+    /// attempts, so retrying it cannot apply it twice.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(e) => {
+                crate::transport::is_retryable_status(e.status)
+                    && !matches!(e.kind, ErrorKind::Conflict)
+            }
+            Self::Network { .. } | Self::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the API answered that the record (or the path) does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self.kind(), Some(ErrorKind::NotFound))
     }
 
     /// How many attempts were made, where known.

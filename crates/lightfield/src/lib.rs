@@ -79,7 +79,7 @@ pub use entity::{
     Records, Relationship, Status, Update,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
-pub use paging::{FilterOp, Op, Page};
+pub use paging::{Op, Page};
 pub use ratelimit::Category;
 pub use request::Call;
 pub use resources::accounts::{Account, Accounts};
@@ -107,9 +107,6 @@ pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
 #[cfg(feature = "derive")]
 pub use lightfield_derive::{Record, Select};
 pub use wait::Wait;
-
-/// Account operations under their former path (`lightfield::accounts::CreateAccount`).
-pub use resources::accounts;
 
 /// The README's code compiles: its examples are doctests (run with every feature on, as
 /// CI does, because one shows the `derive` feature).

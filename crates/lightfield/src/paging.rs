@@ -88,9 +88,6 @@ pub(crate) fn count(total: i64) -> u64 {
     u64::try_from(total).unwrap_or(0)
 }
 
-/// `Op` under the name that says what it is for.
-pub type FilterOp = Op;
-
 /// Paging and filters of a list request.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListQuery {

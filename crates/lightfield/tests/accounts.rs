@@ -349,6 +349,19 @@ async fn retrieve_definitions_and_api_errors() {
     assert_eq!(missing.kind(), Some(&ErrorKind::NotFound));
     assert_eq!(missing.attempts(), Some(1), "404 is not retried");
     assert!(missing.to_string().contains("check the id"), "{missing}");
+    assert!(missing.is_not_found() && !missing.is_retryable());
+    let request_id = missing.as_api().and_then(|e| e.request_id.clone());
+    assert!(
+        request_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("req_")),
+        "{missing}"
+    );
+    assert!(
+        missing
+            .to_string()
+            .contains(&request_id.unwrap_or_default())
+    );
 
     let bad = client
         .accounts()
@@ -637,9 +650,9 @@ fn clients_and_builders_are_cheap_to_share_across_tasks() {
     fn shareable<T: Send + Sync + Clone + 'static>() {}
     shareable::<Client>();
     shareable::<lightfield::ClientBuilder>();
-    shareable::<lightfield::accounts::CreateAccount>();
-    shareable::<lightfield::accounts::UpdateAccount>();
-    shareable::<lightfield::accounts::ListAccounts>();
+    shareable::<lightfield::resources::accounts::CreateAccount>();
+    shareable::<lightfield::resources::accounts::UpdateAccount>();
+    shareable::<lightfield::resources::accounts::ListAccounts>();
     shareable::<lightfield::Account>();
     fn sendable<T: Send + 'static>(_: &T) {}
     let client = Client::builder().api_key("k").build().unwrap();

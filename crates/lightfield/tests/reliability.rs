@@ -124,6 +124,10 @@ async fn retries_are_bounded_and_counted_and_settable_per_request() {
         "default: 2 retries"
     );
     assert_eq!(err.kind(), Some(&ErrorKind::Server));
+    assert!(
+        err.is_retryable() && !err.is_not_found(),
+        "a 5xx may succeed later"
+    );
     assert!(err.to_string().contains("3 attempt(s)"), "{err}");
     server.clear_requests();
     let err = client
