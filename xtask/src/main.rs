@@ -8,7 +8,8 @@ const USAGE: &str = "\
 usage:
   cargo xtask codegen          regenerate crates/lightfield-gen from spec/openapi.yaml
   cargo xtask codegen --check  fail if the committed generated code is stale
-  cargo xtask ci               every check CI runs: fmt, clippy, codegen --check, all tests, and
+  cargo xtask ci               every check CI runs: fmt, clippy, codegen --check, all tests,
+                               cargo package of the published crates, and
                                with Prism the examples and the official Python SDK against the
                                mock through a proxy of the reference
   cargo xtask bench            run the SDK benchmarks and record the table in BENCHMARKS.md
@@ -185,6 +186,23 @@ fn ci() -> Result<(), String> {
         &[("LIGHTFIELD_REQUIRE_PRISM", prism)],
     )?;
     cargo(&["test", "--workspace", "--doc", "--all-features"])?;
+    // Every published crate packages (metadata, files, and the path dependencies resolved
+    // among themselves); verifying each package would build the workspace again.
+    cargo(&[
+        "package",
+        "-p",
+        "lightfield-gen",
+        "-p",
+        "lightfield-derive",
+        "-p",
+        "lightfield-mock",
+        "-p",
+        "lightfield",
+        "-p",
+        "lightfield-cli",
+        "--no-verify",
+        "--allow-dirty",
+    ])?;
     if have_npm || require_prism {
         reference_checks()?;
     }
