@@ -121,6 +121,7 @@ async fn rate_limits_are_per_category_with_headers() {
     .await
     .unwrap();
     let mut statuses = Vec::new();
+    let burst = std::time::Instant::now();
     for _ in 0..8 {
         let r = http()
             .get(format!("{}/v1/accounts/definitions", server.url()))
@@ -149,11 +150,19 @@ async fn rate_limits_are_per_category_with_headers() {
             );
         }
     }
-    // Five from the full bucket; a sixth only if the machine was slow enough for 200 ms of
-    // refill to pass during the burst.
+    // Five from the full bucket, plus one for every 200 ms of refill the burst took (a
+    // loaded machine is slow): never more, and some refused while the burst was faster
+    // than the refill.
+    let elapsed = burst.elapsed().as_secs_f64();
+    let refilled = (elapsed * 5.0).floor() as usize;
     let allowed = statuses.iter().filter(|s| **s == 200).count();
-    assert!((5..=6).contains(&allowed), "{statuses:?}");
-    assert!(statuses.contains(&429), "{statuses:?}");
+    assert!(
+        (5..=5 + refilled + 1).contains(&allowed),
+        "{statuses:?} in {elapsed:.2}s"
+    );
+    if refilled < 3 {
+        assert!(statuses.contains(&429), "{statuses:?} in {elapsed:.2}s");
+    }
     // Search has its own bucket.
     let (status, _) = get(&server, "/v1/accounts").await;
     assert_eq!(status, 200);
