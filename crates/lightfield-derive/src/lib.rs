@@ -147,7 +147,7 @@ fn record(input: &DeriveInput) -> syn::Result<Tokens> {
                 .unwrap_or_else(|| camel(&rust));
             decode.push(quote! {
                 #ident: <#ty as ::lightfield::schema::LinkType>::from_ids(record.related(#key))
-                    .map_err(|why| ::lightfield::schema::field_error(#rust, #key, why))?
+                    .map_err(|why| ::lightfield::schema::field_error(record, #rust, #key, why))?
             });
             write_links.push(quote! {
                 if let ::core::option::Option::Some(ids) = ::lightfield::schema::LinkType::to_ids(&self.#ident) {
@@ -166,7 +166,7 @@ fn record(input: &DeriveInput) -> syn::Result<Tokens> {
         let key = a.key.map(|k| k.value()).unwrap_or_else(|| camel(&rust));
         decode.push(quote! {
             #ident: <#ty as ::lightfield::schema::FieldType>::from_field(record.field(#key))
-                .map_err(|why| ::lightfield::schema::field_error(#rust, #key, why))?
+                .map_err(|why| ::lightfield::schema::field_error(record, #rust, #key, why))?
         });
         write_fields.push(quote! {
             fields.insert(#key.to_string(), ::lightfield::schema::FieldType::to_input(&self.#ident));

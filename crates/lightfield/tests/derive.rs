@@ -261,7 +261,27 @@ async fn a_missing_or_mistyped_field_is_an_error_that_names_it() {
         .retrieve(&account.id)
         .await
         .expect_err("seats missing");
-    assert!(err.to_string().contains("field `seats` (`seats`)"), "{err}");
+    // The error names the record and shows what it held.
+    let shown = err.to_string();
+    assert!(shown.contains("field `seats` (`seats`)"), "{shown}");
+    assert!(
+        shown.contains(&format!("record `{}`", account.id)),
+        "{shown}"
+    );
+    match &err {
+        lightfield::Error::Decode { body, .. } => assert!(body.contains("No seats"), "{body}"),
+        other => panic!("a decode error, not {other:?}"),
+    }
+    // A list field that the record does not have is empty, not an error.
+    let bare = client
+        .records::<Customer>()
+        .retrieve(&account.id)
+        .await
+        .unwrap();
+    assert!(
+        bare.website.is_empty() && bare.contacts.is_empty(),
+        "{bare:?}"
+    );
     let account = client
         .accounts()
         .create("Text seats")

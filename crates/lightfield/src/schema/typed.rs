@@ -94,12 +94,14 @@ pub trait RecordType: Sized + Send + Sync + 'static {
     fn specs() -> &'static [FieldSpec];
 }
 
-/// The error for field `rust` (key `key`) that could not be read.
-pub fn field_error(rust: &str, key: &str, why: String) -> Error {
-    Error::Decode {
-        message: format!("field `{rust}` (`{key}`): {why}"),
-        body: String::new(),
-    }
+/// The error for field `rust` (key `key`) of `record` that could not be read: it names the
+/// record and shows what it held.
+pub fn field_error(record: &Record, rust: &str, key: &str, why: String) -> Error {
+    let body = record.to_json().to_string();
+    Error::decode(
+        format!("record `{}`, field `{rust}` (`{key}`): {why}", record.id),
+        body.as_bytes(),
+    )
 }
 
 /// Reads a select enum's value.
@@ -163,14 +165,25 @@ field_type!(f64, ["NUMBER", "CURRENCY"], |v| v.as_f64(), |s| {
 field_type!(bool, ["CHECKBOX"], |v| v.as_bool(), |s| InputValue::Bool(
     *s
 ));
-field_type!(
-    Vec<String>,
-    ["MULTI_SELECT", "URL", "EMAIL", "TELEPHONE", "TEXT"],
-    |v| v
-        .as_list()
-        .map(|l| l.into_iter().map(str::to_string).collect()),
-    |s| InputValue::List(s.clone())
-);
+/// A list field: missing, `null` or `[]` all read as the empty list (an account with no
+/// website has none, which is not an error), and the empty list writes `[]`.
+impl FieldType for Vec<String> {
+    const VALUE_TYPES: &'static [&'static str] =
+        &["MULTI_SELECT", "URL", "EMAIL", "TELEPHONE", "TEXT"];
+    const OPTIONAL: bool = true;
+    fn from_field(value: Option<&FieldValue>) -> std::result::Result<Self, String> {
+        match value.filter(|v| !v.is_null()) {
+            None => Ok(Vec::new()),
+            Some(v) => v
+                .as_list()
+                .map(|l| l.into_iter().map(str::to_string).collect())
+                .ok_or_else(|| format!("holds {v:?}, which is not a list of text")),
+        }
+    }
+    fn to_input(&self) -> InputValue {
+        InputValue::List(self.clone())
+    }
+}
 field_type!(Address, ["ADDRESS"], |v| v.as_address().cloned(), |s| {
     InputValue::Address(Box::new(s.clone()))
 });
