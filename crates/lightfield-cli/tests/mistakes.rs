@@ -144,6 +144,34 @@ async fn an_edited_file_resumes_and_a_copy_of_it_is_already_imported() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_file_fixed_after_a_partial_run_ends_with_one_record_per_row() {
+    let server = server().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("accounts.csv");
+    // The run stops partway for one row's data; the user fixes that row and adds two.
+    write(&input, &["Alpha,1", "Beta,lots", "Gamma,3"]);
+    let file = input.to_str().unwrap();
+    assert_eq!(
+        run(&server, &["import", "account", file]).status.code(),
+        Some(6)
+    );
+    write(
+        &input,
+        &["Alpha,1", "Beta,2", "Gamma,3", "Delta,4", "Epsilon,5"],
+    );
+    let out = run(&server, &["import", "account", file]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        names(&server),
+        ["Alpha", "Beta", "Delta", "Epsilon", "Gamma"]
+    );
+    assert!(
+        !dir.path().join("accounts.csv.rejects.csv").exists(),
+        "no rejects are left once every row is in"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn failures_that_are_not_the_rows_fault_stop_the_run_and_lose_nothing() {
     let server = server().await;
     let dir = tempfile::tempdir().expect("temp dir");

@@ -175,5 +175,7 @@ mod tests {
             "{source}"
         );
         assert_eq!(source.matches("pub struct").count(), 1, "{source}");
+        let parsed = syn::parse_file(&source).expect("the output is Rust");
+        assert_eq!(parsed.items.len(), 1, "one item: the struct\n{source}");
     }
 }
