@@ -10,8 +10,8 @@ use lightfield_gen::types::ErrorBody;
 use progenitor_client::ResponseValue;
 
 use crate::error::{ApiError, Error, Result};
-use crate::ratelimit::RateLimits;
-use crate::transport::{CallHooks, CallOptions, Policy, Report, Transport};
+use crate::http::ratelimit::RateLimits;
+use crate::http::transport::{CallHooks, CallOptions, Policy, Report, Transport};
 
 /// Where the API lives unless told otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.lightfield.app";
@@ -28,7 +28,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.lightfield.app";
 /// ```
 #[derive(Clone, Debug)]
 pub struct Client {
+    /// The wire: HTTP clients, retries, the rate limiter.
     pub(crate) transport: Arc<Transport>,
+    /// What this client knows of the organisation's schema (shared by its clones).
+    pub(crate) schema_state: Arc<crate::schema::SchemaState>,
 }
 
 impl Client {
@@ -466,8 +469,10 @@ impl ClientBuilder {
                 user_agent,
                 policy: self.policy,
                 limits: RateLimits::new(rate),
-                schema: crate::schema::SchemaCache::default(),
-                schema_ttl: self.schema_ttl,
+            }),
+            schema_state: Arc::new(crate::schema::SchemaState {
+                cache: crate::schema::SchemaCache::default(),
+                ttl: self.schema_ttl,
                 check_writes: self.check_writes,
             }),
         })

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use lightfield_gen::types as wire;
 
 use crate::entity::{Cardinality, Directions};
-use crate::value::ValueType;
+use crate::value::{InputValue, ValueType};
 
 /// One choice of a select field.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +48,17 @@ pub struct FieldDefinition {
 }
 
 impl FieldDefinition {
+    /// Reads a value of this field from text, as [`FieldValue::to_text`](crate::FieldValue::to_text) writes it and as
+    /// people type it: numbers, `true`/`false` (also `yes`/`no`, `1`/`0`), dates as
+    /// RFC 3339 or `YYYY-MM-DD`, lists separated by `;` (or a JSON array), addresses and
+    /// names as JSON objects (a name also as `First Last`). Empty text is
+    /// [`InputValue::Null`]. The error says what was expected.
+    ///
+    /// Select values are not matched against the options here; a checked write does that.
+    pub fn parse_text(&self, text: &str) -> Result<InputValue, String> {
+        crate::value::parse_text(&self.value_type, self.multiple_values, text)
+    }
+
     /// The option whose id or label is `id_or_label`.
     pub fn option(&self, id_or_label: &str) -> Option<&SelectOption> {
         self.options

@@ -155,7 +155,7 @@ impl ApiError {
         Self {
             status,
             kind: ErrorKind::from_status_and_type(status, &error_type),
-            retry_after: crate::ratelimit::retry_after(&headers),
+            retry_after: retry_after(&headers),
             error_type,
             message,
             code,
@@ -284,10 +284,7 @@ impl Error {
     /// attempts, so retrying it cannot apply it twice.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::Api(e) => {
-                crate::transport::is_retryable_status(e.status)
-                    && !matches!(e.kind, ErrorKind::Conflict)
-            }
+            Self::Api(e) => is_retryable_status(e.status) && !matches!(e.kind, ErrorKind::Conflict),
             Self::Network { .. } | Self::Timeout { .. } => true,
             _ => false,
         }
@@ -306,6 +303,37 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// How long the server asked us to wait: `retry-after-ms`, or `Retry-After` in seconds or
+/// as an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    if let Some(ms) = headers
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok()?.trim().parse::<f64>().ok())
+        && ms >= 0.0
+    {
+        return Some(saturating_secs(ms / 1000.0));
+    }
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs >= 0.0).then(|| saturating_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+fn saturating_secs(secs: f64) -> Duration {
+    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
+}
+
+/// Statuses worth another attempt: the request may succeed later and, with an idempotency
+/// key, cannot be applied twice.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 409 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// How much text an error keeps of what the server sent.

@@ -39,8 +39,10 @@
 //! - [`raw`]: requests to endpoints not wrapped yet, through the same transport.
 //! - `preview` (the `preview` feature): senders and sequences, the API's Preview resources.
 //! - [`Error`] (`error`): one error type; API refusals carry status, kind, message and param.
-//! - `transport`, `ratelimit`, `options`: headers, rate limiting per category (from the
-//!   spec's table of operations), retries with one idempotency key per call.
+//! - `http` (the wire, private): the transport with its retries (one idempotency key per
+//!   call), rate limiting per category (from the spec's table of operations) and per-call
+//!   options. It names nothing above the leaf types; `tests/layers.rs` checks the order
+//!   value/error → http → client → entity → resources, schema, preview.
 //!
 //! Writes are never duplicated by retries: each write carries one `Idempotency-Key` for all
 //! of its attempts, so a retry after a lost response is replayed by the server instead of
@@ -49,23 +51,20 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod attempt;
 pub mod bulk;
 mod client;
 pub mod definitions;
 pub mod entity;
 mod error;
+mod http;
 mod open_enum;
-mod options;
 pub mod paging;
 #[cfg(feature = "preview")]
 pub mod preview;
-mod ratelimit;
 pub mod raw;
 mod request;
 pub mod resources;
 pub mod schema;
-mod transport;
 pub mod value;
 mod wait;
 
@@ -79,8 +78,9 @@ pub use entity::{
     Records, Relationship, Status, Update,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
+pub use http::ratelimit::Category;
+pub use http::transport::API_VERSION;
 pub use paging::{Op, Page};
-pub use ratelimit::Category;
 pub use request::Call;
 pub use resources::accounts::{Account, Accounts};
 pub use resources::contacts::{Contact, Contacts};
@@ -100,7 +100,6 @@ pub use resources::runs::{
 };
 pub use resources::tasks::{Task, TaskStatus, Tasks};
 pub use resources::upload::{Upload, UploadSource};
-pub use transport::API_VERSION;
 pub use value::{Address, FieldValue, FullName, InputValue, Texts, ValueType};
 
 /// `#[derive(Record)]` and `#[derive(Select)]` (the `derive` feature); see [`schema`].

@@ -99,18 +99,31 @@ pub(crate) struct ListQuery {
     problem: Option<String>,
 }
 
+/// One filter as a query pair (`key[op]=value`, `key[-op]=value` or `key=value`), and why
+/// the key cannot be one, if it cannot.
+pub(crate) fn filter_pair(
+    key: String,
+    op: Option<Op>,
+    negate: bool,
+    value: String,
+) -> ((String, String), Option<String>) {
+    let problem = (key.is_empty() || key.contains(['[', ']']))
+        .then(|| format!("`{key}` is not a field key to filter on"));
+    let name = match (op, negate) {
+        (Some(op), false) => format!("{key}[{}]", op.as_api()),
+        (Some(op), true) => format!("{key}[-{}]", op.as_api()),
+        (None, _) => key,
+    };
+    ((name, value), problem)
+}
+
 impl ListQuery {
     pub(crate) fn push_filter(&mut self, key: String, op: Option<Op>, negate: bool, value: String) {
-        if key.is_empty() || key.contains(['[', ']']) {
-            self.problem
-                .get_or_insert(format!("`{key}` is not a field key to filter on"));
+        let (pair, problem) = filter_pair(key, op, negate, value);
+        if let Some(problem) = problem {
+            self.problem.get_or_insert(problem);
         }
-        let name = match (op, negate) {
-            (Some(op), false) => format!("{key}[{}]", op.as_api()),
-            (Some(op), true) => format!("{key}[-{}]", op.as_api()),
-            (None, _) => key,
-        };
-        self.filters.push((name, value));
+        self.filters.push(pair);
     }
 
     pub(crate) fn filter_pairs(&self) -> Vec<(String, String)> {

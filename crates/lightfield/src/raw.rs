@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use crate::client::{Client, Response};
 use crate::error::{ApiError, Error, Result};
-use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
-use crate::transport::CallHooks;
+use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::http::transport::CallHooks;
 
 impl Client {
     /// A request to any path of the API, e.g. `client.raw(Method::GET, "/v1/contacts")`.
@@ -81,7 +81,10 @@ impl RawRequest {
         let request = builder
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
-        let hooks = CallHooks::new(transport.clone(), self.options.for_client(&self.client));
+        let hooks = CallHooks::new(
+            transport.clone(),
+            self.options.for_policy(&self.client.transport.policy),
+        );
         let result = hooks.within_deadline(hooks.run(request, "raw")).await?;
         let mut report = hooks.take_report();
         if let Some(failure) = report.failure.take() {

@@ -14,7 +14,7 @@ use lightfield_gen::{Error as GenError, ResponseValue};
 
 use crate::client::{Client, Response};
 use crate::error::Result;
-use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
 
 type Send<T> = Box<
     dyn FnOnce(
@@ -88,8 +88,10 @@ impl<T: std::marker::Send + 'static> Call<T> {
             send: Box::new(move |client, options| {
                 Box::pin(async move {
                     let key = options.idempotency_key()?;
-                    options.extra_query.check_filters()?;
-                    let call = options.for_client(&client);
+                    if let Some(problem) = &options.query_problem {
+                        return Err(crate::Error::InvalidInput(problem.clone()));
+                    }
+                    let call = options.for_policy(&client.transport.policy);
                     let response = client.call(call, move |c| run(c, key)).await?;
                     response.try_map_with_body(read)
                 })
@@ -125,33 +127,34 @@ impl<T: std::marker::Send + 'static> Call<T> {
 /// enrollments and messages). Each operation's rustdoc names the keys the API filters on;
 /// filters combine with AND.
 impl<T: std::marker::Send + 'static> Call<crate::Page<T>> {
+    fn push_filter(
+        mut self,
+        key: String,
+        op: Option<crate::Op>,
+        negate: bool,
+        value: String,
+    ) -> Self {
+        let (pair, problem) = crate::paging::filter_pair(key, op, negate, value);
+        if let Some(problem) = problem {
+            self.options.query_problem.get_or_insert(problem);
+        }
+        self.options.extra_query.push(pair);
+        self
+    }
+
     /// Keeps items whose `key` satisfies `op` (`key[op]=value`), e.g.
     /// `.filter("status", Op::Equal, "ACTIVE")`.
-    pub fn filter(mut self, key: impl Into<String>, op: crate::Op, value: impl ToString) -> Self {
-        self.options
-            .extra_query
-            .push_filter(key.into(), Some(op), false, value.to_string());
-        self
+    pub fn filter(self, key: impl Into<String>, op: crate::Op, value: impl ToString) -> Self {
+        self.push_filter(key.into(), Some(op), false, value.to_string())
     }
 
     /// Keeps items whose `key` does not satisfy `op` (`key[-op]=value`).
-    pub fn filter_not(
-        mut self,
-        key: impl Into<String>,
-        op: crate::Op,
-        value: impl ToString,
-    ) -> Self {
-        self.options
-            .extra_query
-            .push_filter(key.into(), Some(op), true, value.to_string());
-        self
+    pub fn filter_not(self, key: impl Into<String>, op: crate::Op, value: impl ToString) -> Self {
+        self.push_filter(key.into(), Some(op), true, value.to_string())
     }
 
     /// Filters with the key's default operator (`key=value`), e.g. `contactId`.
-    pub fn filter_default(mut self, key: impl Into<String>, value: impl ToString) -> Self {
-        self.options
-            .extra_query
-            .push_filter(key.into(), None, false, value.to_string());
-        self
+    pub fn filter_default(self, key: impl Into<String>, value: impl ToString) -> Self {
+        self.push_filter(key.into(), None, false, value.to_string())
     }
 }

@@ -8,7 +8,7 @@ use super::{Entity, check_id, dispatch, send_record};
 use crate::client::{Client, Response};
 use crate::definitions::Definitions;
 use crate::error::Result;
-use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
 
 /// What a [`RecordCall`] does to its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +80,7 @@ impl<T: Entity> RecordCall<T> {
             Action::Restore => Some(self.options.idempotency_key()?),
             Action::Retrieve | Action::Delete => None,
         };
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         // One operation that chooses inside: three would each add their own state to this
         // future, which every caller's future holds and moves.
         send_record(&self.client, options, move |c| async move {
@@ -122,7 +122,7 @@ impl GetDefinitions {
 
     /// Fetches the definitions with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<Definitions>> {
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         let object = self.object;
         let response = self
             .client

@@ -9,7 +9,7 @@ use super::kind::ObjectType;
 use super::{check_id, dispatch};
 use crate::client::{Client, Response};
 use crate::error::{Error, Result};
-use crate::options::{RequestOptions, request_option_setters};
+use crate::http::options::{RequestOptions, request_option_setters};
 use crate::value::{FieldValue, ValueType};
 
 /// The largest history page the API serves.
@@ -128,7 +128,7 @@ impl FieldHistory {
                 )));
             }
         };
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         let (object, key, after) = (self.object, self.field_key, self.after);
         let response = self
             .client

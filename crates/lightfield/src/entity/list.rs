@@ -9,7 +9,7 @@ use super::kind::ObjectType;
 use super::{Entity, check_id, dispatch};
 use crate::client::{Client, Response};
 use crate::error::Result;
-use crate::options::{RequestOptions, request_option_setters};
+use crate::http::options::{RequestOptions, request_option_setters};
 use crate::paging::{self, ListQuery, Op, Page, PageSource};
 
 /// Which records a list shows: those in use, or those in the trash.

@@ -11,8 +11,8 @@ use super::kind::ObjectType;
 use super::{Entity, check_id, dispatch};
 use crate::client::{Client, Response};
 use crate::error::Result;
+use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
 use crate::open_enum::open_enum;
-use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
 use crate::value::InputValue;
 
 open_enum!(
@@ -193,7 +193,7 @@ impl<T: Entity> Merge<T> {
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         let response = self
             .client
             .call(options, move |c| async move {

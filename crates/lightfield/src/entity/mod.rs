@@ -40,7 +40,7 @@ pub use write::{Create, Update};
 
 use crate::client::{Client, Response};
 use crate::error::{Error, Result};
-use crate::transport::CallOptions;
+use crate::http::transport::CallOptions;
 use call::Action;
 
 /// A Rust type that records decode into: [`Record`](struct@crate::Record) itself, or a typed wrapper.

@@ -17,7 +17,7 @@ use super::rules::{self, Write};
 use super::{Entity, dispatch, send_record};
 use crate::client::{Client, Response};
 use crate::error::{Error, Result};
-use crate::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
 use crate::schema::{Links, Preflight};
 use crate::value::InputValue;
 
@@ -62,7 +62,9 @@ macro_rules! schema_setters {
 
         fn preflight(&self) -> Preflight {
             Preflight {
-                check: self.checked.unwrap_or(self.client.transport.check_writes),
+                check: self
+                    .checked
+                    .unwrap_or(self.client.schema_state.check_writes),
                 option_ids: self.option_ids,
             }
         }
@@ -222,7 +224,7 @@ impl<T: Entity> Create<T> {
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         send_record(&self.client, options, move |c| async move {
             dispatch::create(&c, &object, Some(&key), &body).await
         })
@@ -396,7 +398,7 @@ impl<T: Entity> Update<T> {
         let key = self.options.idempotency_key()?;
         let body = self.wire_body();
         let object = self.object;
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         send_record(&self.client, options, move |c| async move {
             dispatch::update(&c, &object, &id, Some(&key), &body).await
         })

@@ -4,7 +4,7 @@
 use crate::client::{Client, Response};
 use crate::entity::{ObjectType, Record, Records};
 use crate::error::Result;
-use crate::options::{RequestOptions, request_option_setters};
+use crate::http::options::{RequestOptions, request_option_setters};
 
 /// One custom object type of the organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl ListObjectTypes {
 
     /// Fetches the object types with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<Vec<ObjectTypeInfo>>> {
-        let options = self.options.for_client(&self.client);
+        let options = self.options.for_policy(&self.client.transport.policy);
         let response = self
             .client
             .call(options, |c| async move { c.object_types().await })

@@ -38,6 +38,15 @@ pub use typed::{
 /// One type's cached definitions.
 type Slot = Arc<tokio::sync::Mutex<Option<(Arc<Definitions>, Instant)>>>;
 
+/// What a client knows of the organisation's schema, shared by its clones: the cached
+/// definitions, how long they stay fresh, and whether writes are checked against them.
+#[derive(Debug)]
+pub(crate) struct SchemaState {
+    pub(crate) cache: SchemaCache,
+    pub(crate) ttl: Duration,
+    pub(crate) check_writes: bool,
+}
+
 /// The definitions cache of a client (shared by its clones).
 #[derive(Debug, Default)]
 pub(crate) struct SchemaCache {
@@ -71,12 +80,12 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn schema(&self, object: ObjectType) -> Result<Arc<Definitions>> {
-        self.schema_within(&object, self.transport.schema_ttl).await
+        self.schema_within(&object, self.schema_state.ttl).await
     }
 
     /// Forgets the cached definitions of `object`; the next use fetches them again.
     pub fn forget_schema(&self, object: &ObjectType) {
-        let slot = self.transport.schema.slot(object);
+        let slot = self.schema_state.cache.slot(object);
         if let Ok(mut cached) = slot.try_lock() {
             *cached = None;
         }
@@ -88,7 +97,7 @@ impl Client {
         object: &ObjectType,
         fresh: Duration,
     ) -> Result<Arc<Definitions>> {
-        let slot = self.transport.schema.slot(object);
+        let slot = self.schema_state.cache.slot(object);
         // Holding the slot's lock across the request is what makes concurrent callers
         // share it: the others wait, then find the answer cached.
         let mut cached = slot.lock().await;

@@ -18,3 +18,5 @@ mod types;
 pub use field::FieldValue;
 pub use input::InputValue;
 pub use types::{Address, FullName, Texts, ValueType};
+
+pub(crate) use text::parse_text;

@@ -1,5 +1,6 @@
 //! Field values as one line of text, for tables, CSV files and command lines:
-//! [`FieldValue::to_text`] writes a value, [`FieldDefinition::parse_text`] reads one back
+//! [`FieldValue::to_text`] writes a value, [`parse_text`] (and so
+//! [`FieldDefinition::parse_text`](crate::FieldDefinition::parse_text)) reads one back
 //! by the field's definition (its value type, whether it holds several values).
 //!
 //! Lists are written with `; ` between items. Addresses, and names that would not split
@@ -10,14 +11,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Address, FieldValue, FullName, InputValue, ValueType};
-use crate::definitions::FieldDefinition;
 
 const SEPARATOR: &str = "; ";
 
 impl FieldValue {
     /// The value as one line of text: empty for no value, lists joined with `; `,
     /// addresses as compact JSON, names as `First Last`, values of unknown types as their
-    /// JSON. [`FieldDefinition::parse_text`] reads it back.
+    /// JSON. [`FieldDefinition::parse_text`](crate::FieldDefinition::parse_text) reads it back.
     ///
     /// ```
     /// use lightfield::{FieldValue, Texts};
@@ -52,64 +52,61 @@ fn name_text(name: &FullName) -> Option<String> {
     (plain(first) && plain(last)).then(|| format!("{first} {last}"))
 }
 
-impl FieldDefinition {
-    /// Reads a value of this field from text, as [`FieldValue::to_text`] writes it and as
-    /// people type it: numbers, `true`/`false` (also `yes`/`no`, `1`/`0`), dates as
-    /// RFC 3339 or `YYYY-MM-DD`, lists separated by `;` (or a JSON array), addresses and
-    /// names as JSON objects (a name also as `First Last`). Empty text is
-    /// [`InputValue::Null`]. The error says what was expected.
-    ///
-    /// Select values are not matched against the options here; a checked write does that.
-    pub fn parse_text(&self, text: &str) -> Result<InputValue, String> {
-        let trimmed = text.trim();
-        if trimmed.is_empty() {
-            return Ok(InputValue::Null);
-        }
-        let list = || split_list(trimmed);
-        Ok(match &self.value_type {
-            ValueType::Text | ValueType::Markdown | ValueType::SocialHandle => {
-                InputValue::Text(text.to_string())
-            }
-            ValueType::SingleSelect => InputValue::Text(trimmed.to_string()),
-            ValueType::Number | ValueType::Currency => InputValue::Number(
-                serde_json::from_str::<Number>(trimmed)
-                    .map_err(|_| format!("`{trimmed}` is not a number"))?,
-            ),
-            ValueType::Checkbox => InputValue::Bool(match trimmed.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" => true,
-                "false" | "no" | "0" => false,
-                _ => return Err(format!("`{trimmed}` is not true or false")),
-            }),
-            ValueType::DateTime => InputValue::Text(date_time(trimmed)?),
-            ValueType::Email => {
-                let items = list()?;
-                if let Some(bad) = items.iter().find(|e| !e.contains('@')) {
-                    return Err(format!("`{bad}` is not an email address"));
-                }
-                self.one_or_many(items)
-            }
-            ValueType::Telephone | ValueType::Url => self.one_or_many(list()?),
-            ValueType::MultiSelect => InputValue::List(list()?),
-            ValueType::Address => InputValue::Address(Box::new(
-                serde_json::from_str::<Address>(trimmed).map_err(|_| {
-                    format!("`{trimmed}` is not an address (write it as JSON: {{\"city\": ..}})")
-                })?,
-            )),
-            ValueType::FullName => InputValue::FullName(full_name(trimmed)?),
-            ValueType::Other(_) => match serde_json::from_str::<Value>(trimmed) {
-                Ok(json) => InputValue::Raw(json),
-                Err(_) => InputValue::Text(text.to_string()),
-            },
-        })
+/// Reads a value of a field of `value_type` from text (`multiple`: the field holds a list);
+/// see [`FieldDefinition::parse_text`](crate::FieldDefinition::parse_text), which is this
+/// for a field's definition.
+pub(crate) fn parse_text(
+    value_type: &ValueType,
+    multiple: bool,
+    text: &str,
+) -> Result<InputValue, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Ok(InputValue::Null);
     }
-
-    fn one_or_many(&self, mut items: Vec<String>) -> InputValue {
-        if self.multiple_values || items.len() > 1 {
+    let list = || split_list(trimmed);
+    let one_or_many = |mut items: Vec<String>| {
+        if multiple || items.len() > 1 {
             InputValue::List(items)
         } else {
             InputValue::Text(items.pop().unwrap_or_default())
         }
-    }
+    };
+    Ok(match value_type {
+        ValueType::Text | ValueType::Markdown | ValueType::SocialHandle => {
+            InputValue::Text(text.to_string())
+        }
+        ValueType::SingleSelect => InputValue::Text(trimmed.to_string()),
+        ValueType::Number | ValueType::Currency => InputValue::Number(
+            serde_json::from_str::<Number>(trimmed)
+                .map_err(|_| format!("`{trimmed}` is not a number"))?,
+        ),
+        ValueType::Checkbox => InputValue::Bool(match trimmed.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => true,
+            "false" | "no" | "0" => false,
+            _ => return Err(format!("`{trimmed}` is not true or false")),
+        }),
+        ValueType::DateTime => InputValue::Text(date_time(trimmed)?),
+        ValueType::Email => {
+            let items = list()?;
+            if let Some(bad) = items.iter().find(|e| !e.contains('@')) {
+                return Err(format!("`{bad}` is not an email address"));
+            }
+            one_or_many(items)
+        }
+        ValueType::Telephone | ValueType::Url => one_or_many(list()?),
+        ValueType::MultiSelect => InputValue::List(list()?),
+        ValueType::Address => {
+            InputValue::Address(Box::new(serde_json::from_str::<Address>(trimmed).map_err(
+                |_| format!("`{trimmed}` is not an address (write it as JSON: {{\"city\": ..}})"),
+            )?))
+        }
+        ValueType::FullName => InputValue::FullName(full_name(trimmed)?),
+        ValueType::Other(_) => match serde_json::from_str::<Value>(trimmed) {
+            Ok(json) => InputValue::Raw(json),
+            Err(_) => InputValue::Text(text.to_string()),
+        },
+    })
 }
 
 /// `a; b; c`, or a JSON array of strings.
@@ -169,20 +166,17 @@ mod tests {
     use super::*;
     use crate::Texts;
 
-    fn field(value_type: ValueType, multiple: bool) -> FieldDefinition {
-        FieldDefinition {
-            id: None,
-            label: "f".into(),
-            description: None,
-            value_type,
-            read_only: false,
-            currency: None,
-            handle_service: None,
-            multiple_values: multiple,
-            unique: false,
-            options: Vec::new(),
-            parent_field_key: None,
+    /// A field of `value_type`, read from text.
+    struct Field(ValueType, bool);
+
+    impl Field {
+        fn parse_text(&self, text: &str) -> Result<InputValue, String> {
+            parse_text(&self.0, self.1, text)
         }
+    }
+
+    fn field(value_type: ValueType, multiple: bool) -> Field {
+        Field(value_type, multiple)
     }
 
     #[test]

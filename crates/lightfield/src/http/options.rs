@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::transport::{CallOptions, Policy};
+use crate::http::transport::{CallOptions, Policy};
 
 /// Overrides of the client's retry and timeout settings for one call.
 #[derive(Debug, Clone, Default)]
@@ -13,7 +13,9 @@ pub(crate) struct RequestOptions {
     pub(crate) deadline: Option<Duration>,
     pub(crate) idempotency_key: Option<String>,
     /// Query pairs beyond the generated parameters (the filters of Preview lists).
-    pub(crate) extra_query: crate::paging::ListQuery,
+    pub(crate) extra_query: Vec<(String, String)>,
+    /// Why a query pair could not be sent, refused when the call is.
+    pub(crate) query_problem: Option<String>,
 }
 
 impl RequestOptions {
@@ -43,9 +45,9 @@ impl RequestOptions {
         }
     }
 
-    /// Call options against `client`'s settings, with no extra query pairs.
-    pub(crate) fn for_client(&self, client: &crate::Client) -> CallOptions {
-        self.call_options(&client.transport.policy, self.extra_query.filter_pairs())
+    /// Call options against the client's `policy`, with this call's extra query pairs.
+    pub(crate) fn for_policy(&self, policy: &Policy) -> CallOptions {
+        self.call_options(policy, self.extra_query.clone())
     }
 
     /// The key this logical call sends on every attempt: the caller's, or a fresh UUID.

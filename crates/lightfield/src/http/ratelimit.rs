@@ -17,6 +17,8 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use http::HeaderMap;
 use tokio::time::Instant;
 
+use crate::error::retry_after;
+
 pub use lightfield_gen::tables::Category;
 
 /// The category of a generated operation, from the spec's table of operations; an id the
@@ -60,10 +62,6 @@ pub(crate) struct RateLimits {
 
 /// Seconds as a `Duration`, saturating: a server's `1e300` or `inf` is the longest wait
 /// there is (the caller's cap then applies), never a panic.
-fn saturating_secs(secs: f64) -> Duration {
-    Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX)
-}
-
 fn lock(lane: &Mutex<Lane>) -> MutexGuard<'_, Lane> {
     lane.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -144,30 +142,10 @@ impl RateLimits {
     }
 }
 
-/// How long the server asked us to wait: `retry-after-ms`, or `Retry-After` in seconds or
-/// as an HTTP date.
-pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok()?.trim().parse::<f64>().ok())
-        && ms >= 0.0
-    {
-        return Some(saturating_secs(ms / 1000.0));
-    }
-    let value = headers.get("retry-after")?.to_str().ok()?.trim();
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs >= 0.0).then(|| saturating_secs(secs));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::retry_after;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

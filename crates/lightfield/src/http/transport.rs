@@ -15,10 +15,10 @@ use http::header::{AUTHORIZATION, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::attempt::{self, Failure};
-use crate::ratelimit::{RateLimits, category_of};
+use crate::http::attempt::{self, Failure};
+use crate::http::ratelimit::{RateLimits, category_of};
 
-pub(crate) use crate::ratelimit::retry_after;
+pub(crate) use crate::error::{is_retryable_status, retry_after};
 
 /// The API version this SDK speaks.
 pub const API_VERSION: &str = "2026-03-01";
@@ -64,11 +64,6 @@ pub(crate) struct Transport {
     pub(crate) user_agent: HeaderValue,
     pub(crate) policy: Policy,
     pub(crate) limits: RateLimits,
-    /// The organisation's definitions, per record type.
-    pub(crate) schema: crate::schema::SchemaCache,
-    pub(crate) schema_ttl: Duration,
-    /// Whether writes are checked against the definitions before sending.
-    pub(crate) check_writes: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -367,12 +362,6 @@ impl lightfield_gen::Hooks for CallHooks {
 /// A request with no body standing in for one that was moved out to be sent once.
 fn placeholder(request: &reqwest::Request) -> reqwest::Request {
     reqwest::Request::new(request.method().clone(), request.url().clone())
-}
-
-/// Statuses worth another attempt: the request may succeed later and, with an idempotency
-/// key, cannot be applied twice.
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 409 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// Operations whose plain 409 is documented as transient (a concurrent claim on the
