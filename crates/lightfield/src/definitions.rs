@@ -4,8 +4,7 @@ use std::collections::BTreeMap;
 
 use lightfield_gen::types as wire;
 
-use crate::entity::{Cardinality, Directions};
-use crate::value::{InputValue, ValueType};
+use crate::value::{Cardinality, Directions, InputValue, ValueType};
 
 /// One choice of a select field.
 #[derive(Debug, Clone, PartialEq)]

@@ -54,16 +54,6 @@ const KNOWN: &[(&str, &str, &str)] = &[
         "entity",
         "the cache fetches definitions through the record core",
     ),
-    (
-        "definitions",
-        "entity",
-        "definitions reuse the record core's Cardinality and Directions",
-    ),
-    (
-        "entity",
-        "definitions",
-        "the record core fetches definitions",
-    ),
 ];
 
 /// Rooms named by each room, read from the source with comments left out. `crate::Name`

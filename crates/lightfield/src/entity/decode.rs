@@ -14,7 +14,8 @@ use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use super::record::{Cardinality, Directions, Field, Record, Relationship};
+use super::record::{Field, Record, Relationship};
+use crate::value::{Cardinality, Directions};
 use crate::value::{FieldValue, ValueType};
 
 /// Reads a map key's bytes into a reused buffer.

@@ -29,13 +29,14 @@ use std::marker::PhantomData;
 use lightfield_gen::types as wire;
 use lightfield_gen::{Error as GenError, RawRecord, ResponseValue};
 
+pub use crate::value::{Cardinality, DirectionEnd, Directions};
 pub use call::{GetDefinitions, RecordCall};
 pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
 pub use ids::{Ids, RelationshipChange, Replace};
 pub use kind::ObjectType;
 pub use list::{Listing, Status};
 pub use merge::{Merge, MergeOutcome, MergeStatus, MergeSummary, Resolution};
-pub use record::{Cardinality, DirectionEnd, Directions, Field, Record, Relationship};
+pub use record::{Field, Record, Relationship};
 pub use write::{Create, Update};
 
 use crate::client::{Client, Response};

@@ -2,54 +2,13 @@
 //! [`Relationship`]s. Typed records (`Account`, `Contact`…) wrap a `Record`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use lightfield_gen::types as wire;
 use serde_json::Value;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::value::{FieldValue, ValueType};
-
-/// Whether a relationship links to one record or to many.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Cardinality {
-    /// At most one linked record.
-    HasOne,
-    /// Any number of linked records.
-    HasMany,
-    /// A cardinality this SDK does not know yet.
-    Other(String),
-}
-
-impl Cardinality {
-    /// Reads the API's name (`"HAS_ONE"`). Case is ignored: the API has used both.
-    pub fn from_api(name: &str) -> Self {
-        if name.eq_ignore_ascii_case("HAS_ONE") {
-            Self::HasOne
-        } else if name.eq_ignore_ascii_case("HAS_MANY") {
-            Self::HasMany
-        } else {
-            Self::Other(name.to_string())
-        }
-    }
-
-    /// The API's name.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::HasOne => "HAS_ONE",
-            Self::HasMany => "HAS_MANY",
-            Self::Other(name) => name,
-        }
-    }
-}
-
-impl fmt::Display for Cardinality {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_api())
-    }
-}
+use crate::value::{Cardinality, Directions, FieldValue, ValueType};
 
 /// One field of a record: its declared type and its value.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,132 +34,6 @@ pub struct Relationship {
     pub directions: Option<Directions>,
     /// Keys a newer server sent beside the known ones, kept as received.
     pub extra: BTreeMap<String, Value>,
-}
-
-/// How a relationship reads from each of its ends.
-///
-/// On a record, each end lists the records linked from it: for a relationship from a type to
-/// itself (an account's parent and its subsidiaries) the two lists differ. On a relationship
-/// definition, each end carries its label instead.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Directions {
-    /// Seen from the record that holds the relationship.
-    pub as_source: Option<DirectionEnd>,
-    /// Seen from the linked records.
-    pub as_destination: Option<DirectionEnd>,
-    /// Keys a newer server sent beside the two ends, kept as received.
-    pub extra: BTreeMap<String, Value>,
-}
-
-/// One end of a relationship.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct DirectionEnd {
-    /// One or many, from this end.
-    pub cardinality: Option<Cardinality>,
-    /// What the relationship is called from this end (definitions).
-    pub label: Option<String>,
-    /// Ids of the records linked from this end (records).
-    pub ids: Option<Vec<String>>,
-    /// Keys a newer server sent beside the known ones, kept as received.
-    pub extra: BTreeMap<String, Value>,
-}
-
-impl DirectionEnd {
-    /// Reads one end from its JSON; a value of another shape is kept whole in `extra`.
-    fn from_json(value: Value) -> Self {
-        let mut end = DirectionEnd::default();
-        let Value::Object(map) = value else {
-            return end;
-        };
-        for (key, value) in map {
-            match (key.as_str(), value) {
-                ("cardinality", Value::String(c)) => {
-                    end.cardinality = Some(Cardinality::from_api(&c))
-                }
-                ("label", Value::String(l)) => end.label = Some(l),
-                ("values", Value::Array(items)) if items.iter().all(Value::is_string) => {
-                    end.ids = Some(
-                        items
-                            .into_iter()
-                            .filter_map(|v| match v {
-                                Value::String(s) => Some(s),
-                                _ => None,
-                            })
-                            .collect(),
-                    );
-                }
-                (_, value) => {
-                    end.extra.insert(key, value);
-                }
-            }
-        }
-        end
-    }
-
-    fn to_json(&self) -> Value {
-        let mut out = serde_json::Map::from_iter(self.extra.clone());
-        if let Some(c) = &self.cardinality {
-            out.insert("cardinality".into(), Value::String(c.as_api().to_string()));
-        }
-        if let Some(l) = &self.label {
-            out.insert("label".into(), Value::String(l.clone()));
-        }
-        if let Some(ids) = &self.ids {
-            out.insert("values".into(), serde_json::json!(ids));
-        }
-        Value::Object(out)
-    }
-}
-
-impl Directions {
-    /// Reads both ends from the `directions` object; `None` for `null` or another shape.
-    pub(crate) fn from_json(value: Value) -> Option<Self> {
-        let Value::Object(map) = value else {
-            return None;
-        };
-        let mut directions = Directions::default();
-        for (key, value) in map {
-            match key.as_str() {
-                "asSource" if value.is_object() => {
-                    directions.as_source = Some(DirectionEnd::from_json(value))
-                }
-                "asDestination" if value.is_object() => {
-                    directions.as_destination = Some(DirectionEnd::from_json(value))
-                }
-                _ => {
-                    directions.extra.insert(key, value);
-                }
-            }
-        }
-        Some(directions)
-    }
-
-    /// Ids linked from the record that holds the relationship (empty when not sent).
-    pub fn source_ids(&self) -> &[String] {
-        self.as_source
-            .as_ref()
-            .and_then(|e| e.ids.as_deref())
-            .unwrap_or_default()
-    }
-
-    /// Ids linked from the other end (empty when not sent).
-    pub fn destination_ids(&self) -> &[String] {
-        self.as_destination
-            .as_ref()
-            .and_then(|e| e.ids.as_deref())
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn to_json(&self) -> Value {
-        let mut out = serde_json::Map::from_iter(self.extra.clone());
-        if let Some(e) = &self.as_source {
-            out.insert("asSource".into(), e.to_json());
-        }
-        if let Some(e) = &self.as_destination {
-            out.insert("asDestination".into(), e.to_json());
-        }
-        Value::Object(out)
-    }
 }
 
 /// A record of any type: an account, a contact, a custom object's record…

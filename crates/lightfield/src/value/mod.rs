@@ -12,11 +12,13 @@
 
 mod field;
 mod input;
+mod links;
 mod text;
 mod types;
 
 pub use field::FieldValue;
 pub use input::InputValue;
+pub use links::{Cardinality, DirectionEnd, Directions};
 pub use types::{Address, FullName, Texts, ValueType};
 
 pub(crate) use text::parse_text;
