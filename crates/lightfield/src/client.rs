@@ -31,7 +31,7 @@ pub struct Client {
     /// The wire: HTTP clients, retries, the rate limiter.
     pub(crate) transport: Arc<Transport>,
     /// What this client knows of the organisation's schema (shared by its clones).
-    pub(crate) schema_state: Arc<crate::schema::SchemaState>,
+    pub(crate) schema_state: Arc<crate::definitions::SchemaState>,
 }
 
 impl Client {
@@ -470,8 +470,8 @@ impl ClientBuilder {
                 policy: self.policy,
                 limits: RateLimits::new(rate),
             }),
-            schema_state: Arc::new(crate::schema::SchemaState {
-                cache: crate::schema::SchemaCache::default(),
+            schema_state: Arc::new(crate::definitions::SchemaState {
+                cache: crate::definitions::SchemaCache::default(),
                 ttl: self.schema_ttl,
                 check_writes: self.check_writes,
             }),

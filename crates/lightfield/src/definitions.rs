@@ -1,6 +1,17 @@
-//! The schema of an object type: which fields and relationships it has.
+//! The schema of an object type: which fields and relationships it has, and the cache of
+//! them that each client keeps.
+//!
+//! The cache keeps each type's definitions for a time to live (five minutes by default,
+//! [`ClientBuilder::schema_ttl`](crate::ClientBuilder::schema_ttl)); concurrent callers
+//! wait for one request rather than each sending their own. A check that meets a key or
+//! option it does not know refreshes the definitions once before refusing, so a field
+//! added on the server since the cache was filled is not refused by a stale copy.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use lightfield_gen::types as wire;
 
@@ -201,5 +212,33 @@ impl Definitions {
             .iter()
             .filter(|(_, d)| !d.read_only)
             .map(|(k, d)| (k.as_str(), d))
+    }
+}
+
+/// One type's cached definitions.
+type Slot = Arc<tokio::sync::Mutex<Option<(Arc<Definitions>, Instant)>>>;
+
+/// What a client knows of the organisation's schema, shared by its clones: the cached
+/// definitions, how long they stay fresh, and whether writes are checked against them.
+#[derive(Debug)]
+pub(crate) struct SchemaState {
+    pub(crate) cache: SchemaCache,
+    pub(crate) ttl: Duration,
+    pub(crate) check_writes: bool,
+}
+
+/// The definitions cache of a client (shared by its clones).
+#[derive(Debug, Default)]
+pub(crate) struct SchemaCache {
+    slots: Mutex<HashMap<String, Slot>>,
+}
+
+impl SchemaCache {
+    pub(crate) fn slot(&self, object: &str) -> Slot {
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        slots.entry(object.to_string()).or_default().clone()
     }
 }

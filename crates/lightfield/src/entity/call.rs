@@ -1,7 +1,11 @@
 //! Requests about one record by id — retrieve, delete (to the trash) and restore — and the
-//! definitions of a record type.
+//! definitions of a record type, fetched and cached per client.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use super::kind::ObjectType;
 use super::{Entity, check_id, dispatch, send_record};
@@ -131,5 +135,55 @@ impl GetDefinitions {
             })
             .await?;
         Ok(response.map(Definitions::from_wire))
+    }
+}
+
+impl Client {
+    /// The definitions of `object` (its fields, select options and relationships), from
+    /// the cache when fresh, else fetched once however many callers ask at the same time.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: lightfield::Client) -> lightfield::Result<()> {
+    /// use lightfield::ObjectType;
+    /// let accounts = client.schema(ObjectType::Account).await?;
+    /// if let Some(tier) = accounts.field("tier") {
+    ///     println!("{} options", tier.options.len());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn schema(&self, object: ObjectType) -> Result<Arc<Definitions>> {
+        self.schema_within(&object, self.schema_state.ttl).await
+    }
+
+    /// Forgets the cached definitions of `object`; the next use fetches them again.
+    pub fn forget_schema(&self, object: &ObjectType) {
+        let slot = self.schema_state.cache.slot(object.as_api());
+        if let Ok(mut cached) = slot.try_lock() {
+            *cached = None;
+        }
+    }
+
+    /// The definitions of `object`, fetched again unless they are younger than `fresh`.
+    pub(crate) async fn schema_within(
+        &self,
+        object: &ObjectType,
+        fresh: Duration,
+    ) -> Result<Arc<Definitions>> {
+        let slot = self.schema_state.cache.slot(object.as_api());
+        // Holding the slot's lock across the request is what makes concurrent callers
+        // share it: the others wait, then find the answer cached.
+        let mut cached = slot.lock().await;
+        if let Some((definitions, at)) = cached.as_ref()
+            && at.elapsed() < fresh
+        {
+            return Ok(definitions.clone());
+        }
+        let definitions = Arc::new(
+            GetDefinitions::new(self.clone(), object.clone())
+                .send()
+                .await?,
+        );
+        *cached = Some((definitions.clone(), Instant::now()));
+        Ok(definitions)
     }
 }

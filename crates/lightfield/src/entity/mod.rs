@@ -19,6 +19,7 @@ mod ids;
 mod kind;
 mod list;
 mod merge;
+mod preflight;
 mod record;
 mod rules;
 mod write;

@@ -13,12 +13,12 @@ use lightfield_gen::types as wire;
 
 use super::ids::{Ids, RelationshipChange, Replace};
 use super::kind::ObjectType;
+use super::preflight::{Links, Preflight};
 use super::rules::{self, Write};
 use super::{Entity, dispatch, send_record};
 use crate::client::{Client, Response};
 use crate::error::{Error, Result};
 use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
-use crate::schema::{Links, Preflight};
 use crate::value::InputValue;
 
 /// The first problem found while a request was built, reported when it is sent (setters
