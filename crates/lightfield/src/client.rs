@@ -361,7 +361,7 @@ impl ClientBuilder {
     /// Your own `reqwest::Client` (proxies, TLS roots, connection pool). Authentication and
     /// version headers are still added per request. Build it with
     /// `redirect(reqwest::redirect::Policy::none())`, as the SDK's own client is: the API
-    /// never redirects, and a followed redirect can turn a write into a silent no-op. Call [`install_crypto_provider`] before
+    /// never redirects, and a followed redirect can turn a write into a silent no-op. Call [`install_crypto_provider`](crate::install_crypto_provider) before
     /// building it unless your application installs a rustls provider itself.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
@@ -422,7 +422,9 @@ impl ClientBuilder {
                 ));
             }
             Ok(url)
-                if url.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&url) =>
+                if url.scheme() == "http"
+                    && !self.allow_insecure_http
+                    && !crate::http::connect::is_loopback(&url) =>
             {
                 return Err(Error::Config(format!(
                     "the base URL is plain http to {}: the API key would travel unencrypted. \
@@ -448,7 +450,7 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let http = match self.http {
             Some(http) => http,
-            None => default_http_client()?,
+            None => crate::http::connect::default_http_client()?,
         };
         let rate = match self.rate_limit {
             Some(0) => {
@@ -459,7 +461,7 @@ impl ClientBuilder {
             Some(n) => NonZeroU32::new(n),
             None => None,
         };
-        let storage = storage_http_client(self.policy.attempt_timeout)?;
+        let storage = crate::http::connect::storage_http_client(self.policy.attempt_timeout)?;
         Ok(Client {
             transport: Arc::new(Transport {
                 http,
@@ -477,54 +479,4 @@ impl ClientBuilder {
             }),
         })
     }
-}
-
-/// Whether `url` names this machine (plain HTTP to it never leaves the host).
-pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    match host.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
-    }
-}
-
-/// Makes ring the process-wide rustls crypto provider, unless one is installed already.
-///
-/// The SDK builds reqwest without a built-in provider (the default one, aws-lc-rs, costs a
-/// long C build). [`ClientBuilder::build`] calls this itself; call it before building your
-/// own `reqwest::Client` for [`ClientBuilder::http_client`], or reqwest will refuse to
-/// build one without a provider.
-pub fn install_crypto_provider() {
-    // Fails harmlessly when the application already chose a provider.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
-/// The client for storage hosts (file uploads and downloads): no default headers, no
-/// redirects (a redirect could carry the upload elsewhere), and no wait longer than
-/// `idle` for the next bytes: a host that accepts the connection and then says nothing
-/// costs an error, not a hang. A transfer that keeps moving may take as long as it needs.
-fn storage_http_client(idle: Duration) -> Result<reqwest::Client> {
-    install_crypto_provider();
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .read_timeout(idle)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| Error::Config(format!("cannot build the storage HTTP client: {e}")))
-}
-
-/// The default HTTP client: rustls with the ring provider, connection reuse, and a
-/// connect timeout.
-fn default_http_client() -> Result<reqwest::Client> {
-    install_crypto_provider();
-    reqwest::Client::builder()
-        // The API never redirects: following one would turn a write into a GET elsewhere
-        // (a silent success) or replay it, key and all, to another origin. A 3xx is an
-        // error naming the status and the Location.
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(10))
-        .pool_idle_timeout(Duration::from_secs(90))
-        .build()
-        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
 }

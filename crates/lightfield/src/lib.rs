@@ -68,9 +68,7 @@ pub mod schema;
 pub mod value;
 mod wait;
 
-pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, RateLimitInfo, Response, install_crypto_provider,
-};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, RateLimitInfo, Response};
 pub use definitions::{Definitions, FieldDefinition, RelationshipDefinition, SelectOption};
 pub use entity::{
     Cardinality, Create, Directions, Field, FieldHistory, GetDefinitions, HistoryEntry,
@@ -78,6 +76,7 @@ pub use entity::{
     Records, Relationship, Status, Update,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
+pub use http::connect::install_crypto_provider;
 pub use http::ratelimit::Category;
 pub use http::transport::API_VERSION;
 pub use paging::{Op, Page};

@@ -5,4 +5,5 @@ pub mod files;
 pub mod lists;
 pub mod mail;
 pub mod outreach;
+mod outreach_shapes;
 pub mod runs;

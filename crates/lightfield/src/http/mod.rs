@@ -5,11 +5,13 @@
 //! - `transport`: the shared [`Transport`](transport::Transport), the retry loop and the
 //!   hooks the generated client calls;
 //! - `attempt`: one send, with a bounded body read;
+//! - `connect`: the reqwest clients for the API and for storage hosts;
 //! - `ratelimit`: a limiter per category that learns from the server's headers;
 //! - `options`: what a caller may set on one call (retries, timeouts, idempotency key,
 //!   extra query pairs).
 
 pub(crate) mod attempt;
+pub(crate) mod connect;
 pub(crate) mod options;
 pub(crate) mod ratelimit;
 pub(crate) mod transport;

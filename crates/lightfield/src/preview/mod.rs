@@ -6,12 +6,14 @@
 //! views: a getter decodes what is known, [`View::raw`] gives everything, and a variant or
 //! key this SDK has not seen never makes decoding fail.
 
+mod drafts;
 mod senders;
 mod sequences;
 mod views;
 
+pub use drafts::{CreateSequence, UpdateDraft};
 pub use senders::{Health, Pacing, Sender, SenderChannel, Senders};
-pub use sequences::{CreateSequence, Enroll, MAX_ENROLLMENT_CHANGE, Sequences, UpdateDraft};
+pub use sequences::{Enroll, MAX_ENROLLMENT_CHANGE, Sequences};
 pub use views::{
     Draft, Enrollment, EnrollmentOutcome, EnrollmentResult, Performance, Sequence, SequenceMessage,
     SequenceTest, Step, StepType, TemplateVariable, TestStatus,

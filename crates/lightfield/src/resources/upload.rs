@@ -172,7 +172,7 @@ fn check_storage_url(client: &crate::Client, url: &str) -> Result<()> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|_| Error::Protocol("the API gave a storage URL that is not a URL".into()))?;
     let api_is_https = client.base_url().starts_with("https://");
-    let plain = parsed.scheme() != "https" && !crate::client::is_loopback(&parsed);
+    let plain = parsed.scheme() != "https" && !crate::http::connect::is_loopback(&parsed);
     if api_is_https && plain {
         return Err(Error::Protocol(format!(
             "the API gave a storage URL over {} to {}, while it is itself reached over https; \

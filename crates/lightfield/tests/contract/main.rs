@@ -6,11 +6,13 @@
 //! tests are skipped with a message, unless `LIGHTFIELD_REQUIRE_PRISM=1`, as CI sets.
 //!
 //! - `harness`: starting Prism, the client aimed at it, and what "accepted" means;
+//! - `lossless`: what "decoded whole" means, for each kind of answer;
 //! - `records`: every record operation of every record type;
 //! - `rest`: lists, files, emails, auth, runs, merges, enrichment;
 //! - `preview`: senders and sequences (with the `preview` feature).
 
 mod harness;
+mod lossless;
 mod preview;
 mod records;
 mod rest;

@@ -1,0 +1,57 @@
+//! The HTTP clients the SDK builds: for the API, and for storage hosts. Both use rustls
+//! with the ring provider (the default provider, aws-lc-rs, costs a long C build) and
+//! follow no redirect.
+
+use std::time::Duration;
+
+use crate::error::{Error, Result};
+
+/// Whether `url` names this machine (plain HTTP to it never leaves the host).
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+/// Makes ring the process-wide rustls crypto provider, unless one is installed already.
+///
+/// The SDK builds reqwest without a built-in provider (the default one, aws-lc-rs, costs a
+/// long C build). [`ClientBuilder::build`](crate::ClientBuilder::build) calls this itself; call it before building your
+/// own `reqwest::Client` for [`ClientBuilder::http_client`](crate::ClientBuilder::http_client), or reqwest will refuse to
+/// build one without a provider.
+pub fn install_crypto_provider() {
+    // Fails harmlessly when the application already chose a provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// The client for storage hosts (file uploads and downloads): no default headers, no
+/// redirects (a redirect could carry the upload elsewhere), and no wait longer than
+/// `idle` for the next bytes: a host that accepts the connection and then says nothing
+/// costs an error, not a hang. A transfer that keeps moving may take as long as it needs.
+pub(crate) fn storage_http_client(idle: Duration) -> Result<reqwest::Client> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .read_timeout(idle)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the storage HTTP client: {e}")))
+}
+
+/// The default HTTP client: rustls with the ring provider, connection reuse, and a
+/// connect timeout.
+pub(crate) fn default_http_client() -> Result<reqwest::Client> {
+    install_crypto_provider();
+    reqwest::Client::builder()
+        // The API never redirects: following one would turn a write into a GET elsewhere
+        // (a silent success) or replay it, key and all, to another origin. A 3xx is an
+        // error naming the status and the Location.
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(90))
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
