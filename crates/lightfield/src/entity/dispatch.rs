@@ -49,7 +49,12 @@ pub(crate) async fn create(
         ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
             c.object_create(slug, key, body).await
         }
-        other => unsupported(other, "create"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Member
+        | ObjectType::Email
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::Custom(_)) => unsupported(other, "create"),
     }
 }
 
@@ -71,7 +76,12 @@ pub(crate) async fn update(
         ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
             c.object_update(slug, id, key, body).await
         }
-        other => unsupported(other, "update"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Member
+        | ObjectType::Email
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::Custom(_)) => unsupported(other, "update"),
     }
 }
 
@@ -108,7 +118,11 @@ pub(crate) async fn delete(c: &Gen, object: &ObjectType, id: &str) -> Answer<Raw
         ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
             c.object_delete(slug, id).await
         }
-        other => unsupported(other, "delete"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Member
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::Custom(_)) => unsupported(other, "delete"),
     }
 }
 
@@ -129,7 +143,12 @@ pub(crate) async fn restore(
         ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
             c.object_restore(slug, id, key, &empty()).await
         }
-        other => unsupported(other, "restore"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Member
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::List
+        | ObjectType::Custom(_)) => unsupported(other, "restore"),
     }
 }
 
@@ -144,7 +163,13 @@ pub(crate) async fn definitions(c: &Gen, object: &ObjectType) -> Answer<wire::De
         ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
             c.object_definitions(slug).await
         }
-        other => unsupported(other, "definitions"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Member
+        | ObjectType::Email
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::List
+        | ObjectType::Custom(_)) => unsupported(other, "definitions"),
     }
 }
 
@@ -167,7 +192,15 @@ pub(crate) async fn history(
             c.object_field_history(slug, id, field_key, after, limit)
                 .await
         }
-        other => unsupported(other, "field history"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Task
+        | ObjectType::Note
+        | ObjectType::Meeting
+        | ObjectType::Member
+        | ObjectType::Email
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::List) => unsupported(other, "field history"),
     }
 }
 
@@ -218,7 +251,16 @@ pub(crate) async fn list_members(
         ObjectType::Account => c.list_accounts(list_id, limit, offset).await,
         ObjectType::Contact => c.list_contacts(list_id, limit, offset).await,
         ObjectType::Opportunity => c.list_opportunities(list_id, limit, offset).await,
-        other => unsupported(other, "list membership"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Task
+        | ObjectType::Note
+        | ObjectType::Meeting
+        | ObjectType::Member
+        | ObjectType::Email
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::List
+        | ObjectType::Custom(_)) => unsupported(other, "list membership"),
     }
 }
 
@@ -236,6 +278,15 @@ pub(crate) async fn merge(
         ObjectType::Custom(slug) if super::segment_problem(slug).is_none() => {
             c.merge_objects(slug, key, body).await
         }
-        other => unsupported(other, "merge"),
+        // Every type without this operation, by name: a new type fails to compile here.
+        other @ (ObjectType::Task
+        | ObjectType::Note
+        | ObjectType::Meeting
+        | ObjectType::Member
+        | ObjectType::Email
+        | ObjectType::Channel
+        | ObjectType::Message
+        | ObjectType::List
+        | ObjectType::Custom(_)) => unsupported(other, "merge"),
     }
 }
