@@ -73,28 +73,56 @@ impl Client {
         // created and moved.
         let operation = Box::pin(operation(hooks.generated()));
         let outcome = hooks.within_deadline(operation).await?;
-        let mut report = hooks.take_report();
-        if let Some(failure) = report.failure.take() {
-            return Err(failure);
-        }
-        match outcome {
-            Ok(value) => Ok(Response {
-                status: value.status().as_u16(),
-                headers: report.headers,
-                attempts: report.attempts,
-                value: value.into_inner(),
-                body: report.body,
-            }),
-            Err(e) => Err(map_error(e, report, &hooks)),
+        let ended = match outcome {
+            Ok(value) => Ended::Answered(value.status().as_u16(), value.into_inner()),
+            Err(e) => Ended::from_generated(e),
+        };
+        settle(&hooks, ended)
+    }
+}
+
+/// How a call through the transport ended, before it is made a [`Response`] or an
+/// [`Error`] by [`settle`].
+pub(crate) enum Ended<T> {
+    /// An answer with this status, read as `T`.
+    Answered(u16, T),
+    /// A refusal (or an answer that is not the success shape): the transport's report has
+    /// the status, headers and body.
+    Refused,
+    /// The exchange failed.
+    Transport(reqwest::Error),
+    /// A successful answer whose body did not decode.
+    Undecodable(String, Vec<u8>),
+    /// The request could not be made.
+    Invalid(String),
+}
+
+impl<T> Ended<T> {
+    /// What the generated client's error says. API refusals are read from the raw body
+    /// the transport kept, so documented (4xx) and undocumented (5xx) statuses are alike.
+    fn from_generated(e: progenitor_client::Error<ErrorBody>) -> Self {
+        use progenitor_client::Error as G;
+        match e {
+            G::ErrorResponse(_) | G::UnexpectedResponse(_) => Self::Refused,
+            G::CommunicationError(source)
+            | G::ResponseBodyError(source)
+            | G::InvalidUpgrade(source) => Self::Transport(source),
+            G::InvalidResponsePayload(body, err) => {
+                Self::Undecodable(err.to_string(), body.to_vec())
+            }
+            G::InvalidRequest(message) | G::Custom(message) => Self::Invalid(message),
         }
     }
 }
 
-/// Maps the generated client's error. API refusals are read from the raw body the
-/// transport kept (`report`), so documented (4xx) and undocumented (5xx) statuses are
-/// handled alike.
-fn map_error(e: progenitor_client::Error<ErrorBody>, report: Report, hooks: &CallHooks) -> Error {
-    use progenitor_client::Error as G;
+/// The one place where a call's outcome becomes a [`Response`] or an [`Error`], for the
+/// generated operations and raw requests alike: a failure the transport recorded first,
+/// then the answer with the status, headers, body and attempts the transport kept.
+pub(crate) fn settle<T>(hooks: &CallHooks, ended: Ended<T>) -> Result<Response<T>> {
+    let mut report = hooks.take_report();
+    if let Some(failure) = report.failure.take() {
+        return Err(failure);
+    }
     let succeeded = (200..300).contains(&report.status);
     let refusal = |report: Report| {
         Error::Api(Box::new(ApiError::from_parts(
@@ -104,16 +132,21 @@ fn map_error(e: progenitor_client::Error<ErrorBody>, report: Report, hooks: &Cal
             report.attempts,
         )))
     };
-    match e {
-        G::ErrorResponse(_) | G::UnexpectedResponse(_) => refusal(report),
-        G::CommunicationError(source)
-        | G::ResponseBodyError(source)
-        | G::InvalidUpgrade(source) => hooks.transport_error(source, report.attempts),
+    match ended {
+        Ended::Answered(status, value) if (200..300).contains(&status) => Ok(Response {
+            status,
+            headers: report.headers,
+            attempts: report.attempts,
+            value,
+            body: report.body,
+        }),
+        Ended::Answered(..) | Ended::Refused => Err(refusal(report)),
+        Ended::Transport(source) => Err(hooks.transport_error(source, report.attempts)),
         // A refusal whose body is not the error shape is still a refusal, with its status,
         // kind and `Retry-After`.
-        G::InvalidResponsePayload(_, _) if !succeeded => refusal(report),
-        G::InvalidResponsePayload(body, err) => Error::decode(err, &body),
-        G::InvalidRequest(message) | G::Custom(message) => Error::InvalidInput(message),
+        Ended::Undecodable(..) if !succeeded => Err(refusal(report)),
+        Ended::Undecodable(err, body) => Err(Error::decode(err, &body)),
+        Ended::Invalid(message) => Err(Error::InvalidInput(message)),
     }
 }
 
@@ -171,22 +204,6 @@ impl<T> Response<T> {
             remaining: number("x-ratelimit-remaining")?,
             reset: number("x-ratelimit-reset")?,
         })
-    }
-
-    pub(crate) fn new(
-        value: T,
-        status: u16,
-        headers: HeaderMap,
-        attempts: u32,
-        body: bytes::Bytes,
-    ) -> Self {
-        Self {
-            value,
-            status,
-            headers,
-            attempts,
-            body,
-        }
     }
 
     /// The response body exactly as received, for anything the SDK's types do not model.

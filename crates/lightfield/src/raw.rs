@@ -4,8 +4,8 @@
 use http::Method;
 use serde_json::Value;
 
-use crate::client::{Client, Response};
-use crate::error::{ApiError, Error, Result};
+use crate::client::{Client, Ended, Response, settle};
+use crate::error::{Error, Result};
 use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
 use crate::http::transport::CallHooks;
 
@@ -86,26 +86,14 @@ impl RawRequest {
             self.options.for_policy(&self.client.transport.policy),
         );
         let result = hooks.within_deadline(hooks.run(request, "raw")).await?;
-        let mut report = hooks.take_report();
-        if let Some(failure) = report.failure.take() {
-            return Err(failure);
-        }
-        let attempts = report.attempts;
-        let response = result.map_err(|source| hooks.transport_error(source, attempts))?;
-        let status = response.status().as_u16();
-        let headers = report.headers;
-        // The transport already read the whole body; take it from there.
-        let bytes = report.body;
-        if !(200..300).contains(&status) {
-            return Err(Error::Api(Box::new(ApiError::from_parts(
-                status, headers, &bytes, attempts,
-            ))));
-        }
-        let value = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).map_err(|e| Error::decode(e, &bytes))?
+        let ended = match result {
+            Ok(response) => Ended::Answered(response.status().as_u16(), ()),
+            Err(source) => Ended::Transport(source),
         };
-        Ok(Response::new(value, status, headers, attempts, bytes))
+        // The transport already read the whole body; the JSON is read from there.
+        settle(&hooks, ended)?.try_map_with_body(|(), bytes| match bytes {
+            [] => Ok(Value::Null),
+            bytes => serde_json::from_slice(bytes),
+        })
     }
 }
