@@ -46,8 +46,12 @@ pub fn fast_client(server: &MockServer) -> lightfield::ClientBuilder {
             lightfield::install_crypto_provider();
             let mut headers = reqwest::header::HeaderMap::new();
             headers.insert(prism::MOCK_PORT, server.addr().port().into());
+            // Prism closes idle connections after five seconds; one reused as it closes
+            // fails as a network error, so idle ones are dropped well before.
             let http = reqwest::Client::builder()
                 .default_headers(headers)
+                .pool_idle_timeout(Duration::from_secs(1))
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("http client");
             direct_client(server)

@@ -132,8 +132,21 @@ pub fn client(prism: &Prism) -> Client {
         .base_url(&prism.url)
         .rate_limit(None)
         .max_retries(0)
+        .http_client(short_lived_connections())
         .build()
         .expect("client")
+}
+
+/// A reqwest client that drops idle connections after a second: Prism closes them after
+/// five, and a request sent on one it is closing fails as a network error, which a contract
+/// test (no retries) would report as a refusal.
+pub fn short_lived_connections() -> reqwest::Client {
+    lightfield::install_crypto_provider();
+    reqwest::Client::builder()
+        .pool_idle_timeout(Duration::from_secs(1))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
 }
 
 /// The answer was accepted: a 200 with no violations. Returns it.
