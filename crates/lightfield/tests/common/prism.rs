@@ -38,6 +38,25 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The reference at `reference` (a path under the workspace root), as Prism can enforce
+/// it: written by `tools/prism/prepare.js`, which says what it changes and why.
+pub fn prepared(reference: &str) -> PathBuf {
+    let name = reference.rsplit('/').next().unwrap_or(reference);
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{name}"));
+    let status = Command::new("node")
+        .arg(root().join("tools/prism/prepare.js"))
+        .arg(root().join(reference))
+        .arg(&out)
+        .stdout(Stdio::null())
+        .status()
+        .expect("node runs tools/prism/prepare.js");
+    assert!(
+        status.success(),
+        "tools/prism/prepare.js failed on {reference}"
+    );
+    out
+}
+
 /// The gateway of this test binary, started on first use; `None` without Prism.
 pub fn gateway() -> Option<&'static Gateway> {
     static GATEWAY: OnceLock<Option<Gateway>> = OnceLock::new();
@@ -58,15 +77,7 @@ fn start() -> Option<Gateway> {
         return None;
     }
     let forwarder = start_forwarder();
-    let prepared = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("prism-proxy-newer.json");
-    let status = Command::new("node")
-        .arg(root().join("tools/prism/prepare.js"))
-        .arg(root().join("spec/reference/lightfield-api-newer.json"))
-        .arg(&prepared)
-        .stdout(Stdio::null())
-        .status()
-        .expect("node runs tools/prism/prepare.js");
-    assert!(status.success(), "tools/prism/prepare.js failed");
+    let prepared = prepared("spec/reference/lightfield-api-newer.json");
     let port = free_port();
     let script = format!(
         "'{}' proxy --errors --host 127.0.0.1 -p {port} '{}' http://127.0.0.1:{forwarder} >/dev/null 2>&1 & \

@@ -47,25 +47,6 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-/// The reference, as Prism can enforce it: written once per test binary by
-/// `tools/prism/prepare.js`, which says what it changes and why.
-fn prepared(reference: &str) -> PathBuf {
-    let name = reference.rsplit('/').next().unwrap_or(reference);
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{name}"));
-    let status = Command::new("node")
-        .arg(root().join("tools/prism/prepare.js"))
-        .arg(root().join(reference))
-        .arg(&out)
-        .stdout(Stdio::null())
-        .status()
-        .expect("node runs tools/prism/prepare.js");
-    assert!(
-        status.success(),
-        "tools/prism/prepare.js failed on {reference}"
-    );
-    out
-}
-
 /// Prism serving the newest SDK's shapes (all 112 operations).
 pub async fn start_prism() -> Option<Prism> {
     start_prism_with(REFERENCE).await
@@ -98,7 +79,7 @@ pub async fn start_prism_with(reference: &str) -> Option<Prism> {
             "-p",
             &port.to_string(),
         ])
-        .arg(prepared(reference))
+        .arg(crate::common::prism::prepared(reference))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

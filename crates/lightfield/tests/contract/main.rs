@@ -11,6 +11,8 @@
 //! - `rest`: lists, files, emails, auth, runs, merges, enrichment;
 //! - `preview`: senders and sequences (with the `preview` feature).
 
+#[path = "../common/mod.rs"]
+mod common;
 mod harness;
 mod lossless;
 mod preview;
