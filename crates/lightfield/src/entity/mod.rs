@@ -45,9 +45,17 @@ use crate::error::{Error, Result};
 use crate::http::transport::CallOptions;
 use call::Action;
 
-/// A Rust type that records decode into: [`Record`](struct@crate::Record) itself, or a typed wrapper.
+/// The seal of [`Entity`]: what a record type can do is what the API offers, so only this
+/// crate declares record types and their capabilities.
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// A Rust type that records decode into: [`Record`](struct@crate::Record) itself, or a typed
+/// wrapper. Sealed: implemented by this crate's record types only (your own schema's types
+/// go through [`RecordType`](crate::schema::RecordType)).
 pub trait Entity:
-    From<Record> + AsRef<Record> + Clone + std::fmt::Debug + Send + Sync + 'static
+    sealed::Sealed + From<Record> + AsRef<Record> + Clone + std::fmt::Debug + Send + Sync + 'static
 {
 }
 
@@ -69,6 +77,7 @@ pub trait WithHistory: Entity {}
 /// Record types whose duplicates the API merges.
 pub trait Mergeable: Entity {}
 
+impl sealed::Sealed for Record {}
 impl Entity for Record {}
 // `Record` serves custom objects, which have every operation.
 impl Editable for Record {}
@@ -296,6 +305,7 @@ macro_rules! typed_record {
             }
         }
 
+        impl $crate::entity::sealed::Sealed for $name {}
         impl $crate::entity::Entity for $name {}
         $($(impl $crate::entity::$marker for $name {})+)?
     };
