@@ -1,7 +1,7 @@
 //! What each command does, through the public API of the `lightfield` crate only.
 
 use futures_util::StreamExt;
-use lightfield::{Client, Ids, InputValue, ObjectType, Op, Record, Records, Status};
+use lightfield::{Client, Ids, InputValue, ObjectType, Op, Record, RecordStatus, Records};
 use serde_json::Value;
 
 use crate::args::{Cli, Format, RecordAction, RecordCommand};
@@ -107,9 +107,9 @@ pub async fn record_command(
             let mut list = filtered(records.list().limit(limit).offset(offset), &filter)?;
             if let Some(status) = status {
                 list = list.status(match status.as_str() {
-                    "active" => Status::Active,
-                    "trashed" => Status::Trashed,
-                    other => Status::Other(other.into()),
+                    "active" => RecordStatus::Active,
+                    "trashed" => RecordStatus::Trashed,
+                    other => RecordStatus::Other(other.into()),
                 });
             }
             if all {

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 mod support;
 
 use futures_util::TryStreamExt;
-use lightfield::{FullName, Op, Privacy, Status, TaskStatus};
+use lightfield::{FullName, Op, Privacy, RecordStatus, TaskStatus};
 use time::{Duration, OffsetDateTime};
 
 type Failure = Box<dyn std::error::Error>;
@@ -225,7 +225,12 @@ async fn run() -> Result<(), Failure> {
     client.notes().delete(&note.id).send().await?;
     if on_mock {
         // Lists come from a search index that lags writes on the real API; check on the mock.
-        let trashed = client.notes().list().status(Status::Trashed).send().await?;
+        let trashed = client
+            .notes()
+            .list()
+            .status(RecordStatus::Trashed)
+            .send()
+            .await?;
         check(
             trashed.items.iter().any(|n| n.id == note.id),
             "the note is in the trash",

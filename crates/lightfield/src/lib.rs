@@ -73,7 +73,7 @@ pub use definitions::{Definitions, FieldDefinition, RelationshipDefinition, Sele
 pub use entity::{
     Cardinality, Create, Directions, Field, FieldHistory, GetDefinitions, HistoryEntry,
     HistoryPage, Ids, Listing, Merge, MergeOutcome, MergeStatus, ObjectType, Record, RecordCall,
-    Records, Relationship, Status, Update,
+    RecordStatus, Records, Relationship, Update,
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use http::connect::install_crypto_provider;

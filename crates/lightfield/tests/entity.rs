@@ -9,7 +9,7 @@ mod common;
 use common::*;
 use futures_util::TryStreamExt;
 use lightfield::entity::{Editable, Trashable};
-use lightfield::{Client, InputValue, ObjectType, Op, Record, Records, Status};
+use lightfield::{Client, InputValue, ObjectType, Op, Record, RecordStatus, Records};
 use lightfield_mock::{LoggedRequest, MockServer};
 use serde_json::{Value, json};
 
@@ -297,7 +297,7 @@ where
     if object != "vendor" {
         let trashed = records
             .list()
-            .status(Status::Trashed)
+            .status(RecordStatus::Trashed)
             .send()
             .await
             .expect("trashed");

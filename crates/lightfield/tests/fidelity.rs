@@ -132,7 +132,7 @@ async fn an_empty_file_and_a_status_on_list_members_are_refused_before_sending()
         client
             .lists()
             .accounts("lst_0000000001")
-            .status(lightfield::Status::Trashed)
+            .status(lightfield::RecordStatus::Trashed)
             .send()
             .await,
         "no status filter",

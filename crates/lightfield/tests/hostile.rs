@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::raw::{Raw, Reply, answer, raw};
-use lightfield::{Client, Error, ErrorKind, Status};
+use lightfield::{Client, Error, ErrorKind, RecordStatus};
 
 const RECORD: &str = r#"{"id":"acc_1","createdAt":"2026-01-01T00:00:00Z","fields":{"$name":{"value":"Acme","valueType":"TEXT"}},"relationships":{}}"#;
 
@@ -373,7 +373,7 @@ async fn a_list_that_never_ends_stops_when_a_page_brings_nothing_new() {
     let capped: Vec<_> = c
         .accounts()
         .list()
-        .status(Status::Active)
+        .status(RecordStatus::Active)
         .max_items(30)
         .export(4)
         .collect()

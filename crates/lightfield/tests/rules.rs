@@ -7,7 +7,7 @@
 mod common;
 
 use common::*;
-use lightfield::{ErrorKind, FullName, ObjectType, Privacy, Status, TaskStatus};
+use lightfield::{ErrorKind, FullName, ObjectType, Privacy, RecordStatus, TaskStatus};
 use serde_json::json;
 use time::macros::datetime;
 
@@ -396,7 +396,7 @@ async fn a_second_delete_is_a_no_op_except_for_meetings() {
     let trashed = client
         .meetings()
         .list()
-        .status(Status::Trashed)
+        .status(RecordStatus::Trashed)
         .send()
         .await
         .unwrap();

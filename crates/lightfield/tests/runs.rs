@@ -209,7 +209,7 @@ async fn merges_fold_the_duplicate_and_are_waited_for() {
     let trashed = client
         .accounts()
         .list()
-        .status(lightfield::Status::Trashed)
+        .status(lightfield::RecordStatus::Trashed)
         .send()
         .await
         .unwrap();

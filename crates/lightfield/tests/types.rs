@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use futures_util::TryStreamExt;
-use lightfield::{ErrorKind, Status};
+use lightfield::{ErrorKind, RecordStatus};
 use serde_json::json;
 
 #[tokio::test]
@@ -121,7 +121,7 @@ async fn custom_objects_are_discovered_and_used_by_slug() {
         .unwrap();
     assert_eq!(v.text("category"), Some("Hardware"));
     refused(
-        vendors.list().status(Status::Trashed).send().await,
+        vendors.list().status(RecordStatus::Trashed).send().await,
         "no status filter",
     );
     let missing = client

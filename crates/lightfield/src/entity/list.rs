@@ -15,7 +15,7 @@ use crate::paging::{self, ListQuery, Op, Page, PageSource};
 /// Which records a list shows: those in use, or those in the trash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Status {
+pub enum RecordStatus {
     /// Records in use (the default).
     Active,
     /// Deleted records, which `restore` can bring back.
@@ -24,7 +24,7 @@ pub enum Status {
     Other(String),
 }
 
-impl Status {
+impl RecordStatus {
     /// The API's name.
     pub fn as_api(&self) -> &str {
         match self {
@@ -92,7 +92,7 @@ impl<T: Entity> Listing<T> {
 
     /// Active records (the default) or trashed ones. Accounts, contacts, opportunities,
     /// tasks, notes and meetings have a status; asking for one elsewhere is refused.
-    pub fn status(mut self, status: Status) -> Self {
+    pub fn status(mut self, status: RecordStatus) -> Self {
         self.query.status = Some(status.as_api().to_string());
         self
     }

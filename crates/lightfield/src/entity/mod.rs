@@ -35,7 +35,7 @@ pub use call::{GetDefinitions, RecordCall};
 pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
 pub use ids::{Ids, RelationshipChange, Replace};
 pub use kind::ObjectType;
-pub use list::{Listing, Status};
+pub use list::{Listing, RecordStatus};
 pub use merge::{Merge, MergeOutcome, MergeStatus, MergeSummary, Resolution};
 pub use record::{Field, Record, Relationship};
 pub use write::{Create, Update};

@@ -257,7 +257,7 @@ async fn every_operation(client: &lightfield::Client, seen: &mut Seen) {
             .offset(5)
             .filter("$name", Op::StartsWith, "A");
         if prefix != "object" {
-            list = list.status(lightfield::Status::Trashed);
+            list = list.status(lightfield::RecordStatus::Trashed);
         }
         seen.check(format!("{prefix}_list"), list.send_with_response().await);
         if prefix == "object" || schema.is_some_and(|s| s.history) {
