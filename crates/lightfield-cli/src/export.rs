@@ -11,7 +11,8 @@ use futures_util::StreamExt;
 use lightfield::{Client, ObjectType, Record};
 
 use crate::exit::Failure;
-use crate::output::Columns;
+// Standard output read by `| head` ends quietly; any other write failure is an error.
+use crate::output::{Columns, write_failed};
 use crate::records::filtered;
 use crate::{progress, rows, safe};
 
@@ -81,18 +82,13 @@ async fn write_all(
 ) -> Result<(u64, u64), Failure> {
     // One small request for the total, so the progress bar can say how far along it is.
     let total = list()?.limit(1).send().await?.total_count;
-    let failed = |e: &dyn std::fmt::Display| match e.to_string().contains("Broken pipe") {
-        // Standard output read by `| head`: the reader has what it wanted.
-        true => Failure::ClosedPipe,
-        false => Failure::Local(format!("cannot write: {e}")),
-    };
     let mut out = if export.csv {
         let columns = Columns::of_definitions(&*client.schema(export.object.clone()).await?);
         // The CSV writer buffers by itself.
         let mut writer = csv::Writer::from_writer(sink);
         writer
             .write_record(columns.header())
-            .map_err(|e| failed(&e))?;
+            .map_err(write_failed)?;
         Out::Csv(columns, Box::new(writer))
     } else {
         Out::Jsonl(std::io::BufWriter::new(sink))
@@ -111,11 +107,11 @@ async fn write_all(
                 } else {
                     writer.write_record(row.iter().map(|c| safe::to_csv(c).into_owned()))
                 };
-                result.map_err(|e| failed(&e))?
+                result.map_err(write_failed)?
             }
             Out::Jsonl(sink) => {
-                serde_json::to_writer(&mut *sink, &record.to_json()).map_err(|e| failed(&e))?;
-                sink.write_all(b"\n").map_err(|e| failed(&e))?;
+                serde_json::to_writer(&mut *sink, &record.to_json()).map_err(write_failed)?;
+                sink.write_all(b"\n").map_err(write_failed)?;
             }
         }
         count += 1;
@@ -125,7 +121,7 @@ async fn write_all(
         Out::Csv(_, writer) => writer.flush(),
         Out::Jsonl(sink) => sink.flush(),
     }
-    .map_err(|e| failed(&e))?;
+    .map_err(write_failed)?;
     bar.finish_and_clear();
     Ok((count, total))
 }
