@@ -227,7 +227,16 @@ impl<T> Response<T> {
         self,
         f: impl FnOnce(T, &[u8]) -> std::result::Result<U, serde_json::Error>,
     ) -> Result<Response<U>> {
-        let value = f(self.value, &self.body).map_err(|e| Error::decode(e, &self.body))?;
+        self.try_map_decoded(|value, body| f(value, body).map_err(|e| Error::decode(e, body)))
+    }
+
+    /// Like `try_map_with_body`, for a conversion that makes its own errors (a derived
+    /// record type that names the field it could not read).
+    pub(crate) fn try_map_decoded<U>(
+        self,
+        f: impl FnOnce(T, &[u8]) -> Result<U>,
+    ) -> Result<Response<U>> {
+        let value = f(self.value, &self.body)?;
         Ok(Response {
             value,
             status: self.status,

@@ -57,6 +57,7 @@ pub mod definitions;
 pub mod entity;
 mod error;
 mod http;
+mod listing;
 mod open_enum;
 pub mod paging;
 #[cfg(feature = "preview")]

@@ -151,17 +151,6 @@ impl ListQuery {
     }
 }
 
-/// A page size for the generated client, checked: 1 to [`MAX_PAGE_SIZE`].
-pub(crate) fn page_size(limit: u64) -> Result<std::num::NonZeroU64> {
-    std::num::NonZeroU64::new(limit)
-        .filter(|_| limit <= MAX_PAGE_SIZE)
-        .ok_or_else(|| {
-            Error::InvalidInput(format!(
-                "page size {limit} is out of range: the API serves 1 to {MAX_PAGE_SIZE} per page"
-            ))
-        })
-}
-
 /// Something that serves one page of a list at a given offset.
 pub(crate) trait PageSource: Clone + Send + Sync + 'static {
     /// What the list holds.
@@ -176,7 +165,7 @@ pub(crate) trait PageSource: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Page<Self::Item>>> + Send;
 
     /// What tells two items apart (a record's id), to notice a server that repeats itself.
-    fn identity(_item: &Self::Item) -> Option<String> {
+    fn identity(&self, _item: &Self::Item) -> Option<String> {
         None
     }
 }
@@ -222,7 +211,7 @@ pub(crate) fn stream<S: PageSource>(source: S) -> impl Stream<Item = Result<S::I
                 return Some((vec![Err(e)], cursor));
             }
         };
-        let identities: Vec<Option<String>> = page.items.iter().map(S::identity).collect();
+        let identities: Vec<Option<String>> = page.items.iter().map(|item| cursor.source.identity(item)).collect();
         let nothing_new = !identities.is_empty()
             && identities
                 .iter()

@@ -88,9 +88,6 @@ impl<T: std::marker::Send + 'static> Call<T> {
             send: Box::new(move |client, options| {
                 Box::pin(async move {
                     let key = options.idempotency_key()?;
-                    if let Some(problem) = &options.query_problem {
-                        return Err(crate::Error::InvalidInput(problem.clone()));
-                    }
                     let call = options.for_policy(&client.transport.policy);
                     let response = client.call(call, move |c| run(c, key)).await?;
                     response.try_map_with_body(read)
@@ -120,41 +117,5 @@ impl<T: std::marker::Send + 'static> Call<T> {
     /// Sends the request; returns its answer with status, headers and attempt count.
     pub async fn send_with_response(self) -> Result<Response<T>> {
         (self.send)(self.client, self.options).await
-    }
-}
-
-/// Filters, on the calls that answer a page (the Preview lists: senders, sequences, their
-/// enrollments and messages). Each operation's rustdoc names the keys the API filters on;
-/// filters combine with AND.
-impl<T: std::marker::Send + 'static> Call<crate::Page<T>> {
-    fn push_filter(
-        mut self,
-        key: String,
-        op: Option<crate::Op>,
-        negate: bool,
-        value: String,
-    ) -> Self {
-        let (pair, problem) = crate::paging::filter_pair(key, op, negate, value);
-        if let Some(problem) = problem {
-            self.options.query_problem.get_or_insert(problem);
-        }
-        self.options.extra_query.push(pair);
-        self
-    }
-
-    /// Keeps items whose `key` satisfies `op` (`key[op]=value`), e.g.
-    /// `.filter("status", Op::Equal, "ACTIVE")`.
-    pub fn filter(self, key: impl Into<String>, op: crate::Op, value: impl ToString) -> Self {
-        self.push_filter(key.into(), Some(op), false, value.to_string())
-    }
-
-    /// Keeps items whose `key` does not satisfy `op` (`key[-op]=value`).
-    pub fn filter_not(self, key: impl Into<String>, op: crate::Op, value: impl ToString) -> Self {
-        self.push_filter(key.into(), Some(op), true, value.to_string())
-    }
-
-    /// Filters with the key's default operator (`key=value`), e.g. `contactId`.
-    pub fn filter_default(self, key: impl Into<String>, value: impl ToString) -> Self {
-        self.push_filter(key.into(), None, false, value.to_string())
     }
 }

@@ -92,7 +92,8 @@ async fn derived_records_round_trip_for_an_account_a_contact_and_a_custom_object
     };
     let created = client
         .records::<Customer>()
-        .create(&customer)
+        .create_from(&customer)
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -113,13 +114,15 @@ async fn derived_records_round_trip_for_an_account_a_contact_and_a_custom_object
         client
             .records::<Customer>()
             .retrieve(&created.id)
+            .send()
             .await
             .unwrap(),
         created
     );
     let listed: Vec<Customer> = client
         .records::<Customer>()
-        .stream(None)
+        .list()
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -132,11 +135,17 @@ async fn derived_records_round_trip_for_an_account_a_contact_and_a_custom_object
         job_title: None,
         accounts: vec![created.id.clone()],
     };
-    let person = client.records::<Person>().create(&person).await.unwrap();
+    let person = client
+        .records::<Person>()
+        .create_from(&person)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         client
             .records::<Person>()
             .retrieve(&person.id)
+            .send()
             .await
             .unwrap(),
         person
@@ -161,17 +170,30 @@ async fn derived_records_round_trip_for_an_account_a_contact_and_a_custom_object
         contract_value: Some(1200.5),
         account: Some(created.id.clone()),
     };
-    let vendor = client.records::<Vendor>().create(&vendor).await.unwrap();
+    let vendor = client
+        .records::<Vendor>()
+        .create_from(&vendor)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         vendor.category,
         Some(Category::Consulting),
         "label `Services` maps to the variant"
     );
-    let page = client.records::<Vendor>().page(0, 5).await.unwrap();
+    let page = client
+        .records::<Vendor>()
+        .list()
+        .limit(5)
+        .send()
+        .await
+        .unwrap();
     assert_eq!((page.total_count, page.items.len()), (1, 1));
     let all: Vec<Vendor> = client
         .records::<Vendor>()
-        .stream(Some(10))
+        .list()
+        .max_items(10)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -183,7 +205,7 @@ async fn updates_send_only_what_changed_and_unknown_options_are_kept() {
     let (server, client) = setup().await;
     let records = client.records::<Customer>();
     let before = records
-        .create(&Customer {
+        .create_from(&Customer {
             id: String::new(),
             name: "Acme".into(),
             tier: Some(Tier::Silver),
@@ -194,6 +216,7 @@ async fn updates_send_only_what_changed_and_unknown_options_are_kept() {
             owner: None,
             contacts: vec![],
         })
+        .send()
         .await
         .unwrap();
     let after = Customer {
@@ -203,22 +226,32 @@ async fn updates_send_only_what_changed_and_unknown_options_are_kept() {
     };
     let updated = records
         .update_changed(&before.id, &before, &after)
+        .expect("seats and tier changed")
+        .idempotency_key("grow-acme")
+        .send()
         .await
         .unwrap();
     assert_eq!(updated, after);
+    let sent = server.requests().pop().unwrap();
+    assert_eq!(sent.header("idempotency-key"), Some("grow-acme"));
+    assert!(
+        records.update_changed(&before.id, &after, &after).is_none(),
+        "nothing changed, nothing to send"
+    );
     assert_eq!(
         server.requests().pop().unwrap().json(),
         json!({"fields": {"seats": 4, "tier": "Gold"}})
     );
     let other = client
         .records::<Vendor>()
-        .create(&Vendor {
+        .create_from(&Vendor {
             id: String::new(),
             name: "V".into(),
             category: None,
             contract_value: None,
             account: None,
         })
+        .send()
         .await
         .unwrap();
     client
@@ -232,6 +265,7 @@ async fn updates_send_only_what_changed_and_unknown_options_are_kept() {
         client
             .records::<Vendor>()
             .retrieve(&other.id)
+            .send()
             .await
             .unwrap()
             .category,
@@ -259,6 +293,7 @@ async fn a_missing_or_mistyped_field_is_an_error_that_names_it() {
     let err = client
         .records::<Strict>()
         .retrieve(&account.id)
+        .send()
         .await
         .expect_err("seats missing");
     // The error names the record and shows what it held.
@@ -276,6 +311,7 @@ async fn a_missing_or_mistyped_field_is_an_error_that_names_it() {
     let bare = client
         .records::<Customer>()
         .retrieve(&account.id)
+        .send()
         .await
         .unwrap();
     assert!(
@@ -293,6 +329,7 @@ async fn a_missing_or_mistyped_field_is_an_error_that_names_it() {
         client
             .records::<Strict>()
             .retrieve(&account.id)
+            .send()
             .await
             .unwrap()
             .seats,

@@ -4,6 +4,8 @@
 
 mod common;
 
+use futures_util::TryStreamExt;
+
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -204,7 +206,7 @@ async fn the_lifecycle_rules_hold() {
         .unwrap();
     assert_eq!(expired.status, FileStatus::Expired);
 
-    let (_server, client) = setup().await;
+    let (server, client) = setup().await;
     let pending = client
         .files()
         .create("a.txt", "text/plain", 3, None)
@@ -240,6 +242,41 @@ async fn the_lifecycle_rules_hold() {
     assert_eq!(err.kind(), Some(&ErrorKind::Conflict));
     let url = client.files().download_url(&done.id).send().await.unwrap();
     assert!(url.url.contains("/storage/") && format!("{url:?}").contains("<redacted>"));
-    let page = client.files().list(0, 25).send().await.unwrap();
+    let page = client.files().list().limit(25).send().await.unwrap();
     assert_eq!(page.total_count, 2);
+    // Files list like every other list: a stream and an export walk the pages.
+    let before = server.requests().len();
+    let streamed: Vec<_> = client
+        .files()
+        .list()
+        .limit(1)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let exported: Vec<_> = client
+        .files()
+        .list()
+        .limit(1)
+        .export(2)
+        .try_collect()
+        .await
+        .unwrap();
+    let ids =
+        |files: &[lightfield::FileInfo]| files.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&streamed), ids(&page.items));
+    assert_eq!(ids(&exported), ids(&page.items));
+    assert_eq!(
+        server.requests().len() - before,
+        4,
+        "two pages of one, twice"
+    );
+    let err = client
+        .files()
+        .list()
+        .limit(26)
+        .send()
+        .await
+        .expect_err("too long a page");
+    assert!(err.to_string().contains("1 to 25"), "{err}");
 }

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("wait", 1),
     // The client and the calls made through it.
     ("client", 2),
+    ("listing", 3),
     ("request", 3),
     ("raw", 3),
     // The record core (with the preflight of writes and the fetch of definitions).

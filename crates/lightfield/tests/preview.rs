@@ -23,7 +23,7 @@ fn definition(steps: Value) -> Map<String, Value> {
 #[tokio::test]
 async fn senders_change_pacing_and_health() {
     let (server, client) = setup().await;
-    let page = client.senders().list(0, 10).send().await.unwrap();
+    let page = client.senders().list().limit(10).send().await.unwrap();
     assert_eq!(page.total_count, 2);
     let email = &page.items[0];
     assert_eq!(email.health, Some(Health::Healthy));
@@ -76,7 +76,8 @@ async fn senders_change_pacing_and_health() {
     );
     let linkedin = client
         .senders()
-        .list(0, 10)
+        .list()
+        .limit(10)
         .filter("channel", lightfield::Op::Equal, "LINKEDIN")
         .send()
         .await
@@ -158,7 +159,8 @@ async fn create_answers_the_first_draft_and_drafts_change_at_their_version() {
     assert_eq!(stopped.status(), Some("DEACTIVATED"));
     let by_status = |status: &'static str| {
         sequences
-            .list(0, 5)
+            .list()
+            .limit(5)
             .filter("status", lightfield::Op::Equal, status)
             .send()
     };
@@ -242,7 +244,8 @@ async fn enrollments_are_all_or_nothing_and_tests_are_waited_for() {
     assert_eq!(server.requests().len(), before + 1);
     let none = client
         .sequences()
-        .enrollments(sequence.id(), 0, 25)
+        .enrollments(sequence.id())
+        .limit(25)
         .send()
         .await
         .unwrap();
@@ -276,7 +279,8 @@ async fn enrollments_are_all_or_nothing_and_tests_are_waited_for() {
     assert_eq!(enrollment.contact_id(), Some(contacts[0].as_str()));
     let messages = client
         .sequences()
-        .messages(sequence.id(), 0, 10)
+        .messages(sequence.id())
+        .limit(10)
         .send()
         .await
         .unwrap();

@@ -44,7 +44,7 @@ impl Action {
 /// let back = client.contacts().restore(&trashed.id).send().await?;
 /// # let _ = back; Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive_where::derive_where(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RecordCall<T> {
     client: Client,

@@ -32,6 +32,12 @@ fn unsupported<T>(object: &ObjectType, what: &str) -> Answer<T> {
     )))
 }
 
+/// A request refused before sending, for `why` (the same shape as `unsupported`).
+#[allow(clippy::result_large_err)]
+pub(crate) fn refuse<T>(why: &str) -> Answer<T> {
+    Err(GenError::InvalidRequest(why.to_string()))
+}
+
 pub(crate) async fn create(
     c: &Gen,
     object: &ObjectType,

@@ -93,7 +93,7 @@ pub struct MergeOutcome<T> {
 /// client.merges().wait(&outcome.merge_id).send().await?;
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive_where::derive_where(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct Merge<T> {
     client: Client,
@@ -200,12 +200,13 @@ impl<T: Entity> Merge<T> {
                 dispatch::merge(&c, &object, Some(&key), &body).await
             })
             .await?;
-        response.try_map_with_body(|m, _| {
+        response.try_map_decoded(|m, body| {
             let summary = m.summary.unwrap_or_default();
+            let primary = raw_record(&m.primary).map_err(|e| crate::Error::decode(e, body))?;
             Ok(MergeOutcome {
                 merge_id: m.merge.id,
                 status: MergeStatus::from_api(&m.merge.status),
-                primary: T::from(raw_record(&m.primary)?),
+                primary: T::decode(primary)?,
                 summary: MergeSummary {
                     field_write_count: summary
                         .field_write_count

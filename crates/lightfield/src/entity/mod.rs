@@ -30,12 +30,13 @@ use std::marker::PhantomData;
 use lightfield_gen::types as wire;
 use lightfield_gen::{Error as GenError, RawRecord, ResponseValue};
 
+pub use crate::listing::Listing;
 pub use crate::value::{Cardinality, DirectionEnd, Directions};
 pub use call::{GetDefinitions, RecordCall};
 pub use history::{FieldHistory, HistoryEntry, HistoryPage, MAX_HISTORY_PAGE};
 pub use ids::{Ids, RelationshipChange, Replace};
 pub use kind::ObjectType;
-pub use list::{Listing, RecordStatus};
+pub use list::RecordStatus;
 pub use merge::{Merge, MergeOutcome, MergeStatus, MergeSummary, Resolution};
 pub use record::{Field, Record, Relationship};
 pub use write::{Create, Update};
@@ -51,12 +52,17 @@ pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-/// A Rust type that records decode into: [`Record`](struct@crate::Record) itself, or a typed
-/// wrapper. Sealed: implemented by this crate's record types only (your own schema's types
-/// go through [`RecordType`](crate::schema::RecordType)).
-pub trait Entity:
-    sealed::Sealed + From<Record> + AsRef<Record> + Clone + std::fmt::Debug + Send + Sync + 'static
-{
+/// A Rust type that records decode into: [`Record`](struct@crate::Record) itself, a typed
+/// wrapper such as `Account`, or a type of your own schema (every
+/// [`RecordType`](crate::schema::RecordType), usually `#[derive(Record)]`). Sealed: the
+/// crate's own types and `RecordType`s are all there is.
+pub trait Entity: sealed::Sealed + Send + Sync + Sized + 'static {
+    /// Reads a decoded record as this type; a derived type may refuse one that does not fit
+    /// it (an [`Error::Decode`] naming the record and field).
+    fn decode(record: Record) -> Result<Self>;
+
+    /// The record's id, which tells two records of a list apart (when the type keeps it).
+    fn identity(&self) -> Option<&str>;
 }
 
 /// Record types the API creates and updates.
@@ -78,7 +84,15 @@ pub trait WithHistory: Entity {}
 pub trait Mergeable: Entity {}
 
 impl sealed::Sealed for Record {}
-impl Entity for Record {}
+impl Entity for Record {
+    fn decode(record: Record) -> Result<Self> {
+        Ok(record)
+    }
+
+    fn identity(&self) -> Option<&str> {
+        Some(&self.id)
+    }
+}
 // `Record` serves custom objects, which have every operation.
 impl Editable for Record {}
 impl Described for Record {}
@@ -96,7 +110,7 @@ impl Mergeable for Record {}
 /// let same = vendors.retrieve(&acme.id).send().await?;
 /// # let _ = same; Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive_where::derive_where(Debug, Clone)]
 pub struct Records<T> {
     client: Client,
     object: ObjectType,
@@ -133,7 +147,12 @@ impl<T: Entity> Records<T> {
 
     /// Lists records, a page at a time, as a stream, or as a concurrent export.
     pub fn list(&self) -> Listing<T> {
-        Listing::new(self.client.clone(), self.object.clone())
+        list::records(&self.client, self.object.clone())
+    }
+
+    /// The members of type `T` of list `list_id`, with the same paging.
+    pub(crate) fn members_of(&self, list_id: String) -> Listing<T> {
+        list::members(&self.client, self.object.clone(), list_id)
     }
 }
 
@@ -252,7 +271,9 @@ where
     Fut: Future<Output = std::result::Result<ResponseValue<RawRecord>, GenError<wire::ErrorBody>>>,
 {
     let response = client.call(options, operation).await?;
-    response.try_map_with_body(|raw, _| decode::raw_record(&raw).map(T::from))
+    response.try_map_decoded(|raw, body| {
+        T::decode(decode::raw_record(&raw).map_err(|e| Error::decode(e, body))?)
+    })
 }
 
 /// Declares a typed record: a newtype over [`Record`](struct@crate::Record) that derefs to it, with the
@@ -303,10 +324,28 @@ macro_rules! typed_record {
             pub fn into_record(self) -> $crate::Record {
                 self.0
             }
+
+            /// The record's id, owned (`created.map(|a| a.into_id())`).
+            pub fn into_id(self) -> String {
+                self.0.id
+            }
+
+            /// The record's fields by key, owned.
+            pub fn into_fields(self) -> std::collections::BTreeMap<String, $crate::Field> {
+                self.0.fields
+            }
         }
 
         impl $crate::entity::sealed::Sealed for $name {}
-        impl $crate::entity::Entity for $name {}
+        impl $crate::entity::Entity for $name {
+            fn decode(record: $crate::Record) -> $crate::Result<Self> {
+                Ok(Self(record))
+            }
+
+            fn identity(&self) -> Option<&str> {
+                Some(&self.0.id)
+            }
+        }
         $($(impl $crate::entity::$marker for $name {})+)?
     };
 }

@@ -94,7 +94,7 @@ fn wire_fields(fields: &BTreeMap<String, InputValue>) -> BTreeMap<String, wire::
 ///     .await?;
 /// # let _ = account; Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive_where::derive_where(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct Create<T> {
     client: Client,
@@ -247,7 +247,7 @@ impl<T: Entity> Create<T> {
 ///     .await?;
 /// # let _ = account; Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+#[derive_where::derive_where(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct Update<T> {
     client: Client,

@@ -12,10 +12,6 @@ pub(crate) struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) deadline: Option<Duration>,
     pub(crate) idempotency_key: Option<String>,
-    /// Query pairs beyond the generated parameters (the filters of Preview lists).
-    pub(crate) extra_query: Vec<(String, String)>,
-    /// Why a query pair could not be sent, refused when the call is.
-    pub(crate) query_problem: Option<String>,
 }
 
 impl RequestOptions {
@@ -45,9 +41,10 @@ impl RequestOptions {
         }
     }
 
-    /// Call options against the client's `policy`, with this call's extra query pairs.
+    /// Call options against the client's `policy`, with no query pairs beyond the
+    /// operation's own.
     pub(crate) fn for_policy(&self, policy: &Policy) -> CallOptions {
-        self.call_options(policy, self.extra_query.clone())
+        self.call_options(policy, Vec::new())
     }
 
     /// The key this logical call sends on every attempt: the caller's, or a fresh UUID.

@@ -83,16 +83,9 @@ pub(crate) use view;
 /// A page of views from a generated page.
 pub(crate) fn page<T: From<lightfield_gen::types::PreviewObject>>(
     page: lightfield_gen::types::PreviewPage,
-    offset: u64,
-    limit: u64,
-) -> crate::Page<T> {
+    _: &[u8],
+    at: &crate::listing::PageAt,
+) -> crate::Result<crate::Page<T>> {
     let items: Vec<T> = page.data.into_iter().map(T::from).collect();
-    crate::Page {
-        total_count: page
-            .total_count
-            .map_or(items.len() as u64, crate::paging::count),
-        offset,
-        limit,
-        items,
-    }
+    Ok(at.page(items, page.total_count))
 }

@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use lightfield_gen::types as wire;
 
+use crate::ObjectType;
 use crate::client::Client;
 use crate::entity::check_id;
 use crate::error::Error;
+use crate::listing::{Listing, PageAt};
 use crate::open_enum::open_enum;
 use crate::request::Call;
-use crate::{ObjectType, Page};
 
 open_enum!(
     /// What a sender sends on.
@@ -138,21 +139,15 @@ fn sender_id(id: String) -> Result<String, Error> {
 }
 
 impl Senders {
-    /// One page of senders (1 to 25 a page).
-    pub fn list(&self, offset: u64, limit: u64) -> Call<Page<Sender>> {
-        let size = match crate::paging::page_size(limit) {
-            Ok(size) => size,
-            Err(e) => return Call::refused(&self.client, "sender_list", e),
-        };
-        Call::new(
+    /// Senders, a page at a time (1 to 25 a page), as a stream or as an export.
+    pub fn list(&self) -> Listing<Sender> {
+        Listing::new(
             &self.client,
             "sender_list",
-            move |c, _| async move { c.sender_list(Some(size), Some(offset)).await },
-            move |page: wire::SenderList, _| Page {
-                total_count: crate::paging::count(page.total_count),
-                offset,
-                limit,
-                items: page.data.into_iter().map(Sender::from_wire).collect(),
+            |c, at: PageAt| async move { c.sender_list(Some(at.limit), Some(at.offset)).await },
+            |page: wire::SenderList, _: &[u8], at: &PageAt| {
+                let items = page.data.into_iter().map(Sender::from_wire).collect();
+                Ok(at.page(items, Some(page.total_count)))
             },
         )
     }

@@ -10,13 +10,13 @@ use super::views::{
     Draft, Enrollment, EnrollmentOutcome, EnrollmentResult, Performance, Sequence, SequenceMessage,
     SequenceTest, TemplateVariable, TestStatus,
 };
+use crate::ObjectType;
 use crate::client::Client;
 use crate::entity::check_id;
 use crate::error::Error;
-use crate::paging::page_size;
+use crate::listing::{Listing, PageAt};
 use crate::request::Call;
 use crate::wait::Wait;
-use crate::{ObjectType, Page};
 
 /// The most contact ids one enrollment change may carry (added and removed together).
 pub const MAX_ENROLLMENT_CHANGE: usize = 25;
@@ -91,17 +91,14 @@ impl Sequences {
         }
     }
 
-    /// One page of sequences.
-    pub fn list(&self, offset: u64, limit: u64) -> Call<Page<Sequence>> {
-        match page_size(limit) {
-            Err(e) => Call::refused(&self.client, "sequence_list", e),
-            Ok(size) => Call::new(
-                &self.client,
-                "sequence_list",
-                move |c, _| async move { c.sequence_list(Some(size), Some(offset)).await },
-                move |p, _| page(p, offset, limit),
-            ),
-        }
+    /// Sequences, a page at a time (1 to 25 a page), as a stream or as an export.
+    pub fn list(&self) -> Listing<Sequence> {
+        Listing::new(
+            &self.client,
+            "sequence_list",
+            |c, at: PageAt| async move { c.sequence_list(Some(at.limit), Some(at.offset)).await },
+            page,
+        )
     }
 
     /// Sequence `id`.
@@ -213,24 +210,23 @@ impl Sequences {
         }
     }
 
-    /// One page of the enrollments of sequence `id`.
-    pub fn enrollments(
-        &self,
-        id: impl Into<String>,
-        offset: u64,
-        limit: u64,
-    ) -> Call<Page<Enrollment>> {
-        let size = match page_size(limit) {
-            Ok(size) => size,
-            Err(e) => return Call::refused(&self.client, "sequence_enrollments", e),
-        };
-        about!(
-            self,
-            "sequence_enrollments",
-            [id],
-            |c, key| c.sequence_enrollments(&id, Some(size), Some(offset)),
-            move |p, _| page(p, offset, limit)
-        )
+    /// The enrollments of sequence `id`, a page at a time, as a stream or as an export.
+    pub fn enrollments(&self, id: impl Into<String>) -> Listing<Enrollment> {
+        match id_of("sequence", id.into()) {
+            Err(e) => Listing::refused(&self.client, "sequence_enrollments", e.to_string()),
+            Ok(id) => Listing::new(
+                &self.client,
+                "sequence_enrollments",
+                move |c, at: PageAt| {
+                    let id = id.clone();
+                    async move {
+                        c.sequence_enrollments(&id, Some(at.limit), Some(at.offset))
+                            .await
+                    }
+                },
+                page,
+            ),
+        }
     }
 
     /// Enrollment `enrollment` of sequence `id`.
@@ -248,24 +244,23 @@ impl Sequences {
         )
     }
 
-    /// One page of the messages of sequence `id`.
-    pub fn messages(
-        &self,
-        id: impl Into<String>,
-        offset: u64,
-        limit: u64,
-    ) -> Call<Page<SequenceMessage>> {
-        let size = match page_size(limit) {
-            Ok(size) => size,
-            Err(e) => return Call::refused(&self.client, "sequence_messages", e),
-        };
-        about!(
-            self,
-            "sequence_messages",
-            [id],
-            |c, key| c.sequence_messages(&id, Some(size), Some(offset)),
-            move |p, _| page(p, offset, limit)
-        )
+    /// The messages of sequence `id`, a page at a time, as a stream or as an export.
+    pub fn messages(&self, id: impl Into<String>) -> Listing<SequenceMessage> {
+        match id_of("sequence", id.into()) {
+            Err(e) => Listing::refused(&self.client, "sequence_messages", e.to_string()),
+            Ok(id) => Listing::new(
+                &self.client,
+                "sequence_messages",
+                move |c, at: PageAt| {
+                    let id = id.clone();
+                    async move {
+                        c.sequence_messages(&id, Some(at.limit), Some(at.offset))
+                            .await
+                    }
+                },
+                page,
+            ),
+        }
     }
 
     /// Message `message` of sequence `id`.

@@ -13,6 +13,7 @@ use lightfield_gen::types as wire;
 use crate::client::Client;
 use crate::entity::check_id;
 use crate::error::{Error, Result};
+use crate::listing::{Listing, PageAt};
 use crate::request::Call;
 
 /// The largest file the API accepts: 512 MiB.
@@ -309,22 +310,17 @@ impl Files {
         )
     }
 
-    /// One page of files (offset paging, 1 to 25 a page).
-    pub fn list(&self, offset: u64, limit: u64) -> Call<crate::Page<FileInfo>> {
-        let limit_param = match crate::paging::page_size(limit) {
-            Ok(size) => size,
-            Err(e) => return Call::refused(&self.client, "file_list", e),
-        };
-        Call::new(
+    /// Files, a page at a time (1 to 25 a page), as a stream or as a concurrent export.
+    pub fn list(&self) -> Listing<FileInfo> {
+        Listing::new(
             &self.client,
             "file_list",
-            move |c, _| async move { c.file_list(Some(limit_param), Some(offset)).await },
-            move |page: wire::FileList, _: &[u8]| crate::Page {
-                total_count: crate::paging::count(page.total_count),
-                offset,
-                limit,
-                items: page.data.into_iter().map(FileInfo::from_wire).collect(),
+            |c, at: PageAt| async move { c.file_list(Some(at.limit), Some(at.offset)).await },
+            |page: wire::FileList, _: &[u8], at: &PageAt| {
+                let items = page.data.into_iter().map(FileInfo::from_wire).collect();
+                Ok(at.page(items, Some(page.total_count)))
             },
         )
+        .with_identity(|file| Some(&file.id))
     }
 }

@@ -97,23 +97,17 @@ impl Lists {
 
     /// The accounts of list `list_id`.
     pub fn accounts(&self, list_id: impl Into<String>) -> Listing<Account> {
-        Records::new(self.client(), ObjectType::Account)
-            .list()
-            .within(list_id.into())
+        Records::new(self.client(), ObjectType::Account).members_of(list_id.into())
     }
 
     /// The contacts of list `list_id`.
     pub fn contacts(&self, list_id: impl Into<String>) -> Listing<Contact> {
-        Records::new(self.client(), ObjectType::Contact)
-            .list()
-            .within(list_id.into())
+        Records::new(self.client(), ObjectType::Contact).members_of(list_id.into())
     }
 
     /// The opportunities of list `list_id`.
     pub fn opportunities(&self, list_id: impl Into<String>) -> Listing<Opportunity> {
-        Records::new(self.client(), ObjectType::Opportunity)
-            .list()
-            .within(list_id.into())
+        Records::new(self.client(), ObjectType::Opportunity).members_of(list_id.into())
     }
 }
 

@@ -13,6 +13,6 @@ mod typed;
 
 pub use source::rust_source;
 pub use typed::{
-    FieldSpec, FieldType, LinkType, Mismatch, RecordType, SelectValue, TypedRecords, check_type,
-    field_error, object_type, select_from_field,
+    FieldSpec, FieldType, LinkType, Mismatch, RecordType, SelectValue, check_type, field_error,
+    object_type, select_from_field,
 };

@@ -7,10 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use futures_util::{Stream, StreamExt};
-
 use crate::client::Client;
-use crate::entity::{Ids, ObjectType, Record, Records};
+use crate::entity::{
+    Create, Deletable, Described, Editable, Entity, Ids, Mergeable, ObjectType, Record, Records,
+    Trashable, Update, WithHistory,
+};
 use crate::error::{Error, Result};
 use crate::value::{Address, FieldValue, FullName, InputValue, ValueType};
 
@@ -277,28 +278,40 @@ pub fn object_type(object: &str) -> ObjectType {
     }
 }
 
-/// The operations on records of `T`; see [`Client::records`].
-#[derive(Debug, Clone)]
-pub struct TypedRecords<T> {
-    records: Records<Record>,
-    output: std::marker::PhantomData<fn() -> T>,
+// A type of your own schema is a record type like the crate's own: it goes through
+// `Records<T>` with every builder, option, stream and export. What the API offers for its
+// record type is checked when a call is made (a refusal names the operation), since the
+// derive cannot know at compile time what `OBJECT` allows.
+impl<T: RecordType> crate::entity::sealed::Sealed for T {}
+impl<T: RecordType> Entity for T {
+    fn decode(record: Record) -> Result<Self> {
+        <T as RecordType>::from_record(&record)
+    }
+
+    fn identity(&self) -> Option<&str> {
+        self.record_id()
+    }
 }
+impl<T: RecordType> Editable for T {}
+impl<T: RecordType> Described for T {}
+impl<T: RecordType> Deletable for T {}
+impl<T: RecordType> Trashable for T {}
+impl<T: RecordType> WithHistory for T {}
+impl<T: RecordType> Mergeable for T {}
 
 impl Client {
-    /// Creates, updates, retrieves and lists records as `T`, a type of your own schema
-    /// (usually `#[derive(Record)]`).
-    pub fn records<T: RecordType>(&self) -> TypedRecords<T> {
-        TypedRecords {
-            records: self.records_of(object_type(T::OBJECT)),
-            output: std::marker::PhantomData,
-        }
+    /// The operations on records of `T`, a type of your own schema (usually
+    /// `#[derive(Record)]`): the same [`Records`] as every record type, answering `T`.
+    pub fn records<T: RecordType>(&self) -> Records<T> {
+        Records::new(self, object_type(T::OBJECT))
     }
 }
 
-impl<T: RecordType> TypedRecords<T> {
-    /// Creates a record from `value`: every field it has (a `None` is left out).
-    pub async fn create(&self, value: &T) -> Result<T> {
-        let mut create = self.records.create();
+impl<T: RecordType> Records<T> {
+    /// A create of `value`: every field it has (a `None` is left out) and its
+    /// relationships; set options on the builder, then `.send().await`.
+    pub fn create_from(&self, value: &T) -> Create<T> {
+        let mut create = self.create();
         for (key, input) in value.fields() {
             if input != InputValue::Null {
                 create = create.field(key, input);
@@ -307,23 +320,29 @@ impl<T: RecordType> TypedRecords<T> {
         for (key, ids) in value.links() {
             create = create.relationship(key, ids);
         }
-        T::from_record(&create.send().await?)
+        create
     }
 
-    /// Writes every field of `value` to record `id` (a `None` clears the field).
-    pub async fn update(&self, id: &str, value: &T) -> Result<T> {
-        let mut update = self.records.update(id);
+    /// An update writing every field of `value` to record `id` (a `None` clears it).
+    pub fn update_from(&self, id: impl Into<String>, value: &T) -> Update<T> {
+        let mut update = self.update(id);
         for (key, input) in value.fields() {
             update = update.field(key, input);
         }
-        T::from_record(&update.send().await?)
+        update
     }
 
-    /// Writes only the fields that differ between `before` and `after` to record `id`,
-    /// and relinks the relationships that changed.
-    pub async fn update_changed(&self, id: &str, before: &T, after: &T) -> Result<T> {
+    /// An update writing only what differs between `before` and `after` to record `id`,
+    /// relinking the relationships that changed; `None` when nothing did (there is
+    /// nothing to send).
+    pub fn update_changed(
+        &self,
+        id: impl Into<String>,
+        before: &T,
+        after: &T,
+    ) -> Option<Update<T>> {
         let old = before.fields();
-        let mut update = self.records.update(id);
+        let mut update = self.update(id);
         let mut changed = false;
         for (key, input) in after.fields() {
             if old.get(&key) != Some(&input) {
@@ -341,46 +360,7 @@ impl<T: RecordType> TypedRecords<T> {
                 changed = true;
             }
         }
-        if !changed {
-            return T::from_record(&self.records.retrieve(id).send().await?);
-        }
-        T::from_record(&update.send().await?)
-    }
-
-    /// Record `id`, as `T`.
-    pub async fn retrieve(&self, id: &str) -> Result<T> {
-        T::from_record(&self.records.retrieve(id).send().await?)
-    }
-
-    /// One page of records, as `T` (offset paging, 1 to 25 a page).
-    pub async fn page(&self, offset: u64, limit: u64) -> Result<crate::Page<T>> {
-        let page = self
-            .records
-            .list()
-            .offset(offset)
-            .limit(limit)
-            .send()
-            .await?;
-        Ok(crate::Page {
-            items: page
-                .items
-                .iter()
-                .map(T::from_record)
-                .collect::<Result<Vec<T>>>()?,
-            total_count: page.total_count,
-            offset: page.offset,
-            limit: page.limit,
-        })
-    }
-
-    /// Every record, as `T`, page after page (up to `max_items` when given).
-    pub fn stream(&self, max_items: Option<u64>) -> impl Stream<Item = Result<T>> + Send + 'static {
-        let mut list = self.records.list();
-        if let Some(max) = max_items {
-            list = list.max_items(max);
-        }
-        list.stream()
-            .map(|record| record.and_then(|r| T::from_record(&r)))
+        changed.then_some(update)
     }
 }
 

@@ -13,7 +13,8 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
     seen.check(
         "sender_list".into(),
         senders
-            .list(0, 5)
+            .list()
+            .limit(5)
             .filter("channel", lightfield::Op::Equal, "EMAIL")
             .send_with_response()
             .await,
@@ -55,7 +56,8 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
     );
     seen.check(
         "sequence_list".into(),
-        s.list(0, 5)
+        s.list()
+            .limit(5)
             .filter("status", lightfield::Op::Equal, "ACTIVE")
             .send_with_response()
             .await,
@@ -97,7 +99,7 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
     );
     seen.check(
         "sequence_enrollments".into(),
-        s.enrollments("seq_1", 0, 10).send_with_response().await,
+        s.enrollments("seq_1").limit(10).send_with_response().await,
     );
     seen.check(
         "sequence_enrollment".into(),
@@ -105,7 +107,7 @@ pub async fn preview(client: &Client, seen: &mut Seen) {
     );
     seen.check(
         "sequence_messages".into(),
-        s.messages("seq_1", 0, 10).send_with_response().await,
+        s.messages("seq_1").limit(10).send_with_response().await,
     );
     seen.check(
         "sequence_message".into(),

@@ -70,7 +70,7 @@ pub async fn rest_of_the_api(client: &Client, seen: &mut Seen) {
     );
     seen.check(
         "file_list".into(),
-        files.list(0, 10).send_with_response().await,
+        files.list().limit(10).send_with_response().await,
     );
     seen.check(
         "file_complete".into(),
