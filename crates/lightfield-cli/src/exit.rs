@@ -65,7 +65,7 @@ pub fn code(failure: &Failure) -> ExitCode {
     ExitCode::from(match failure {
         Failure::Sdk(Error::Api(api)) if api.status < 500 => 3,
         Failure::Sdk(Error::Api(_) | Error::Network { .. } | Error::Timeout { .. }) => 4,
-        Failure::Sdk(Error::InvalidInput(_) | Error::Config(_)) => 5,
+        Failure::Sdk(Error::InvalidInput { .. } | Error::Config(_)) => 5,
         Failure::Local(_) => 5,
         Failure::Rejected { .. } => 6,
         Failure::ClosedPipe => 0,

@@ -296,7 +296,7 @@ async fn send(records: &Records<Record>, plan: Plan, key: String) -> Result<Sent
             Some(param) => format!("{} (`{param}`)", api.message),
             None => api.message.clone(),
         })),
-        Err(Error::InvalidInput(why)) => Ok(Sent::Refused(why)),
+        Err(Error::InvalidInput { reason: why, .. }) => Ok(Sent::Refused(why)),
         Err(other) => Err(other.into()),
     }
 }
@@ -360,7 +360,7 @@ async fn check(records: &Records<Record>, plan: Plan) -> Result<(), String> {
         RowWrite::Create(create) => create.dry_run().await,
     };
     outcome.map_err(|e| match e {
-        Error::InvalidInput(why) => why,
+        Error::InvalidInput { reason: why, .. } => why,
         other => other.to_string(),
     })
 }

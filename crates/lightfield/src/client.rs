@@ -146,7 +146,7 @@ pub(crate) fn settle<T>(hooks: &CallHooks, ended: Ended<T>) -> Result<Response<T
         // kind and `Retry-After`.
         Ended::Undecodable(..) if !succeeded => Err(refusal(report)),
         Ended::Undecodable(err, body) => Err(Error::decode(err, &body)),
-        Ended::Invalid(message) => Err(Error::InvalidInput(message)),
+        Ended::Invalid(message) => Err(Error::invalid(message)),
     }
 }
 

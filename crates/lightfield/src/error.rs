@@ -251,9 +251,16 @@ pub enum Error {
     /// misbehave (a list that never ends, say); what was received so far is valid.
     #[error("the server broke the API's contract: {0}")]
     Protocol(String),
-    /// The request was refused before sending because an input is not valid.
-    #[error("invalid input: {0}")]
-    InvalidInput(String),
+    /// The request was refused before sending because an input is not valid; nothing was
+    /// sent.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// The input at fault, when one is: a field or relationship key (`"$name"`,
+        /// `"tier"`), or a parameter (`"id"`, `"limit"`, `"Idempotency-Key"`, a filter key).
+        param: Option<String>,
+        /// What is wrong and what to do, in words.
+        reason: String,
+    },
     /// The client could not be set up.
     #[error("configuration error: {0}")]
     Config(String),
@@ -354,6 +361,22 @@ pub(crate) fn clip(text: &str) -> String {
 
 impl Error {
     /// A decode error for `body`, clipped.
+    /// A refusal before sending, about no input in particular.
+    pub(crate) fn invalid(reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            param: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// A refusal before sending, about input `param`.
+    pub(crate) fn invalid_param(param: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            param: Some(param.into()),
+            reason: reason.into(),
+        }
+    }
+
     pub(crate) fn decode(message: impl ToString, body: &[u8]) -> Self {
         Self::Decode {
             message: clip(&message.to_string()),

@@ -140,7 +140,7 @@ impl<T: Send + 'static> Listing<T> {
             options: RequestOptions::default(),
             fetch: Arc::new(move |_, _, _| {
                 let reason = Arc::clone(&reason);
-                Box::pin(async move { Err(crate::Error::InvalidInput(reason.to_string())) })
+                Box::pin(async move { Err(crate::Error::invalid(reason.to_string())) })
             }),
             identity: |_| None,
         }

@@ -96,7 +96,8 @@ pub(crate) struct ListQuery {
     pub(crate) max_items: Option<u64>,
     pub(crate) status: Option<String>,
     filters: Vec<(String, String)>,
-    problem: Option<String>,
+    /// The first filter key that cannot be sent, and why.
+    problem: Option<(String, String)>,
 }
 
 /// One filter as a query pair (`key[op]=value`, `key[-op]=value` or `key=value`), and why
@@ -106,9 +107,13 @@ pub(crate) fn filter_pair(
     op: Option<Op>,
     negate: bool,
     value: String,
-) -> ((String, String), Option<String>) {
-    let problem = (key.is_empty() || key.contains(['[', ']']))
-        .then(|| format!("`{key}` is not a field key to filter on"));
+) -> ((String, String), Option<(String, String)>) {
+    let problem = (key.is_empty() || key.contains(['[', ']'])).then(|| {
+        (
+            key.clone(),
+            format!("`{key}` is not a field key to filter on"),
+        )
+    });
     let name = match (op, negate) {
         (Some(op), false) => format!("{key}[{}]", op.as_api()),
         (Some(op), true) => format!("{key}[-{}]", op.as_api()),
@@ -133,7 +138,7 @@ impl ListQuery {
     /// Refuses a filter key that could not be sent as one.
     pub(crate) fn check_filters(&self) -> Result<()> {
         match &self.problem {
-            Some(problem) => Err(Error::InvalidInput(problem.clone())),
+            Some((key, why)) => Err(Error::invalid_param(key.clone(), why.clone())),
             None => Ok(()),
         }
     }
@@ -144,9 +149,12 @@ impl ListQuery {
         match self.limit {
             None => Ok(MAX_PAGE_SIZE),
             Some(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
-            Some(n) => Err(Error::InvalidInput(format!(
-                "page size {n} is out of range: the API serves 1 to {MAX_PAGE_SIZE} records per page"
-            ))),
+            Some(n) => Err(Error::invalid_param(
+                "limit",
+                format!(
+                    "page size {n} is out of range: the API serves 1 to {MAX_PAGE_SIZE} records per page"
+                ),
+            )),
         }
     }
 }

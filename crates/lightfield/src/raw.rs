@@ -61,7 +61,7 @@ impl RawRequest {
     /// Sends the request; a non-2xx answer is an [`Error::Api`].
     pub async fn send(self) -> Result<Response<Value>> {
         if !self.path.starts_with('/') {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::invalid(format!(
                 "the path `{}` must start with `/`",
                 self.path
             )));
@@ -80,7 +80,7 @@ impl RawRequest {
         }
         let request = builder
             .build()
-            .map_err(|e| Error::InvalidInput(format!("cannot build the request: {e}")))?;
+            .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
         let hooks = CallHooks::new(
             transport.clone(),
             self.options.for_policy(&self.client.transport.policy),

@@ -239,7 +239,9 @@ async fn read_only_and_invalid_input_are_refused_before_any_request() {
     ];
     for (i, result) in refusals.into_iter().enumerate() {
         match result {
-            Err(Error::InvalidInput(message)) => assert!(!message.is_empty(), "case {i}"),
+            Err(Error::InvalidInput {
+                reason: message, ..
+            }) => assert!(!message.is_empty(), "case {i}"),
             other => panic!("case {i}: expected InvalidInput, got {other:?}"),
         }
     }
@@ -251,7 +253,7 @@ async fn read_only_and_invalid_input_are_refused_before_any_request() {
         .unwrap_err();
     assert!(err.to_string().contains("read-only"), "{err}");
     let err = accounts.list().limit(26).send().await.unwrap_err();
-    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err}");
     assert!(server.requests().is_empty(), "nothing was sent");
 }
 

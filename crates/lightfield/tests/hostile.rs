@@ -333,7 +333,7 @@ async fn caller_values_that_would_overflow_are_handled() {
     let long = "a".repeat(100 * 1024);
     assert!(matches!(
         c.accounts().retrieve(long).send().await,
-        Err(Error::InvalidInput(_))
+        Err(Error::InvalidInput { .. })
     ));
 }
 

@@ -416,3 +416,68 @@ async fn ids_that_would_leave_their_collection_are_refused() {
     }
     assert!(server.requests().is_empty());
 }
+
+/// The input a local refusal names, or a panic when `result` is not one.
+fn param_of<T: std::fmt::Debug>(result: lightfield::Result<T>) -> Option<String> {
+    match result {
+        Err(lightfield::Error::InvalidInput { param, .. }) => param,
+        other => panic!("expected a local refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn refusals_name_the_input_at_fault() {
+    let (server, client) = setup().await;
+    let accounts = client.accounts();
+    let cases: Vec<(Option<String>, &str)> = vec![
+        (
+            param_of(client.records_of(ObjectType::Account).create().send().await),
+            "$name",
+        ),
+        (
+            param_of(
+                accounts
+                    .create("A")
+                    .field("$accountStatus", "Active")
+                    .send()
+                    .await,
+            ),
+            "$accountStatus",
+        ),
+        (
+            param_of(
+                accounts
+                    .create("A")
+                    .field("tierr", "Gold")
+                    .checked(true)
+                    .send()
+                    .await,
+            ),
+            "tierr",
+        ),
+        (param_of(accounts.list().limit(26).send().await), "limit"),
+        (
+            param_of(
+                accounts
+                    .list()
+                    .filter("a[b]", lightfield::Op::Equal, 1)
+                    .send()
+                    .await,
+            ),
+            "a[b]",
+        ),
+        (
+            param_of(accounts.create("A").idempotency_key("").send().await),
+            "Idempotency-Key",
+        ),
+        (param_of(accounts.retrieve("../x").send().await), "id"),
+    ];
+    for (param, expected) in cases {
+        assert_eq!(param.as_deref(), Some(expected));
+    }
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "only the definitions were read: {:?}",
+        server.requests()
+    );
+}

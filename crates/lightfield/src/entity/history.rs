@@ -114,7 +114,7 @@ impl FieldHistory {
     pub async fn send_with_response(self) -> Result<Response<HistoryPage>> {
         let id = check_id(&self.object, &self.id, "read the history of")?;
         if let Some(why) = super::segment_problem(&self.field_key) {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::invalid(format!(
                 "`{}` is not a field key (it {why}): give one like `$stage` or a custom slug",
                 self.field_key
             )));
@@ -123,7 +123,7 @@ impl FieldHistory {
             None => None,
             Some(n @ 1..=MAX_HISTORY_PAGE) => NonZeroU64::new(n),
             Some(n) => {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::invalid(format!(
                     "history page size {n} is out of range: the API serves 1 to {MAX_HISTORY_PAGE} entries per page"
                 )));
             }

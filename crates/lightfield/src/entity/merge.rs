@@ -185,9 +185,8 @@ impl<T: Entity> Merge<T> {
         check_id(&self.object, &self.primary, "merge into")?;
         check_id(&self.object, &self.duplicate, "merge")?;
         if self.primary == self.duplicate {
-            return Err(crate::Error::InvalidInput(
-                "a record cannot be merged into itself: the primary and duplicate ids are the same"
-                    .into(),
+            return Err(crate::Error::invalid(
+                "a record cannot be merged into itself: the primary and duplicate ids are the same",
             ));
         }
         let key = self.options.idempotency_key()?;

@@ -251,10 +251,13 @@ pub(crate) fn segment_problem(segment: &str) -> Option<String> {
 pub(crate) fn check_id(object: &ObjectType, id: &str, verb: &str) -> Result<String> {
     match segment_problem(id) {
         None => Ok(id.to_string()),
-        Some(why) => Err(Error::InvalidInput(format!(
-            "cannot {verb} a record of {}: the id {why}",
-            object.plural()
-        ))),
+        Some(why) => Err(Error::invalid_param(
+            "id",
+            format!(
+                "cannot {verb} a record of {}: the id {why}",
+                object.plural()
+            ),
+        )),
     }
 }
 

@@ -77,7 +77,7 @@ async fn check(
     let (definitions, problem) = match first_problem(&definitions, object, fields, &links) {
         None => return Ok(definitions),
         // The server may know a key the cached copy does not: look again, once.
-        Some(Problem::Unknown(_)) => {
+        Some((_, Problem::Unknown(_))) => {
             let fresh = client.schema_within(object, Duration::ZERO).await?;
             let problem = first_problem(&fresh, object, fields, &links);
             (fresh, problem)
@@ -86,9 +86,10 @@ async fn check(
     };
     match problem {
         None => Ok(definitions),
-        Some(Problem::Unknown(why) | Problem::Wrong(why)) => Err(Error::InvalidInput(format!(
-            "{why} (checked against the organisation's definitions; nothing was sent)"
-        ))),
+        Some((key, Problem::Unknown(why) | Problem::Wrong(why))) => Err(Error::invalid_param(
+            key,
+            format!("{why} (checked against the organisation's definitions; nothing was sent)"),
+        )),
     }
 }
 
@@ -97,19 +98,25 @@ fn first_problem(
     object: &ObjectType,
     fields: &BTreeMap<String, InputValue>,
     links: &Links<'_>,
-) -> Option<Problem> {
+) -> Option<(String, Problem)> {
     for (key, value) in fields {
         let Some(field) = definitions.field(key) else {
-            return Some(unknown(object, "field", key, definitions.fields.keys()));
+            return Some((
+                key.clone(),
+                unknown(object, "field", key, definitions.fields.keys()),
+            ));
         };
         if field.read_only {
-            return Some(Problem::Wrong(format!(
-                "field `{key}` is read-only for {}",
-                object.plural()
-            )));
+            return Some((
+                key.clone(),
+                Problem::Wrong(format!(
+                    "field `{key}` is read-only for {}",
+                    object.plural()
+                )),
+            ));
         }
         if let Some(problem) = value_problem(key, field, value) {
-            return Some(problem);
+            return Some((key.clone(), problem));
         }
     }
     let keys: Vec<(&String, Option<usize>)> = match links {
@@ -121,25 +128,34 @@ fn first_problem(
     };
     for (key, count) in keys {
         let Some(relationship) = definitions.relationships.get(key) else {
-            return Some(unknown(
-                object,
-                "relationship",
-                key,
-                definitions.relationships.keys(),
+            return Some((
+                key.clone(),
+                unknown(
+                    object,
+                    "relationship",
+                    key,
+                    definitions.relationships.keys(),
+                ),
             ));
         };
         if relationship.read_only {
-            return Some(Problem::Wrong(format!(
-                "relationship `{key}` is read-only for {}; link it from the {} record",
-                object.plural(),
-                relationship.object_type
-            )));
+            return Some((
+                key.clone(),
+                Problem::Wrong(format!(
+                    "relationship `{key}` is read-only for {}; link it from the {} record",
+                    object.plural(),
+                    relationship.object_type
+                )),
+            ));
         }
         if relationship.cardinality == Cardinality::HasOne && count.is_some_and(|n| n > 1) {
-            return Some(Problem::Wrong(format!(
-                "relationship `{key}` links one {} at most",
-                relationship.object_type
-            )));
+            return Some((
+                key.clone(),
+                Problem::Wrong(format!(
+                    "relationship `{key}` links one {} at most",
+                    relationship.object_type
+                )),
+            ));
         }
     }
     None

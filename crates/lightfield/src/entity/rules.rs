@@ -153,19 +153,22 @@ pub(crate) fn required<'a>(
     schema: &ObjectSchema,
     fields: impl Fn(&str) -> Option<&'a InputValue>,
     has_relationship: impl Fn(&str) -> bool,
-) -> Result<(), String> {
+) -> Result<(), (&'static str, String)> {
     for def in schema.fields.iter().filter(|f| f.required) {
         match fields(def.key) {
             None | Some(InputValue::Null) => {
-                return Err(format!(
-                    "`{}` is required to create {}",
-                    def.key, schema.collection
+                return Err((
+                    def.key,
+                    format!("`{}` is required to create {}", def.key, schema.collection),
                 ));
             }
             Some(InputValue::Text(text)) if text.trim().is_empty() => {
-                return Err(format!(
-                    "`{}` must not be empty to create {}",
-                    def.key, schema.collection
+                return Err((
+                    def.key,
+                    format!(
+                        "`{}` must not be empty to create {}",
+                        def.key, schema.collection
+                    ),
                 ));
             }
             Some(_) => {}
@@ -173,9 +176,12 @@ pub(crate) fn required<'a>(
     }
     for def in schema.relationships.iter().filter(|r| r.required) {
         if !has_relationship(def.key) {
-            return Err(format!(
-                "relationship `{}` is required to create {}",
-                def.key, schema.collection
+            return Err((
+                def.key,
+                format!(
+                    "relationship `{}` is required to create {}",
+                    def.key, schema.collection
+                ),
             ));
         }
     }

@@ -24,18 +24,19 @@ use crate::value::InputValue;
 /// The first problem found while a request was built, reported when it is sent (setters
 /// return `Self`, so they cannot fail on the spot).
 #[derive(Debug, Clone, Default)]
-struct FirstProblem(Option<String>);
+struct FirstProblem(Option<(String, String)>);
 
 impl FirstProblem {
-    fn note(&mut self, check: std::result::Result<(), String>) {
+    /// Keeps the first failed `check` of the value under `key`.
+    fn note(&mut self, key: &str, check: std::result::Result<(), String>) {
         if let Err(problem) = check {
-            self.0.get_or_insert(problem);
+            self.0.get_or_insert_with(|| (key.to_string(), problem));
         }
     }
 
     fn check(&self) -> Result<()> {
         match &self.0 {
-            Some(problem) => Err(Error::InvalidInput(problem.clone())),
+            Some((key, why)) => Err(Error::invalid_param(key.clone(), why.clone())),
             None => Ok(()),
         }
     }
@@ -137,7 +138,7 @@ impl<T: Entity> Create<T> {
     pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
         let key = key.into();
         self.problem
-            .note(rules::field(&self.object, Write::Create, &key));
+            .note(&key, rules::field(&self.object, Write::Create, &key));
         let value = rules::shape(&self.object, &key, value.into());
         self.fields.insert(key, value);
         self
@@ -148,6 +149,7 @@ impl<T: Entity> Create<T> {
         let key = key.into();
         let ids = ids.into();
         self.problem.note(
+            &key,
             rules::relationship(&self.object, Write::Create, &key)
                 .and_then(|()| rules::link(&self.object, &key, &ids)),
         );
@@ -206,7 +208,7 @@ impl<T: Entity> Create<T> {
                 |key| self.fields.get(key),
                 |key| self.relationships.contains_key(key),
             )
-            .map_err(Error::InvalidInput)?;
+            .map_err(|(key, why)| Error::invalid_param(key, why))?;
         }
         preflight
             .run(
@@ -287,7 +289,7 @@ impl<T: Entity> Update<T> {
     pub fn field(mut self, key: impl Into<String>, value: impl Into<InputValue>) -> Self {
         let key = key.into();
         self.problem
-            .note(rules::field(&self.object, Write::Update, &key));
+            .note(&key, rules::field(&self.object, Write::Update, &key));
         let value = rules::shape(&self.object, &key, value.into());
         self.fields.insert(key, value);
         self
@@ -301,11 +303,11 @@ impl<T: Entity> Update<T> {
     /// Applies `edit` to the change of relationship `key`, checking what it allows.
     fn change(mut self, key: String, edit: impl FnOnce(&mut RelationshipChange)) -> Self {
         self.problem
-            .note(rules::relationship(&self.object, Write::Update, &key));
+            .note(&key, rules::relationship(&self.object, Write::Update, &key));
         let change = self.relationships.entry(key.clone()).or_default();
         edit(change);
         let check = rules::change(&self.object, &key, change);
-        self.problem.note(check);
+        self.problem.note(&key, check);
         self
     }
 
@@ -330,9 +332,10 @@ impl<T: Entity> Update<T> {
         let key = key.into();
         let mut this = self;
         if id.trim().is_empty() {
-            this.problem.note(Err(format!(
-                "relationship `{key}` was given an empty record id"
-            )));
+            this.problem.note(
+                &key,
+                Err(format!("relationship `{key}` was given an empty record id")),
+            );
         }
         this.change(key, |c| c.replace = Replace::One(id))
     }
@@ -377,8 +380,8 @@ impl<T: Entity> Update<T> {
         self.problem.check()?;
         let id = super::check_id(&self.object, &self.id, "update")?;
         if self.fields.is_empty() && self.relationships.is_empty() {
-            return Err(Error::InvalidInput(
-                "the update changes nothing: set, clear or relate something before sending".into(),
+            return Err(Error::invalid(
+                "the update changes nothing: set, clear or relate something before sending",
             ));
         }
         preflight

@@ -50,13 +50,17 @@ impl RequestOptions {
     /// The key this logical call sends on every attempt: the caller's, or a fresh UUID.
     pub(crate) fn idempotency_key(&self) -> Result<String> {
         match &self.idempotency_key {
-            Some(key) if key.is_empty() => {
-                Err(Error::InvalidInput("the idempotency key is empty".into()))
-            }
-            Some(key) if key.chars().count() > 255 => Err(Error::InvalidInput(format!(
-                "the idempotency key has {} characters; the API allows at most 255",
-                key.chars().count()
-            ))),
+            Some(key) if key.is_empty() => Err(Error::invalid_param(
+                "Idempotency-Key",
+                "the idempotency key is empty",
+            )),
+            Some(key) if key.chars().count() > 255 => Err(Error::invalid_param(
+                "Idempotency-Key",
+                format!(
+                    "the idempotency key has {} characters; the API allows at most 255",
+                    key.chars().count()
+                ),
+            )),
             Some(key) => Ok(key.clone()),
             None => Ok(uuid::Uuid::new_v4().to_string()),
         }

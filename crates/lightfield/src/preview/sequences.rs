@@ -371,7 +371,7 @@ impl Enroll {
     pub async fn send(self) -> crate::Result<Vec<EnrollmentResult>> {
         let count = self.add.len() + self.remove.len();
         if count == 0 || count > MAX_ENROLLMENT_CHANGE {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::invalid(format!(
                 "an enrollment change names 1 to {MAX_ENROLLMENT_CHANGE} contacts; {count} were given (split it)"
             )));
         }

@@ -194,7 +194,7 @@ impl Client {
 
 fn file_id(id: &str, verb: &str) -> Result<String> {
     check_id(&crate::ObjectType::Custom("file".into()), id, verb)
-        .map_err(|_| Error::InvalidInput(format!("cannot {verb} file `{id}`: not a file id")))
+        .map_err(|_| Error::invalid(format!("cannot {verb} file `{id}`: not a file id")))
 }
 
 /// Builds a [`Call`] about one file, refusing a bad id before anything is sent.
@@ -229,16 +229,14 @@ impl Files {
             return Call::refused(
                 &self.client,
                 "file_create",
-                Error::InvalidInput(
-                    "the file is empty; the API takes files of 1 byte or more".into(),
-                ),
+                Error::invalid("the file is empty; the API takes files of 1 byte or more"),
             );
         }
         if size_bytes > MAX_FILE_SIZE {
             return Call::refused(
                 &self.client,
                 "file_create",
-                Error::InvalidInput(format!(
+                Error::invalid(format!(
                     "the file has {size_bytes} bytes; the API accepts at most {MAX_FILE_SIZE} (512 MiB)"
                 )),
             );

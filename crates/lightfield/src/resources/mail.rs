@@ -292,7 +292,7 @@ impl Emails {
     pub fn send(&self, message: EmailMessage) -> Call<String> {
         let client = self.client();
         if let Err(problem) = message.check(true) {
-            return Call::refused(client, "email_send", Error::InvalidInput(problem));
+            return Call::refused(client, "email_send", Error::invalid(problem));
         }
         let body = message.into_wire();
         Call::new(
@@ -307,7 +307,7 @@ impl Emails {
     pub fn draft(&self, message: EmailMessage) -> Call<String> {
         let client = self.client();
         if let Err(problem) = message.check(false) {
-            return Call::refused(client, "email_draft", Error::InvalidInput(problem));
+            return Call::refused(client, "email_draft", Error::invalid(problem));
         }
         let body = message.into_wire();
         Call::new(
@@ -323,7 +323,7 @@ impl Emails {
     pub fn log(&self, email: LoggedEmail) -> Call<Email> {
         let client = self.client();
         if let Err(problem) = email.check() {
-            return Call::refused(client, "email_log", Error::InvalidInput(problem));
+            return Call::refused(client, "email_log", Error::invalid(problem));
         }
         let body = wire::EmailLogBody {
             fields: email

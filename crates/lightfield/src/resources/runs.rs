@@ -89,7 +89,7 @@ impl Client {
 
 fn run_id(what: &str, id: String) -> Result<String, Error> {
     check_id(&ObjectType::Custom(what.into()), &id, "read")
-        .map_err(|_| Error::InvalidInput(format!("`{id}` is not a {what} id")))
+        .map_err(|_| Error::invalid(format!("`{id}` is not a {what} id")))
 }
 
 open_enum!(
@@ -361,8 +361,8 @@ impl Enrich {
     pub async fn send(self) -> crate::Result<EnrichmentStart> {
         let id = run_id("record", self.id)?;
         if self.fields.as_ref().is_some_and(Vec::is_empty) {
-            return Err(Error::InvalidInput(
-                "nothing to enrich: name at least one field, or leave `fields` out for all".into(),
+            return Err(Error::invalid(
+                "nothing to enrich: name at least one field, or leave `fields` out for all",
             ));
         }
         let (collection, body) = (

@@ -84,11 +84,11 @@ impl UploadSource {
             Self::Bytes(b) => Ok((b.len() as u64, stream::iter([Ok(b)]).boxed())),
             Self::Stream { chunks, size } => Ok((size, chunks)),
             Self::Path(path) => {
-                let file = tokio::fs::File::open(&path).await.map_err(|e| {
-                    Error::InvalidInput(format!("cannot open {}: {e}", path.display()))
-                })?;
+                let file = tokio::fs::File::open(&path)
+                    .await
+                    .map_err(|e| Error::invalid(format!("cannot open {}: {e}", path.display())))?;
                 let size = file.metadata().await.map(|m| m.len()).map_err(|e| {
-                    Error::InvalidInput(format!("cannot read the size of {}: {e}", path.display()))
+                    Error::invalid(format!("cannot read the size of {}: {e}", path.display()))
                 })?;
                 Ok((size, tokio_util::io::ReaderStream::new(file).boxed()))
             }
@@ -156,7 +156,7 @@ impl Files {
         while let Some(chunk) = chunks.next().await {
             let chunk = chunk.map_err(storage_failure)?;
             if (body.len() + chunk.len()) as u64 > MAX_FILE_SIZE {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::invalid(format!(
                     "the download is larger than the API's {MAX_FILE_SIZE}-byte file limit; refused"
                 )));
             }
@@ -290,10 +290,10 @@ async fn put(
     // The body stream may not be dropped yet; read the state it left rather than owning it.
     let (digest, sent) = match hasher.lock() {
         Ok(state) => (hex(&state.0.clone().finalize()), state.1),
-        Err(_) => return Err(Error::InvalidInput("the upload's checksum was lost".into())),
+        Err(_) => return Err(Error::invalid("the upload's checksum was lost")),
     };
     if sent != size {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::invalid(format!(
             "the upload source gave {sent} bytes but declared {size}"
         )));
     }

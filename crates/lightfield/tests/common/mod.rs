@@ -74,7 +74,9 @@ pub fn direct_client(server: &MockServer) -> lightfield::ClientBuilder {
 /// Asserts that the SDK refused a request itself, with a message mentioning `needle`.
 pub fn refused(result: lightfield::Result<impl std::fmt::Debug>, needle: &str) {
     match result {
-        Err(lightfield::Error::InvalidInput(message)) => {
+        Err(lightfield::Error::InvalidInput {
+            reason: message, ..
+        }) => {
             assert!(
                 message.contains(needle),
                 "`{message}` should mention `{needle}`"
