@@ -339,6 +339,14 @@ macro_rules! typed_record {
             }
         }
 
+        impl $name {
+            /// The capability markers declared for this type, checked against the spec's
+            /// table of operations by a test.
+            #[cfg(test)]
+            pub(crate) const CAPABILITIES: &'static [&'static str] =
+                &[$($(stringify!($marker)),+)?];
+        }
+
         impl $crate::entity::sealed::Sealed for $name {}
         impl $crate::entity::Entity for $name {
             fn decode(record: $crate::Record) -> $crate::Result<Self> {
