@@ -41,7 +41,7 @@
 //! - [`Error`] (`error`): one error type; API refusals carry status, kind, message and param.
 //! - `http` (the wire, private): the transport with its retries (one idempotency key per
 //!   call), rate limiting per category (from the spec's table of operations) and per-call
-//!   options. It names nothing above the leaf types; `tests/layers.rs` checks the order
+//!   options. It names nothing above the leaf types; `tests/sdk/layers.rs` checks the order
 //!   value/error → http → client → entity → resources, schema, preview.
 //!
 //! Writes are never duplicated by retries: each write carries one `Idempotency-Key` for all

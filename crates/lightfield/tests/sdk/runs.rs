@@ -1,11 +1,9 @@
 //! Key validation, workflow runs, enrichment runs and merges over HTTP against
 //! lightfield-mock, each `wait()` under a deadline.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use lightfield::resources::runs::EnrichmentStartStatus;
 use lightfield::{EnrichmentStatus, Error, MergeStatus, RunStatus, SubjectType};
 use lightfield_mock::{MockConfig, MockServer};

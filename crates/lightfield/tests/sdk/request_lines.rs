@@ -5,8 +5,6 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-mod common;
-
 use lightfield::{Client, Error, ObjectType, Op};
 use proptest::prelude::*;
 use tokio::io::AsyncWriteExt;
@@ -27,7 +25,7 @@ async fn recorder() -> (String, Arc<Mutex<Vec<String>>>) {
             let log = log.clone();
             tokio::spawn(async move {
                 loop {
-                    let Some(text) = common::read_request(&mut socket).await else {
+                    let Some(text) = crate::common::read_request(&mut socket).await else {
                         return;
                     };
                     let answer = ANSWER;

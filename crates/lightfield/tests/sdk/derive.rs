@@ -5,9 +5,7 @@
 //! writes a struct for a live schema.
 #![cfg(feature = "derive")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::TryStreamExt;
 use lightfield::{FullName, ObjectType, Record, Select};
 use serde_json::json;

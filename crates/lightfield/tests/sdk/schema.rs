@@ -3,11 +3,9 @@
 //! writes and one for many concurrent callers; a field added on the server is found by a
 //! refresh; without the option nothing changes on the wire.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use lightfield::{Address, FullName, ObjectType};
 use lightfield_mock::LoggedRequest;
 use serde_json::json;

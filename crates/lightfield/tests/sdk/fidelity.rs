@@ -3,9 +3,7 @@
 //! selects (A2), logged emails (A7, B4), refusal details (A8) and run timestamps (A9).
 //! A1 and A3 are in `types.rs`, A4–A6 and B1–B3 in `preview.rs`, C6 in `lists.rs`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use lightfield::resources::mail::LoggedEmail;
 use lightfield::{ObjectType, Privacy};
 use serde_json::json;

@@ -1,11 +1,9 @@
 //! Field history, custom objects, the read-only types, and the keys newer servers send,
 //! over HTTP against lightfield-mock.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::TryStreamExt;
-use lightfield::{ErrorKind, RecordStatus};
+use lightfield::{Cardinality, ErrorKind, FieldValue, RecordStatus, ValueType};
 use serde_json::json;
 
 #[tokio::test]
@@ -220,4 +218,95 @@ async fn keys_of_newer_servers_are_decoded_where_documented_and_kept_otherwise()
         record,
         "nothing is lost on the way back out"
     );
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_values_from_a_newer_server_do_not_break_records() {
+    let (server, client) = setup().await;
+    let id = server.insert_record_json(json!({
+        "id": "acc_new",
+        "createdAt": "2026-03-01T00:00:00Z",
+        "somethingNew": {"nested": true},
+        "fields": {
+            "$name": {"value": "New", "valueType": "TEXT"},
+            "$about": {"value": "<b>hi</b>", "valueType": "HTML", "confidence": 0.5},
+            "seats": {"value": "lots", "valueType": "NUMBER"},
+            "$primaryAddress": {"value": {"city": "Oslo", "planet": "Earth"}, "valueType": "ADDRESS"}
+        },
+        "relationships": {
+            "$partner": {"cardinality": "HAS_SOME", "objectType": "partner", "values": ["p1"], "since": "2026"}
+        }
+    }));
+    let decoded = client
+        .accounts()
+        .retrieve(&id)
+        .send()
+        .await
+        .expect("a newer record still decodes");
+    assert_eq!(decoded.name(), Some("New"));
+    assert_eq!(
+        decoded.field("$about"),
+        Some(&FieldValue::Unknown {
+            value_type: "HTML".into(),
+            raw: json!("<b>hi</b>")
+        })
+    );
+    assert_eq!(
+        decoded.fields["$about"].value_type,
+        ValueType::Other("HTML".into())
+    );
+    assert_eq!(
+        decoded.malformed_fields().collect::<Vec<_>>(),
+        vec![("seats", &json!("lots"))]
+    );
+    let address = decoded.primary_address().expect("address");
+    assert_eq!(
+        (address.city.as_deref(), &address.extra["planet"]),
+        (Some("Oslo"), &json!("Earth"))
+    );
+    assert_eq!(
+        decoded.relationships["$partner"].cardinality,
+        Cardinality::Other("HAS_SOME".into())
+    );
+    assert_eq!(decoded.related("$partner"), ["p1"]);
+    assert_eq!(
+        decoded.extra["somethingNew"],
+        json!({"nested": true}),
+        "unknown keys are kept"
+    );
+    assert_eq!(decoded.to_json()["somethingNew"], json!({"nested": true}));
+    assert_eq!(
+        decoded.fields["$about"].extra["confidence"],
+        json!(0.5),
+        "unknown keys in a field entry are kept"
+    );
+    assert_eq!(
+        decoded.to_json()["fields"]["$about"]["confidence"],
+        json!(0.5)
+    );
+    assert_eq!(
+        decoded.relationships["$partner"].extra["since"],
+        json!("2026")
+    );
+    assert_eq!(
+        decoded.to_json()["relationships"]["$partner"]["since"],
+        json!("2026")
+    );
+    assert!(decoded.fields["$name"].extra.is_empty());
+    // Unknown values encode back to exactly what came in.
+    assert_eq!(
+        decoded.to_json()["fields"]["$about"]["value"],
+        json!("<b>hi</b>")
+    );
+    assert_eq!(
+        decoded.to_json()["fields"]["$primaryAddress"]["value"],
+        json!({"city": "Oslo", "planet": "Earth"})
+    );
+    let listed = client
+        .accounts()
+        .list()
+        .send()
+        .await
+        .expect("lists decode too");
+    assert_eq!(listed.items, vec![decoded]);
 }

@@ -3,12 +3,10 @@
 //! directly: injected faults are answers the API never gives, which the reference proxy
 //! would turn into violations.
 
-mod common;
-
 use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use futures_util::{StreamExt, TryStreamExt};
 use lightfield::{Client, Error, ErrorKind};
 use lightfield_mock::{Fault, MockConfig, MockServer};

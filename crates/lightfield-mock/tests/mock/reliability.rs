@@ -1,11 +1,9 @@
 //! Idempotency, rate limits, fault injection and the binary, over HTTP.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use lightfield_mock::{Fault, MockConfig, MockServer};
 use serde_json::{Value, json};
 

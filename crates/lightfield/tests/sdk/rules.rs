@@ -4,9 +4,7 @@
 //! discovery and the read-only types. A refusal made by the SDK sends nothing, which the
 //! mock's request log proves.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use lightfield::{ErrorKind, FullName, ObjectType, Privacy, RecordStatus, TaskStatus};
 use serde_json::json;
 use time::macros::datetime;

@@ -4,9 +4,7 @@
 //! clear, relate) → delete → list trashed → restore → field history, asserting the decoded
 //! values and the exact requests on the wire.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::TryStreamExt;
 use lightfield::entity::{Editable, Trashable};
 use lightfield::{Client, InputValue, ObjectType, Op, Record, RecordStatus, Records};

@@ -1,9 +1,7 @@
 //! Writing emails over HTTP against lightfield-mock: send, draft, log (and the 409 on a
 //! Message-ID logged twice), with the API's limits checked before sending.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use lightfield::ErrorKind;
 use lightfield::resources::mail::{EmailMessage, LoggedEmail};
 use serde_json::json;

@@ -3,12 +3,10 @@
 //! at most 25 ids all or nothing, messages, performance, and a test run waited for.
 #![cfg(feature = "preview")]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use lightfield::preview::{EnrollmentOutcome, Health, Pacing, StepType, TestStatus, View};
 use lightfield::{ErrorKind, FullName};
 use serde_json::{Map, Value, json};

@@ -1,9 +1,7 @@
 //! Lists over HTTP against lightfield-mock: members typed by the list's type, membership
 //! changes, member endpoints paged and streamed, delete without restore.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use futures_util::TryStreamExt;
 use lightfield::{ListMembers, ObjectType};
 use serde_json::json;

@@ -2,14 +2,12 @@
 //! storage URL, complete with MD5) from bytes, a file on disk and a stream; the PUT never
 //! carrying the API key; cancel on failure; the size limit; download; the lifecycle rules.
 
-mod common;
-
 use futures_util::TryStreamExt;
 
 use std::time::Duration;
 
+use crate::common::*;
 use bytes::Bytes;
-use common::*;
 use lightfield::resources::files::MAX_FILE_SIZE;
 use lightfield::{ErrorKind, FileStatus, Purpose, UploadSource};
 use lightfield_mock::{MockConfig, MockServer};

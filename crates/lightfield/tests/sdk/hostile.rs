@@ -6,9 +6,7 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-mod common;
-
-use common::raw::{Raw, Reply, answer, raw};
+use crate::common::raw::{Raw, Reply, answer, raw};
 use lightfield::{Client, Error, ErrorKind, RecordStatus};
 
 const RECORD: &str = r#"{"id":"acc_1","createdAt":"2026-01-01T00:00:00Z","fields":{"$name":{"value":"Acme","valueType":"TEXT"}},"relationships":{}}"#;

@@ -4,15 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-mod common;
-
-use common::raw::{Reply, answer, raw};
+use crate::common::raw::{Reply, answer, raw};
 use lightfield::{Client, Error};
 
 const SECRET: &str = "X-Amz-Signature=SECRET_SIGNATURE";
 
 /// An API that hands out a download URL on `storage`, whatever `storage` does with it.
-async fn api_pointing_at(storage: &str) -> common::raw::Raw {
+async fn api_pointing_at(storage: &str) -> crate::common::raw::Raw {
     let url = format!("{storage}/storage/fil_1?{SECRET}");
     raw(move |_, _| {
         let body = format!(r#"{{"url":"{url}","expiresAt":"2026-12-31T00:00:00Z"}}"#);
@@ -21,7 +19,7 @@ async fn api_pointing_at(storage: &str) -> common::raw::Raw {
     .await
 }
 
-fn client(api: &common::raw::Raw) -> Client {
+fn client(api: &crate::common::raw::Raw) -> Client {
     Client::builder()
         .api_key("sk_lf_storage")
         .base_url(&api.url)
