@@ -214,9 +214,10 @@ pub enum Error {
         "network error after {attempts} attempt(s): {source}; check connectivity and the base URL, or raise max_retries"
     )]
     Network {
-        /// The transport error of the last attempt.
+        /// The transport error of the last attempt (boxed: the HTTP library is not part of
+        /// this crate's API; read it through `Display` and `source()`).
         #[source]
-        source: reqwest::Error,
+        source: Box<dyn std::error::Error + Send + Sync>,
         /// How many attempts were made.
         attempts: u32,
     },

@@ -78,7 +78,6 @@ pub use entity::{
 };
 pub use error::{ApiError, Error, ErrorKind, Result};
 pub use http::connect::install_crypto_provider;
-pub use http::ratelimit::Category;
 pub use http::transport::API_VERSION;
 pub use paging::{Op, Page};
 pub use request::Call;

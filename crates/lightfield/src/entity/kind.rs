@@ -56,8 +56,9 @@ impl ObjectType {
 
     /// What the spec's table knows about a built-in type: system fields, required,
     /// read-only and create-only keys. `None` for custom objects, whose schema lives only in
-    /// the organisation's definitions.
-    pub fn schema(&self) -> Option<&'static ObjectSchema> {
+    /// the organisation's definitions. Crate-private: the table's types belong to
+    /// lightfield-gen, which is not part of the public API.
+    pub(crate) fn schema(&self) -> Option<&'static ObjectSchema> {
         match self {
             Self::Custom(_) => None,
             builtin => tables::object_schema(builtin.as_api()),

@@ -19,7 +19,7 @@ use tokio::time::Instant;
 
 use crate::error::retry_after;
 
-pub use lightfield_gen::tables::Category;
+pub(crate) use lightfield_gen::tables::Category;
 
 /// The category of a generated operation, from the spec's table of operations; an id the
 /// table does not have (a raw request) goes by its method.

@@ -154,7 +154,10 @@ impl CallHooks {
                 attempts,
             }
         } else {
-            crate::Error::Network { source, attempts }
+            crate::Error::Network {
+                source: Box::new(source),
+                attempts,
+            }
         }
     }
 

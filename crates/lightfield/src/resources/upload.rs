@@ -188,7 +188,7 @@ fn check_storage_url(client: &crate::Client, url: &str) -> Result<()> {
 /// credential), so the error leaves it out.
 fn storage_failure(source: reqwest::Error) -> Error {
     Error::Network {
-        source: source.without_url(),
+        source: Box::new(source.without_url()),
         attempts: 1,
     }
 }
