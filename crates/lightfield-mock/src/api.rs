@@ -1,121 +1,17 @@
 //! What each operation does to the organisation's data, once the HTTP pipeline has
 //! admitted the request.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
-use crate::entity::{Collection, Status};
 use crate::error::ApiError;
-use crate::resources::files::FileStore;
+use crate::params::list_params;
 use crate::resources::lists;
 use crate::resources::mail;
-use crate::resources::outreach::{self, Outreach};
+use crate::resources::outreach;
 use crate::resources::runs::{self, Runs};
 use crate::routes::Route;
 use crate::seeds;
-
-/// Every collection of the organisation.
-#[derive(Debug)]
-pub struct Store {
-    collections: Vec<Collection>,
-    pub files: FileStore,
-    pub runs: Runs,
-    pub outreach: Outreach,
-    /// Message-IDs of logged emails, with the email's id.
-    pub logged_message_ids: HashMap<String, String>,
-}
-
-impl Default for Store {
-    fn default() -> Self {
-        Self {
-            collections: seeds::collections(),
-            files: FileStore::default(),
-            runs: Runs::default(),
-            outreach: Outreach::default(),
-            logged_message_ids: HashMap::new(),
-        }
-    }
-}
-
-impl Store {
-    /// The collection of `object_type` (a built-in type or a custom object's slug).
-    pub fn collection(&self, object_type: &str) -> Option<&Collection> {
-        self.collections
-            .iter()
-            .find(|c| c.schema.object_type == object_type)
-    }
-
-    pub fn collection_mut(&mut self, object_type: &str) -> Option<&mut Collection> {
-        self.collections
-            .iter_mut()
-            .find(|c| c.schema.object_type == object_type)
-    }
-}
-
-fn bad_param(name: &str, message: &str) -> ApiError {
-    ApiError::bad_request("invalid_parameter", name, message)
-}
-
-/// Paging, status and filters of a list, from its query pairs.
-struct ListParams {
-    offset: usize,
-    limit: usize,
-    after: Option<String>,
-    status: Status,
-    filters: Vec<(String, String)>,
-}
-
-fn list_params(
-    params: &[(String, String)],
-    max_limit: usize,
-    default_limit: usize,
-) -> Result<ListParams, ApiError> {
-    let mut out = ListParams {
-        offset: 0,
-        limit: default_limit,
-        after: None,
-        status: Status::Active,
-        filters: Vec::new(),
-    };
-    for (k, v) in params {
-        match k.as_str() {
-            "offset" => {
-                out.offset = v.parse().map_err(|_| {
-                    bad_param("offset", "`offset` must be a whole number of 0 or more")
-                })?;
-            }
-            "limit" => {
-                out.limit = v
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=max_limit).contains(n))
-                    .ok_or_else(|| {
-                        bad_param(
-                            "limit",
-                            &format!("`limit` must be between 1 and {max_limit}"),
-                        )
-                    })?;
-            }
-            "after" => out.after = Some(v.clone()),
-            "status" => {
-                out.status = match v.as_str() {
-                    "active" => Status::Active,
-                    "trashed" => Status::Trashed,
-                    _ => return Err(bad_param("status", "`status` is `active` or `trashed`")),
-                };
-            }
-            _ => out.filters.push((k.clone(), v.clone())),
-        }
-    }
-    Ok(out)
-}
-
-/// `offset` and `limit` (1..=25) of an offset-paged list.
-pub fn page_params(query: &[(String, String)]) -> Result<(usize, usize), ApiError> {
-    let p = list_params(query, 25, 25)?;
-    Ok((p.offset, p.limit))
-}
+use crate::store::Store;
 
 /// Operations that are not plain record operations, by id; `None` when the route is a
 /// record operation.

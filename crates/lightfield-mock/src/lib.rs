@@ -25,10 +25,12 @@ mod entity;
 mod error;
 mod faults;
 mod limits;
+mod params;
 mod resources;
 mod routes;
 mod seeds;
 mod server;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -93,7 +95,7 @@ pub(crate) struct Shared {
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) config: MockConfig,
-    pub(crate) store: api::Store,
+    pub(crate) store: store::Store,
     pub(crate) faults: Vec<Fault>,
     pub(crate) rng: fastrand::Rng,
     pub(crate) log: server::RequestLog,
@@ -131,7 +133,7 @@ impl MockServer {
     pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
-        let mut store = api::Store::default();
+        let mut store = store::Store::default();
         store.files.base_url = format!("http://{addr}");
         store.files.upload_ttl = config.upload_ttl;
         store.runs.polls_to_finish = config.polls_to_finish;

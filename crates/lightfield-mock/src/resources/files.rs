@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use md5::{Digest, Md5};
 use serde_json::{Value, json};
 
-use crate::api::page_params;
 use crate::error::ApiError;
 use crate::now_rfc3339;
+use crate::params::page_params;
 
 /// The largest file accepted: 512 MiB.
 const MAX_SIZE: u64 = 536_870_912;

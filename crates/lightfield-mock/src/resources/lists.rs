@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use crate::api::{Store, page_params};
 use crate::error::ApiError;
+use crate::params::page_params;
+use crate::store::Store;
 
 const MEMBER_KEYS: [(&str, &str); 3] = [
     ("account", "$accounts"),

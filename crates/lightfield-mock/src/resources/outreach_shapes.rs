@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::api::page_params;
 use crate::error::ApiError;
+use crate::params::page_params;
 
 /// The items that pass the list's filters: `key[equal]=v` or `key=v` (the item's `key` is
 /// `v`; `archived` asks whether `archivedAt` is set) and `key[contains]=v` (its list holds

@@ -1,0 +1,47 @@
+//! The organisation's data: every collection, files, runs and outreach, seeded at start.
+
+use std::collections::HashMap;
+
+use crate::entity::Collection;
+use crate::resources::files::FileStore;
+use crate::resources::outreach::Outreach;
+use crate::resources::runs::Runs;
+use crate::seeds;
+
+/// Every collection of the organisation.
+#[derive(Debug)]
+pub struct Store {
+    collections: Vec<Collection>,
+    pub files: FileStore,
+    pub runs: Runs,
+    pub outreach: Outreach,
+    /// Message-IDs of logged emails, with the email's id.
+    pub logged_message_ids: HashMap<String, String>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Self {
+            collections: seeds::collections(),
+            files: FileStore::default(),
+            runs: Runs::default(),
+            outreach: Outreach::default(),
+            logged_message_ids: HashMap::new(),
+        }
+    }
+}
+
+impl Store {
+    /// The collection of `object_type` (a built-in type or a custom object's slug).
+    pub fn collection(&self, object_type: &str) -> Option<&Collection> {
+        self.collections
+            .iter()
+            .find(|c| c.schema.object_type == object_type)
+    }
+
+    pub fn collection_mut(&mut self, object_type: &str) -> Option<&mut Collection> {
+        self.collections
+            .iter_mut()
+            .find(|c| c.schema.object_type == object_type)
+    }
+}
