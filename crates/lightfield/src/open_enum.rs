@@ -30,6 +30,13 @@ macro_rules! open_enum {
                 }
             }
         }
+
+        /// The API's name.
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_api())
+            }
+        }
     };
 }
 

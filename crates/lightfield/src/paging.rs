@@ -10,49 +10,32 @@ use std::future::Future;
 use futures_util::stream::{self, Stream, StreamExt};
 
 use crate::error::{Error, Result};
+use crate::open_enum::open_enum;
 
 /// The largest page the API serves.
 pub const MAX_PAGE_SIZE: u64 = 25;
 
-/// A filter operator. Which ones a field accepts depends on its value type: orderings for
-/// NUMBER, CURRENCY and DATETIME; `Equal` and `StartsWith` for TEXT-like fields; `Contains`
-/// for EMAIL, TELEPHONE and URL; `Equal` for CHECKBOX and SINGLE_SELECT.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Op {
-    /// `equal`
-    Equal,
-    /// `greaterThan`
-    GreaterThan,
-    /// `greaterThanOrEqual`
-    GreaterThanOrEqual,
-    /// `lessThan`
-    LessThan,
-    /// `lessThanOrEqual`
-    LessThanOrEqual,
-    /// `startsWith`
-    StartsWith,
-    /// `contains`
-    Contains,
-    /// An operator this SDK does not know yet, by its API name.
-    Other(String),
-}
-
-impl Op {
-    /// The API's name of the operator.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::Equal => "equal",
-            Self::GreaterThan => "greaterThan",
-            Self::GreaterThanOrEqual => "greaterThanOrEqual",
-            Self::LessThan => "lessThan",
-            Self::LessThanOrEqual => "lessThanOrEqual",
-            Self::StartsWith => "startsWith",
-            Self::Contains => "contains",
-            Self::Other(name) => name,
-        }
+open_enum!(
+    /// A filter operator. Which ones a field accepts depends on its value type: orderings for
+    /// NUMBER, CURRENCY and DATETIME; `Equal` and `StartsWith` for TEXT-like fields; `Contains`
+    /// for EMAIL, TELEPHONE and URL; `Equal` for CHECKBOX and SINGLE_SELECT.
+    Op {
+        /// `equal`
+        Equal = "equal",
+        /// `greaterThan`
+        GreaterThan = "greaterThan",
+        /// `greaterThanOrEqual`
+        GreaterThanOrEqual = "greaterThanOrEqual",
+        /// `lessThan`
+        LessThan = "lessThan",
+        /// `lessThanOrEqual`
+        LessThanOrEqual = "lessThanOrEqual",
+        /// `startsWith`
+        StartsWith = "startsWith",
+        /// `contains`
+        Contains = "contains",
     }
-}
+);
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,29 +7,17 @@ use super::{Entity, dispatch, segment_problem};
 use crate::client::Client;
 use crate::error::Error;
 use crate::listing::{Listing, PageAt};
+use crate::open_enum::open_enum;
 
-/// Which records a list shows: those in use, or those in the trash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RecordStatus {
-    /// Records in use (the default).
-    Active,
-    /// Deleted records, which `restore` can bring back.
-    Trashed,
-    /// A status this SDK does not know yet, by its API name.
-    Other(String),
-}
-
-impl RecordStatus {
-    /// The API's name.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Trashed => "trashed",
-            Self::Other(name) => name,
-        }
+open_enum!(
+    /// Which records a list shows: those in use, or those in the trash.
+    RecordStatus {
+        /// Records in use (the default).
+        Active = "active",
+        /// Deleted records, which `restore` can bring back.
+        Trashed = "trashed",
     }
-}
+);
 
 impl<T: Entity> Listing<T> {
     /// Active records (the default) or trashed ones. Accounts, contacts, opportunities,

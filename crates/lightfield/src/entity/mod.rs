@@ -8,7 +8,7 @@
 //! have for a type does not compile.
 //!
 //! This module knows no resource: per-type facts come from the spec's table
-//! (`lightfield_gen::tables`) through [`ObjectType::schema`], and the typed facades in
+//! (`lightfield_gen::tables`) through `ObjectType::schema` (crate-private), and the typed facades in
 //! `resources` sit on top.
 
 mod call;

@@ -14,68 +14,39 @@ use crate::client::Client;
 use crate::entity::check_id;
 use crate::error::{Error, Result};
 use crate::listing::{Listing, PageAt};
+use crate::open_enum::open_enum;
 use crate::request::Call;
 
 /// The largest file the API accepts: 512 MiB.
 pub const MAX_FILE_SIZE: u64 = 536_870_912;
 
-/// Where a file stands.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FileStatus {
-    /// Created; the bytes are not uploaded and completed yet.
-    Pending,
-    /// Uploaded and completed; downloadable.
-    Completed,
-    /// Abandoned while pending.
-    Cancelled,
-    /// Not completed in time.
-    Expired,
-    /// A status this SDK does not know yet, by its API name.
-    Other(String),
-}
-
-impl FileStatus {
-    /// Reads the API's name.
-    pub fn from_api(name: &str) -> Self {
-        match name {
-            "PENDING" => Self::Pending,
-            "COMPLETED" => Self::Completed,
-            "CANCELLED" => Self::Cancelled,
-            "EXPIRED" => Self::Expired,
-            other => Self::Other(other.to_string()),
-        }
+open_enum!(
+    /// Where a file stands.
+    FileStatus {
+        /// Created; the bytes are not uploaded and completed yet.
+        Pending = "PENDING",
+        /// Uploaded and completed; downloadable.
+        Completed = "COMPLETED",
+        /// Abandoned while pending.
+        Cancelled = "CANCELLED",
+        /// Not completed in time.
+        Expired = "EXPIRED",
     }
-}
+);
 
-/// What a file is for; decides where the API files it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Purpose {
-    /// A meeting's transcript.
-    MeetingTranscript,
-    /// Knowledge for the uploading user.
-    KnowledgeUser,
-    /// Knowledge for the whole workspace.
-    KnowledgeWorkspace,
-    /// An attachment to an email.
-    EmailAttachment,
-    /// A purpose this SDK does not know yet, by its API name.
-    Other(String),
-}
-
-impl Purpose {
-    /// The API's name.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::MeetingTranscript => "meeting_transcript",
-            Self::KnowledgeUser => "knowledge_user",
-            Self::KnowledgeWorkspace => "knowledge_workspace",
-            Self::EmailAttachment => "email_attachment",
-            Self::Other(name) => name,
-        }
+open_enum!(
+    /// What a file is for; decides where the API files it.
+    Purpose {
+        /// A meeting's transcript.
+        MeetingTranscript = "meeting_transcript",
+        /// Knowledge for the uploading user.
+        KnowledgeUser = "knowledge_user",
+        /// Knowledge for the whole workspace.
+        KnowledgeWorkspace = "knowledge_workspace",
+        /// An attachment to an email.
+        EmailAttachment = "email_attachment",
     }
-}
+);
 
 /// A file's metadata.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,6 +7,7 @@
 use time::OffsetDateTime;
 
 use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::open_enum::open_enum;
 use crate::value::InputValue;
 
 use super::{datetime, facade, parse_datetime, strings};
@@ -32,37 +33,15 @@ pub type UpdateMeeting = Update<Meeting>;
 /// A list of meetings.
 pub type ListMeetings = Listing<Meeting>;
 
-/// Who may see a meeting's content (`$privacySetting`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Privacy {
-    /// Everything is visible.
-    Full,
-    /// Only who, when and where.
-    Metadata,
-    /// A setting this SDK does not know yet, by its API name.
-    Other(String),
-}
-
-impl Privacy {
-    /// Reads the API's name.
-    pub fn from_api(name: &str) -> Self {
-        match name {
-            "FULL" => Self::Full,
-            "METADATA" => Self::Metadata,
-            other => Self::Other(other.to_string()),
-        }
+open_enum!(
+    /// Who may see a meeting's content (`$privacySetting`).
+    Privacy {
+        /// Everything is visible.
+        Full = "FULL",
+        /// Only who, when and where.
+        Metadata = "METADATA",
     }
-
-    /// The API's name.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::Metadata => "METADATA",
-            Self::Other(name) => name,
-        }
-    }
-}
+);
 
 impl Meetings {
     /// Starts a create of a meeting that has taken place: a title and its start and end.

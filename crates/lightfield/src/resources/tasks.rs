@@ -1,10 +1,9 @@
 //! Tasks: things to do, assigned to a member. `client.tasks()`.
 
-use std::fmt;
-
 use time::OffsetDateTime;
 
 use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::open_enum::open_enum;
 use crate::value::InputValue;
 
 use super::{datetime, facade, parse_datetime};
@@ -29,51 +28,19 @@ pub type UpdateTask = Update<Task>;
 /// A list of tasks.
 pub type ListTasks = Listing<Task>;
 
-/// Where a task stands (`$status`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TaskStatus {
-    /// `TODO`
-    Todo,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `COMPLETE`
-    Complete,
-    /// `CANCELLED`
-    Cancelled,
-    /// A status this SDK does not know yet, by its API name.
-    Other(String),
-}
-
-impl TaskStatus {
-    /// Reads the API's name.
-    pub fn from_api(name: &str) -> Self {
-        match name {
-            "TODO" => Self::Todo,
-            "IN_PROGRESS" => Self::InProgress,
-            "COMPLETE" => Self::Complete,
-            "CANCELLED" => Self::Cancelled,
-            other => Self::Other(other.to_string()),
-        }
+open_enum!(
+    /// Where a task stands (`$status`).
+    TaskStatus {
+        /// `TODO`
+        Todo = "TODO",
+        /// `IN_PROGRESS`
+        InProgress = "IN_PROGRESS",
+        /// `COMPLETE`
+        Complete = "COMPLETE",
+        /// `CANCELLED`
+        Cancelled = "CANCELLED",
     }
-
-    /// The API's name.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::Todo => "TODO",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Complete => "COMPLETE",
-            Self::Cancelled => "CANCELLED",
-            Self::Other(name) => name,
-        }
-    }
-}
-
-impl fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_api())
-    }
-}
+);
 
 impl Tasks {
     /// Starts a create: a title, a status and the member it is assigned to are required.

@@ -2,49 +2,19 @@
 //! ends. Leaf types, shared by records (`entity`) and their definitions.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
+use crate::open_enum::open_enum;
 use serde_json::Value;
 
-/// Whether a relationship links to one record or to many.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Cardinality {
-    /// At most one linked record.
-    HasOne,
-    /// Any number of linked records.
-    HasMany,
-    /// A cardinality this SDK does not know yet.
-    Other(String),
-}
-
-impl Cardinality {
-    /// Reads the API's name (`"HAS_ONE"`). Case is ignored: the API has used both.
-    pub fn from_api(name: &str) -> Self {
-        if name.eq_ignore_ascii_case("HAS_ONE") {
-            Self::HasOne
-        } else if name.eq_ignore_ascii_case("HAS_MANY") {
-            Self::HasMany
-        } else {
-            Self::Other(name.to_string())
-        }
+open_enum!(
+    /// Whether a relationship links to one record or to many.
+    Cardinality {
+        /// At most one linked record.
+        HasOne = "HAS_ONE",
+        /// Any number of linked records.
+        HasMany = "HAS_MANY",
     }
-
-    /// The API's name.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::HasOne => "HAS_ONE",
-            Self::HasMany => "HAS_MANY",
-            Self::Other(name) => name,
-        }
-    }
-}
-
-impl fmt::Display for Cardinality {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_api())
-    }
-}
+);
 
 /// How a relationship reads from each of its ends.
 ///

@@ -1,99 +1,47 @@
 //! The types that values are made of.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
+use crate::open_enum::open_enum;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The data type of a field, as named by the API's `valueType`.
-///
-/// The server adds types over time; one this SDK does not know yet is kept as
-/// [`ValueType::Other`] with its name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ValueType {
-    /// A postal address ([`Address`]).
-    Address,
-    /// A boolean.
-    Checkbox,
-    /// An amount of money (a number; the currency is in the field definition).
-    Currency,
-    /// A point in time, as RFC 3339 text.
-    DateTime,
-    /// An email address.
-    Email,
-    /// A person's name ([`FullName`]).
-    FullName,
-    /// Markdown text.
-    Markdown,
-    /// Several options of a fixed list.
-    MultiSelect,
-    /// A number.
-    Number,
-    /// One option of a fixed list.
-    SingleSelect,
-    /// A handle on a social network.
-    SocialHandle,
-    /// A telephone number.
-    Telephone,
-    /// Plain text.
-    Text,
-    /// A web address.
-    Url,
-    /// A type this version of the SDK does not know, with the name the server gave it.
-    Other(String),
-}
-
-impl ValueType {
-    /// Reads the API's name of a type (`"SINGLE_SELECT"`).
-    pub fn from_api(name: &str) -> Self {
-        match name {
-            "ADDRESS" => Self::Address,
-            "CHECKBOX" => Self::Checkbox,
-            "CURRENCY" => Self::Currency,
-            "DATETIME" => Self::DateTime,
-            "EMAIL" => Self::Email,
-            "FULL_NAME" => Self::FullName,
-            "MARKDOWN" => Self::Markdown,
-            "MULTI_SELECT" => Self::MultiSelect,
-            "NUMBER" => Self::Number,
-            "SINGLE_SELECT" => Self::SingleSelect,
-            "SOCIAL_HANDLE" => Self::SocialHandle,
-            "TELEPHONE" => Self::Telephone,
-            "TEXT" => Self::Text,
-            "URL" => Self::Url,
-            other => Self::Other(other.to_string()),
-        }
+open_enum!(
+    /// The data type of a field, as named by the API's `valueType`.
+    ///
+    /// The server adds types over time; one this SDK does not know yet is kept as
+    /// [`ValueType::Other`] with its name.
+    ValueType {
+        /// A postal address ([`Address`]).
+        Address = "ADDRESS",
+        /// A boolean.
+        Checkbox = "CHECKBOX",
+        /// An amount of money (a number; the currency is in the field definition).
+        Currency = "CURRENCY",
+        /// A point in time, as RFC 3339 text.
+        DateTime = "DATETIME",
+        /// An email address.
+        Email = "EMAIL",
+        /// A person's name ([`FullName`]).
+        FullName = "FULL_NAME",
+        /// Markdown text.
+        Markdown = "MARKDOWN",
+        /// Several options of a fixed list.
+        MultiSelect = "MULTI_SELECT",
+        /// A number.
+        Number = "NUMBER",
+        /// One option of a fixed list.
+        SingleSelect = "SINGLE_SELECT",
+        /// A handle on a social network.
+        SocialHandle = "SOCIAL_HANDLE",
+        /// A telephone number.
+        Telephone = "TELEPHONE",
+        /// Plain text.
+        Text = "TEXT",
+        /// A web address.
+        Url = "URL",
     }
-
-    /// The API's name of the type.
-    pub fn as_api(&self) -> &str {
-        match self {
-            Self::Address => "ADDRESS",
-            Self::Checkbox => "CHECKBOX",
-            Self::Currency => "CURRENCY",
-            Self::DateTime => "DATETIME",
-            Self::Email => "EMAIL",
-            Self::FullName => "FULL_NAME",
-            Self::Markdown => "MARKDOWN",
-            Self::MultiSelect => "MULTI_SELECT",
-            Self::Number => "NUMBER",
-            Self::SingleSelect => "SINGLE_SELECT",
-            Self::SocialHandle => "SOCIAL_HANDLE",
-            Self::Telephone => "TELEPHONE",
-            Self::Text => "TEXT",
-            Self::Url => "URL",
-            Self::Other(name) => name,
-        }
-    }
-}
-
-impl fmt::Display for ValueType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_api())
-    }
-}
+);
 
 impl Serialize for ValueType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
