@@ -38,7 +38,7 @@ impl<T: Entity> BulkWrite for Update<T> {
     }
 }
 
-impl<T: Entity> BulkWrite for RecordCall<T> {
+impl<T: Entity, K: crate::idempotency::KeyUse> BulkWrite for RecordCall<T, K> {
     type Output = T;
     fn send_boxed(self) -> WriteFuture<T> {
         Box::pin(self.send())

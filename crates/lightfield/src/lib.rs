@@ -80,7 +80,7 @@ pub use error::{ApiError, Error, ErrorKind, Result};
 pub use http::connect::install_crypto_provider;
 pub use http::transport::API_VERSION;
 pub use paging::{Op, Page};
-pub use request::Call;
+pub use request::{Call, idempotency};
 pub use resources::accounts::{Account, Accounts};
 pub use resources::contacts::{Contact, Contacts};
 pub use resources::files::{DownloadUrl, FileInfo, FileStatus, Files, PendingUpload, Purpose};

@@ -16,6 +16,41 @@ use crate::client::{Client, Response};
 use crate::error::Result;
 use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
 
+/// Whether a request carries an `Idempotency-Key`: the second type parameter of
+/// [`Call`] and [`RecordCall`](crate::RecordCall). Only a keyed request offers
+/// `idempotency_key(..)`, so a key cannot be set where the API would ignore it.
+pub mod idempotency {
+    pub(crate) mod sealed {
+        pub trait Sealed {}
+    }
+
+    /// How a request uses an idempotency key. Sealed: [`Keyed`] and [`NoKey`] are all.
+    pub trait KeyUse: sealed::Sealed + Send + 'static {
+        /// Whether the request sends a key.
+        const KEYED: bool;
+    }
+
+    /// A write (a `POST`): every attempt sends the same `Idempotency-Key`, the caller's
+    /// or one made for the call, so a retried write happens at most once.
+    #[derive(Debug)]
+    pub enum Keyed {}
+
+    /// A request that takes no key: reads, and deletes (idempotent by nature).
+    #[derive(Debug)]
+    pub enum NoKey {}
+
+    impl sealed::Sealed for Keyed {}
+    impl sealed::Sealed for NoKey {}
+    impl KeyUse for Keyed {
+        const KEYED: bool = true;
+    }
+    impl KeyUse for NoKey {
+        const KEYED: bool = false;
+    }
+}
+
+use idempotency::{KeyUse, Keyed, NoKey};
+
 type Send<T> = Box<
     dyn FnOnce(
             Client,
@@ -24,16 +59,18 @@ type Send<T> = Box<
         + std::marker::Send,
 >;
 
-/// A request to one operation, answered as `T`; ends in `.send().await`.
+/// A request to one operation, answered as `T`; ends in `.send().await`. `K` says whether
+/// it is a write that carries an idempotency key ([`Keyed`]) or not ([`NoKey`]).
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct Call<T> {
+pub struct Call<T, K = NoKey> {
     client: Client,
     options: RequestOptions,
     operation: &'static str,
     send: Send<T>,
+    key_use: std::marker::PhantomData<fn() -> K>,
 }
 
-impl<T> fmt::Debug for Call<T> {
+impl<T, K> fmt::Debug for Call<T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("operation", &self.operation)
@@ -42,7 +79,7 @@ impl<T> fmt::Debug for Call<T> {
     }
 }
 
-impl<T: std::marker::Send + 'static> Call<T> {
+impl<T: std::marker::Send + 'static, K: KeyUse> Call<T, K> {
     /// A call of `operation` (its id, for `Debug`): `run` calls the generated method with
     /// this call's idempotency key, `read` turns the answer (and the raw body, for what the
     /// generated types do not model) into `T`.
@@ -81,13 +118,23 @@ impl<T: std::marker::Send + 'static> Call<T> {
             + std::marker::Send
             + 'static,
     {
+        debug_assert_eq!(
+            K::KEYED,
+            is_post(operation),
+            "`{operation}`: a POST is keyed, anything else is not"
+        );
         Self {
             client: client.clone(),
             options: RequestOptions::default(),
             operation,
+            key_use: std::marker::PhantomData,
             send: Box::new(move |client, options| {
                 Box::pin(async move {
-                    let key = options.idempotency_key()?;
+                    // Only a keyed call makes (or checks) a key; the others never send one.
+                    let key = match K::KEYED {
+                        true => options.idempotency_key()?,
+                        false => String::new(),
+                    };
                     let call = options.for_policy(&client.transport.policy);
                     let response = client.call(call, move |c| run(c, key)).await?;
                     response.try_map_with_body(read)
@@ -102,12 +149,12 @@ impl<T: std::marker::Send + 'static> Call<T> {
             client: client.clone(),
             options: RequestOptions::default(),
             operation,
+            key_use: std::marker::PhantomData,
             send: Box::new(move |_, _| Box::pin(async move { Err(error) })),
         }
     }
 
     request_option_setters!();
-    idempotency_setter!();
 
     /// Sends the request; returns its answer.
     pub async fn send(self) -> Result<T> {
@@ -118,4 +165,15 @@ impl<T: std::marker::Send + 'static> Call<T> {
     pub async fn send_with_response(self) -> Result<Response<T>> {
         (self.send)(self.client, self.options).await
     }
+}
+
+impl<T: std::marker::Send + 'static> Call<T, Keyed> {
+    idempotency_setter!();
+}
+
+/// Whether the spec's table lists `operation` as a `POST` (the writes that take a key).
+fn is_post(operation: &str) -> bool {
+    lightfield_gen::tables::OPERATIONS
+        .iter()
+        .any(|op| op.id == operation && op.method == "POST")
 }

@@ -13,6 +13,7 @@ use crate::client::{Client, Response};
 use crate::definitions::Definitions;
 use crate::error::Result;
 use crate::http::options::{RequestOptions, idempotency_setter, request_option_setters};
+use crate::request::idempotency::{KeyUse, Keyed, NoKey};
 
 /// What a [`RecordCall`] does to its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +34,8 @@ impl Action {
 }
 
 /// A retrieve, delete or restore of one record; see `Records::retrieve`, `Records::delete`
-/// and `Records::restore`.
+/// and `Records::restore`. Only a restore is a write that takes an idempotency key
+/// (`K` is [`Keyed`]); retrieve and delete take none ([`NoKey`]).
 ///
 /// Delete is a soft delete: the record moves to the trash, leaves default lists, and
 /// `restore` brings it back. Both answer the record.
@@ -46,16 +48,20 @@ impl Action {
 /// ```
 #[derive_where::derive_where(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
-pub struct RecordCall<T> {
+pub struct RecordCall<T, K = NoKey> {
     client: Client,
     object: ObjectType,
     id: String,
     action: Action,
     options: RequestOptions,
-    output: PhantomData<fn() -> T>,
+    output: PhantomData<fn() -> (T, K)>,
 }
 
-impl<T: Entity> RecordCall<T> {
+impl<T: Entity> RecordCall<T, Keyed> {
+    idempotency_setter!();
+}
+
+impl<T: Entity, K: KeyUse> RecordCall<T, K> {
     pub(crate) fn new(client: Client, object: ObjectType, id: String, action: Action) -> Self {
         Self {
             client,
@@ -68,7 +74,6 @@ impl<T: Entity> RecordCall<T> {
     }
 
     request_option_setters!();
-    idempotency_setter!();
 
     /// Sends the request; returns the record.
     pub async fn send(self) -> Result<T> {
@@ -79,10 +84,10 @@ impl<T: Entity> RecordCall<T> {
     pub async fn send_with_response(self) -> Result<Response<T>> {
         check_id(&self.object, &self.id, self.action.verb())?;
         let (object, action, id) = (self.object, self.action, self.id);
-        // Only a restore is a write that needs a key.
-        let key = match action {
-            Action::Restore => Some(self.options.idempotency_key()?),
-            Action::Retrieve | Action::Delete => None,
+        // Only a restore is a write that needs a key (its type is `Keyed`).
+        let key = match K::KEYED {
+            true => Some(self.options.idempotency_key()?),
+            false => None,
         };
         let options = self.options.for_policy(&self.client.transport.policy);
         // One operation that chooses inside: three would each add their own state to this

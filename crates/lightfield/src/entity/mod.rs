@@ -191,7 +191,7 @@ impl<T: Deletable> Records<T> {
 
 impl<T: Trashable> Records<T> {
     /// Brings trashed record `id` back.
-    pub fn restore(&self, id: impl Into<String>) -> RecordCall<T> {
+    pub fn restore(&self, id: impl Into<String>) -> RecordCall<T, crate::idempotency::Keyed> {
         RecordCall::new(
             self.client.clone(),
             self.object.clone(),

@@ -9,6 +9,7 @@ use super::views::Draft;
 use crate::client::Client;
 use crate::error::Error;
 use crate::request::Call;
+use crate::request::idempotency::Keyed;
 
 /// A new sequence; see [`Sequences::create`]. Ends in `.send().await`.
 #[derive(Debug, Clone)]
@@ -36,7 +37,7 @@ impl CreateSequence {
     }
 
     /// The request, with the per-call settings of every [`Call`].
-    pub fn call(self) -> Call<Draft> {
+    pub fn call(self) -> Call<Draft, Keyed> {
         let body = self.body;
         Call::new(
             &self.client,
@@ -125,7 +126,7 @@ impl UpdateDraft {
     }
 
     /// The request, with the per-call settings of every [`Call`].
-    pub fn call(self) -> Call<Draft> {
+    pub fn call(self) -> Call<Draft, Keyed> {
         let (sequences, id, body) = (self.sequences, self.id, self.body);
         about!(
             sequences,

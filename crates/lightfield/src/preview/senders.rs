@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::listing::{Listing, PageAt};
 use crate::open_enum::open_enum;
 use crate::request::Call;
+use crate::request::idempotency::Keyed;
 
 open_enum!(
     /// What a sender sends on.
@@ -170,7 +171,7 @@ impl Senders {
         &self,
         id: impl Into<String>,
         pacing: BTreeMap<String, Pacing>,
-    ) -> Call<Sender> {
+    ) -> Call<Sender, Keyed> {
         let body = wire::SenderUpdateBody {
             pacing: pacing.into_iter().map(|(k, p)| (k, p.to_wire())).collect(),
         };
@@ -186,7 +187,7 @@ impl Senders {
     }
 
     /// Marks sender `id` healthy again.
-    pub fn mark_healthy(&self, id: impl Into<String>) -> Call<Sender> {
+    pub fn mark_healthy(&self, id: impl Into<String>) -> Call<Sender, Keyed> {
         match sender_id(id.into()) {
             Err(e) => Call::refused(&self.client, "sender_mark_healthy", e),
             Ok(id) => Call::new(

@@ -16,6 +16,7 @@ use crate::entity::check_id;
 use crate::error::Error;
 use crate::listing::{Listing, PageAt};
 use crate::request::Call;
+use crate::request::idempotency::Keyed;
 use crate::wait::Wait;
 
 /// The most contact ids one enrollment change may carry (added and removed together).
@@ -113,7 +114,7 @@ impl Sequences {
     }
 
     /// Starts sending.
-    pub fn activate(&self, id: impl Into<String>) -> Call<Sequence> {
+    pub fn activate(&self, id: impl Into<String>) -> Call<Sequence, Keyed> {
         about!(
             self,
             "sequence_activate",
@@ -124,7 +125,7 @@ impl Sequences {
     }
 
     /// Stops sending.
-    pub fn deactivate(&self, id: impl Into<String>) -> Call<Sequence> {
+    pub fn deactivate(&self, id: impl Into<String>) -> Call<Sequence, Keyed> {
         about!(
             self,
             "sequence_deactivate",
@@ -169,7 +170,7 @@ impl Sequences {
         &self,
         id: impl Into<String>,
         expected_version: impl Into<String>,
-    ) -> Call<Sequence> {
+    ) -> Call<Sequence, Keyed> {
         let body = wire::ExpectedVersionBody {
             expected_version: expected_version.into(),
         };
@@ -187,7 +188,7 @@ impl Sequences {
         &self,
         id: impl Into<String>,
         expected_version: impl Into<String>,
-    ) -> Call<Map<String, Value>> {
+    ) -> Call<Map<String, Value>, Keyed> {
         let body = wire::ExpectedVersionBody {
             expected_version: expected_version.into(),
         };
@@ -296,7 +297,7 @@ impl Sequences {
         id: impl Into<String>,
         contact_id: impl Into<String>,
         expected_version: Option<String>,
-    ) -> Call<SequenceTest> {
+    ) -> Call<SequenceTest, Keyed> {
         let body = wire::SequenceTestBody {
             contact_id: contact_id.into(),
             expected_version,
@@ -381,15 +382,14 @@ impl Enroll {
         };
         let id = self.id;
         let sequences = self.sequences;
-        about!(
+        let call: Call<_, Keyed> = about!(
             sequences,
             "sequence_enroll",
             [id],
             |c, key| c.sequence_enroll(&id, Some(&key), &body),
             |r: wire::PreviewObject, _| results(r.0)
-        )
-        .send()
-        .await
+        );
+        call.send().await
     }
 }
 

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::listing::{Listing, PageAt};
 use crate::open_enum::open_enum;
 use crate::request::Call;
+use crate::request::idempotency::Keyed;
 
 /// The largest file the API accepts: 512 MiB.
 pub const MAX_FILE_SIZE: u64 = 536_870_912;
@@ -195,7 +196,7 @@ impl Files {
         mime_type: impl Into<String>,
         size_bytes: u64,
         purpose: Option<Purpose>,
-    ) -> Call<PendingUpload> {
+    ) -> Call<PendingUpload, Keyed> {
         if size_bytes == 0 {
             return Call::refused(
                 &self.client,
@@ -239,7 +240,7 @@ impl Files {
     }
 
     /// Completes an upload whose bytes were PUT; `md5` (hex) lets the server check them.
-    pub fn complete(&self, id: impl Into<String>, md5: Option<String>) -> Call<FileInfo> {
+    pub fn complete(&self, id: impl Into<String>, md5: Option<String>) -> Call<FileInfo, Keyed> {
         let body = wire::FileCompleteBody { md5 };
         by_id!(
             self,
@@ -252,7 +253,7 @@ impl Files {
     }
 
     /// Abandons a pending upload.
-    pub fn cancel(&self, id: impl Into<String>) -> Call<FileInfo> {
+    pub fn cancel(&self, id: impl Into<String>) -> Call<FileInfo, Keyed> {
         let body = wire::EmptyBody(serde_json::Map::new());
         by_id!(
             self,

@@ -14,6 +14,7 @@ use super::readonly::{Email, Emails};
 use crate::error::Error;
 use crate::open_enum::open_enum;
 use crate::request::Call;
+use crate::request::idempotency::Keyed;
 use crate::value::InputValue;
 
 /// The most recipients an email may be sent to.
@@ -289,7 +290,7 @@ impl LoggedEmail {
 
 impl Emails {
     /// Sends `message` from its connected mailbox; answers when it was sent.
-    pub fn send(&self, message: EmailMessage) -> Call<String> {
+    pub fn send(&self, message: EmailMessage) -> Call<String, Keyed> {
         let client = self.client();
         if let Err(problem) = message.check(true) {
             return Call::refused(client, "email_send", Error::invalid(problem));
@@ -304,7 +305,7 @@ impl Emails {
     }
 
     /// Saves `message` as a draft in its mailbox; answers when.
-    pub fn draft(&self, message: EmailMessage) -> Call<String> {
+    pub fn draft(&self, message: EmailMessage) -> Call<String, Keyed> {
         let client = self.client();
         if let Err(problem) = message.check(false) {
             return Call::refused(client, "email_draft", Error::invalid(problem));
@@ -320,7 +321,7 @@ impl Emails {
 
     /// Records `email`, sent elsewhere; answers the email record. Logging the same
     /// `Message-ID` twice is refused by the API with a 409.
-    pub fn log(&self, email: LoggedEmail) -> Call<Email> {
+    pub fn log(&self, email: LoggedEmail) -> Call<Email, Keyed> {
         let client = self.client();
         if let Err(problem) = email.check() {
             return Call::refused(client, "email_log", Error::invalid(problem));

@@ -14,6 +14,7 @@ use crate::entity::check_id;
 use crate::error::Error;
 use crate::open_enum::open_enum;
 use crate::request::Call;
+use crate::request::idempotency::Keyed;
 use crate::wait::Wait;
 
 open_enum!(
@@ -371,7 +372,7 @@ impl Enrich {
                 fields: self.fields.unwrap_or_default(),
             },
         );
-        Call::new(
+        Call::<_, Keyed>::new(
             &self.client,
             "enrichment_start",
             move |c, key| async move { c.enrichment_start(collection, &id, Some(&key), &body).await },
