@@ -1,6 +1,6 @@
 //! Accounts: companies and organisations. `client.accounts()`.
 
-use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, ObjectType, Update, impl_for, typed_record};
 use crate::value::{Address, InputValue};
 
 use super::{facade, strings};
@@ -18,13 +18,6 @@ facade!(
     accounts
 );
 
-/// A create of an account.
-pub type CreateAccount = Create<Account>;
-/// An update of an account.
-pub type UpdateAccount = Update<Account>;
-/// A list of accounts.
-pub type ListAccounts = Listing<Account>;
-
 impl Accounts {
     /// Starts Lightfield's enrichment of record `id` (see `client.enrichment_runs()` to
     /// follow it).
@@ -33,14 +26,14 @@ impl Accounts {
     }
 
     /// Starts a create. `name` (`$name`) is the one required field.
-    pub fn create(&self, name: impl Into<String>) -> CreateAccount {
+    pub fn create(&self, name: impl Into<String>) -> Create<Account> {
         self.0
             .create()
             .field("$name", InputValue::Text(name.into()))
     }
 }
 
-impl_for!([CreateAccount, UpdateAccount] {
+impl_for!([Create<Account>, Update<Account>] {
     /// `$website`: the company's web addresses.
     pub fn website(self, urls: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.field("$website", strings(urls))
@@ -87,7 +80,7 @@ impl_for!([CreateAccount, UpdateAccount] {
     }
 });
 
-impl CreateAccount {
+impl Create<Account> {
     /// `$owner`: the member who owns the account.
     pub fn owner(self, member_id: impl Into<String>) -> Self {
         self.relationship("$owner", Ids::One(member_id.into()))
@@ -104,7 +97,7 @@ impl CreateAccount {
     }
 }
 
-impl UpdateAccount {
+impl Update<Account> {
     /// `$name`.
     pub fn name(self, name: impl Into<String>) -> Self {
         self.field("$name", InputValue::Text(name.into()))

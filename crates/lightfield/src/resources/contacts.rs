@@ -1,6 +1,6 @@
 //! Contacts: people, usually at an account. `client.contacts()`.
 
-use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, ObjectType, Update, impl_for, typed_record};
 use crate::value::{FieldValue, FullName, InputValue};
 
 use super::{facade, strings};
@@ -18,13 +18,6 @@ facade!(
     contacts
 );
 
-/// A create of a contact.
-pub type CreateContact = Create<Contact>;
-/// An update of a contact.
-pub type UpdateContact = Update<Contact>;
-/// A list of contacts.
-pub type ListContacts = Listing<Contact>;
-
 impl Contacts {
     /// Starts Lightfield's enrichment of record `id` (see `client.enrichment_runs()` to
     /// follow it).
@@ -34,12 +27,12 @@ impl Contacts {
 
     /// Starts a create. No field is required; set a name or an email at least to find the
     /// contact again.
-    pub fn create(&self) -> CreateContact {
+    pub fn create(&self) -> Create<Contact> {
         self.0.create()
     }
 }
 
-impl_for!([CreateContact, UpdateContact] {
+impl_for!([Create<Contact>, Update<Contact>] {
     /// `$name`: first and last name.
     pub fn name(self, name: FullName) -> Self {
         self.field("$name", InputValue::FullName(name))
@@ -56,7 +49,7 @@ impl_for!([CreateContact, UpdateContact] {
     }
 });
 
-impl CreateContact {
+impl Create<Contact> {
     /// `$account`: the accounts the contact belongs to.
     pub fn accounts(self, account_ids: impl Into<Ids>) -> Self {
         self.relationship("$account", account_ids)

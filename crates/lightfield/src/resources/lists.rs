@@ -27,11 +27,6 @@ facade!(
     lists
 );
 
-/// A create of a list.
-pub type CreateList = Create<ListRecord>;
-/// An update of a list.
-pub type UpdateList = Update<ListRecord>;
-
 /// The members of a list, with their type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMembers {
@@ -84,7 +79,7 @@ impl Lists {
     /// };
     /// # let _ = members; Ok(()) }
     /// ```
-    pub fn create(&self, name: impl Into<String>, members: ListMembers) -> CreateList {
+    pub fn create(&self, name: impl Into<String>, members: ListMembers) -> Create<ListRecord> {
         let object_type = members.object_type();
         let (key, ids) = members.into_parts();
         self.0
@@ -111,14 +106,14 @@ impl Lists {
     }
 }
 
-impl CreateList {
+impl Create<ListRecord> {
     /// `$description`.
     pub fn description(self, text: impl Into<String>) -> Self {
         self.field("$description", InputValue::Text(text.into()))
     }
 }
 
-impl UpdateList {
+impl Update<ListRecord> {
     /// `$name`.
     pub fn name(self, name: impl Into<String>) -> Self {
         self.field("$name", InputValue::Text(name.into()))

@@ -6,7 +6,7 @@
 
 use time::OffsetDateTime;
 
-use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, ObjectType, Update, impl_for, typed_record};
 use crate::open_enum::open_enum;
 use crate::value::InputValue;
 
@@ -26,13 +26,6 @@ facade!(
     meetings
 );
 
-/// A create of a meeting.
-pub type CreateMeeting = Create<Meeting>;
-/// An update of a meeting.
-pub type UpdateMeeting = Update<Meeting>;
-/// A list of meetings.
-pub type ListMeetings = Listing<Meeting>;
-
 open_enum!(
     /// Who may see a meeting's content (`$privacySetting`).
     Privacy {
@@ -50,7 +43,7 @@ impl Meetings {
         title: impl Into<String>,
         start: OffsetDateTime,
         end: OffsetDateTime,
-    ) -> CreateMeeting {
+    ) -> Create<Meeting> {
         self.0
             .create()
             .field("$title", InputValue::Text(title.into()))
@@ -59,7 +52,7 @@ impl Meetings {
     }
 }
 
-impl_for!([CreateMeeting, UpdateMeeting] {
+impl_for!([Create<Meeting>, Update<Meeting>] {
     /// `$privacySetting`.
     pub fn privacy(self, privacy: Privacy) -> Self {
         self.field("$privacySetting", InputValue::Text(privacy.as_api().to_string()))
@@ -71,7 +64,7 @@ impl_for!([CreateMeeting, UpdateMeeting] {
     }
 });
 
-impl CreateMeeting {
+impl Create<Meeting> {
     /// `$description`.
     pub fn description(self, text: impl Into<String>) -> Self {
         self.field("$description", InputValue::Text(text.into()))
@@ -98,7 +91,7 @@ impl CreateMeeting {
     }
 }
 
-impl UpdateMeeting {
+impl Update<Meeting> {
     /// `$meetingPrep`: notes written before the meeting.
     pub fn meeting_prep(self, markdown: impl Into<String>) -> Self {
         self.field("$meetingPrep", InputValue::Text(markdown.into()))

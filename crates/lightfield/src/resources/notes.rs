@@ -3,7 +3,7 @@
 //! An update changes a note's links with `add` and `remove` only; the API has no
 //! `replace` for them, and the SDK refuses one before sending.
 
-use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, ObjectType, Update, impl_for, typed_record};
 use crate::value::InputValue;
 
 use super::facade;
@@ -21,30 +21,23 @@ facade!(
     notes
 );
 
-/// A create of a note.
-pub type CreateNote = Create<Note>;
-/// An update of a note.
-pub type UpdateNote = Update<Note>;
-/// A list of notes.
-pub type ListNotes = Listing<Note>;
-
 impl Notes {
     /// Starts a create: `$title` is required. The author is the API key's owner.
-    pub fn create(&self, title: impl Into<String>) -> CreateNote {
+    pub fn create(&self, title: impl Into<String>) -> Create<Note> {
         self.0
             .create()
             .field("$title", InputValue::Text(title.into()))
     }
 }
 
-impl_for!([CreateNote, UpdateNote] {
+impl_for!([Create<Note>, Update<Note>] {
     /// `$content`: the note's text (Markdown).
     pub fn content(self, markdown: impl Into<String>) -> Self {
         self.field("$content", InputValue::Text(markdown.into()))
     }
 });
 
-impl CreateNote {
+impl Create<Note> {
     /// `$account`: the accounts the note is about.
     pub fn accounts(self, account_ids: impl Into<Ids>) -> Self {
         self.relationship("$account", account_ids)
@@ -56,7 +49,7 @@ impl CreateNote {
     }
 }
 
-impl UpdateNote {
+impl Update<Note> {
     /// `$title`.
     pub fn title(self, title: impl Into<String>) -> Self {
         self.field("$title", InputValue::Text(title.into()))

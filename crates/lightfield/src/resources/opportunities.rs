@@ -1,6 +1,6 @@
 //! Opportunities: deals in progress with an account. `client.opportunities()`.
 
-use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, ObjectType, Update, impl_for, typed_record};
 use crate::value::InputValue;
 
 use super::facade;
@@ -18,24 +18,17 @@ facade!(
     opportunities
 );
 
-/// A create of an opportunity.
-pub type CreateOpportunity = Create<Opportunity>;
-/// An update of an opportunity.
-pub type UpdateOpportunity = Update<Opportunity>;
-/// A list of opportunities.
-pub type ListOpportunities = Listing<Opportunity>;
-
 impl Opportunities {
     /// Starts a create: `$name` and the `$account` it belongs to are required.
     ///
     /// Whether `$stage` is required too is disputed between the API's references; set it
-    /// with [`CreateOpportunity::stage`] to be safe. The spec's table (`x-object-types`)
+    /// with [`Create<Opportunity>::stage`] to be safe. The spec's table (`x-object-types`)
     /// decides what the SDK checks before sending.
     pub fn create(
         &self,
         name: impl Into<String>,
         account_id: impl Into<String>,
-    ) -> CreateOpportunity {
+    ) -> Create<Opportunity> {
         self.0
             .create()
             .field("$name", InputValue::Text(name.into()))
@@ -43,14 +36,14 @@ impl Opportunities {
     }
 }
 
-impl_for!([CreateOpportunity, UpdateOpportunity] {
+impl_for!([Create<Opportunity>, Update<Opportunity>] {
     /// `$stage`: the pipeline stage, by option id or label.
     pub fn stage(self, stage: impl Into<String>) -> Self {
         self.field("$stage", InputValue::Text(stage.into()))
     }
 });
 
-impl CreateOpportunity {
+impl Create<Opportunity> {
     /// `$owner`: the member who owns the deal.
     pub fn owner(self, member_id: impl Into<String>) -> Self {
         self.relationship("$owner", Ids::One(member_id.into()))
@@ -67,7 +60,7 @@ impl CreateOpportunity {
     }
 }
 
-impl UpdateOpportunity {
+impl Update<Opportunity> {
     /// `$name`.
     pub fn name(self, name: impl Into<String>) -> Self {
         self.field("$name", InputValue::Text(name.into()))

@@ -2,7 +2,7 @@
 
 use time::OffsetDateTime;
 
-use crate::entity::{Create, Ids, Listing, ObjectType, Update, impl_for, typed_record};
+use crate::entity::{Create, Ids, ObjectType, Update, impl_for, typed_record};
 use crate::open_enum::open_enum;
 use crate::value::InputValue;
 
@@ -20,13 +20,6 @@ facade!(
     Tasks(Task, ObjectType::Task),
     tasks
 );
-
-/// A create of a task.
-pub type CreateTask = Create<Task>;
-/// An update of a task.
-pub type UpdateTask = Update<Task>;
-/// A list of tasks.
-pub type ListTasks = Listing<Task>;
 
 open_enum!(
     /// Where a task stands (`$status`).
@@ -49,7 +42,7 @@ impl Tasks {
         title: impl Into<String>,
         status: TaskStatus,
         assignee_member_id: impl Into<String>,
-    ) -> CreateTask {
+    ) -> Create<Task> {
         self.0
             .create()
             .field("$title", InputValue::Text(title.into()))
@@ -58,7 +51,7 @@ impl Tasks {
     }
 }
 
-impl_for!([CreateTask, UpdateTask] {
+impl_for!([Create<Task>, Update<Task>] {
     /// `$description`.
     pub fn description(self, text: impl Into<String>) -> Self {
         self.field("$description", InputValue::Text(text.into()))
@@ -70,7 +63,7 @@ impl_for!([CreateTask, UpdateTask] {
     }
 });
 
-impl CreateTask {
+impl Create<Task> {
     /// `$account`: the account the task is about.
     pub fn account(self, account_id: impl Into<String>) -> Self {
         self.relationship("$account", Ids::One(account_id.into()))
@@ -82,7 +75,7 @@ impl CreateTask {
     }
 }
 
-impl UpdateTask {
+impl Update<Task> {
     /// `$title`.
     pub fn title(self, title: impl Into<String>) -> Self {
         self.field("$title", InputValue::Text(title.into()))

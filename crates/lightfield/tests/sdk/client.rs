@@ -60,9 +60,9 @@ fn clients_and_builders_are_cheap_to_share_across_tasks() {
     fn shareable<T: Send + Sync + Clone + 'static>() {}
     shareable::<Client>();
     shareable::<lightfield::ClientBuilder>();
-    shareable::<lightfield::resources::accounts::CreateAccount>();
-    shareable::<lightfield::resources::accounts::UpdateAccount>();
-    shareable::<lightfield::resources::accounts::ListAccounts>();
+    shareable::<lightfield::Create<lightfield::Account>>();
+    shareable::<lightfield::Update<lightfield::Account>>();
+    shareable::<lightfield::Listing<lightfield::Account>>();
     shareable::<lightfield::Account>();
     fn sendable<T: Send + 'static>(_: &T) {}
     let client = Client::builder().api_key("k").build().unwrap();
