@@ -10,6 +10,7 @@ mod accounts;
 mod client;
 mod derive;
 mod entity;
+mod facts;
 mod fidelity;
 mod files;
 mod fuzz_decode;
