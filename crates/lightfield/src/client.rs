@@ -9,7 +9,7 @@ use http::{HeaderMap, HeaderValue};
 use lightfield_gen::types::ErrorBody;
 use progenitor_client::ResponseValue;
 
-use crate::error::{ApiError, Error, Result};
+use crate::error::{ApiError, Error, ErrorShape, Result};
 use crate::http::ratelimit::RateLimits;
 use crate::http::transport::{CallHooks, CallOptions, Policy, Report, Transport};
 
@@ -87,8 +87,9 @@ pub(crate) enum Ended<T> {
     /// An answer with this status, read as `T`.
     Answered(u16, T),
     /// A refusal (or an answer that is not the success shape): the transport's report has
-    /// the status, headers and body.
-    Refused,
+    /// the status, headers and body; the error body too when the generated client has
+    /// already parsed it (a documented status), so it is not parsed twice.
+    Refused(Option<ErrorShape>),
     /// The exchange failed.
     Transport(reqwest::Error),
     /// A successful answer whose body did not decode.
@@ -103,7 +104,8 @@ impl<T> Ended<T> {
     fn from_generated(e: progenitor_client::Error<ErrorBody>) -> Self {
         use progenitor_client::Error as G;
         match e {
-            G::ErrorResponse(_) | G::UnexpectedResponse(_) => Self::Refused,
+            G::ErrorResponse(parsed) => Self::Refused(Some(parsed.into_inner().into())),
+            G::UnexpectedResponse(_) => Self::Refused(None),
             G::CommunicationError(source)
             | G::ResponseBodyError(source)
             | G::InvalidUpgrade(source) => Self::Transport(source),
@@ -124,10 +126,13 @@ pub(crate) fn settle<T>(hooks: &CallHooks, ended: Ended<T>) -> Result<Response<T
         return Err(failure);
     }
     let succeeded = (200..300).contains(&report.status);
-    let refusal = |report: Report| {
-        Error::Api(Box::new(ApiError::from_parts(
+    // A body the generated client did not parse is parsed here, once.
+    let refusal = |report: Report, parsed: Option<ErrorShape>| {
+        let parsed = parsed.or_else(|| serde_json::from_slice(&report.body).ok());
+        Error::Api(Box::new(ApiError::from_shape(
             report.status,
             report.headers,
+            parsed,
             &report.body,
             report.attempts,
         )))
@@ -140,11 +145,12 @@ pub(crate) fn settle<T>(hooks: &CallHooks, ended: Ended<T>) -> Result<Response<T
             value,
             body: report.body,
         }),
-        Ended::Answered(..) | Ended::Refused => Err(refusal(report)),
+        Ended::Answered(..) => Err(refusal(report, None)),
+        Ended::Refused(parsed) => Err(refusal(report, parsed)),
         Ended::Transport(source) => Err(hooks.transport_error(source, report.attempts)),
         // A refusal whose body is not the error shape is still a refusal, with its status,
         // kind and `Retry-After`.
-        Ended::Undecodable(..) if !succeeded => Err(refusal(report)),
+        Ended::Undecodable(..) if !succeeded => Err(refusal(report, None)),
         Ended::Undecodable(err, body) => Err(Error::decode(err, &body)),
         Ended::Invalid(message) => Err(Error::invalid(message)),
     }

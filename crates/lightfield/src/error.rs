@@ -111,22 +111,49 @@ pub struct ApiError {
     pub details: serde_json::Map<String, serde_json::Value>,
 }
 
-impl ApiError {
-    pub(crate) fn from_parts(status: u16, headers: HeaderMap, body: &[u8], attempts: u32) -> Self {
-        #[derive(serde::Deserialize)]
-        struct Body {
-            #[serde(rename = "type", default)]
-            kind: String,
-            #[serde(default)]
-            message: String,
-            code: Option<String>,
-            param: Option<String>,
-            #[serde(flatten)]
-            details: serde_json::Map<String, serde_json::Value>,
+/// An error body in the API's shape, however it was read.
+#[derive(serde::Deserialize)]
+pub(crate) struct ErrorShape {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    message: String,
+    code: Option<String>,
+    param: Option<String>,
+    #[serde(flatten)]
+    details: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<lightfield_gen::types::ErrorBody> for ErrorShape {
+    /// The body the generated client already parsed (documented statuses): not read again.
+    fn from(body: lightfield_gen::types::ErrorBody) -> Self {
+        Self {
+            kind: body.type_,
+            message: body.message,
+            code: body.code,
+            param: body.param,
+            details: body.extra,
         }
-        let parsed = serde_json::from_slice::<Body>(body)
-            .ok()
-            .filter(|b| !b.kind.is_empty() || !b.message.is_empty());
+    }
+}
+
+impl ApiError {
+    /// A refusal from its raw body, parsed here (undocumented statuses, the storage host).
+    pub(crate) fn from_parts(status: u16, headers: HeaderMap, body: &[u8], attempts: u32) -> Self {
+        let parsed = serde_json::from_slice::<ErrorShape>(body).ok();
+        Self::from_shape(status, headers, parsed, body, attempts)
+    }
+
+    /// A refusal from a body already read as the API's error shape (`None` when it is not
+    /// one: then the start of `body` is the message).
+    pub(crate) fn from_shape(
+        status: u16,
+        headers: HeaderMap,
+        parsed: Option<ErrorShape>,
+        body: &[u8],
+        attempts: u32,
+    ) -> Self {
+        let parsed = parsed.filter(|b| !b.kind.is_empty() || !b.message.is_empty());
         let (error_type, message, code, param, details) = match parsed {
             Some(b) => (
                 b.kind,
