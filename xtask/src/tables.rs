@@ -166,6 +166,12 @@ fn rust_name(object_type: &str) -> String {
 /// The Rust source of `tables.rs` for `spec` (unformatted).
 pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
     let mut out = String::from(PRELUDE);
+    // The one source of the API version: the spec's `info.version`, which the generated
+    // client also reports; the SDK sends it and the mock requires it.
+    out.push_str(&format!(
+        "\n/// The API version the spec describes (`Lightfield-Version`).\npub const API_VERSION: &str = {:?};\n",
+        spec.info.version
+    ));
     out.push_str("\n/// Every operation the spec declares, in spec order.\npub static OPERATIONS: &[Operation] = &[\n");
     for (path, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {

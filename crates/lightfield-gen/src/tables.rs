@@ -125,6 +125,8 @@ pub fn operation(id: &str) -> Option<&'static Operation> {
 pub fn object_schema(object_type: &str) -> Option<&'static ObjectSchema> {
     OBJECT_TYPES.iter().copied().find(|o| o.object_type == object_type)
 }
+/// The API version the spec describes (`Lightfield-Version`).
+pub const API_VERSION: &str = "2026-03-01";
 /// Every operation the spec declares, in spec order.
 pub static OPERATIONS: &[Operation] = &[
     Operation {

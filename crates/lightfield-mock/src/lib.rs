@@ -41,8 +41,9 @@ pub use faults::{Fault, FaultKind};
 use serde_json::Value;
 pub use server::{LOGGED_BODY, LoggedRequest, MAX_API_BODY};
 
-/// The API version the mock speaks (the `Lightfield-Version` header it requires).
-pub const API_VERSION: &str = "2026-03-01";
+/// The API version the mock speaks (the `Lightfield-Version` header it requires): the
+/// spec's, as the SDK's is.
+pub const API_VERSION: &str = lightfield_gen::tables::API_VERSION;
 
 /// The current time as RFC 3339 text.
 pub(crate) fn now_rfc3339() -> String {

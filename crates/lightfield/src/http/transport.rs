@@ -20,8 +20,8 @@ use crate::http::ratelimit::{RateLimits, category_of};
 
 pub(crate) use crate::error::{is_retryable_status, retry_after};
 
-/// The API version this SDK speaks.
-pub const API_VERSION: &str = "2026-03-01";
+/// The API version this SDK speaks: the spec's `info.version`, from its tables.
+pub const API_VERSION: &str = lightfield_gen::tables::API_VERSION;
 
 /// Header names as constants: a name given as text is parsed again on every request.
 const VERSION_HEADER: http::HeaderName = http::HeaderName::from_static("lightfield-version");
