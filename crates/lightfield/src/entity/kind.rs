@@ -36,6 +36,25 @@ pub enum ObjectType {
 }
 
 impl ObjectType {
+    /// The record type named by `name`: a built-in type's API name (`account`), or else a
+    /// custom object's slug.
+    pub fn from_api(name: &str) -> ObjectType {
+        match name {
+            "account" => Self::Account,
+            "contact" => Self::Contact,
+            "opportunity" => Self::Opportunity,
+            "task" => Self::Task,
+            "note" => Self::Note,
+            "meeting" => Self::Meeting,
+            "member" => Self::Member,
+            "email" => Self::Email,
+            "channel" => Self::Channel,
+            "message" => Self::Message,
+            "list" => Self::List,
+            slug => Self::Custom(slug.to_string()),
+        }
+    }
+
     /// The API's name of the type (`account`), or the custom object's slug.
     pub fn as_api(&self) -> &str {
         match self {
@@ -63,6 +82,37 @@ impl ObjectType {
             Self::Custom(_) => None,
             builtin => tables::object_schema(builtin.as_api()),
         }
+    }
+
+    /// The built-in type whose ids start as `id` does (`acc_…` is an account), from the
+    /// spec's table; `None` for anything else (custom objects' ids say no type).
+    ///
+    /// ```
+    /// use lightfield::ObjectType;
+    /// assert_eq!(ObjectType::of_id("acc_0000000001"), Some(ObjectType::Account));
+    /// assert_eq!(ObjectType::of_id("vendor_1"), None);
+    /// ```
+    pub fn of_id(id: &str) -> Option<ObjectType> {
+        tables::OBJECT_TYPES
+            .iter()
+            .find(|s| !s.id_prefix.is_empty() && id.starts_with(s.id_prefix))
+            .map(|s| Self::from_api(s.object_type))
+            .filter(|o| !matches!(o, ObjectType::Custom(_)))
+    }
+
+    /// The keys a create of this type must set (system fields and relationships), from the
+    /// spec's table; empty for custom objects, whose rules live in the organisation's
+    /// definitions.
+    pub fn required_keys(&self) -> Vec<&'static str> {
+        self.schema().map_or_else(Vec::new, |schema| {
+            let fields = schema.fields.iter().filter(|f| f.required).map(|f| f.key);
+            let links = schema
+                .relationships
+                .iter()
+                .filter(|r| r.required)
+                .map(|r| r.key);
+            fields.chain(links).collect()
+        })
     }
 
     /// How messages name a set of these records: `accounts`, or `` `vendor` records ``.

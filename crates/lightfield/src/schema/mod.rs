@@ -14,5 +14,5 @@ mod typed;
 pub use source::rust_source;
 pub use typed::{
     FieldSpec, FieldType, LinkType, Mismatch, RecordType, SelectValue, check_type, field_error,
-    object_type, select_from_field,
+    select_from_field,
 };

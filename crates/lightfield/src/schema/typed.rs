@@ -260,24 +260,6 @@ impl LinkType for Vec<String> {
     }
 }
 
-/// The record type named by `object`: a built-in type, or a custom object's slug.
-pub fn object_type(object: &str) -> ObjectType {
-    match object {
-        "account" => ObjectType::Account,
-        "contact" => ObjectType::Contact,
-        "opportunity" => ObjectType::Opportunity,
-        "task" => ObjectType::Task,
-        "note" => ObjectType::Note,
-        "meeting" => ObjectType::Meeting,
-        "member" => ObjectType::Member,
-        "email" => ObjectType::Email,
-        "channel" => ObjectType::Channel,
-        "message" => ObjectType::Message,
-        "list" => ObjectType::List,
-        slug => ObjectType::Custom(slug.to_string()),
-    }
-}
-
 // A type of your own schema is a record type like the crate's own: it goes through
 // `Records<T>` with every builder, option, stream and export. What the API offers for its
 // record type is checked when a call is made (a refusal names the operation), since the
@@ -303,7 +285,7 @@ impl Client {
     /// The operations on records of `T`, a type of your own schema (usually
     /// `#[derive(Record)]`): the same [`Records`] as every record type, answering `T`.
     pub fn records<T: RecordType>(&self) -> Records<T> {
-        Records::new(self, object_type(T::OBJECT))
+        Records::new(self, ObjectType::from_api(T::OBJECT))
     }
 }
 
@@ -380,7 +362,7 @@ pub struct Mismatch {
 /// type cannot hold, select options the enum does not name, required fields made optional
 /// the other way round, relationships of the wrong cardinality.
 pub async fn check_type<T: RecordType>(client: &Client) -> Result<Vec<Mismatch>> {
-    let object = object_type(T::OBJECT);
+    let object = ObjectType::from_api(T::OBJECT);
     let definitions = client
         .schema_within(&object, std::time::Duration::ZERO)
         .await?;
