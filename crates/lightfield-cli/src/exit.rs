@@ -36,7 +36,7 @@ pub enum Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Sdk(e) => write!(f, "{e}"),
+            Self::Sdk(e) => f.write_str(&in_cli_words(e)),
             Self::ClosedPipe => f.write_str("the output was closed by its reader"),
             Self::Interrupted(how) => write!(f, "interrupted; {how}"),
             Self::Local(message) => f.write_str(message),
@@ -51,6 +51,77 @@ impl std::fmt::Display for Failure {
                 file.display()
             ),
         }
+    }
+}
+
+/// An SDK error as the command line says it: what went wrong, and what to do with the
+/// CLI's own flags and variables (the SDK's own wording names builder methods).
+fn in_cli_words(error: &Error) -> String {
+    use lightfield::ErrorKind as K;
+    match error {
+        Error::Api(api) => {
+            let mut text = format!("{} {}", api.status, api.message);
+            if let Some(param) = &api.param {
+                text.push_str(&format!(" (`{param}`)"));
+            }
+            if let Some(id) = &api.request_id {
+                text.push_str(&format!(" [request {id}]"));
+            }
+            let issues = api
+                .details
+                .iter()
+                .filter(|(_, v)| v.is_array() || v.is_object())
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>();
+            if !issues.is_empty() {
+                text.push_str(&format!("; {}", issues.join("; ")));
+            }
+            if api.attempts > 1 {
+                text.push_str(&format!(" (after {} attempts)", api.attempts));
+            }
+            let hint = match api.kind {
+                K::Unauthorized => Some(
+                    "check the key: LIGHTFIELD_API_KEY, --api-key or your profile \
+                     (`lightfield auth status` shows which is in use)",
+                ),
+                K::Forbidden => Some(
+                    "the key lacks a scope for this; `lightfield auth status` lists its scopes",
+                ),
+                K::NotFound => Some(
+                    "check the id, and the type (`lightfield objects list` shows the custom ones)",
+                ),
+                K::RateLimited => Some(
+                    "the rate limit was reached; the CLI already waits as the server asks \
+                     (--max-retries N waits longer)",
+                ),
+                K::Server => {
+                    Some("the server failed; try again later (--max-retries N retries more)")
+                }
+                K::Redirect => Some("check --base-url / LIGHTFIELD_BASE_URL and any proxy"),
+                K::IdempotencyConflict => {
+                    Some("the same write is still running; wait a moment and run the command again")
+                }
+                _ => None,
+            };
+            match hint {
+                Some(hint) => format!("{text}; {hint}"),
+                None => text,
+            }
+        }
+        Error::Network { source, attempts } => format!(
+            "cannot reach the server ({source}) after {attempts} attempt{}; check the connection \
+             and --base-url / LIGHTFIELD_BASE_URL, or retry more with --max-retries N",
+            if *attempts == 1 { "" } else { "s" }
+        ),
+        Error::Timeout { attempts, .. } => format!(
+            "no answer in time after {attempts} attempt{}; try again, or allow more with \
+             --timeout SECONDS",
+            if *attempts == 1 { "" } else { "s" }
+        ),
+        Error::InvalidInput { reason, .. } if reason.contains("nothing was sent") => reason.clone(),
+        Error::InvalidInput { reason, .. } => format!("{reason} (nothing was sent)"),
+        Error::Config(reason) => reason.clone(),
+        other => other.to_string(),
     }
 }
 

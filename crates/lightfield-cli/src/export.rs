@@ -173,8 +173,35 @@ enum Out {
 }
 
 /// Whether `path` names a CSV file.
-pub fn is_csv(path: Option<&std::path::Path>) -> bool {
-    path.is_some_and(|p| rows::Kind::of(p) == rows::Kind::Csv)
+/// Whether to write CSV (a `.csv` name or `--format csv`) rather than JSON lines; any other
+/// format is refused rather than silently written as JSON lines.
+pub fn wants_csv(
+    path: Option<&std::path::Path>,
+    format: Option<crate::args::Format>,
+) -> Result<bool, Failure> {
+    use crate::args::Format;
+    let csv_name = path.is_some_and(|p| rows::Kind::of(p) == rows::Kind::Csv);
+    let json_name = path
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("yaml"));
+    let why = "export writes one record per line, in constant memory: JSON lines (`.jsonl`, \
+               --format jsonl) or CSV (`.csv`, --format csv); for one JSON or YAML document use \
+               `lightfield TYPE list --all --format json`";
+    match format {
+        Some(Format::Csv) => Ok(true),
+        Some(Format::Jsonl) if csv_name => Err(Failure::Local(format!(
+            "--format jsonl with a `.csv` file name; {why}"
+        ))),
+        Some(Format::Jsonl) => Ok(false),
+        Some(Format::Json) => Err(Failure::Local(format!("--format json: {why}"))),
+        Some(Format::Yaml) => Err(Failure::Local(format!("--format yaml: {why}"))),
+        _ if json_name => Err(Failure::Local(format!(
+            "{} would not hold one JSON document; {why}",
+            path.map(|p| p.display().to_string()).unwrap_or_default()
+        ))),
+        // A table (a terminal's default) has no meaning for a file: the name decides.
+        _ => Ok(csv_name),
+    }
 }
 
 /// The process's peak resident memory, where the system says (Linux).

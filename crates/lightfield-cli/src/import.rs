@@ -241,7 +241,12 @@ fn build(records: &Records<Record>, plan: Plan) -> RowWrite {
                 };
             }
             for (link, ids) in plan.links {
-                update = update.add(link, ids_of(ids));
+                update = match ids.as_slice() {
+                    // `<clear>` (or a JSON null): unlink every record.
+                    [] => update.clear_relationship(link),
+                    [one] if plan.single.contains(&link) => update.replace(link, one.clone()),
+                    _ => update.add(link, ids_of(ids)),
+                };
             }
             RowWrite::Update(update)
         }

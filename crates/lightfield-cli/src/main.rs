@@ -24,15 +24,20 @@
 //! - `exit`: exit codes by kind of error.
 
 mod args;
+mod config;
 mod exit;
 mod export;
 mod import;
 mod journal;
+mod mock;
+mod more;
 mod output;
 mod progress;
 mod records;
 mod rows;
 mod safe;
+mod values;
+mod view;
 
 use std::process::ExitCode;
 
@@ -42,6 +47,7 @@ use serde_json::Value;
 use args::{Cli, Command, ObjectsAction};
 use exit::Failure;
 use lightfield::ObjectType;
+use output::Out;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -67,9 +73,8 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let format = output::resolve(cli.format);
-    match cli.command {
-        Command::Mock { port } => return mock(port).await,
+    let cli = match cli.command {
+        Command::Mock(args) => return mock::run(args).await,
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -79,34 +84,34 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             );
             return Ok(());
         }
-        _ => {}
-    }
-    let client = records::client(&cli)?;
-    let target = journal::Target::new(client.base_url(), cli.api_key.as_deref().unwrap_or(""));
-    let (object, command) = match cli.command {
-        Command::Accounts(c) => (ObjectType::Account, c),
-        Command::Contacts(c) => (ObjectType::Contact, c),
-        Command::Opportunities(c) => (ObjectType::Opportunity, c),
-        Command::Tasks(c) => (ObjectType::Task, c),
-        Command::Notes(c) => (ObjectType::Note, c),
-        Command::Meetings(c) => (ObjectType::Meeting, c),
-        Command::Members(c) => (ObjectType::Member, c),
-        Command::Emails(c) => (ObjectType::Email, c),
-        Command::Channels(c) => (ObjectType::Channel, c),
-        Command::Messages(c) => (ObjectType::Message, c),
-        Command::Lists(c) => (ObjectType::List, c),
-        Command::Object { slug, command } => (ObjectType::Custom(slug), command),
-        other => return other_command(&client, other, format, cli.format, target).await,
+        _ => cli,
     };
-    records::record_command(&client, object, command, format).await
+    let settings = config::settings(&cli)?;
+    let out = Out::new(settings.format, cli.query.as_deref())?;
+    let client = config::client(&cli, &settings)?;
+    let target = journal::Target::new(client.base_url(), settings.api_key.as_deref().unwrap_or(""));
+    let (object, action): (ObjectType, args::Action) = match cli.command {
+        Command::Accounts { action } => (ObjectType::Account, action.into()),
+        Command::Contacts { action } => (ObjectType::Contact, action.into()),
+        Command::Opportunities { action } => (ObjectType::Opportunity, action.into()),
+        Command::Tasks { action } => (ObjectType::Task, action.into()),
+        Command::Notes { action } => (ObjectType::Note, action.into()),
+        Command::Meetings { action } => (ObjectType::Meeting, action.into()),
+        Command::Members { action } => (ObjectType::Member, args::Action::Read(action)),
+        Command::Channels { action } => (ObjectType::Channel, args::Action::Read(action)),
+        Command::Messages { action } => (ObjectType::Message, args::Action::Read(action)),
+        Command::Object { slug, action } => (ObjectType::Custom(slug), action.into()),
+        other => return other_command(&client, &settings, other, &out, target).await,
+    };
+    records::run(&client, object, action, &out).await
 }
 
 /// Commands that are not about one record type's records.
 async fn other_command(
     client: &lightfield::Client,
+    settings: &config::Settings,
     command: Command,
-    format: args::Format,
-    asked: Option<args::Format>,
+    out: &Out,
     target: journal::Target,
 ) -> Result<(), Failure> {
     match command {
@@ -118,10 +123,18 @@ async fn other_command(
                 .iter()
                 .map(|t| serde_json::json!({"slug": t.slug, "label": t.label}))
                 .collect();
-            output::value(format, &Value::Array(data))
+            out.value(&Value::Array(data))
         }
-        Command::Schema { object, rust } => {
-            records::schema(client, records::object_type(&object), rust, format).await
+        Command::Emails { action } => more::emails(client, action, out).await,
+        Command::Lists { action } => more::lists(client, action, out).await,
+        Command::Schema(args) => more::schema(client, args, out).await,
+        Command::Open { id, browser } => more::open(client, id, browser).await,
+        Command::Files { action } => more::files(client, action, out).await,
+        Command::Runs { action } => more::runs(client, action, out).await,
+        Command::Auth { action } => more::auth(client, settings, action, out).await,
+        #[cfg(feature = "preview")]
+        command @ (Command::Senders { .. } | Command::Sequences { .. }) => {
+            more::preview(client, command, out).await
         }
         Command::Export {
             object,
@@ -130,13 +143,12 @@ async fn other_command(
             concurrency,
             raw_csv,
         } => {
-            let csv = export::is_csv(output.as_deref()) || asked == Some(args::Format::Csv);
             let export = export::Export {
                 object: records::object_type(&object),
                 filters: filter,
+                csv: export::wants_csv(output.as_deref(), settings.format)?,
                 output,
                 concurrency,
-                csv,
                 raw_csv,
             };
             export::run(client, export).await
@@ -162,23 +174,7 @@ async fn other_command(
             };
             import::run(client, import).await
         }
-        // Handled before a client is built, or above.
+        // Handled before a client is built, or by the caller.
         _ => Ok(()),
     }
-}
-
-async fn mock(port: u16) -> Result<(), Failure> {
-    let config = lightfield_mock::MockConfig {
-        port,
-        ..Default::default()
-    };
-    let server = lightfield_mock::MockServer::start_with(config)
-        .await
-        .map_err(|e| Failure::Local(format!("cannot start the local server: {e}")))?;
-    println!(
-        "lightfield mock listening on {} (any API key works; Ctrl-C to stop)",
-        server.url()
-    );
-    let _ = tokio::signal::ctrl_c().await;
-    Ok(())
 }

@@ -8,16 +8,7 @@ use serde_json::Value;
 
 use crate::args::Format;
 use crate::exit::Failure;
-use crate::safe;
-
-/// The format asked for, or a table on a terminal and JSON otherwise.
-pub fn resolve(asked: Option<Format>) -> Format {
-    asked.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Table
-    } else {
-        Format::Json
-    })
-}
+use crate::{safe, view};
 
 /// A write to standard output that failed: a reader that went away (`| head`) ends the
 /// output quietly; anything else is an error.
@@ -44,32 +35,178 @@ pub fn text(text: &str) -> Result<(), Failure> {
     out.write_all(text.as_bytes()).map_err(write_failed)
 }
 
-/// Prints a JSON answer that is not a list of records.
-pub fn value(format: Format, value: &Value) -> Result<(), Failure> {
-    let text = match format {
-        Format::Json => serde_json::to_string_pretty(value).map_err(write_failed)?,
-        Format::Jsonl => serde_json::to_string(value).map_err(write_failed)?,
-        Format::Yaml => serde_norway::to_string(value).map_err(write_failed)?,
-        Format::Table | Format::Csv => {
-            let rows: Vec<&Value> = match value {
-                Value::Array(items) => items.iter().collect(),
-                other => vec![other],
+/// How answers are printed: the format, and the `--query` selection if any.
+pub struct Out {
+    pub format: Format,
+    query: Option<serde_json_path::JsonPath>,
+}
+
+impl Out {
+    /// `asked` (flag, `LIGHTFIELD_FORMAT` or profile), else a table on a terminal and JSON
+    /// otherwise; `query` a JSONPath to print only what it selects.
+    pub fn new(asked: Option<Format>, query: Option<&str>) -> Result<Self, Failure> {
+        let format = asked.unwrap_or(if std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Json
+        });
+        let query = query
+            .map(|q| {
+                serde_json_path::JsonPath::parse(q).map_err(|e| {
+                    Failure::Local(format!(
+                        "--query `{q}` is not a JSONPath ({e}); e.g. '$.data[*].id', or \
+                         \"$.fields['\\$name'].value\" for a key with a `$`"
+                    ))
+                })
+            })
+            .transpose()?;
+        Ok(Self { format, query })
+    }
+
+    /// With `--query`: prints what it selects from `value`, one match per line (text as
+    /// it is, anything else as JSON), and answers true.
+    fn queried(&self, value: &Value) -> Result<bool, Failure> {
+        let Some(query) = &self.query else {
+            return Ok(false);
+        };
+        let mut out = std::io::stdout().lock();
+        for found in query.query(value).all() {
+            let line = match found {
+                Value::String(s) => safe::for_terminal(s).into_owned(),
+                other => other.to_string(),
             };
-            let columns: BTreeSet<String> = rows
-                .iter()
-                .filter_map(|r| r.as_object())
-                .flat_map(|o| o.keys().cloned())
-                .collect();
-            let columns: Vec<String> = columns.into_iter().collect();
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| columns.iter().map(|c| plain(&r[c.as_str()])).collect())
-                .collect();
-            return grid(format, &columns, &cells);
+            writeln!(out, "{line}").map_err(write_failed)?;
         }
+        Ok(true)
+    }
+
+    /// Prints an answer that is not records.
+    pub fn value(&self, value: &Value) -> Result<(), Failure> {
+        if self.queried(value)? {
+            return Ok(());
+        }
+        let text = match self.format {
+            Format::Json => serde_json::to_string_pretty(value).map_err(write_failed)?,
+            Format::Jsonl => match value {
+                // A list prints as one value per line.
+                Value::Array(items) => {
+                    return items.iter().try_for_each(|item| {
+                        let line = serde_json::to_string(item).map_err(write_failed)?;
+                        text(&format!("{line}\n"))
+                    });
+                }
+                other => serde_json::to_string(other).map_err(write_failed)?,
+            },
+            Format::Yaml => serde_norway::to_string(value).map_err(write_failed)?,
+            Format::Table | Format::Csv => {
+                let rows: Vec<&Value> = match value {
+                    Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                let mut columns: Vec<String> = Vec::new();
+                for row in rows.iter().filter_map(|r| r.as_object()) {
+                    for key in row.keys() {
+                        if !columns.contains(key) {
+                            columns.push(key.clone());
+                        }
+                    }
+                }
+                let cells: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| columns.iter().map(|c| plain(&r[c.as_str()])).collect())
+                    .collect();
+                return match self.format {
+                    Format::Csv => csv_out(&columns, &cells),
+                    _ => view::table(&columns, &cells, &[], None),
+                };
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{text}").map_err(write_failed)
+    }
+
+    /// Prints one record: for people, key, label and value; otherwise as the API gave it.
+    pub fn record(
+        &self,
+        record: &Record,
+        definitions: Option<&Definitions>,
+    ) -> Result<(), Failure> {
+        match self.format {
+            Format::Table if self.query.is_none() => view::record(record, definitions),
+            Format::Csv if self.query.is_none() => {
+                self.records(std::slice::from_ref(record), None, &[])
+            }
+            _ => self.value(&record.to_json()),
+        }
+    }
+
+    /// Prints records; `page` is how many matched in all and where these start, for the
+    /// footer of a table and the `totalCount` of JSON; `columns` are the keys to show
+    /// (`--columns`), all when empty.
+    pub fn records(
+        &self,
+        records: &[Record],
+        page: Option<(u64, u64)>,
+        columns: &[String],
+    ) -> Result<(), Failure> {
+        let footer = page.and_then(|(total, offset)| footer(records.len(), total, offset));
+        match self.format {
+            Format::Table | Format::Csv if self.query.is_none() => {
+                let all = Columns::of_records(records);
+                let header = all.header();
+                let cells: Vec<Vec<String>> = records.iter().map(|r| all.row(r)).collect();
+                if self.format == Format::Table {
+                    return view::table(&header, &cells, columns, footer);
+                }
+                if columns.is_empty() {
+                    return csv_out(&header, &cells);
+                }
+                let picks: Vec<usize> = columns
+                    .iter()
+                    .map(|key| {
+                        header
+                            .iter()
+                            .position(|h| h == key)
+                            .ok_or_else(|| Failure::Local(format!("--columns: no column `{key}`")))
+                    })
+                    .collect::<Result<_, _>>()?;
+                let cells: Vec<Vec<String>> = cells
+                    .iter()
+                    .map(|row| picks.iter().map(|&i| row[i].clone()).collect())
+                    .collect();
+                csv_out(columns, &cells)
+            }
+            Format::Jsonl if self.query.is_none() => records
+                .iter()
+                .try_for_each(|r| text(&format!("{}\n", r.to_json()))),
+            _ => {
+                let data: Vec<Value> = records.iter().map(Record::to_json).collect();
+                let mut shown = serde_json::json!({ "data": data });
+                if let Some((total, _)) = page {
+                    shown["totalCount"] = total.into();
+                }
+                self.value(&shown)
+            }
+        }
+    }
+}
+
+/// A table's footer for `shown` records out of `total` from `offset`.
+fn footer(shown: usize, total: u64, offset: u64) -> Option<String> {
+    let shown = shown as u64;
+    if offset == 0 && shown >= total {
+        return Some(format!("{} records", view::count(total)));
+    }
+    let more = if offset + shown < total {
+        " — --all for every record, --limit N for more"
+    } else {
+        ""
     };
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(write_failed)
+    Some(format!(
+        "{} of {}{more}",
+        view::count(shown),
+        view::count(total)
+    ))
 }
 
 /// JSON as one cell of text.
@@ -86,96 +223,17 @@ fn plain(value: &Value) -> String {
     }
 }
 
-/// Prints records; `total` is the page's `totalCount`, when there is one.
-pub fn records(format: Format, records: &[Record], total: Option<u64>) -> Result<(), Failure> {
-    match format {
-        Format::Json | Format::Yaml => {
-            let data: Vec<Value> = records.iter().map(Record::to_json).collect();
-            let mut page = serde_json::json!({ "data": data });
-            if let Some(total) = total {
-                page["totalCount"] = total.into();
-            }
-            value(format, &page)
-        }
-        Format::Jsonl => records.iter().try_for_each(|r| value(format, &r.to_json())),
-        Format::Table | Format::Csv => {
-            let columns = Columns::of_records(records);
-            let mut header = columns.header();
-            let mut cells: Vec<Vec<String>> = records.iter().map(|r| columns.row(r)).collect();
-            if format == Format::Table {
-                // On a terminal, columns empty in every row only take width.
-                let used: Vec<bool> = (0..header.len())
-                    .map(|i| i == 0 || cells.iter().any(|row| !row[i].is_empty()))
-                    .collect();
-                header = only_used(header, &used);
-                cells = cells.into_iter().map(|row| only_used(row, &used)).collect();
-            }
-            grid(format, &header, &cells)
-        }
-    }
-}
-
-/// The cells of `row` whose column is used.
-fn only_used(row: Vec<String>, used: &[bool]) -> Vec<String> {
-    row.into_iter()
-        .zip(used)
-        .filter_map(|(cell, used)| used.then_some(cell))
-        .collect()
-}
-
-/// Prints a header and rows as CSV, or as aligned columns for a terminal.
-fn grid(format: Format, header: &[String], rows: &[Vec<String>]) -> Result<(), Failure> {
+/// Prints a header and rows as CSV, cells a spreadsheet would run kept inert.
+fn csv_out(header: &[String], rows: &[Vec<String>]) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    if format == Format::Csv {
-        let mut csv = csv::Writer::from_writer(&mut out);
-        csv.write_record(header.iter().map(|c| safe::to_csv(c).into_owned()))
+    let mut csv = csv::Writer::from_writer(&mut out);
+    csv.write_record(header.iter().map(|c| safe::to_csv(c).into_owned()))
+        .map_err(write_failed)?;
+    for row in rows {
+        csv.write_record(row.iter().map(|c| safe::to_csv(c).into_owned()))
             .map_err(write_failed)?;
-        for row in rows {
-            csv.write_record(row.iter().map(|c| safe::to_csv(c).into_owned()))
-                .map_err(write_failed)?;
-        }
-        return csv.flush().map_err(write_failed);
     }
-    const WIDEST: usize = 40;
-    let clip = |s: &str| -> String {
-        // CRM text may hold escape sequences: shown, never obeyed.
-        let one_line = safe::for_terminal(&s.replace('\n', " ")).into_owned();
-        match one_line.char_indices().nth(WIDEST) {
-            Some((at, _)) => format!("{}…", &one_line[..at]),
-            None => one_line,
-        }
-    };
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| clip(c)).collect())
-        .collect();
-    let widths: Vec<usize> = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            rows.iter()
-                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
-                .chain([h.chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: &[String]| -> String {
-        cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    let header: Vec<String> = header.iter().map(|h| clip(h)).collect();
-    writeln!(out, "{}", line(&header)).map_err(write_failed)?;
-    for row in &rows {
-        writeln!(out, "{}", line(row)).map_err(write_failed)?;
-    }
-    Ok(())
+    csv.flush().map_err(write_failed)
 }
 
 /// The columns of records as text: `id`, then one per field key, then one per
@@ -195,7 +253,7 @@ impl Columns {
     }
 
     /// Every key that some of `records` has.
-    fn of_records(records: &[Record]) -> Self {
+    pub fn of_records(records: &[Record]) -> Self {
         let fields: BTreeSet<&String> = records.iter().flat_map(|r| r.fields.keys()).collect();
         let links: BTreeSet<&String> = records
             .iter()

@@ -1,86 +1,70 @@
-//! What each command does, through the public API of the `lightfield` crate only.
+//! What each record command does, through the public API of the `lightfield` crate only.
+
+use std::sync::Arc;
 
 use futures_util::StreamExt;
-use lightfield::{Client, Ids, InputValue, ObjectType, Op, Record, RecordStatus, Records};
-use serde_json::Value;
+use lightfield::{
+    Client, Definitions, Ids, InputValue, ObjectType, Op, Record, RecordStatus, Records,
+};
+use serde_json::{Value, json};
 
-use crate::args::{Cli, Format, RecordAction, RecordCommand};
+use crate::args::{
+    Action, CreateArgs, DealAction, IdsArgs, ListArgs, MergeArgs, ReadAction, UpdateArgs,
+    WriteAction,
+};
 use crate::exit::Failure;
-use crate::output;
+use crate::output::Out;
+use crate::{values, view};
 
 type Outcome = Result<(), Failure>;
 
-/// The client the settings describe.
-pub fn client(cli: &Cli) -> Result<Client, Failure> {
-    let key = cli.api_key.clone().ok_or_else(|| {
-        Failure::Local("no API key: pass --api-key or set LIGHTFIELD_API_KEY".into())
-    })?;
-    let mut builder = Client::builder()
-        .api_key(key)
-        .user_agent("lightfield-cli")
-        .allow_insecure_http(cli.allow_http);
-    if cli.no_rate_limit {
-        builder = builder.rate_limit(None);
-    }
-    if let Some(url) = &cli.base_url {
-        builder = builder.base_url(url);
-    }
-    Ok(builder.build()?)
-}
-
-/// A record type by the name users type: `account`, `accounts`, or a custom object's slug.
+/// A record type by the name users type: singular or plural (`opportunity`,
+/// `opportunities`), or a custom object's slug.
 pub fn object_type(name: &str) -> ObjectType {
-    lightfield::schema::object_type(
-        name.strip_suffix('s')
-            .filter(|n| !n.is_empty() && is_builtin(n))
-            .unwrap_or(name),
-    )
+    let builtin = |n: &str| {
+        let object = ObjectType::from_api(n);
+        (!matches!(object, ObjectType::Custom(_))).then_some(object)
+    };
+    builtin(name)
+        .or_else(|| {
+            name.strip_suffix("ies")
+                .and_then(|stem| builtin(&format!("{stem}y")))
+        })
+        .or_else(|| name.strip_suffix('s').and_then(builtin))
+        .unwrap_or_else(|| ObjectType::Custom(name.to_string()))
 }
 
-fn is_builtin(name: &str) -> bool {
-    !matches!(lightfield::schema::object_type(name), ObjectType::Custom(_))
-}
-
-/// `key=value`, the value read as JSON when it parses as JSON.
-fn field(pair: &str) -> Result<(String, InputValue), Failure> {
-    let (key, raw) = pair
-        .split_once('=')
-        .ok_or_else(|| Failure::Local(format!("`{pair}` is not key=value")))?;
-    let value = serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.into()));
-    Ok((key.to_string(), InputValue::from(value)))
-}
-
-/// `key=id` or `key=id1,id2`.
-fn link(pair: &str) -> Result<(String, Ids), Failure> {
-    let (key, ids) = pair
-        .split_once('=')
-        .ok_or_else(|| Failure::Local(format!("`{pair}` is not key=id")))?;
-    let ids: Vec<String> = ids.split(',').map(str::to_string).collect();
-    Ok((
-        key.to_string(),
-        match ids.as_slice() {
-            [one] => Ids::One(one.clone()),
-            _ => Ids::Many(ids),
-        },
-    ))
+/// The organisation's definitions of `object`, for reading `--field` values and labelling
+/// views; `None` for a type the API does not describe (members, lists…).
+pub async fn definitions(client: &Client, object: &ObjectType) -> Option<Arc<Definitions>> {
+    let described = !matches!(
+        object,
+        ObjectType::Member
+            | ObjectType::Email
+            | ObjectType::Channel
+            | ObjectType::Message
+            | ObjectType::List
+    );
+    if !described {
+        return None;
+    }
+    client.schema(object.clone()).await.ok()
 }
 
 /// `key[op]=value`, `key[-op]=value` or `key=value` applied to a list.
-pub fn filtered(
-    mut list: lightfield::Listing<Record>,
+pub fn filtered<T: Send + 'static>(
+    mut list: lightfield::Listing<T>,
     filters: &[String],
-) -> Result<lightfield::Listing<Record>, Failure> {
+) -> Result<lightfield::Listing<T>, Failure> {
     for filter in filters {
-        let (name, value) = filter
-            .split_once('=')
-            .ok_or_else(|| Failure::Local(format!("`{filter}` is not key[op]=value")))?;
+        let (name, value) = values::pair(filter, "key[op]=value")?;
         list = match name
             .split_once('[')
             .and_then(|(k, rest)| Some((k, rest.strip_suffix(']')?)))
         {
             Some((key, op)) => match op.strip_prefix('-') {
-                Some(op) => list.filter_not(key, Op::Other(op.into()), value),
-                None => list.filter(key, Op::Other(op.into()), value),
+                Some(op) => list.filter_not(key, Op::from_api(op), value),
+                None => list.filter(key, Op::from_api(op), value),
             },
             None => list.filter_default(name, value),
         };
@@ -88,180 +72,310 @@ pub fn filtered(
     Ok(list)
 }
 
+/// Up to `limit` items of `list` (every one with `all`), fetching pages as needed; and how
+/// many match in all, as the first page said.
+pub async fn take<T: Send + 'static>(
+    list: lightfield::Listing<T>,
+    limit: u64,
+    all: bool,
+) -> Result<(Vec<T>, u64), Failure> {
+    let wanted = if all { u64::MAX } else { limit };
+    if wanted == 0 {
+        return Ok((Vec::new(), list.send().await?.total_count));
+    }
+    // The first page says how many there are; the rest stream after it.
+    let first = list.clone().send().await?;
+    let total = first.total_count;
+    let next = first.next_offset();
+    let mut items = first.items;
+    items.truncate(usize::try_from(wanted).unwrap_or(usize::MAX));
+    let have = items.len() as u64;
+    if let Some(next) = next.filter(|_| have < wanted) {
+        let rest = list.offset(next);
+        let rest = if all {
+            rest
+        } else {
+            rest.max_items(wanted - have)
+        };
+        let mut stream = Box::pin(rest.stream());
+        while let Some(item) = stream.next().await {
+            items.push(item?);
+        }
+    }
+    Ok((items, total))
+}
+
 /// One record operation on `object`.
-pub async fn record_command(
-    client: &Client,
-    object: ObjectType,
-    command: RecordCommand,
-    format: Format,
-) -> Outcome {
-    let records: Records<Record> = client.records_of(object);
-    match command.action {
-        RecordAction::List {
-            filter,
-            limit,
-            offset,
-            status,
-            all,
-        } => {
-            let mut list = filtered(records.list().limit(limit).offset(offset), &filter)?;
-            if let Some(status) = status {
-                list = list.status(match status.as_str() {
-                    "active" => RecordStatus::Active,
-                    "trashed" => RecordStatus::Trashed,
-                    other => RecordStatus::Other(other.into()),
-                });
+pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out) -> Outcome {
+    let records: Records<Record> = client.records_of(object.clone());
+    let labels = || async {
+        match out.format {
+            crate::args::Format::Table => definitions(client, &object).await,
+            _ => None,
+        }
+    };
+    match action {
+        Action::Read(ReadAction::List(args)) => list(&records, args, out).await,
+        Action::Read(ReadAction::Get(args)) => {
+            let ids = values::ids(&args.ids)?;
+            let mut found = Vec::new();
+            for id in ids {
+                found.push(records.retrieve(id).send().await?);
             }
-            if all {
-                let mut stream = Box::pin(list.stream());
-                let mut all = Vec::new();
-                while let Some(record) = stream.next().await {
-                    all.push(record?);
-                }
-                output::records(format, &all, None)
-            } else {
-                let page = list.send().await?;
-                output::records(format, &page.items, Some(page.total_count))
+            match found.as_slice() {
+                [one] => out.record(one, labels().await.as_deref()),
+                many => out.records(many, None, &[]),
             }
         }
-        RecordAction::Get { id } => {
-            output::value(format, &records.retrieve(id).send().await?.to_json())
+        Action::Read(ReadAction::Open { id, browser }) => {
+            let record = records.retrieve(id).send().await?;
+            open(&record, browser)
         }
-        RecordAction::Create {
-            json,
-            field: fields,
-            rel,
-            check,
-        } => {
-            let mut create = records.create().checked(check);
-            if let Some(path) = json {
-                create = with_json_body(create, &path)?;
-            }
-            for pair in &fields {
-                let (key, value) = field(pair)?;
-                create = create.field(key, value);
-            }
-            for pair in &rel {
-                let (key, ids) = link(pair)?;
-                create = create.relationship(key, ids);
-            }
-            output::value(format, &create.send().await?.to_json())
+        Action::Write(WriteAction::Create(args)) => {
+            let definitions = definitions(client, &object).await;
+            let created = create(&records, args, definitions.as_deref()).await?;
+            out.record(&created, labels().await.as_deref())
         }
-        RecordAction::Update {
-            id,
-            field: fields,
-            add,
-            check,
-        } => {
-            let mut update = records.update(id).checked(check);
-            for pair in &fields {
-                let (key, value) = field(pair)?;
-                update = update.field(key, value);
-            }
-            for pair in &add {
-                let (key, ids) = link(pair)?;
-                update = update.add(key, ids);
-            }
-            output::value(format, &update.send().await?.to_json())
+        Action::Write(WriteAction::Update(args)) => {
+            let definitions = definitions(client, &object).await;
+            let updated = update(&records, args, definitions.as_deref()).await?;
+            out.record(&updated, labels().await.as_deref())
         }
-        RecordAction::Delete { id } => {
-            output::value(format, &records.delete(id).send().await?.to_json())
+        Action::Write(WriteAction::Delete(args)) => {
+            each(&records, &args, out, |r, id| r.delete(id).send()).await
         }
-        RecordAction::Restore { id } => {
-            output::value(format, &records.restore(id).send().await?.to_json())
+        Action::Write(WriteAction::Restore(args)) => {
+            each(&records, &args, out, |r, id| r.restore(id).send()).await
         }
-        RecordAction::Definitions => {
+        Action::Write(WriteAction::Definitions) => {
             let definitions = records.definitions().send_with_response().await?;
             let raw: Value = serde_json::from_slice(definitions.raw_body()).unwrap_or(Value::Null);
-            output::value(format, &raw)
+            out.value(&raw)
         }
-    }
-}
-
-/// A create with the fields and relationships of a JSON body read from `path` (`-` is
-/// stdin): `{"fields": {"$name": "Acme"}, "relationships": {"$owner": "mem_1"}}`.
-fn with_json_body(
-    mut create: lightfield::Create<Record>,
-    path: &std::path::Path,
-) -> Result<lightfield::Create<Record>, Failure> {
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
-    } else {
-        std::fs::read_to_string(path)
-    }
-    .map_err(|e| Failure::Local(format!("cannot read {}: {e}", path.display())))?;
-    let body: Value = serde_json::from_str(&text)
-        .map_err(|e| Failure::Local(format!("{} is not JSON: {e}", path.display())))?;
-    if let Some(fields) = body.get("fields").and_then(Value::as_object) {
-        for (key, value) in fields {
-            create = create.field(key.clone(), InputValue::from(value.clone()));
+        Action::Deal(DealAction::History { id, field, limit }) => {
+            let mut stream = Box::pin(
+                records
+                    .history(id, field)
+                    .stream()
+                    .take(usize::try_from(limit).unwrap_or(usize::MAX)),
+            );
+            let mut entries = Vec::new();
+            while let Some(entry) = stream.next().await {
+                let entry = entry?;
+                entries.push(json!({
+                    "recordedAt": entry.recorded_at,
+                    "value": entry.display_value.clone().unwrap_or_else(|| entry.value.to_text()),
+                    "created": entry.is_create,
+                }));
+            }
+            out.value(&Value::Array(entries))
         }
-    }
-    if let Some(links) = body.get("relationships").and_then(Value::as_object) {
-        for (key, ids) in links {
-            let ids = match ids {
-                Value::String(one) => Ids::One(one.clone()),
-                Value::Array(many) => Ids::Many(
-                    many.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect(),
-                ),
-                other => {
-                    return Err(Failure::Local(format!(
-                        "relationship `{key}`: `{other}` is not an id or a list of ids"
-                    )));
-                }
+        Action::Deal(DealAction::Merge(args)) => merge(client, &records, args, out).await,
+        Action::Enrich { id, field, no_wait } => {
+            let enrich = match object {
+                ObjectType::Account => client.accounts().enrich(id),
+                _ => client.contacts().enrich(id),
             };
-            create = create.relationship(key.clone(), ids);
+            let enrich = if field.is_empty() {
+                enrich
+            } else {
+                enrich.fields(field)
+            };
+            let started = enrich.send().await?;
+            let mut shown = json!({
+                "status": started.status.as_api(),
+                "reason": started.reason,
+            });
+            if let Some(run) = started.run {
+                let run = if no_wait {
+                    run
+                } else {
+                    client.enrichment_runs().wait(&run.id).send().await?
+                };
+                shown["run"] = json!({
+                    "id": run.id, "status": run.status.as_api(),
+                    "targetFields": run.target_fields,
+                });
+            }
+            out.value(&shown)
         }
     }
-    Ok(create)
 }
 
-/// `lightfield schema TYPE`: fields with their types and options, relationships; or, with
-/// `--rust NAME`, a `#[derive(Record)]` struct for them.
-pub async fn schema(
-    client: &Client,
-    object: ObjectType,
-    rust: Option<String>,
-    format: Format,
-) -> Outcome {
-    let definitions = client.schema(object).await?;
-    if let Some(name) = rust {
-        return output::text(&lightfield::schema::rust_source(&definitions, &name));
+async fn list(records: &Records<Record>, args: ListArgs, out: &Out) -> Outcome {
+    let mut list = filtered(
+        records.list().limit(args.page_size).offset(args.offset),
+        &args.filter,
+    )?;
+    if let Some(status) = args.status {
+        list = list.status(RecordStatus::from_api(&status));
     }
-    let fields: Vec<Value> = definitions
-        .fields
-        .iter()
-        .map(|(key, f)| {
-            serde_json::json!({
-                "key": key, "label": f.label, "valueType": f.value_type.as_api(),
-                "readOnly": f.read_only,
-                "options": f.options.iter().map(|o| o.label.clone()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let relationships: Vec<Value> = definitions
-        .relationships
-        .iter()
-        .map(|(key, r)| {
-            serde_json::json!({
-                "key": key, "label": r.label, "cardinality": r.cardinality.as_api(),
-                "objectType": r.object_type, "readOnly": r.read_only,
-            })
-        })
-        .collect();
-    match format {
-        // A table of everything at once would mix two kinds of row: print fields, then
-        // relationships.
-        Format::Table | Format::Csv => {
-            output::value(format, &Value::Array(fields))?;
-            output::text("\n")?;
-            output::value(format, &Value::Array(relationships))
+    let (found, total) = take(list, args.limit, args.all).await?;
+    out.records(&found, Some((total, args.offset)), &args.columns)
+}
+
+/// Sends one write per id, in order, printing each record as it is answered.
+async fn each<F, Fut>(records: &Records<Record>, args: &IdsArgs, out: &Out, write: F) -> Outcome
+where
+    F: Fn(&Records<Record>, String) -> Fut,
+    Fut: std::future::Future<Output = lightfield::Result<Record>>,
+{
+    let ids = values::ids(&args.ids)?;
+    let mut done = Vec::new();
+    for id in ids {
+        done.push(write(records, id).await?);
+    }
+    match done.as_slice() {
+        [one] => out.record(one, None),
+        many => out.records(many, None, &[]),
+    }
+}
+
+async fn create(
+    records: &Records<Record>,
+    args: CreateArgs,
+    definitions: Option<&Definitions>,
+) -> Result<Record, Failure> {
+    let mut create = records.create().checked(!args.no_check);
+    if let Some(path) = &args.json {
+        let body = values::json_body(path, definitions)?;
+        skipped(&body.skipped);
+        for (key, value) in body.fields {
+            create = create.field(key, value);
         }
-        _ => output::value(
-            format,
-            &serde_json::json!({"fields": fields, "relationships": relationships}),
-        ),
+        for (key, ids) in body.links {
+            create = create.relationship(key, ids);
+        }
     }
+    for pair in &args.field {
+        let (key, value) = values::field(pair, definitions)?;
+        if value != InputValue::Null {
+            create = create.field(key, value);
+        }
+    }
+    for pair in &args.rel {
+        let (key, ids) = values::link(pair)?;
+        create = create.relationship(key, ids);
+    }
+    Ok(create.send().await?)
+}
+
+async fn update(
+    records: &Records<Record>,
+    args: UpdateArgs,
+    definitions: Option<&Definitions>,
+) -> Result<Record, Failure> {
+    let mut update = records.update(args.id).checked(!args.no_check);
+    let single = |key: &str| {
+        definitions
+            .and_then(|d| d.relationships.get(key))
+            .is_some_and(|r| r.cardinality == lightfield::Cardinality::HasOne)
+    };
+    if let Some(path) = &args.json {
+        let body = values::json_body(path, definitions)?;
+        skipped(&body.skipped);
+        for (key, value) in body.fields {
+            update = update.field(key, value);
+        }
+        for (key, ids) in body.links {
+            update = match ids {
+                Ids::One(id) if single(&key) => update.replace(key, id),
+                ids => update.add(key, ids),
+            };
+        }
+    }
+    for pair in &args.field {
+        let (key, value) = values::field(pair, definitions)?;
+        update = update.field(key, value);
+    }
+    for key in &args.clear {
+        let is_link = definitions.is_some_and(|d| d.relationships.contains_key(key));
+        update = if is_link {
+            update.clear_relationship(key.clone())
+        } else {
+            update.clear(key.clone())
+        };
+    }
+    for pair in &args.add {
+        let (key, ids) = values::link(pair)?;
+        update = update.add(key, ids);
+    }
+    for pair in &args.remove {
+        let (key, ids) = values::link(pair)?;
+        update = update.remove(key, ids);
+    }
+    for pair in &args.replace {
+        let (key, ids) = values::link(pair)?;
+        let Ids::One(id) = ids else {
+            return Err(Failure::Local(format!(
+                "--replace '{key}=…' takes one id; to link several, --clear '{key}' and then --add"
+            )));
+        };
+        update = update.replace(key, id);
+    }
+    Ok(update.send().await?)
+}
+
+/// Says which read-only keys of a `--json` body were left out.
+fn skipped(keys: &std::collections::BTreeSet<String>) {
+    if !keys.is_empty() {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        eprintln!(
+            "left out read-only keys (the API sets them): {}",
+            view::one_line(&keys.join(", "))
+        );
+    }
+}
+
+async fn merge(client: &Client, records: &Records<Record>, args: MergeArgs, out: &Out) -> Outcome {
+    let mut merge = records
+        .merge(args.primary, args.duplicate)
+        .multi_select_union(args.union);
+    for key in args.keep_primary {
+        merge = merge.keep_primary(key);
+    }
+    for key in args.keep_duplicate {
+        merge = merge.keep_duplicate(key);
+    }
+    let outcome = merge.send().await?;
+    let status = if args.no_wait || outcome.status.is_final() {
+        outcome.status.as_api().to_string()
+    } else {
+        client
+            .merges()
+            .wait(&outcome.merge_id)
+            .send()
+            .await?
+            .status
+            .as_api()
+            .to_string()
+    };
+    out.value(&json!({
+        "mergeId": outcome.merge_id,
+        "status": status,
+        "primary": outcome.primary.to_json(),
+        "fieldWriteCount": outcome.summary.field_write_count,
+        "warnings": outcome.summary.warnings,
+    }))
+}
+
+/// Prints a record's link in the app, or opens it in the browser.
+pub fn open(record: &Record, browser: bool) -> Outcome {
+    let link = record
+        .http_link
+        .clone()
+        .ok_or_else(|| Failure::Local(format!("record `{}` has no httpLink", record.id)))?;
+    if !browser {
+        return crate::output::text(&format!("{}\n", view::one_line(&link)));
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    std::process::Command::new(opener)
+        .arg(&link)
+        .status()
+        .map_err(|e| Failure::Local(format!("cannot run {opener} to open {link}: {e}")))?;
+    Ok(())
 }

@@ -98,6 +98,9 @@ pub struct Plan {
     pub id: Option<String>,
     pub fields: BTreeMap<String, InputValue>,
     pub links: BTreeMap<String, Vec<String>>,
+    /// The relationships among `links` that link one record (an owner): an update relinks
+    /// them (`replace`) rather than adding a second.
+    pub single: std::collections::BTreeSet<String>,
 }
 
 /// The header of a CSV file (none for JSON lines), and its rows.
@@ -138,6 +141,11 @@ pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
                         .iter()
                         .zip(&values)
                         .map(|(k, v)| {
+                            // The clear token is read before unquoting: `'<clear>` is the
+                            // text itself, as `export` writes it.
+                            if v.trim() == crate::values::CLEAR {
+                                return (k.clone(), Cell::Json(Value::Null));
+                            }
                             let v = if raw_csv { v.as_str() } else { crate::safe::from_csv(v) };
                             (k.clone(), Cell::Text(v.to_string()))
                         })
@@ -224,7 +232,8 @@ pub fn plan(
             }
             continue;
         }
-        // An empty cell sets nothing (on an update too: clearing takes a JSON null).
+        // An empty cell sets nothing (on an update too: clearing takes `<clear>` in a CSV
+        // cell, or a JSON null).
         if matches!(cell, Cell::Text(t) if t.trim().is_empty()) {
             continue;
         }
@@ -261,6 +270,9 @@ pub fn plan(
                 Cell::Json(Value::Null) => Vec::new(),
                 Cell::Json(other) => return Err(format!("`{key}`: `{other}` is not an id")),
             };
+            if link.cardinality == lightfield::Cardinality::HasOne {
+                plan.single.insert(key.clone());
+            }
             plan.links.insert(key.clone(), ids);
         } else {
             return Err(format!(

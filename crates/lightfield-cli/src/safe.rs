@@ -7,18 +7,24 @@ use std::borrow::Cow;
 /// Characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
 const TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
-/// Whether `cell` is a spreadsheet trigger behind zero or more `'` quotes.
+/// Whether `cell` is a spreadsheet trigger, or the clear token, behind zero or more `'`
+/// quotes.
 fn quoted_trigger(cell: &str) -> bool {
-    cell.trim_start_matches('\'').starts_with(TRIGGERS)
+    let bare = cell.trim_start_matches('\'');
+    bare.starts_with(TRIGGERS) || bare == crate::values::CLEAR
 }
 
 /// A CSV cell a spreadsheet will show as text: a cell starting with `=`, `+`, `-`, `@`, tab
-/// or CR gets a leading `'` (numbers such as `-12.5` stay as they are). A cell that already
-/// starts with `'` before such a character gets one more, so [`from_csv`] gives back
-/// exactly what was written.
+/// or CR gets a leading `'` (numbers such as `-12.5` stay as they are), and so does a value
+/// that reads `<clear>`, which `import` would otherwise take as "clear this field". A cell
+/// that already starts with `'` before such a character gets one more, so [`from_csv`]
+/// gives back exactly what was written.
 pub fn to_csv(cell: &str) -> Cow<'_, str> {
     let number = cell.parse::<f64>().is_ok_and(f64::is_finite);
-    if !number && (cell.starts_with(TRIGGERS) || (cell.starts_with('\'') && quoted_trigger(cell))) {
+    let token = cell == crate::values::CLEAR;
+    if !number
+        && (token || cell.starts_with(TRIGGERS) || (cell.starts_with('\'') && quoted_trigger(cell)))
+    {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)

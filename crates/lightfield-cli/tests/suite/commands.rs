@@ -101,8 +101,8 @@ async fn records_from_the_shell() {
             "accounts",
             "update",
             &id,
-            "--field",
-            "seats=null",
+            "--clear",
+            "seats",
             "--add",
             "$contact=con_1",
         ],
@@ -164,8 +164,8 @@ async fn export_schema_and_rust() {
     assert!(String::from_utf8_lossy(&exported.stderr).contains("exported 60 records"));
     std::fs::remove_file(&path).ok();
 
-    let schema = json(&lightfield(&server, &["schema", "account"]));
-    let tier = schema["fields"]
+    let schema = json(&lightfield(&server, &["schema", "accounts"]));
+    let tier = schema
         .as_array()
         .unwrap()
         .iter()
@@ -187,6 +187,7 @@ async fn errors_go_to_stderr_with_their_exit_code() {
         &[
             "accounts",
             "create",
+            "--no-check",
             "--field",
             "$name=A",
             "--field",
@@ -202,7 +203,6 @@ async fn errors_go_to_stderr_with_their_exit_code() {
         &[
             "accounts",
             "create",
-            "--check",
             "--field",
             "$name=A",
             "--field",

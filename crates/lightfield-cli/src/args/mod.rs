@@ -1,0 +1,280 @@
+//! The command line, as clap reads it: the settings every command shares and the commands
+//! (`records` holds what each record type offers, `more` the rest of the API).
+
+mod more;
+mod records;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub use more::{
+    AuthAction, FilesAction, MailArgs, MockArgs, ObjectsAction, RunsAction, SchemaArgs,
+};
+#[cfg(feature = "preview")]
+pub use more::{SendersAction, SequencesAction};
+pub use records::{
+    Action, CoreAction, CreateArgs, DealAction, EmailAction, EnrichedAction, IdsArgs, ListAction,
+    ListArgs, MergeArgs, ObjectAction, ReadAction, UpdateArgs, WriteAction,
+};
+
+/// The Lightfield CRM API from the shell.
+#[derive(Debug, Parser)]
+#[command(name = "lightfield", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    /// API key (`sk_lf_...`) [env: LIGHTFIELD_API_KEY]; never printed. Prefer the variable
+    /// or a profile: a flag shows in the process list (`ps`) to other users of the machine.
+    // The variables are read by `config::settings`, not by clap: clap would show a setting
+    // taken from the environment in every usage line as if it were a required argument.
+    #[arg(long, global = true, value_name = "KEY", help_heading = "Settings")]
+    pub api_key: Option<String>,
+    /// Where the API lives [env: LIGHTFIELD_BASE_URL].
+    #[arg(long, global = true, value_name = "URL", help_heading = "Settings")]
+    pub base_url: Option<String>,
+    /// A profile of ~/.config/lightfield/config.toml (base URL, where the key comes from,
+    /// default format) [env: LIGHTFIELD_PROFILE]; `lightfield auth status` shows which one
+    /// is in use.
+    #[arg(long, global = true, value_name = "NAME", help_heading = "Settings")]
+    pub profile: Option<String>,
+    /// Allow a plain `http://` base URL to another machine (the key then travels
+    /// unencrypted) [env: LIGHTFIELD_ALLOW_HTTP=1]; plain http to this machine, as to
+    /// `lightfield mock`, needs no flag.
+    #[arg(long, global = true, help_heading = "Settings")]
+    pub allow_http: bool,
+    /// How to print answers [env: LIGHTFIELD_FORMAT] [default: table on a terminal, json
+    /// otherwise].
+    #[arg(long, value_enum, global = true, help_heading = "Output")]
+    pub format: Option<Format>,
+    /// Print only what this JSONPath selects from the JSON answer (RFC 9535), one match
+    /// per line: `--query '$.data[*].id'`, `--query "$.fields['\$name'].value"`.
+    #[arg(long, global = true, value_name = "JSONPATH", help_heading = "Output")]
+    pub query: Option<String>,
+    /// Show each request on stderr (method, path, status, attempts; never the key).
+    #[arg(short, long, global = true, help_heading = "Output")]
+    pub verbose: bool,
+    /// Turn off the client's own rate limiter (for a local server without limits); the
+    /// server's 429s are still honoured.
+    #[arg(long, global = true, help_heading = "Settings")]
+    pub no_rate_limit: bool,
+    /// Retries of a request that failed on the way (network, 429, 5xx) [default: 2].
+    #[arg(long, global = true, value_name = "N", help_heading = "Settings")]
+    pub max_retries: Option<u32>,
+    /// Seconds allowed for each attempt of a request [default: 30].
+    #[arg(long, global = true, value_name = "SECONDS", help_heading = "Settings")]
+    pub timeout: Option<u64>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  lightfield accounts list --filter '$name[startsWith]=Ac' --limit 10
+  lightfield contacts get con_1
+  lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_1'
+  lightfield accounts update acc_1 --replace '$owner=mem_2' --remove '$contact=con_9'
+  lightfield accounts get acc_1 --format json | lightfield accounts create --json -
+  lightfield object vendor list
+  lightfield schema account --rust Account
+  lightfield export contact -o contacts.csv
+  lightfield import contact contacts.csv --dry-run
+  lightfield auth status
+  lightfield mock --demo
+
+Keys such as `$name` start with `$`: quote them in single quotes, or the shell reads `$name`
+as one of its own variables.";
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people: a record as key, label and value; lists as columns fitted to the
+    /// terminal.
+    Table,
+    /// Pretty JSON.
+    Json,
+    /// One JSON value per line.
+    Jsonl,
+    /// YAML.
+    Yaml,
+    /// CSV with a header row: one column per field and relationship.
+    Csv,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Accounts.
+    Accounts {
+        #[command(subcommand)]
+        action: EnrichedAction,
+    },
+    /// Contacts.
+    Contacts {
+        #[command(subcommand)]
+        action: EnrichedAction,
+    },
+    /// Opportunities.
+    Opportunities {
+        #[command(subcommand)]
+        action: ObjectAction,
+    },
+    /// Tasks.
+    Tasks {
+        #[command(subcommand)]
+        action: CoreAction,
+    },
+    /// Notes.
+    Notes {
+        #[command(subcommand)]
+        action: CoreAction,
+    },
+    /// Meetings.
+    Meetings {
+        #[command(subcommand)]
+        action: CoreAction,
+    },
+    /// Members of the workspace (read-only).
+    Members {
+        #[command(subcommand)]
+        action: ReadAction,
+    },
+    /// Emails: read, trash and restore, send, draft and log.
+    Emails {
+        #[command(subcommand)]
+        action: EmailAction,
+    },
+    /// Channels (read-only).
+    Channels {
+        #[command(subcommand)]
+        action: ReadAction,
+    },
+    /// Messages in channels (read-only).
+    Messages {
+        #[command(subcommand)]
+        action: ReadAction,
+    },
+    /// Lists of accounts, contacts or opportunities, and their members.
+    Lists {
+        #[command(subcommand)]
+        action: ListAction,
+    },
+    /// The organisation's custom object types.
+    Objects {
+        #[command(subcommand)]
+        action: ObjectsAction,
+    },
+    /// Records of one custom object type, e.g. `lightfield object vendor list`.
+    Object {
+        /// The object's slug.
+        slug: String,
+        #[command(subcommand)]
+        action: ObjectAction,
+    },
+    /// The schema of a record type: fields, types, options, relationships.
+    Schema(SchemaArgs),
+    /// Where a record is in the Lightfield app (its `httpLink`), found by its id alone.
+    Open {
+        /// The record's id (`acc_…`, `con_…`…).
+        id: String,
+        /// Open it in the browser instead of printing it.
+        #[arg(long)]
+        browser: bool,
+    },
+    /// Every record of a type, as JSON lines or CSV, fetched concurrently at the rate limit
+    /// in constant memory, with a progress bar on a terminal.
+    #[command(after_help = "Examples:
+  lightfield export account -o accounts.jsonl
+  lightfield export opportunities -o deals.csv
+  lightfield export contact --filter '$email[contains]=@acme.com' -o contacts.csv")]
+    Export {
+        /// `account`, `contacts`…, or a custom object's slug.
+        object: String,
+        /// Keep records matching `key[op]=value` (repeatable).
+        #[arg(long)]
+        filter: Vec<String>,
+        /// Write here instead of standard output; a `.csv` name writes CSV, any other JSON
+        /// lines.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Pages in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+        /// Write CSV cells exactly as stored. By default a cell a spreadsheet would run as a
+        /// formula (starting with `=`, `+`, `-`, `@`, tab or CR), or one reading `<clear>`,
+        /// gets a leading `'`, which `import` takes off again.
+        #[arg(long)]
+        raw_csv: bool,
+    },
+    /// Create (or, for rows with an `id`, update) one record per row of a CSV or JSON-lines
+    /// file, at the Write rate limit. Re-running after an interruption or an edit of the
+    /// file continues where it stopped and never writes a row twice (a journal beside the
+    /// file records finished rows, for one target); rows refused for their data go to a
+    /// rejects file beside it, with their row number and the reason.
+    #[command(after_help = "Examples:
+  lightfield import account accounts.csv --dry-run
+  lightfield import account accounts.csv
+  lightfield import account accounts.jsonl --as-new   # exported records, as new ones
+
+A CSV cell reading <clear> clears the field (on rows with an `id`); an empty cell leaves it
+as it is.
+
+Exit codes: 0 every row written, 6 some rows rejected (see the rejects file).")]
+    Import {
+        /// `account`, `contacts`…, or a custom object's slug.
+        object: String,
+        /// A `.csv` file (header row of keys) or JSON lines (records as exported, or flat objects).
+        file: PathBuf,
+        /// Check every row against the organisation's definitions; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Ignore `id` columns and create every row as a new record.
+        #[arg(long)]
+        as_new: bool,
+        /// Rows in flight at once (the Write limiter sets the pace).
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Read CSV cells exactly as written: do not take off the `'` that `export` puts
+        /// before a cell a spreadsheet would run as a formula.
+        #[arg(long)]
+        raw_csv: bool,
+        /// The file's journal records an import into another target (base URL or API key):
+        /// keep it aside and import into this target too. Not for resuming with a new key
+        /// of the same organisation, where the rows already written would be written again.
+        #[arg(long)]
+        new_journal: bool,
+    },
+    /// Files: list, show, upload, download, cancel a pending upload.
+    Files {
+        #[command(subcommand)]
+        action: FilesAction,
+    },
+    /// Workflow runs: their status, or wait for one to finish.
+    Runs {
+        #[command(subcommand)]
+        action: RunsAction,
+    },
+    /// The API key in use: whether it works, whose it is, its scopes.
+    Auth {
+        #[command(subcommand)]
+        action: AuthAction,
+    },
+    /// Senders (Preview: the API may change them without notice).
+    #[cfg(feature = "preview")]
+    Senders {
+        #[command(subcommand)]
+        action: SendersAction,
+    },
+    /// Sequences (Preview: the API may change them without notice).
+    #[cfg(feature = "preview")]
+    Sequences {
+        #[command(subcommand)]
+        action: SequencesAction,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Run the embedded local Lightfield server, to try every command without an account.
+    #[command(override_help = more::MOCK_HELP)]
+    Mock(MockArgs),
+}

@@ -1,0 +1,195 @@
+//! The commands beyond records: schemas, files, mail, runs, auth, the Preview resources
+//! and the local server.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+/// `schema`'s arguments.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// `account`, `contacts`…, or a custom object's slug.
+    pub object: String,
+    /// Print a `#[derive(Record)]` struct with this name instead.
+    #[arg(long, value_name = "NAME")]
+    pub rust: Option<String>,
+}
+
+/// `objects` actions.
+#[derive(Debug, Subcommand)]
+pub enum ObjectsAction {
+    /// The custom object types.
+    List,
+}
+
+/// `files` actions.
+#[derive(Debug, Subcommand)]
+pub enum FilesAction {
+    /// Files, newest pages first as the API orders them.
+    List {
+        /// How many files to show; pages are fetched as needed.
+        #[arg(long, default_value_t = 25)]
+        limit: u64,
+        /// Every file.
+        #[arg(long, conflicts_with = "limit")]
+        all: bool,
+    },
+    /// One file's metadata.
+    Get {
+        /// The file's id.
+        id: String,
+    },
+    /// Upload a file (create, send the bytes, complete, with an MD5 check).
+    Upload {
+        /// The file to upload.
+        path: PathBuf,
+        /// Its media type [default: guessed from the extension].
+        #[arg(long)]
+        mime_type: Option<String>,
+        /// What it is for: `meeting_transcript`, `knowledge_user`, `knowledge_workspace`,
+        /// `email_attachment`.
+        #[arg(long)]
+        purpose: Option<String>,
+    },
+    /// Download a completed file.
+    Download {
+        /// The file's id.
+        id: String,
+        /// Where to write it [default: its name, in this directory]; `-` for standard
+        /// output. An existing file is replaced only when the download is complete.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Abandon a pending upload.
+    Cancel {
+        /// The file's id.
+        id: String,
+    },
+}
+
+/// `runs` actions.
+#[derive(Debug, Subcommand)]
+pub enum RunsAction {
+    /// A workflow run's status.
+    Status {
+        /// The run's id.
+        id: String,
+        /// Wait until it has finished.
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+/// `auth` actions.
+#[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// Whether the key works, whose it is and what it may do; which profile and server are
+    /// in use.
+    Status,
+}
+
+/// An email to send or save as a draft.
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    /// The sender's address (a connected mailbox).
+    #[arg(long)]
+    pub from: String,
+    /// Recipients (repeatable, or comma-separated).
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub to: Vec<String>,
+    /// Copy recipients.
+    #[arg(long, value_delimiter = ',')]
+    pub cc: Vec<String>,
+    /// Blind-copy recipients.
+    #[arg(long, value_delimiter = ',')]
+    pub bcc: Vec<String>,
+    /// The subject.
+    #[arg(long)]
+    pub subject: Option<String>,
+    /// The body as plain text; `-` reads it from standard input.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// The body as HTML, from a file.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Files to attach, by file id (`lightfield files upload` gives one).
+    #[arg(long, value_delimiter = ',')]
+    pub attach: Vec<String>,
+}
+
+/// `mock`'s arguments.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// Port to listen on.
+    #[arg(long, default_value_t = 4010)]
+    pub port: u16,
+    /// Requests per second per category, or `off` [default: the API's limits].
+    #[arg(long, value_name = "N|off")]
+    pub rate_limit: Option<String>,
+    /// Milliseconds added to every answer, to feel a remote server.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Start with demo records (accounts, contacts, opportunities, tasks, notes), so the
+    /// first `list` shows something.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `mock --help`: its own flags only (the client settings mean nothing to a server).
+pub const MOCK_HELP: &str = "\
+Run the embedded local Lightfield server, to try every command without an account.
+
+Usage: lightfield mock [OPTIONS]
+
+Options:
+      --port <PORT>          Port to listen on [default: 4010]
+      --rate-limit <N|off>   Requests per second per category, or `off` [default: the API's limits]
+      --latency-ms <MS>      Milliseconds added to every answer [default: 0]
+      --demo                 Start with demo accounts, contacts, opportunities, tasks and notes
+  -h, --help                 Print help
+
+Then, in another shell:
+  export LIGHTFIELD_BASE_URL=http://127.0.0.1:4010 LIGHTFIELD_API_KEY=sk_lf_any
+  lightfield accounts list";
+
+/// `senders` actions.
+#[cfg(feature = "preview")]
+#[derive(Debug, Subcommand)]
+pub enum SendersAction {
+    /// The senders.
+    List {
+        /// How many to show; pages are fetched as needed.
+        #[arg(long, default_value_t = 25)]
+        limit: u64,
+    },
+    /// One sender.
+    Get {
+        /// The sender's id.
+        id: String,
+    },
+}
+
+/// `sequences` actions.
+#[cfg(feature = "preview")]
+#[derive(Debug, Subcommand)]
+pub enum SequencesAction {
+    /// The sequences.
+    List {
+        /// How many to show; pages are fetched as needed.
+        #[arg(long, default_value_t = 25)]
+        limit: u64,
+    },
+    /// One sequence.
+    Get {
+        /// The sequence's id.
+        id: String,
+    },
+    /// The contacts enrolled in a sequence.
+    Enrollments {
+        /// The sequence's id.
+        id: String,
+        /// How many to show; pages are fetched as needed.
+        #[arg(long, default_value_t = 25)]
+        limit: u64,
+    },
+}

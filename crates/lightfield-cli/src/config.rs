@@ -1,0 +1,212 @@
+//! Settings: flags and environment variables first, then the chosen profile of the config
+//! file, then the defaults.
+//!
+//! The config file is `$LIGHTFIELD_CONFIG`, else `$XDG_CONFIG_HOME/lightfield/config.toml`,
+//! else `~/.config/lightfield/config.toml`:
+//!
+//! ```toml
+//! default_profile = "staging"
+//!
+//! [profiles.staging]
+//! base_url = "https://staging.example.com"
+//! api_key_env = "LIGHTFIELD_STAGING_KEY"   # the key is read from this variable
+//! format = "json"
+//!
+//! [profiles.prod]
+//! api_key_file = "~/.lightfield/prod.key"  # or from this file (first line)
+//! ```
+//!
+//! A profile never holds the key itself: a config file is easily shared or committed.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use lightfield::Client;
+
+use crate::args::{Cli, Format};
+use crate::exit::Failure;
+
+/// The settings a command runs with, and where they came from.
+#[derive(Debug, Default)]
+pub struct Settings {
+    pub api_key: Option<String>,
+    pub base_url: Option<String>,
+    pub format: Option<Format>,
+    /// The profile in use, if any.
+    pub profile: Option<String>,
+    /// Where the key came from, in words (never the key).
+    pub key_source: String,
+}
+
+/// Where the config file is looked for.
+pub fn config_path() -> Option<PathBuf> {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(path) = var("LIGHTFIELD_CONFIG") {
+        return Some(PathBuf::from(path));
+    }
+    if let Some(dir) = var("XDG_CONFIG_HOME") {
+        return Some(Path::new(&dir).join("lightfield/config.toml"));
+    }
+    var("HOME").map(|home| Path::new(&home).join(".config/lightfield/config.toml"))
+}
+
+/// A variable of the environment, when set and not empty.
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A format by name, as `--format` takes it.
+fn format_named(name: &str, from: &str) -> Result<Format, Failure> {
+    <Format as clap::ValueEnum>::from_str(name.trim(), true).map_err(|_| {
+        Failure::Local(format!(
+            "{from}: format `{name}` is not table, json, jsonl, yaml or csv"
+        ))
+    })
+}
+
+/// Whether plain http to another machine is allowed (`--allow-http`, or
+/// `LIGHTFIELD_ALLOW_HTTP` set to `1` or `true`).
+pub fn allow_http(cli: &Cli) -> bool {
+    cli.allow_http
+        || env("LIGHTFIELD_ALLOW_HTTP").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"))
+}
+
+/// The settings for `cli`: its flags, then the environment, then its profile.
+pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
+    let format = match (cli.format, env("LIGHTFIELD_FORMAT")) {
+        (Some(format), _) => Some(format),
+        (None, Some(name)) => Some(format_named(&name, "LIGHTFIELD_FORMAT")?),
+        (None, None) => None,
+    };
+    let (api_key, key_source) = match (&cli.api_key, env("LIGHTFIELD_API_KEY")) {
+        (Some(key), _) => (Some(key.clone()), "--api-key"),
+        (None, Some(key)) => (Some(key), "LIGHTFIELD_API_KEY"),
+        (None, None) => (
+            None,
+            "nowhere (no --api-key, LIGHTFIELD_API_KEY or profile)",
+        ),
+    };
+    let mut settings = Settings {
+        api_key,
+        base_url: cli.base_url.clone().or_else(|| env("LIGHTFIELD_BASE_URL")),
+        format,
+        profile: None,
+        key_source: key_source.into(),
+    };
+    let file = config_path().filter(|p| p.exists());
+    let table = match &file {
+        Some(path) => Some(read(path)?),
+        None => None,
+    };
+    let chosen = cli
+        .profile
+        .clone()
+        .or_else(|| env("LIGHTFIELD_PROFILE"))
+        .or_else(|| {
+            table
+                .as_ref()
+                .and_then(|t| t.get("default_profile"))
+                .and_then(|v| v.as_str().map(str::to_string))
+        });
+    let Some(name) = chosen else {
+        return Ok(settings);
+    };
+    let shown = file
+        .as_ref()
+        .map_or_else(|| "no config file".to_string(), |p| p.display().to_string());
+    let profile = table
+        .as_ref()
+        .and_then(|t| t.get("profiles"))
+        .and_then(|p| p.get(&name))
+        .and_then(|p| p.as_table())
+        .ok_or_else(|| {
+            Failure::Local(format!(
+                "profile `{name}` is not in {shown}; add a [profiles.{name}] table, or leave \
+                 out --profile and LIGHTFIELD_PROFILE"
+            ))
+        })?;
+    let text = |key: &str| -> Option<String> {
+        profile
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    if settings.base_url.is_none() {
+        settings.base_url = text("base_url");
+    }
+    if settings.format.is_none()
+        && let Some(format) = text("format")
+    {
+        settings.format = Some(format_named(&format, &format!("profile `{name}`"))?);
+    }
+    if settings.api_key.is_none() {
+        if let Some(var) = text("api_key_env") {
+            settings.api_key = std::env::var(&var).ok().filter(|k| !k.is_empty());
+            settings.key_source = format!("${var} (profile `{name}`)");
+        } else if let Some(path) = text("api_key_file") {
+            let path = expand_home(&path);
+            let key = std::fs::read_to_string(&path).map_err(|e| {
+                Failure::Local(format!(
+                    "profile `{name}`: cannot read the key file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            settings.api_key = key.lines().next().map(|k| k.trim().to_string());
+            settings.key_source = format!("{} (profile `{name}`)", path.display());
+        }
+    }
+    if profile.contains_key("api_key") {
+        return Err(Failure::Local(format!(
+            "profile `{name}` holds a key in {shown}; keep keys out of the config file: \
+             use api_key_env (a variable's name) or api_key_file (a file's path)"
+        )));
+    }
+    settings.profile = Some(name);
+    Ok(settings)
+}
+
+fn read(path: &Path) -> Result<toml::Table, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Local(format!("cannot read {}: {e}", path.display())))?;
+    text.parse::<toml::Table>()
+        .map_err(|e| Failure::Local(format!("{} is not valid TOML: {e}", path.display())))
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// The client `settings` and the command line's request flags describe.
+pub fn client(cli: &Cli, settings: &Settings) -> Result<Client, Failure> {
+    let key = settings.api_key.clone().ok_or_else(|| {
+        Failure::Local(format!(
+            "no API key: set LIGHTFIELD_API_KEY, pass --api-key, or choose a profile with a key \
+             (--profile){}",
+            settings
+                .profile
+                .as_ref()
+                .map(|p| format!("; profile `{p}` found none in {}", settings.key_source))
+                .unwrap_or_default()
+        ))
+    })?;
+    let mut builder = Client::builder()
+        .api_key(key)
+        .user_agent("lightfield-cli")
+        .allow_insecure_http(allow_http(cli));
+    if cli.no_rate_limit {
+        builder = builder.rate_limit(None);
+    }
+    if let Some(url) = &settings.base_url {
+        builder = builder.base_url(url);
+    }
+    if let Some(retries) = cli.max_retries {
+        builder = builder.max_retries(retries);
+    }
+    if let Some(seconds) = cli.timeout {
+        builder = builder.timeout(Duration::from_secs(seconds.max(1)));
+    }
+    Ok(builder.build()?)
+}
