@@ -185,6 +185,17 @@ fn ci() -> Result<(), String> {
         &["test", "-p", "lightfield", "--all-features", "--tests"],
         &[("LIGHTFIELD_REQUIRE_PRISM", prism)],
     )?;
+    // The CLI's senders and sequences commands, behind the same `preview` gate.
+    cargo(&[
+        "test",
+        "-p",
+        "lightfield-cli",
+        "--features",
+        "preview",
+        "--test",
+        "suite",
+        "preview",
+    ])?;
     cargo(&["test", "--workspace", "--doc", "--all-features"])?;
     // Every published crate packages (metadata, files, and the path dependencies resolved
     // among themselves); verifying each package would build the workspace again.

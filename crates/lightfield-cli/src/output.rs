@@ -154,10 +154,12 @@ impl Out {
             Format::Table | Format::Csv if self.query.is_none() => {
                 let all = Columns::of_records(records);
                 let header = all.header();
-                let cells: Vec<Vec<String>> = records.iter().map(|r| all.row(r)).collect();
                 if self.format == Format::Table {
+                    let cells: Vec<Vec<String>> =
+                        records.iter().map(|r| all.row_for_people(r)).collect();
                     return view::table(&header, &cells, columns, footer);
                 }
+                let cells: Vec<Vec<String>> = records.iter().map(|r| all.row(r)).collect();
                 if columns.is_empty() {
                     return csv_out(&header, &cells);
                 }
@@ -272,14 +274,24 @@ impl Columns {
             .collect()
     }
 
-    /// One record's cells: values as text (lists joined by `; `), ids joined by `; `.
+    /// One record's cells: values as text that reads back (lists joined by `; `,
+    /// addresses as JSON), ids joined by `; `.
     pub fn row(&self, record: &Record) -> Vec<String> {
+        self.cells(record, FieldValue::to_text)
+    }
+
+    /// One record's cells for people: addresses and names as words.
+    pub fn row_for_people(&self, record: &Record) -> Vec<String> {
+        self.cells(record, view::human)
+    }
+
+    fn cells(&self, record: &Record, text: fn(&FieldValue) -> String) -> Vec<String> {
         std::iter::once(record.id.clone())
             .chain(self.fields.iter().map(|k| {
                 record
                     .fields
                     .get(k)
-                    .map_or(String::new(), |f| FieldValue::to_text(&f.value))
+                    .map_or(String::new(), |f| text(&f.value))
             }))
             .chain(self.links.iter().map(|k| {
                 record

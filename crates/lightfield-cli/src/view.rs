@@ -78,23 +78,60 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(fill))
 }
 
-/// `text` broken into lines of at most `width` display columns.
+/// `text` broken into lines of at most `width` display columns, between words where it
+/// can be (a word longer than a line is cut).
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
-    let mut lines = vec![String::new()];
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().map(|l| l.width()).unwrap_or(0);
+        let gap = usize::from(line > 0);
+        if line > 0 && line + gap + word.width() > width {
             lines.push(String::new());
-            used = 0;
+        } else if gap == 1
+            && let Some(last) = lines.last_mut()
+        {
+            last.push(' ');
         }
-        used += w;
-        if let Some(line) = lines.last_mut() {
-            line.push(c);
+        for c in word.chars() {
+            let used = lines.last().map(|l| l.width()).unwrap_or(0);
+            if used + c.width().unwrap_or(0) > width {
+                lines.push(String::new());
+            }
+            if let Some(last) = lines.last_mut() {
+                last.push(c);
+            }
         }
     }
     lines
+}
+
+/// A value as a person reads it: an address as one line of its parts, a name as first and
+/// last, lists joined by `; `, anything else as its text.
+pub fn human(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Address(address) => [
+            &address.street,
+            &address.street2,
+            &address.city,
+            &address.state,
+            &address.postal_code,
+            &address.country,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", "),
+        FieldValue::FullName(name) => [&name.first_name, &name.last_name]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+        other => other.to_text(),
+    }
 }
 
 /// One record as rows of key, label and value: the record's own keys, then the fields that
@@ -114,7 +151,7 @@ pub fn record(record: &Record, definitions: Option<&Definitions>) -> Result<(), 
     }
     let mut empty = 0;
     for (key, field) in &record.fields {
-        let text = FieldValue::to_text(&field.value);
+        let text = human(&field.value);
         if text.is_empty() {
             empty += 1;
             continue;
@@ -192,6 +229,15 @@ pub fn table(
     chosen: &[String],
     footer: Option<String>,
 ) -> Result<(), Failure> {
+    let natural_width = |i: usize| {
+        cells
+            .iter()
+            .map(|r| one_line(&r[i]).width())
+            .chain([header[i].width()])
+            .max()
+            .unwrap_or(0)
+            .min(WIDEST)
+    };
     let order: Vec<usize> = if chosen.is_empty() {
         let filled = |i: usize| cells.iter().filter(|r| !r[i].is_empty()).count();
         let mut order: Vec<usize> = (0..header.len())
@@ -203,7 +249,8 @@ pub fn table(
                 "$name" | "$title" => 1,
                 _ => 2,
             };
-            (first, std::cmp::Reverse(filled(i)), i)
+            // Then the columns most rows fill, narrow ones first: more of them fit.
+            (first, std::cmp::Reverse(filled(i)), natural_width(i), i)
         });
         order
     } else {
@@ -220,15 +267,7 @@ pub fn table(
         order
     };
     let shown_cell = |row: &[String], i: usize| one_line(&row[i]);
-    let natural = |i: usize| {
-        cells
-            .iter()
-            .map(|r| shown_cell(r, i).width())
-            .chain([header[i].width()])
-            .max()
-            .unwrap_or(0)
-            .min(WIDEST)
-    };
+    let natural = natural_width;
     let room = width();
     let mut columns: Vec<(usize, usize)> = Vec::new();
     let mut used = 0;

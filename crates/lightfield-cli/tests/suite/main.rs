@@ -1,6 +1,10 @@
 //! The `lightfield` binary driven as a user would, against lightfield-mock over HTTP: one
 //! test binary with a module per subject.
 
+mod capabilities;
 mod commands;
+mod everyday;
+mod harness;
 mod import;
 mod mistakes;
+mod terminal;

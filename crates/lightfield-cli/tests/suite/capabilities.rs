@@ -1,0 +1,268 @@
+//! Every capability of the SDK from the shell: field history, merge, enrichment, list
+//! members, files both ways, email, workflow runs, the key in use, records found by id,
+//! and the local server with demo records.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use super::harness::{bare, json, ok, run, server, text};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn history_merge_and_enrichment() {
+    let server = server().await;
+    let a = json(&run(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Acme",
+            "--format",
+            "json",
+        ],
+    ));
+    let b = json(&run(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Acme Inc",
+            "--format",
+            "json",
+        ],
+    ));
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    ok(&run(
+        &server,
+        &["accounts", "update", a, "--field", "$name=Acme Corp"],
+    ));
+    let history = json(&run(
+        &server,
+        &["accounts", "history", a, "$name", "--format", "json"],
+    ));
+    let values: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["Acme Corp", "Acme"], "newest first");
+
+    let merged = json(&run(
+        &server,
+        &[
+            "accounts",
+            "merge",
+            a,
+            b,
+            "--keep-primary",
+            "$name",
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(
+        (merged["status"].as_str(), merged["primary"]["id"].as_str()),
+        (Some("done"), Some(a))
+    );
+    assert!(
+        merged["mergeId"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("mrg_"))
+    );
+
+    let missing = run(&server, &["contacts", "enrich", "con_missing"]);
+    assert_eq!(
+        missing.status.code(),
+        Some(3),
+        "an unknown contact is the API's 404"
+    );
+    let started = json(&run(
+        &server,
+        &["accounts", "enrich", a, "--format", "json"],
+    ));
+    assert_eq!(
+        started["run"]["status"], "completed",
+        "waited for the run: {started}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_members_files_email_runs_auth_and_open() {
+    let server = server().await;
+    let account = json(&run(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Acme",
+            "--format",
+            "json",
+        ],
+    ));
+    let account = account["id"].as_str().unwrap();
+    let list = json(&run(
+        &server,
+        &[
+            "lists", "create", "Targets", "--of", "accounts", "--format", "json",
+        ],
+    ));
+    let list = list["id"].as_str().unwrap();
+    ok(&run(
+        &server,
+        &["lists", "add", list, "--of", "accounts", account],
+    ));
+    let members = json(&run(
+        &server,
+        &[
+            "lists", "members", list, "--of", "accounts", "--format", "json",
+        ],
+    ));
+    assert_eq!(members["data"][0]["id"], account);
+    ok(&run(
+        &server,
+        &["lists", "remove", list, "--of", "accounts", account],
+    ));
+    let members = json(&run(
+        &server,
+        &[
+            "lists", "members", list, "--of", "accounts", "--format", "json",
+        ],
+    ));
+    assert_eq!(members["totalCount"], 0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let upload = dir.path().join("notes.txt");
+    std::fs::write(&upload, "meeting notes\n").unwrap();
+    let file = json(&run(
+        &server,
+        &[
+            "files",
+            "upload",
+            upload.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    ));
+    assert_eq!(
+        (file["status"].as_str(), file["mimeType"].as_str()),
+        (Some("COMPLETED"), Some("text/plain"))
+    );
+    let back = dir.path().join("back.txt");
+    ok(&run(
+        &server,
+        &[
+            "files",
+            "download",
+            file["id"].as_str().unwrap(),
+            "-o",
+            back.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(std::fs::read_to_string(&back).unwrap(), "meeting notes\n");
+
+    let sent = run(
+        &server,
+        &[
+            "emails",
+            "send",
+            "--from",
+            "me@acme.example",
+            "--to",
+            "ada@example.com",
+            "--subject",
+            "Hello",
+            "--text",
+            "Hi Ada",
+            "--format",
+            "json",
+        ],
+    );
+    ok(&sent);
+    let sent_request = server
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.path == "/v1/emails/send")
+        .unwrap();
+    assert_eq!(sent_request.json()["subject"], "Hello");
+
+    let run_status = json(&run(
+        &server,
+        &["runs", "status", "wfr_1", "--wait", "--format", "json"],
+    ));
+    assert_eq!(run_status["final"], true, "{run_status}");
+
+    let auth = json(&run(&server, &["auth", "status", "--format", "json"]));
+    assert_eq!(
+        (auth["active"].as_bool(), auth["keyFrom"].as_str()),
+        (Some(true), Some("LIGHTFIELD_API_KEY"))
+    );
+    let link = run(&server, &["open", account]);
+    assert_eq!(
+        text(&link.stdout).trim(),
+        format!("https://app.lightfield.app/accounts/{account}")
+    );
+    assert_eq!(run(&server, &["open", "vendor_1"]).status.code(), Some(5));
+}
+
+#[test]
+fn the_local_server_starts_with_demo_records_at_its_own_limits() {
+    let mut mock = bare()
+        .args([
+            "mock",
+            "--demo",
+            "--port",
+            "0",
+            "--rate-limit",
+            "off",
+            "--latency-ms",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mock runs");
+    let mut first = String::new();
+    BufReader::new(mock.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the URL is printed")
+        .to_string();
+    let listed = bare()
+        .env("LIGHTFIELD_API_KEY", "sk_lf_any")
+        .env("LIGHTFIELD_BASE_URL", &url)
+        .args(["accounts", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let _ = mock.kill();
+    let _ = mock.wait();
+    let page: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert!(page["totalCount"].as_u64() >= Some(5), "{page}");
+    let help = bare().args(["mock", "--help"]).output().unwrap();
+    assert!(
+        !text(&help.stdout).contains("--api-key"),
+        "only its own flags"
+    );
+    assert!(text(&help.stdout).contains("--latency-ms"));
+}
+
+/// Senders and sequences, with the `preview` feature (as the SDK gates them).
+#[cfg(feature = "preview")]
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_senders_and_sequences() {
+    let server = server().await;
+    let senders = json(&run(&server, &["senders", "list", "--format", "json"]));
+    let first = senders[0]["id"].as_str().expect("a seeded sender");
+    let one = json(&run(
+        &server,
+        &["senders", "get", first, "--format", "json"],
+    ));
+    assert_eq!(one["id"], first);
+    let sequences = run(&server, &["sequences", "list", "--format", "json"]);
+    ok(&sequences);
+}

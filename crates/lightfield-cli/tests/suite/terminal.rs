@@ -1,0 +1,140 @@
+//! What a person sees: the binary run on a pseudo-terminal of 80 columns, its screen kept
+//! as a snapshot (`snapshots/`) a reviewer can read, and every line within the width.
+
+use std::io::Read;
+
+use lightfield_mock::MockServer;
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use serde_json::json;
+use unicode_width::UnicodeWidthStr;
+
+use super::harness::{KEY, server};
+
+/// Runs the binary with `args` on an 80-column terminal; answers what it printed, with
+/// `\r\n` as `\n`.
+fn on_terminal(server: &MockServer, args: &[&str], colour: bool) -> String {
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 50,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_lightfield"));
+    command.args(args);
+    command.env("LIGHTFIELD_API_KEY", KEY);
+    command.env("LIGHTFIELD_BASE_URL", server.url());
+    command.env(
+        "LIGHTFIELD_CONFIG",
+        "/nonexistent/lightfield-test-config.toml",
+    );
+    command.env_remove("LIGHTFIELD_FORMAT");
+    command.env_remove("COLUMNS");
+    if colour {
+        command.env_remove("NO_COLOR");
+    } else {
+        command.env("NO_COLOR", "1");
+    }
+    let mut child = pair.slave.spawn_command(command).expect("spawned");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("a reader");
+    let mut out = Vec::new();
+    // The read ends with an error (EIO) once the child has closed the terminal.
+    let _ = reader.read_to_end(&mut out);
+    let status = child.wait().expect("the child ends");
+    assert!(status.success(), "{}", String::from_utf8_lossy(&out));
+    String::from_utf8_lossy(&out).replace("\r\n", "\n")
+}
+
+/// Records with fixed ids and times, so the screen is the same on every run.
+fn seed(server: &MockServer) {
+    let accounts = [
+        ("Acme Rockets", "Gold", 120, "https://acme.example"),
+        ("株式会社テスト", "Silver", 35, "https://test.example.jp"),
+        (
+            "Umbrella Health and Pharmaceuticals International",
+            "Bronze",
+            5000,
+            "",
+        ),
+    ];
+    for (i, (name, tier, seats, site)) in accounts.into_iter().enumerate() {
+        let website = if site.is_empty() {
+            json!([])
+        } else {
+            json!([site])
+        };
+        server.insert_record_json(json!({
+            "id": format!("acc_{:010}", i + 1),
+            "createdAt": "2026-11-02T09:30:00Z",
+            "httpLink": format!("https://app.lightfield.app/accounts/acc_{:010}", i + 1),
+            "fields": {
+                "$name": {"value": name, "valueType": "TEXT"},
+                "tier": {"value": tier, "valueType": "SINGLE_SELECT"},
+                "seats": {"value": seats, "valueType": "NUMBER"},
+                "$website": {"value": website, "valueType": "URL"},
+                "notes": {
+                    "value": "Renewal in March; wants the analytics add-on, asked twice about SSO and audit logs.",
+                    "valueType": "MARKDOWN"
+                },
+                "$primaryAddress": {
+                    "value": {"city": "Lyon", "country": "FR", "street": "1 Rue de la République"},
+                    "valueType": "ADDRESS"
+                },
+            },
+            "relationships": {
+                "$owner": {"cardinality": "HAS_ONE", "objectType": "member", "values": ["mem_0000000001"]},
+                "$contact": {"cardinality": "HAS_MANY", "objectType": "contact", "values": ["con_0000000001", "con_0000000002"]},
+            }
+        }));
+    }
+}
+
+/// Asserts no line is wider than the terminal.
+fn fits(screen: &str) {
+    for line in screen.lines() {
+        assert!(line.width() <= 80, "{} columns: {line}", line.width());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_fits_80_columns() {
+    let server = server().await;
+    seed(&server);
+    let screen = on_terminal(&server, &["accounts", "list"], false);
+    fits(&screen);
+    insta::assert_snapshot!("accounts_list_80_columns", screen);
+    let chosen = on_terminal(
+        &server,
+        &[
+            "accounts",
+            "list",
+            "--columns",
+            "$name,seats,$owner",
+            "--limit",
+            "2",
+        ],
+        false,
+    );
+    fits(&chosen);
+    insta::assert_snapshot!("accounts_list_chosen_columns", chosen);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_record_reads_as_key_label_and_value() {
+    let server = server().await;
+    seed(&server);
+    let screen = on_terminal(&server, &["accounts", "get", "acc_0000000003"], false);
+    fits(&screen);
+    insta::assert_snapshot!("account_get_80_columns", screen);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn colour_only_without_no_color() {
+    let server = server().await;
+    seed(&server);
+    assert!(on_terminal(&server, &["accounts", "list"], true).contains("\x1b[1m"));
+    assert!(!on_terminal(&server, &["accounts", "list"], false).contains('\x1b'));
+}
