@@ -55,10 +55,19 @@ async fn main() -> ExitCode {
     if cli.verbose {
         // The SDK's request spans and events: method, path, status, attempts. The API key
         // is never part of them.
-        tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-            .with_target(false)
+        // Only the SDK's own: the HTTP library's connection-pool lines say nothing a user
+        // needs.
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::util::SubscriberInitExt;
+        let only_the_sdk = tracing_subscriber::filter::Targets::new()
+            .with_target("lightfield", tracing_subscriber::filter::LevelFilter::DEBUG);
+        tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_target(false),
+            )
+            .with(only_the_sdk)
             .init();
     }
     match run(cli).await {

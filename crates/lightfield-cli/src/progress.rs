@@ -8,10 +8,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// A bar counting `unit` up to `total`, with the rate and the time left.
 pub fn bar(total: u64, unit: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), target());
+    // The bar takes what the line leaves (it never wraps at 80 columns); the rate is whole
+    // units per second.
     let template =
-        format!("{{bar:40}} {{human_pos}}/{{human_len}} {unit} · {{per_sec}} · {{eta}} left");
+        format!("{{wide_bar}} {{human_pos}}/{{human_len}} {unit} · {{rate}}/s · {{eta}} left");
     if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}", state.per_sec());
+            },
+        ));
     }
     bar
 }

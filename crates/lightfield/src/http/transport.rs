@@ -248,14 +248,19 @@ impl CallHooks {
             operation,
             method = %request.method(),
             path = request.url().path(),
-            idempotency_key = request
-                .headers()
-                .get(&IDEMPOTENCY_KEY)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or(""),
+            idempotency_key = tracing::field::Empty,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
+        // Only writes carry a key; a read's span has none to show.
+        if !span.is_disabled()
+            && let Some(key) = request
+                .headers()
+                .get(&IDEMPOTENCY_KEY)
+                .and_then(|v| v.to_str().ok())
+        {
+            span.record("idempotency_key", key);
+        }
         // `checked_add`: a deadline too far away to represent is no deadline.
         let deadline = policy.deadline.and_then(|d| self.started.checked_add(d));
         let mut delays = ExponentialBuilder::default()
@@ -320,7 +325,7 @@ impl CallHooks {
                 let status = outcome.status();
                 tracing::debug!(
                     attempt,
-                    ?status,
+                    status,
                     ?elapsed,
                     error = outcome.error().map(tracing::field::display),
                     "attempt finished"
