@@ -1,6 +1,7 @@
 //! `lightfield mock`: the embedded local server, with the API's limits or others, added
 //! latency, and demo records so the first `list` shows something.
 
+use std::io::Write;
 use std::time::Duration;
 
 use lightfield::{Client, Ids, InputValue};
@@ -32,19 +33,22 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::Local(format!("cannot add the demo records: {e}")))?;
     }
-    println!(
-        "lightfield mock listening on {} (any API key works; Ctrl-C to stop){}",
+    // A reader that goes away (`| head -1`) does not stop the server.
+    let demo_note = if args.demo {
+        "; demo records added"
+    } else {
+        ""
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "lightfield mock listening on {} (any API key works; Ctrl-C to stop){demo_note}\n  \
+         export LIGHTFIELD_BASE_URL={} LIGHTFIELD_API_KEY=sk_lf_any",
         server.url(),
-        if args.demo {
-            "; demo records added"
-        } else {
-            ""
-        }
-    );
-    println!(
-        "  export LIGHTFIELD_BASE_URL={} LIGHTFIELD_API_KEY=sk_lf_any",
         server.url()
     );
+    let _ = out.flush();
+    drop(out);
     let _ = tokio::signal::ctrl_c().await;
     Ok(())
 }

@@ -289,21 +289,14 @@ pub async fn emails(client: &Client, action: crate::args::EmailAction, out: &Out
     let emails = client.emails();
     match action {
         E::Read(read) => read_only(client, ObjectType::Email, read, out).await,
+        // The generic record path: emails trash and restore like any record.
         E::Delete(args) => {
-            let ids = values::ids(&args.ids)?;
-            let mut done = Vec::new();
-            for id in ids {
-                done.push(emails.delete(id).send().await?.into_record());
-            }
-            out.records(&done, None, &[])
+            let delete = crate::args::Action::Write(crate::args::WriteAction::Delete(args));
+            records::run(client, ObjectType::Email, delete, out).await
         }
         E::Restore(args) => {
-            let ids = values::ids(&args.ids)?;
-            let mut done = Vec::new();
-            for id in ids {
-                done.push(emails.restore(id).send().await?.into_record());
-            }
-            out.records(&done, None, &[])
+            let restore = crate::args::Action::Write(crate::args::WriteAction::Restore(args));
+            records::run(client, ObjectType::Email, restore, out).await
         }
         E::Send(args) => {
             let sent_at = emails.send(message(args)?).send().await?;

@@ -236,8 +236,8 @@ async fn create(
     args: CreateArgs,
     definitions: Option<&Definitions>,
 ) -> Result<Record, Failure> {
-    let mut create = records.create().checked(!args.no_check);
-    if let Some(path) = &args.json {
+    let mut create = records.create().checked(!args.body.no_check);
+    if let Some(path) = &args.body.json {
         let body = values::json_body(path, definitions)?;
         skipped(&body.skipped);
         for (key, value) in body.fields {
@@ -247,7 +247,7 @@ async fn create(
             create = create.relationship(key, ids);
         }
     }
-    for pair in &args.field {
+    for pair in &args.body.field {
         let (key, value) = values::field(pair, definitions)?;
         if value != InputValue::Null {
             create = create.field(key, value);
@@ -265,13 +265,13 @@ async fn update(
     args: UpdateArgs,
     definitions: Option<&Definitions>,
 ) -> Result<Record, Failure> {
-    let mut update = records.update(args.id).checked(!args.no_check);
+    let mut update = records.update(args.id).checked(!args.body.no_check);
     let single = |key: &str| {
         definitions
             .and_then(|d| d.relationships.get(key))
             .is_some_and(|r| r.cardinality == lightfield::Cardinality::HasOne)
     };
-    if let Some(path) = &args.json {
+    if let Some(path) = &args.body.json {
         let body = values::json_body(path, definitions)?;
         skipped(&body.skipped);
         for (key, value) in body.fields {
@@ -284,7 +284,7 @@ async fn update(
             };
         }
     }
-    for pair in &args.field {
+    for pair in &args.body.field {
         let (key, value) = values::field(pair, definitions)?;
         update = update.field(key, value);
     }

@@ -130,25 +130,32 @@ pub struct IdsArgs {
     pub yes: bool,
 }
 
-/// `create`'s arguments.
+/// What a create or an update writes, as JSON and as `--field`s.
 #[derive(Debug, Args)]
-pub struct CreateArgs {
+pub struct WriteFields {
     /// The record as JSON, from a file or `-` for standard input: what `get` prints, or
     /// `{"fields": {..}, "relationships": {..}}`, or flat `{"$name": "Acme"}`. Read-only
-    /// keys are left out and named. `--field` and `--rel` add to it.
+    /// keys are left out and named; the flags below add to it.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// `key=value`, the value read by the field's type as `import` reads a CSV cell
-    /// (`seats=12`, `renewalDate=2027-01-31`, `tier=Gold`, `$email=a@x.io; b@x.io`)
-    /// (repeatable).
+    /// (`seats=12`, `renewalDate=2027-01-31`, `tier=Gold`, `$email=a@x.io; b@x.io`;
+    /// `<clear>` clears it) (repeatable).
     #[arg(long, value_name = "KEY=VALUE")]
     pub field: Vec<String>,
-    /// `key=id` or `key=id1,id2` (repeatable).
-    #[arg(long, value_name = "KEY=IDS")]
-    pub rel: Vec<String>,
     /// Send without first checking the write against the organisation's definitions.
     #[arg(long)]
     pub no_check: bool,
+}
+
+/// `create`'s arguments.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    #[command(flatten)]
+    pub body: WriteFields,
+    /// `key=id` or `key=id1,id2` (repeatable).
+    #[arg(long, value_name = "KEY=IDS")]
+    pub rel: Vec<String>,
 }
 
 /// `update`'s arguments.
@@ -156,12 +163,8 @@ pub struct CreateArgs {
 pub struct UpdateArgs {
     /// The record's id.
     pub id: String,
-    /// The changes as JSON (as for `create --json`), from a file or `-` for standard input.
-    #[arg(long, value_name = "FILE")]
-    pub json: Option<PathBuf>,
-    /// `key=value`, read by the field's type (`<clear>` clears it) (repeatable).
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub field: Vec<String>,
+    #[command(flatten)]
+    pub body: WriteFields,
     /// Clear a field, or unlink every record of a relationship (repeatable).
     #[arg(long, value_name = "KEY")]
     pub clear: Vec<String>,
@@ -174,9 +177,6 @@ pub struct UpdateArgs {
     /// `key=id`: link this record in place of the current one (an owner, say) (repeatable).
     #[arg(long, value_name = "KEY=ID")]
     pub replace: Vec<String>,
-    /// Send without first checking the write against the organisation's definitions.
-    #[arg(long)]
-    pub no_check: bool,
 }
 
 /// Accounts and contacts: every operation, and enrichment.

@@ -4,28 +4,9 @@
 
 use std::process::{Command, Output};
 
-use lightfield_mock::{MockConfig, MockServer};
 use serde_json::Value;
 
-const KEY: &str = "sk_lf_cli_secret";
-
-fn lightfield(server: &MockServer, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lightfield"))
-        .args(args)
-        .env("LIGHTFIELD_API_KEY", KEY)
-        .env("LIGHTFIELD_BASE_URL", server.url())
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
+use super::harness::{KEY, json, run as lightfield, server};
 
 fn never_shows_the_key(output: &Output) {
     for stream in [&output.stdout, &output.stderr] {
@@ -34,15 +15,6 @@ fn never_shows_the_key(output: &Output) {
             "the key was printed"
         );
     }
-}
-
-async fn server() -> MockServer {
-    MockServer::start_with(MockConfig {
-        rate_limit: None,
-        ..MockConfig::default()
-    })
-    .await
-    .expect("mock starts")
 }
 
 #[tokio::test(flavor = "multi_thread")]
