@@ -71,6 +71,9 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     let definitions = client.schema(import.object.clone()).await?;
     let records: Records<Record> = client.records_of(import.object.clone());
     let mut skipped = BTreeSet::new();
+    if let (Some(headers), _) = rows::read(&import.file, import.raw_csv)? {
+        rows::check_header(&headers, &definitions).map_err(Failure::Local)?;
+    }
     if import.dry_run {
         return dry_run(&import, &records, &definitions, &mut skipped).await;
     }

@@ -287,3 +287,47 @@ pub fn plan(
     }
     Ok(plan)
 }
+
+/// Refuses a CSV header naming a key the type does not have, before any row is read: its
+/// cells would otherwise be skipped whenever they are empty, and a column named by its
+/// label (`Name`) would never be written. Says which key was likely meant.
+pub fn check_header(headers: &[String], definitions: &Definitions) -> Result<(), String> {
+    let unknown: Vec<String> = headers
+        .iter()
+        .filter(|h| {
+            let h = h.as_str();
+            h != "id"
+                && !is_bookkeeping(h)
+                && definitions.field(h).is_none()
+                && !definitions.relationships.contains_key(h)
+        })
+        .map(|h| {
+            let by_label = definitions
+                .fields
+                .iter()
+                .map(|(key, f)| (key, &f.label))
+                .chain(
+                    definitions
+                        .relationships
+                        .iter()
+                        .map(|(key, r)| (key, &r.label)),
+                )
+                .find(|(key, label)| {
+                    label.eq_ignore_ascii_case(h.trim())
+                        || key.trim_start_matches('$').eq_ignore_ascii_case(h.trim())
+                });
+            match by_label {
+                Some((key, _)) => format!("`{h}` (did you mean `{key}`?)"),
+                None => format!("`{h}`"),
+            }
+        })
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "the header names {} that this type does not have; rename the column to a key \
+         (`lightfield schema TYPE` lists them) and run the import again; nothing was sent",
+        unknown.join(", ")
+    ))
+}

@@ -442,3 +442,24 @@ async fn each_type_offers_what_the_api_has_and_says_it_in_cli_words() {
         text(&usage.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_column_named_by_its_label_is_refused_before_any_row() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("labels.csv");
+    // `Name` is the label of `$name`; `notes` is empty in every row, so no row would say so.
+    std::fs::write(&file, "$name,Seats,nots\nAcme,3,\nGlobex,4,\n").unwrap();
+    for dry_run in [true, false] {
+        let mut args = vec!["import", "account", file.to_str().unwrap()];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let refused = run(&server, &args);
+        assert_eq!(refused.status.code(), Some(5));
+        let said = text(&refused.stderr);
+        assert!(said.contains("`Seats` (did you mean `seats`?)"), "{said}");
+        assert!(said.contains("`nots`"), "{said}");
+    }
+    assert!(server.records().is_empty(), "nothing was sent");
+}
