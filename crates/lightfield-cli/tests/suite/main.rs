@@ -7,4 +7,5 @@ mod everyday;
 mod harness;
 mod import;
 mod mistakes;
+mod schema;
 mod terminal;

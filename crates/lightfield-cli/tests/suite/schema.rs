@@ -1,0 +1,69 @@
+//! The schema as the CLI shows and uses it: one CSV table with a `required` column, and
+//! select options taken by label or id, an unknown one refused with the options listed.
+
+use super::harness::{json, ok, run, server, text};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_as_csv_is_one_table_with_required() {
+    let server = server().await;
+    let out = run(&server, &["schema", "accounts", "--format", "csv"]);
+    ok(&out);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().expect("a header").clone();
+    for column in ["key", "kind", "required", "valueType", "options"] {
+        assert!(header.iter().any(|h| h == column), "{column} in {header:?}");
+    }
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // The strict reader refuses a row of another width, so a second table would fail here.
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("every row has the header's width");
+    let row = |key: &str| {
+        rows.iter()
+            .find(|r| &r[column("key")] == key)
+            .unwrap_or_else(|| panic!("`{key}` in {rows:?}"))
+    };
+    assert_eq!(&row("$name")[column("required")], "true");
+    assert_eq!(&row("tier")[column("required")], "false");
+    assert_eq!(&row("$owner")[column("kind")], "relationship");
+    assert_eq!(&row("tier")[column("options")], "Gold; Silver; Bronze");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_select_takes_a_label_or_an_id_and_lists_the_options_otherwise() {
+    let server = server().await;
+    let create = |tier: &str| {
+        run(
+            &server,
+            &[
+                "accounts",
+                "create",
+                "--field",
+                "$name=Acme",
+                "--field",
+                &format!("tier={tier}"),
+                "--format",
+                "json",
+            ],
+        )
+    };
+    let by_label = create("Silver");
+    ok(&by_label);
+    let by_id = create("opt_tier_silver");
+    ok(&by_id);
+    let (by_label, by_id) = (json(&by_label), json(&by_id));
+    assert!(!by_label["fields"]["tier"]["value"].is_null());
+    assert_eq!(
+        by_label["fields"]["tier"]["value"],
+        by_id["fields"]["tier"]["value"]
+    );
+
+    let unknown = create("Platinum");
+    assert_eq!(unknown.status.code(), Some(5), "a refusal of the input");
+    let said = text(&unknown.stderr);
+    assert!(said.contains("`Platinum`"), "{said}");
+    assert!(said.contains("Gold, Silver, Bronze"), "{said}");
+    assert!(said.contains("nothing was sent"), "{said}");
+    assert_eq!(server.records().len(), 2, "the refused create was not sent");
+}
