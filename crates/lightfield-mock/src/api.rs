@@ -5,13 +5,13 @@ use serde_json::{Value, json};
 
 use crate::error::ApiError;
 use crate::params::list_params;
+use crate::resources::Store;
 use crate::resources::lists;
 use crate::resources::mail;
 use crate::resources::outreach;
 use crate::resources::runs::{self, Runs};
 use crate::routes::Route;
 use crate::seeds;
-use crate::store::Store;
 
 /// Operations that are not plain record operations, by id; `None` when the route is a
 /// record operation.

@@ -30,7 +30,6 @@ mod resources;
 mod routes;
 mod seeds;
 mod server;
-mod store;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -96,7 +95,7 @@ pub(crate) struct Shared {
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) config: MockConfig,
-    pub(crate) store: store::Store,
+    pub(crate) store: resources::Store,
     pub(crate) faults: Vec<Fault>,
     pub(crate) rng: fastrand::Rng,
     pub(crate) log: server::RequestLog,
@@ -134,7 +133,7 @@ impl MockServer {
     pub async fn start_with(config: MockConfig) -> std::io::Result<Self> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
-        let mut store = store::Store::default();
+        let mut store = resources::Store::default();
         store.files.base_url = format!("http://{addr}");
         store.files.upload_ttl = config.upload_ttl;
         store.runs.polls_to_finish = config.polls_to_finish;

@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
+use super::Store;
 use crate::error::ApiError;
 use crate::params::page_params;
-use crate::store::Store;
 
 const MEMBER_KEYS: [(&str, &str); 3] = [
     ("account", "$accounts"),

@@ -5,9 +5,9 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::Store;
 use crate::error::ApiError;
 use crate::now_rfc3339;
-use crate::store::Store;
 
 fn addresses(body: &Value, key: &str) -> Result<Vec<String>, ApiError> {
     match &body[key] {

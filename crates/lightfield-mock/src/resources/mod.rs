@@ -1,5 +1,6 @@
-//! What the mock serves beyond plain records: list membership, files, email sending,
-//! key validation, workflow runs, merges and enrichment runs.
+//! The organisation's data ([`Store`]: its collections and the state of each resource
+//! below), and what the mock serves beyond plain records: list membership, files, email
+//! sending, key validation, workflow runs, merges and enrichment runs.
 
 pub mod files;
 pub mod lists;
@@ -7,3 +8,6 @@ pub mod mail;
 pub mod outreach;
 mod outreach_shapes;
 pub mod runs;
+mod store;
+
+pub use store::Store;

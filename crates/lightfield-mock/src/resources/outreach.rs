@@ -4,10 +4,10 @@
 
 use serde_json::{Value, json};
 
+use super::Store;
 use super::outreach_shapes::{change_set, channels, complete, filtered, ids_of, paged, refs};
 use crate::error::ApiError;
 use crate::now_rfc3339;
-use crate::store::Store;
 
 /// A sequence: its published state, and the draft when one is open.
 #[derive(Debug)]

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use super::Store;
 use crate::error::ApiError;
 use crate::now_rfc3339;
-use crate::store::Store;
 
 /// Runs and merges, and how many polls they take to finish.
 #[derive(Debug, Default)]

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod layers;
 mod lists;
 mod records;
 mod reliability;

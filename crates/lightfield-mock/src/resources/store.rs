@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
+use super::files::FileStore;
+use super::outreach::Outreach;
+use super::runs::Runs;
 use crate::entity::Collection;
-use crate::resources::files::FileStore;
-use crate::resources::outreach::Outreach;
-use crate::resources::runs::Runs;
 use crate::seeds;
 
 /// Every collection of the organisation.
