@@ -369,6 +369,32 @@ async fn a_profile_selects_a_server_and_its_key() {
     );
     assert_eq!(missing.status.code(), Some(5));
     assert!(text(&missing.stderr).contains("[profiles.three]"));
+    // LIGHTFIELD_FORMAT sets the default over a profile's; --format still wins.
+    let with_format = |name: &str| {
+        let mut command = with_config();
+        command.env("LIGHTFIELD_FORMAT", name);
+        command
+    };
+    let csv = run_with(
+        with_format("csv"),
+        &["--profile", "two", "accounts", "list"],
+        b"",
+    );
+    ok(&csv);
+    assert!(
+        text(&csv.stdout).starts_with("id,"),
+        "{}",
+        text(&csv.stdout)
+    );
+    let flag = run_with(
+        with_format("csv"),
+        &["--profile", "two", "accounts", "list", "--format", "json"],
+        b"",
+    );
+    assert_eq!(json(&flag)["totalCount"], 1);
+    let unknown = run_with(with_format("xml"), &["accounts", "list"], b"");
+    assert_eq!(unknown.status.code(), Some(5));
+    assert!(text(&unknown.stderr).contains("LIGHTFIELD_FORMAT"));
     std::fs::write(&config, "[profiles.bad]\napi_key = \"sk_lf_oops\"\n").unwrap();
     let inline = run_with(
         with_config(),
