@@ -31,6 +31,12 @@ pub enum Failure {
     ClosedPipe,
     /// Stopped by Ctrl-C; the message says how to continue.
     Interrupted(String),
+    /// A command on several ids went on past the ones that failed: `failed` holds each
+    /// with why, `of` how many ids there were. Its exit code is the first failure's.
+    Partial {
+        failed: Vec<(String, Failure)>,
+        of: usize,
+    },
 }
 
 impl std::fmt::Display for Failure {
@@ -40,6 +46,14 @@ impl std::fmt::Display for Failure {
             Self::ClosedPipe => f.write_str("the output was closed by its reader"),
             Self::Interrupted(how) => write!(f, "interrupted; {how}"),
             Self::Local(message) => f.write_str(message),
+            Self::Partial { failed, of } if failed.len() == *of => {
+                write!(f, "all {of} ids failed")
+            }
+            Self::Partial { failed, of } => write!(
+                f,
+                "{} of {of} ids failed (the others were done, and are shown)",
+                failed.len()
+            ),
             Self::Rejected { rows, file } if file.as_os_str().is_empty() => {
                 write!(f, "{rows} rows have problems")
             }
@@ -51,6 +65,17 @@ impl std::fmt::Display for Failure {
                 file.display()
             ),
         }
+    }
+}
+
+impl Failure {
+    /// What to print, a line each: one, or for [`Failure::Partial`] a line per failed id.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![self.to_string()];
+        if let Self::Partial { failed, .. } = self {
+            lines.extend(failed.iter().map(|(id, why)| format!("  {id}: {why}")));
+        }
+        lines
     }
 }
 
@@ -141,6 +166,11 @@ pub fn code(failure: &Failure) -> ExitCode {
         Failure::Rejected { .. } => 6,
         Failure::ClosedPipe => 0,
         Failure::Interrupted(_) => 130,
+        Failure::Partial { failed, .. } => {
+            return failed
+                .first()
+                .map_or(ExitCode::FAILURE, |(_, first)| code(first));
+        }
         Failure::Sdk(_) => 1,
     })
 }

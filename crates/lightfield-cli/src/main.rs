@@ -74,8 +74,14 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::ClosedPipe) => ExitCode::SUCCESS,
         Err(error) => {
-            // API messages and ids are server text: shown, never obeyed by the terminal.
-            eprintln!("error: {}", safe::for_terminal(&error.to_string()));
+            // API messages and ids are server text: shown, never obeyed by the terminal,
+            // each line escaped on its own so server text cannot start a line of its own.
+            let mut lines = error.lines().into_iter();
+            let first = lines.next().unwrap_or_default();
+            eprintln!("error: {}", safe::for_terminal(&first));
+            for line in lines {
+                eprintln!("{}", safe::for_terminal(&line));
+            }
             exit::code(&error)
         }
     }

@@ -9,8 +9,7 @@ use lightfield::{
 use serde_json::{Value, json};
 
 use crate::args::{
-    Action, CreateArgs, DealAction, IdsArgs, ListArgs, MergeArgs, ReadAction, UpdateArgs,
-    WriteAction,
+    Action, CreateArgs, DealAction, ListArgs, MergeArgs, ReadAction, UpdateArgs, WriteAction,
 };
 use crate::exit::Failure;
 use crate::output::Out;
@@ -118,14 +117,7 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
         Action::Read(ReadAction::List(args)) => list(&records, args, out).await,
         Action::Read(ReadAction::Get(args)) => {
             let ids = values::ids(&args.ids)?;
-            let mut found = Vec::new();
-            for id in ids {
-                found.push(records.retrieve(id).send().await?);
-            }
-            match found.as_slice() {
-                [one] => out.record(one, labels().await.as_deref()),
-                many => out.records(many, None, &[]),
-            }
+            each(ids, out, labels, |id| records.retrieve(id).send()).await
         }
         Action::Read(ReadAction::Open { id, browser }) => {
             let record = records.retrieve(id).send().await?;
@@ -142,10 +134,12 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
             out.record(&updated, labels().await.as_deref())
         }
         Action::Write(WriteAction::Delete(args)) => {
-            each(&records, &args, out, |r, id| r.delete(id).send()).await
+            let ids = values::ids(&args.ids)?;
+            each(ids, out, labels, |id| records.delete(id).send()).await
         }
         Action::Write(WriteAction::Restore(args)) => {
-            each(&records, &args, out, |r, id| r.restore(id).send()).await
+            let ids = values::ids(&args.ids)?;
+            each(ids, out, labels, |id| records.restore(id).send()).await
         }
         Action::Write(WriteAction::Definitions) => {
             let definitions = records.definitions().send_with_response().await?;
@@ -215,19 +209,32 @@ async fn list(records: &Records<Record>, args: ListArgs, out: &Out) -> Outcome {
 }
 
 /// Sends one write per id, in order, printing each record as it is answered.
-async fn each<F, Fut>(records: &Records<Record>, args: &IdsArgs, out: &Out, write: F) -> Outcome
+async fn each<F, Fut, L, LFut>(ids: Vec<String>, out: &Out, labels: L, call: F) -> Outcome
 where
-    F: Fn(&Records<Record>, String) -> Fut,
+    F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = lightfield::Result<Record>>,
+    L: FnOnce() -> LFut,
+    LFut: std::future::Future<Output = Option<Arc<Definitions>>>,
 {
-    let ids = values::ids(&args.ids)?;
-    let mut done = Vec::new();
+    // Every id is tried: one that fails (missing, already deleted, a refusal) does not
+    // leave the rest undone, so re-running the same command finishes the job.
+    let of = ids.len();
+    let (mut done, mut failed) = (Vec::new(), Vec::new());
     for id in ids {
-        done.push(write(records, id).await?);
+        match call(id.clone()).await {
+            Ok(record) => done.push(record),
+            Err(error) => failed.push((id, Failure::from(error))),
+        }
     }
     match done.as_slice() {
-        [one] => out.record(one, None),
-        many => out.records(many, None, &[]),
+        [] => {}
+        [one] => out.record(one, labels().await.as_deref())?,
+        many => out.records(many, None, &[])?,
+    }
+    match failed.len() {
+        0 => Ok(()),
+        1 if of == 1 => Err(failed.remove(0).1),
+        _ => Err(Failure::Partial { failed, of }),
     }
 }
 

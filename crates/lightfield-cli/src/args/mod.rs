@@ -14,8 +14,8 @@ pub use more::{
 #[cfg(feature = "preview")]
 pub use more::{SendersAction, SequencesAction};
 pub use records::{
-    Action, CoreAction, CreateArgs, DealAction, EmailAction, EnrichedAction, IdsArgs, ListAction,
-    ListArgs, MergeArgs, ObjectAction, ReadAction, UpdateArgs, WriteAction,
+    Action, CoreAction, CreateArgs, DealAction, EmailAction, EnrichedAction, ListAction, ListArgs,
+    MergeArgs, ObjectAction, ReadAction, UpdateArgs, WriteAction,
 };
 
 /// The Lightfield CRM API from the shell.

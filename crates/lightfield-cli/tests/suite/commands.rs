@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use super::harness::{KEY, json, run as lightfield, server};
+use super::harness::{KEY, at, json, run as lightfield, run_with, server, text};
 
 fn never_shows_the_key(output: &Output) {
     for stream in [&output.stdout, &output.stderr] {
@@ -339,4 +339,49 @@ async fn output_formats_completions_and_a_body_from_stdin() {
     let log = String::from_utf8_lossy(&verbose.stderr);
     assert!(log.contains("/v1/accounts"), "the request is shown: {log}");
     never_shows_the_key(&verbose);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_id_leaves_the_others_done() {
+    let server = server().await;
+    for i in 0..3 {
+        server.insert_record_json(serde_json::json!({
+            "id": format!("acc_{i:04}"), "createdAt": "2026-01-01T00:00:00Z",
+            "fields": {"$name": {"value": format!("Bulk {i}"), "valueType": "TEXT"}},
+            "relationships": {}
+        }));
+    }
+    let ids = b"acc_0000\nacc_missing\nacc_0002\n";
+    let first = run_with(
+        at(&server),
+        &["accounts", "delete", "-", "--format", "jsonl"],
+        ids,
+    );
+    assert_eq!(first.status.code(), Some(3), "the missing id's code");
+    let done = text(&first.stdout);
+    assert!(
+        done.contains("acc_0000") && done.contains("acc_0002"),
+        "{done}"
+    );
+    let said = text(&first.stderr);
+    assert!(said.contains("1 of 3 ids failed"), "{said}");
+    assert!(said.contains("acc_missing"), "{said}");
+    let trashed = json(&lightfield(
+        &server,
+        &[
+            "accounts", "list", "--status", "trashed", "--format", "json",
+        ],
+    ));
+    assert_eq!(
+        trashed["totalCount"], 2,
+        "the ids after the failure were done"
+    );
+    // Restoring the same list brings back both, whatever the missing one does.
+    let restored = run_with(
+        at(&server),
+        &["accounts", "restore", "-", "--format", "jsonl"],
+        ids,
+    );
+    assert_eq!(text(&restored.stdout).lines().count(), 2);
+    assert_eq!(restored.status.code(), Some(3));
 }
