@@ -375,14 +375,30 @@ pub fn open(record: &Record, browser: bool) -> Outcome {
     if !browser {
         return crate::output::text(&format!("{}\n", view::one_line(&link)));
     }
+    // The link is the server's text, handed to a program that opens anything: only a plain
+    // https address goes (no other scheme, no option-like argument, no spaces or controls).
+    let plain =
+        link.starts_with("https://") && !link.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !plain {
+        return Err(Failure::Local(format!(
+            "record `{}` has the link `{}`, which is not an https address; not opened",
+            record.id,
+            view::one_line(&link)
+        )));
+    }
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
         "xdg-open"
     };
-    std::process::Command::new(opener)
+    let status = std::process::Command::new(opener)
         .arg(&link)
         .status()
         .map_err(|e| Failure::Local(format!("cannot run {opener} to open {link}: {e}")))?;
+    if !status.success() {
+        return Err(Failure::Local(format!(
+            "{opener} could not open {link} ({status}); the link is printed without --browser"
+        )));
+    }
     Ok(())
 }

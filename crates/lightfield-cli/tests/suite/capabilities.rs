@@ -5,7 +5,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use super::harness::{bare, json, ok, run, server, text};
+use serde_json::json;
+
+use super::harness::{at, bare, json, ok, run, run_with, server, text};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn history_merge_and_enrichment() {
@@ -265,4 +267,55 @@ async fn preview_senders_and_sequences() {
     assert_eq!(one["id"], first);
     let sequences = run(&server, &["sequences", "list", "--format", "json"]);
     ok(&sequences);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg(unix)]
+async fn open_hands_the_system_opener_only_an_https_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened");
+    // A stand-in for the system's opener that notes what it was given.
+    for name in ["xdg-open", "open"] {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n",
+                opened.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let with_opener = || {
+        let mut command = at(&server);
+        command.env("PATH", dir.path());
+        command
+    };
+    let link = |id: &str, link: &str| {
+        server.insert_record_json(json!({
+            "id": id, "createdAt": "2026-01-01T00:00:00Z", "httpLink": link,
+            "fields": {"$name": {"value": "Linked", "valueType": "TEXT"}}, "relationships": {}
+        }))
+    };
+    let good = link("acc_good", "https://app.lightfield.app/accounts/acc_good");
+    ok(&run_with(with_opener(), &["open", &good, "--browser"], b""));
+    for (id, hostile) in [
+        ("acc_file", "file:///etc/passwd"),
+        ("acc_flag", "-a Calculator"),
+        ("acc_scheme", "ms-msdt:/id PCWDiagnostic"),
+    ] {
+        let id = link(id, hostile);
+        let refused = run_with(with_opener(), &["open", &id, "--browser"], b"");
+        assert_eq!(refused.status.code(), Some(5), "{hostile}");
+        assert!(
+            text(&refused.stderr).contains("not an https address"),
+            "{}",
+            text(&refused.stderr)
+        );
+    }
+    let given = std::fs::read_to_string(&opened).unwrap_or_default();
+    assert_eq!(given, "https://app.lightfield.app/accounts/acc_good\n");
 }
