@@ -2,7 +2,7 @@
 //! runs, the key in use, records found by id, schemas, and the Preview resources.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use lightfield::{Client, FileInfo, Ids, ListMembers, ObjectType, Purpose, Record};
 use serde_json::{Value, json};
@@ -226,9 +226,20 @@ pub async fn files(client: &Client, action: FilesAction, out: &Out) -> Outcome {
         }
         FilesAction::Download { id, output } => {
             let info = files.retrieve(&id).send().await?;
+            let named = output.is_none();
+            let target = match output {
+                Some(path) => path,
+                None => name_here(&info.filename)?,
+            };
+            if named && target.exists() {
+                return Err(Failure::Local(format!(
+                    "{} exists; pass `-o {}` to replace it, or `-o` another name",
+                    target.display(),
+                    target.display()
+                )));
+            }
             let bytes = files.download(&id).await?;
-            let target = output.unwrap_or_else(|| Path::new(&info.filename).to_path_buf());
-            if target.as_os_str() == "-" {
+            if !named && target.as_os_str() == "-" {
                 let mut stdout = std::io::stdout().lock();
                 return stdout
                     .write_all(&bytes)
@@ -249,6 +260,27 @@ pub async fn files(client: &Client, action: FilesAction, out: &Out) -> Outcome {
             Ok(())
         }
     }
+}
+
+/// Where a download goes when no `-o` is given: the file's name, in this directory. The
+/// name is text from whoever uploaded the file, so only its last part is used (never a folder,
+/// an absolute path or standard output), and a name that is no file name is refused.
+fn name_here(filename: &str) -> Result<PathBuf, Failure> {
+    let last = filename.rsplit(['/', '\\']).next().unwrap_or_default();
+    let usable = !matches!(last, "" | "." | ".." | "-") && !last.chars().any(char::is_control);
+    if !usable {
+        return Err(Failure::Local(format!(
+            "the file's name `{}` cannot be used here; pass `-o` with a name",
+            crate::view::one_line(filename)
+        )));
+    }
+    if last != filename {
+        eprintln!(
+            "the file's name `{}` has folders; writing `{last}` in this directory",
+            crate::view::one_line(filename)
+        );
+    }
+    Ok(PathBuf::from(last))
 }
 
 /// The message `args` describe.

@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use serde_json::json;
 
-use super::harness::{at, bare, json, ok, run, run_with, server, text};
+use super::harness::{KEY, at, bare, json, ok, run, run_with, server, text};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn history_merge_and_enrichment() {
@@ -318,4 +318,58 @@ async fn open_hands_the_system_opener_only_an_https_link() {
     }
     let given = std::fs::read_to_string(&opened).unwrap_or_default();
     assert_eq!(given, "https://app.lightfield.app/accounts/acc_good\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_named_by_its_uploader_stays_in_this_directory() {
+    let server = server().await;
+    let client = lightfield::Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let upload = |name: &'static str| {
+        let client = client.clone();
+        async move {
+            let file = client
+                .files()
+                .upload(name, "text/plain", b"from elsewhere\n".as_slice())
+                .send()
+                .await
+                .unwrap();
+            file.id
+        }
+    };
+    let (escaping, absolute, dots) = (
+        upload("../../escape.txt").await,
+        upload("/tmp/lightfield-absolute.txt").await,
+        upload("..").await,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let download = |id: &str| {
+        let mut command = at(&server);
+        command.current_dir(&work);
+        run_with(command, &["files", "download", id], b"")
+    };
+    ok(&download(&escaping));
+    assert_eq!(
+        std::fs::read_to_string(work.join("escape.txt")).unwrap(),
+        "from elsewhere\n"
+    );
+    assert!(!dir.path().join("escape.txt").exists(), "not above");
+    // A second download of the same name does not replace the first unasked.
+    let again = download(&escaping);
+    assert_eq!(again.status.code(), Some(5));
+    assert!(
+        text(&again.stderr).contains("-o"),
+        "{}",
+        text(&again.stderr)
+    );
+    let _ = std::fs::remove_file("/tmp/lightfield-absolute.txt");
+    ok(&download(&absolute));
+    assert!(work.join("lightfield-absolute.txt").exists());
+    assert!(!std::path::Path::new("/tmp/lightfield-absolute.txt").exists());
+    assert_eq!(download(&dots).status.code(), Some(5));
 }
