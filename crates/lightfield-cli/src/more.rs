@@ -104,11 +104,11 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
                 many => format!("Delete {} lists", many.len()),
             };
             confirm(&what, args.yes)?;
-            let mut done = Vec::new();
-            for id in ids {
-                done.push(lists.delete(id).send().await?.into_record());
-            }
-            out.records(&done, None, &[])
+            let delete = |id: String| {
+                let call = lists.delete(id).send();
+                async move { call.await.map(|list| list.into_record()) }
+            };
+            records::each(ids, out, || async { None }, delete).await
         }
         ListAction::Members {
             id,

@@ -208,8 +208,9 @@ async fn list(records: &Records<Record>, args: ListArgs, out: &Out) -> Outcome {
     out.records(&found, Some((total, args.offset)), &args.columns)
 }
 
-/// Sends one write per id, in order, printing each record as it is answered.
-async fn each<F, Fut, L, LFut>(ids: Vec<String>, out: &Out, labels: L, call: F) -> Outcome
+/// Runs `call` for every id, shows those done (a single record with its labels) and lists
+/// those that failed.
+pub async fn each<F, Fut, L, LFut>(ids: Vec<String>, out: &Out, labels: L, call: F) -> Outcome
 where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = lightfield::Result<Record>>,
