@@ -241,6 +241,16 @@ pub async fn files(client: &Client, action: FilesAction, out: &Out) -> Outcome {
             let bytes = files.download(&id).await?;
             if !named && target.as_os_str() == "-" {
                 let mut stdout = std::io::stdout().lock();
+                // The bytes are the uploader's: on a terminal, escape sequences in them
+                // would be obeyed (as curl warns of binary output).
+                let control = |b: &u8| b.is_ascii_control() && !matches!(b, b'\n' | b'\r' | b'\t');
+                if stdout.is_terminal() && bytes.iter().any(control) {
+                    return Err(Failure::Local(format!(
+                        "{} holds control characters, which a terminal would obey; pipe it \
+                         (`| less`) or write it to a file with `-o FILE`",
+                        crate::view::one_line(&info.filename)
+                    )));
+                }
                 return stdout
                     .write_all(&bytes)
                     .map_err(crate::output::write_failed);

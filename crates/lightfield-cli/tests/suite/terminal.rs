@@ -11,8 +11,16 @@ use unicode_width::UnicodeWidthStr;
 use super::harness::{KEY, server};
 
 /// Runs the binary with `args` on an 80-column terminal; answers what it printed, with
-/// `\r\n` as `\n`.
+/// `\r\n` as `\n`, after checking that it succeeded.
 fn on_terminal(server: &MockServer, args: &[&str], colour: bool) -> String {
+    let (succeeded, screen) = terminal_run(server, args, colour);
+    assert!(succeeded, "{screen}");
+    screen
+}
+
+/// Runs the binary with `args` on an 80-column terminal: whether it succeeded, and what it
+/// printed.
+fn terminal_run(server: &MockServer, args: &[&str], colour: bool) -> (bool, String) {
     let pty = native_pty_system();
     let pair = pty
         .openpty(PtySize {
@@ -44,8 +52,10 @@ fn on_terminal(server: &MockServer, args: &[&str], colour: bool) -> String {
     // The read ends with an error (EIO) once the child has closed the terminal.
     let _ = reader.read_to_end(&mut out);
     let status = child.wait().expect("the child ends");
-    assert!(status.success(), "{}", String::from_utf8_lossy(&out));
-    String::from_utf8_lossy(&out).replace("\r\n", "\n")
+    (
+        status.success(),
+        String::from_utf8_lossy(&out).replace("\r\n", "\n"),
+    )
 }
 
 /// Records with fixed ids and times, so the screen is the same on every run.
@@ -137,4 +147,29 @@ async fn colour_only_without_no_color() {
     seed(&server);
     assert!(on_terminal(&server, &["accounts", "list"], true).contains("\x1b[1m"));
     assert!(!on_terminal(&server, &["accounts", "list"], false).contains('\x1b'));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_with_escape_codes_is_not_poured_onto_the_terminal() {
+    let server = server().await;
+    let client = lightfield::Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .build()
+        .unwrap();
+    let hostile = b"title\x1b]0;PWNED\x07\x1b[2J".as_slice();
+    let file = client
+        .files()
+        .upload("notes.txt", "text/plain", hostile)
+        .send()
+        .await
+        .unwrap();
+    let (succeeded, screen) =
+        terminal_run(&server, &["files", "download", &file.id, "-o", "-"], false);
+    assert!(!succeeded, "{screen}");
+    assert!(screen.contains("control characters"), "{screen}");
+    assert!(!screen.contains('\u{1b}'), "{screen:?}");
+    // Piped, the bytes go through as they are.
+    let piped = super::harness::run(&server, &["files", "download", &file.id, "-o", "-"]);
+    assert_eq!(piped.stdout, hostile);
 }
