@@ -101,6 +101,9 @@ pub fn run(
     } else {
         kind
     };
+    if matches!(action, "create" | "update") {
+        check_links(store, object_type, (action, route.param("id")), body)?;
+    }
     let collection = store.collection_mut(object_type).ok_or_else(|| {
         ApiError::not_found(format!(
             "this organisation has no object type `{object_type}`"
@@ -128,4 +131,58 @@ pub fn run(
             route.op.id
         ))),
     }
+}
+
+/// Refuses a create or update that links to a record which does not exist: the API keeps
+/// relationships between real records. Ids being removed need not exist; a target type the
+/// mock does not hold is not checked.
+fn check_links(
+    store: &Store,
+    object_type: &str,
+    (action, id): (&str, &str),
+    body: Option<&Value>,
+) -> Result<(), ApiError> {
+    let (Some(collection), Some(links)) = (
+        store.collection(object_type),
+        body.and_then(|b| b.get("relationships"))
+            .and_then(Value::as_object),
+    ) else {
+        return Ok(());
+    };
+    if action == "update" && collection.get(id).is_err() {
+        return Ok(()); // the update itself answers 404
+    }
+    for (key, value) in links {
+        let Some(def) = collection.schema.rels.iter().find(|r| r.key == key) else {
+            continue;
+        };
+        let Some(targets) = store.collection(def.object_type) else {
+            continue;
+        };
+        let linked = match action {
+            "create" => vec![value],
+            _ => ["add", "replace"]
+                .iter()
+                .filter_map(|op| value.get(op))
+                .collect(),
+        };
+        let ids = linked.into_iter().flat_map(|v| match v {
+            Value::String(id) => vec![id.as_str()],
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        });
+        for id in ids {
+            if targets.get(id).is_err() {
+                return Err(ApiError::bad_request(
+                    "invalid_value",
+                    format!("relationships.{key}"),
+                    format!(
+                        "`{key}` cannot link to `{id}`: no {} has that id",
+                        def.object_type
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }

@@ -241,6 +241,27 @@ impl MockServer {
             .unwrap_or_default()
     }
 
+    /// Stores a bare record (a name, nothing else) under each of `ids`, of the type its
+    /// prefix names (`mem_1` a member, `con_1` a contact), for a test that links to records
+    /// by id: like the API, the mock refuses a link to a record that does not exist. An id
+    /// with no known prefix, or one already stored, is skipped.
+    pub fn insert_linkable(&self, ids: &[&str]) {
+        let mut shared = self.shared.lock();
+        for id in ids {
+            let record = serde_json::json!({
+                "id": id,
+                "createdAt": "2026-01-01T00:00:00Z",
+                "fields": {"$name": {"value": id, "valueType": "TEXT"}},
+                "relationships": {},
+            });
+            if let Some(collection) = shared.store.collection_with_prefix_mut(id)
+                && collection.get(id).is_err()
+            {
+                collection.insert_verbatim(record);
+            }
+        }
+    }
+
     /// The ids of every stored account, in creation order.
     pub fn record_ids(&self) -> Vec<String> {
         self.record_ids_of("account")

@@ -3,7 +3,7 @@
 //! With `LIGHTFIELD_API_KEY` set (and optionally `LIGHTFIELD_BASE_URL`) it talks to that
 //! server; otherwise it starts the embedded mock server and talks to it. Relationships are
 //! linked to `LIGHTFIELD_MEMBER_ID` / `LIGHTFIELD_CONTACT_IDS` (comma separated) when given,
-//! and to made-up ids on the mock.
+//! and on the mock to its first member and two contacts created for the purpose.
 //!
 //! Run: `cargo run -p lightfield --example quickstart`
 
@@ -63,10 +63,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 2. Create, with every kind of system field, a custom field and relationships.
-    let member = std::env::var("LIGHTFIELD_MEMBER_ID")
-        .ok()
-        .or(on_mock.then(|| "mem_quickstart".to_string()));
-    let contacts: Vec<String> = std::env::var("LIGHTFIELD_CONTACT_IDS")
+    // Links go to records that exist: the ids given, or on the local server its first
+    // member and two contacts created here.
+    let mut member = std::env::var("LIGHTFIELD_MEMBER_ID").ok();
+    let mut contacts: Vec<String> = std::env::var("LIGHTFIELD_CONTACT_IDS")
         .map(|v| {
             v.split(',')
                 .map(str::trim)
@@ -74,13 +74,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .map(str::to_string)
                 .collect()
         })
-        .unwrap_or_else(|_| {
-            if on_mock {
-                vec!["con_ada".into(), "con_grace".into()]
-            } else {
-                Vec::new()
-            }
-        });
+        .unwrap_or_default();
+    if on_mock {
+        let members = client.members().list().limit(1).send().await?;
+        member = member.or(members.items.first().map(|m| m.id.clone()));
+        for email in ["ada@quickstart.example", "grace@quickstart.example"] {
+            let contact = client.contacts().create().emails([email]).send().await?;
+            contacts.push(contact.into_id());
+        }
+    }
     let mut create = client
         .accounts()
         .create(format!("Quickstart Co {}", std::process::id()))

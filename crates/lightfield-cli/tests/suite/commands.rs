@@ -20,6 +20,7 @@ fn never_shows_the_key(output: &Output) {
 #[tokio::test(flavor = "multi_thread")]
 async fn records_from_the_shell() {
     let server = server().await;
+    server.insert_linkable(&["mem_1", "con_1"]);
     let created = lightfield(
         &server,
         &[
@@ -210,6 +211,7 @@ async fn errors_go_to_stderr_with_their_exit_code() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_resource_command_answers_from_the_shell() {
     let server = server().await;
+    server.insert_linkable(&["mem_1"]);
     // One record of each writable type first, so every list has something to show.
     for (resource, args) in [
         (
@@ -289,6 +291,7 @@ async fn every_resource_command_answers_from_the_shell() {
 async fn output_formats_completions_and_a_body_from_stdin() {
     use std::io::Write;
     let server = server().await;
+    server.insert_linkable(&["mem_1"]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_lightfield"))
         .args(["accounts", "create", "--json", "-", "--field", "seats=9"])
         .env("LIGHTFIELD_API_KEY", KEY)

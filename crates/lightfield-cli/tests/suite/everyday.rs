@@ -103,6 +103,7 @@ async fn field_takes_what_import_takes_for_every_value_type() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_owner_changes_a_link_goes_and_a_field_clears() {
     let server = server().await;
+    server.insert_linkable(&["con_1", "con_2"]);
     let created = json(&run(
         &server,
         &[

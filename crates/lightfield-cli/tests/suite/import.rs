@@ -83,6 +83,7 @@ fn by_name(jsonl: &Path, read_only: &[String]) -> BTreeMap<String, (Value, Value
 #[tokio::test(flavor = "multi_thread")]
 async fn export_then_import_round_trips_a_thousand_records_field_by_field() {
     let source = server(None).await;
+    source.insert_linkable(&["mem_1"]);
     let sdk = client(&source);
     let creates = futures_util::stream::iter(0..1000u32).map(|i| {
         let sdk = sdk.clone();
@@ -130,6 +131,7 @@ async fn export_then_import_round_trips_a_thousand_records_field_by_field() {
     );
 
     let target = server(None).await;
+    target.insert_linkable(&["mem_1"]);
     let out = run(
         &target,
         &[

@@ -44,4 +44,11 @@ impl Store {
             .iter_mut()
             .find(|c| c.schema.object_type == object_type)
     }
+
+    /// The collection whose ids start with `id`'s prefix (`acc_`, `mem_`, …).
+    pub fn collection_with_prefix_mut(&mut self, id: &str) -> Option<&mut Collection> {
+        self.collections
+            .iter_mut()
+            .find(|c| !c.schema.id_prefix.is_empty() && id.starts_with(c.schema.id_prefix.as_str()))
+    }
 }

@@ -69,6 +69,7 @@ async fn definitions_list_system_and_custom_fields_with_options() {
 #[tokio::test]
 async fn create_returns_the_full_typed_record() {
     let server = unlimited().await;
+    server.insert_linkable(&["mem_1", "con_1", "con_2"]);
     let client = generated(&server);
     let mut body = create_body(json!({
         "$name": "Acme",
@@ -293,6 +294,7 @@ async fn generated_client_maps_every_documented_error_status() {
 #[tokio::test]
 async fn update_changes_only_sent_keys_clears_nulls_and_applies_relationship_operations() {
     let server = unlimited().await;
+    server.insert_linkable(&["con_1", "con_2", "con_3", "mem_1", "mem_2", "mem_9"]);
     let client = generated(&server);
     let mut body = create_body(json!({"$name": "Acme", "seats": 5, "$twitter": "acme"}));
     body.relationships.insert(
@@ -349,7 +351,7 @@ async fn update_changes_only_sent_keys_clears_nulls_and_applies_relationship_ope
     let (status, err) = post(
         &server,
         &format!("/v1/accounts/{created_id}"),
-        json!({"relationships": {"$owner": {"add": ["m1", "m2"]}}}),
+        json!({"relationships": {"$owner": {"add": ["mem_1", "mem_2"]}}}),
     )
     .await;
     assert_eq!(
@@ -370,6 +372,59 @@ async fn update_changes_only_sent_keys_clears_nulls_and_applies_relationship_ope
         &server,
         "/v1/accounts/acc_missing",
         json!({"fields": {"seats": 1}}),
+    )
+    .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn a_link_to_a_record_that_does_not_exist_is_refused() {
+    let server = unlimited().await;
+    let members = server.record_ids_of("member");
+    let (status, err) = post(
+        &server,
+        "/v1/accounts",
+        json!({"fields": {"$name": "Acme"}, "relationships": {"$contact": ["con_nobody"]}}),
+    )
+    .await;
+    assert_eq!(
+        (status, err["param"].as_str()),
+        (400, Some("relationships.$contact"))
+    );
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("con_nobody")
+    );
+    assert_eq!(server.record_count(), 0, "nothing was created");
+    // A seeded member is a real record to link to.
+    let (status, created) = post(
+        &server,
+        "/v1/accounts",
+        json!({"fields": {"$name": "Acme"}, "relationships": {"$owner": members[0]}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{created}");
+    let id = created["id"].as_str().unwrap_or_default().to_string();
+    for (op, refused) in [("add", true), ("replace", true), ("remove", false)] {
+        let (status, answer) = post(
+            &server,
+            &format!("/v1/accounts/{id}"),
+            json!({"relationships": {"$contact": {op: ["con_nobody"]}}}),
+        )
+        .await;
+        assert_eq!(status == 400, refused, "{op}: {answer}");
+        if refused {
+            let message = answer["message"].as_str().unwrap_or_default();
+            assert!(message.contains("no contact has that id"), "{op}: {answer}");
+        }
+    }
+    // An update of a record that is not there stays a 404, whatever it links to.
+    let (status, _) = post(
+        &server,
+        "/v1/accounts/acc_missing",
+        json!({"relationships": {"$contact": {"add": ["con_nobody"]}}}),
     )
     .await;
     assert_eq!(status, 404);

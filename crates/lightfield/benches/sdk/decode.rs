@@ -117,9 +117,11 @@ async fn pages_per_type() -> Vec<(&'static str, Vec<u8>, Decoder)> {
         .rate_limit(None)
         .build()
         .unwrap_or_else(|_| std::process::abort());
+    // Links go to records that exist, as the API requires: the member is stored directly.
+    server.insert_linkable(&["mem_1"]);
     for i in 0..25 {
         let made = async {
-            client
+            let account = client
                 .accounts()
                 .create(format!("Company {i}"))
                 .website(["https://a.example"])
@@ -129,18 +131,19 @@ async fn pages_per_type() -> Vec<(&'static str, Vec<u8>, Decoder)> {
                 .owner("mem_1")
                 .send()
                 .await?;
+            let account = account.id.as_str();
             client
                 .contacts()
                 .create()
                 .name(lightfield::FullName::new("Ada", format!("L{i}")))
                 .emails(["ada@example.com"])
                 .field("jobTitle", "CTO")
-                .accounts("acc_1")
+                .accounts(account)
                 .send()
                 .await?;
             client
                 .opportunities()
-                .create(format!("Deal {i}"), "acc_1")
+                .create(format!("Deal {i}"), account)
                 .stage("Discovery")
                 .field("amount", 1000 + i)
                 .send()
@@ -156,7 +159,7 @@ async fn pages_per_type() -> Vec<(&'static str, Vec<u8>, Decoder)> {
                 .notes()
                 .create(format!("Note {i}"))
                 .content("**notes** of the call")
-                .accounts("acc_1")
+                .accounts(account)
                 .send()
                 .await?;
             client

@@ -11,6 +11,7 @@ use serde_json::json;
 #[tokio::test]
 async fn create_sends_exactly_what_was_set_and_decodes_every_type() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["mem_1", "con_1", "con_2"]);
     let account = client
         .accounts()
         .create("Acme")
@@ -258,6 +259,7 @@ async fn read_only_and_invalid_input_are_refused_before_any_request() {
 #[tokio::test]
 async fn update_sends_only_what_was_set_keeping_null_apart_from_omitted() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["mem_1", "mem_2", "mem_3", "con_1", "con_2", "con_3"]);
     let created = client
         .accounts()
         .create("Acme")

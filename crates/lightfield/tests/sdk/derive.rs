@@ -77,6 +77,7 @@ struct Vendor {
 #[tokio::test]
 async fn derived_records_round_trip_for_an_account_a_contact_and_a_custom_object() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["mem_1", "con_1", "con_2"]);
     let customer = Customer {
         id: String::new(),
         name: "Acme".into(),

@@ -138,6 +138,15 @@ where
     T: Editable + Trashable + AsRef<Record>,
 {
     let object = case.object;
+    // The records it links to exist, as the API requires.
+    let mut linked: Vec<String> = case.relate.iter().map(|(_, id)| id.to_string()).collect();
+    for ids in case.create_rels.as_object().unwrap().values() {
+        match ids {
+            Value::String(one) => linked.push(one.clone()),
+            many => linked.extend(serde_json::from_value::<Vec<String>>(many.clone()).unwrap()),
+        }
+    }
+    server.insert_linkable(&linked.iter().map(String::as_str).collect::<Vec<_>>());
     // create
     let mut create = records.create();
     for (key, value) in case.create_fields.as_object().unwrap() {

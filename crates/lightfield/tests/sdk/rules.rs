@@ -74,6 +74,7 @@ async fn required_fields_are_checked_for_every_type_before_sending() {
 #[tokio::test]
 async fn typed_creates_take_the_required_fields_and_send_them() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["mem_1"]);
     let account = client
         .accounts()
         .create("Acme")
@@ -293,6 +294,7 @@ async fn meeting_updates_write_only_what_the_api_allows() {
 #[tokio::test]
 async fn note_links_change_by_add_and_remove_only() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["acc_1", "acc_2", "acc_3", "acc_9"]);
     let note = client
         .notes()
         .create("N")

@@ -146,6 +146,7 @@ async fn enrichment_starts_once_and_is_followed_to_the_end() {
 #[tokio::test]
 async fn merges_fold_the_duplicate_and_are_waited_for() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["con_1"]);
     let keep = client
         .accounts()
         .create("Acme")

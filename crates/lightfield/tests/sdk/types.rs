@@ -9,6 +9,7 @@ use serde_json::json;
 #[tokio::test]
 async fn field_history_pages_by_cursor() {
     let (server, client) = setup().await;
+    server.insert_linkable(&["acc_1"]);
     let deal = client
         .opportunities()
         .create("Deal", "acc_1")
