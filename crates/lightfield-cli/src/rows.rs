@@ -19,8 +19,9 @@ use crate::exit::Failure;
 /// The column or key a rejects file adds with the reason, ignored on input.
 pub const ERROR_KEY: &str = "_error";
 
-/// The column or key a rejects file adds with the row's number in the input, ignored on
-/// input.
+/// The column or key a rejects file adds with the row's number in the input (as a
+/// spreadsheet numbers a CSV, the header being row 1; a JSON line's line number), ignored
+/// on input.
 pub const ROW_KEY: &str = "_row";
 
 /// Whether `key` is one a rejects file adds.
@@ -124,7 +125,8 @@ pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
                 .map(str::to_string)
                 .collect();
             let names = headers.clone();
-            let rows = reader.into_records().zip(1..).map(move |(record, number)| {
+            // Numbered as a spreadsheet shows the file: the header is row 1.
+            let rows = reader.into_records().zip(2..).map(move |(record, number)| {
                 let record = record
                     .map_err(|e| Failure::Local(format!("row {number}: not valid CSV: {e}")))?;
                 let values: Vec<String> = record.iter().map(str::to_string).collect();
@@ -157,10 +159,12 @@ pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
             Ok((Some(headers), Box::new(rows)))
         }
         Kind::Jsonl => {
+            // Numbered by line, as an editor shows the file (blank lines count, unread).
             let lines = BufReader::new(file)
                 .lines()
-                .filter(|l| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
-            let rows = lines.zip(1..).map(|(line, number)| {
+                .zip(1..)
+                .filter(|(l, _)| l.as_ref().map_or(true, |l| !l.trim().is_empty()));
+            let rows = lines.map(|(line, number)| {
                 let line =
                     line.map_err(|e| Failure::Local(format!("row {number}: cannot read: {e}")))?;
                 let value: Value = serde_json::from_str(&line)

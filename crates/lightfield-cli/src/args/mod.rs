@@ -208,7 +208,8 @@ pub enum Command {
     /// file, at the Write rate limit. Re-running after an interruption or an edit of the
     /// file continues where it stopped and never writes a row twice (a journal beside the
     /// file records finished rows, for one target); rows refused for their data go to a
-    /// rejects file beside it, with their row number and the reason.
+    /// rejects file beside it, with their row number and the reason. Rows are numbered as
+    /// a spreadsheet shows a CSV (the header is row 1) and by line in JSON lines.
     #[command(after_help = "Examples:
   lightfield import account accounts.csv --dry-run
   lightfield import account accounts.csv

@@ -307,11 +307,43 @@ async fn refused_rows_go_to_a_rejects_file_that_imports_once_fixed() {
     let rejects = dir.path().join("mixed.csv.rejects.csv");
     let rejected = std::fs::read_to_string(&rejects).expect("rejects written");
     assert!(
-        rejected.starts_with("$name,seats,_row,_error\nBad,lots,2,"),
+        rejected.starts_with("$name,seats,_row,_error\nBad,lots,3,"),
         "{rejected}"
     );
     std::fs::write(&rejects, rejected.replace("lots", "40")).expect("fixed");
     let out = run(&server, &["import", "account", rejects.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(server.record_count_of("account"), 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_are_numbered_as_a_spreadsheet_or_an_editor_shows_them() {
+    let server = server(None).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A CSV's header is row 1; a quoted cell over two lines is still one row.
+    let csv = dir.path().join("accounts.csv");
+    std::fs::write(&csv, "$name,seats\n\"Two\nlines\",1\nBad,lots\n").expect("written");
+    let listed = text(
+        &run(
+            &server,
+            &["import", "account", csv.to_str().unwrap(), "--dry-run"],
+        )
+        .stdout,
+    );
+    assert!(listed.starts_with("row 3: "), "{listed}");
+    // A JSON line's number is its line, blank lines counted.
+    let jsonl = dir.path().join("accounts.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"$name\": \"A\"}\n\n{\"$name\": \"B\", \"seats\": \"lots\"}\n",
+    )
+    .expect("written");
+    let listed = text(
+        &run(
+            &server,
+            &["import", "account", jsonl.to_str().unwrap(), "--dry-run"],
+        )
+        .stdout,
+    );
+    assert!(listed.starts_with("row 3: "), "{listed}");
 }

@@ -213,7 +213,7 @@ async fn failures_that_are_not_the_rows_fault_stop_the_run_and_lose_nothing() {
     assert_eq!(names(&server), ["Alpha", "Gamma"]);
     let rejected = std::fs::read_to_string(&rejects).expect("rejects");
     assert_eq!(rejected.lines().count(), 2, "{rejected}");
-    assert!(rejected.contains("Beta,lots,2,"), "{rejected}");
+    assert!(rejected.contains("Beta,lots,3,"), "{rejected}");
     // The rejects file is written fresh: a second run lists the same row once.
     run(&server, &["import", "account", file]);
     assert_eq!(
@@ -236,15 +236,15 @@ async fn a_row_with_the_wrong_number_of_cells_is_a_problem_not_a_shift() {
     let dry = run(&server, &["import", "account", file, "--dry-run"]);
     let listed = text(&dry.stdout);
     assert!(
-        listed.contains("row 2: has 3 cells where the header has 2"),
+        listed.contains("row 3: has 3 cells where the header has 2"),
         "{listed}"
     );
-    assert!(listed.contains("row 3: has 1 cells"), "{listed}");
+    assert!(listed.contains("row 4: has 1 cells"), "{listed}");
     let out = run(&server, &["import", "account", file]);
     assert_eq!(out.status.code(), Some(6), "{}", text(&out.stderr));
     assert_eq!(names(&server), ["Alpha"]);
     let rejected = std::fs::read_to_string(dir.path().join("accounts.csv.rejects.csv")).unwrap();
-    assert!(rejected.contains("\"Beta, Inc\",2,2,"), "{rejected}");
+    assert!(rejected.contains("\"Beta, Inc\",2,3,"), "{rejected}");
     assert!(
         rejected.contains("[\"\"extra\"\"]"),
         "extra cells are kept: {rejected}"
