@@ -42,6 +42,12 @@ pub struct Out {
 }
 
 impl Out {
+    /// Whether records can be printed one at a time as they come (JSON lines, no query):
+    /// a long command on many ids then shows what is done even if it is stopped.
+    pub fn line_by_line(&self) -> bool {
+        self.format == Format::Jsonl && self.query.is_none()
+    }
+
     /// `asked` (flag, `LIGHTFIELD_FORMAT` or profile), else a table on a terminal and JSON
     /// otherwise; `query` a JSONPath to print only what it selects.
     pub fn new(asked: Option<Format>, query: Option<&str>) -> Result<Self, Failure> {

@@ -223,6 +223,7 @@ where
     let (mut done, mut failed) = (Vec::new(), Vec::new());
     for id in ids {
         match call(id.clone()).await {
+            Ok(record) if out.line_by_line() => out.record(&record, None)?,
             Ok(record) => done.push(record),
             Err(error) => failed.push((id, Failure::from(error))),
         }

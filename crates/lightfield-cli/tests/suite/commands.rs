@@ -388,3 +388,49 @@ async fn a_failed_id_leaves_the_others_done() {
     assert_eq!(text(&restored.stdout).lines().count(), 2);
     assert_eq!(restored.status.code(), Some(3));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn json_lines_show_each_id_as_it_is_done() {
+    use std::io::{BufRead, BufReader, Write};
+    let server = server().await;
+    let ids: Vec<String> = (0..6)
+        .map(|i| {
+            server.insert_record_json(serde_json::json!({
+                "id": format!("acc_{i:04}"), "createdAt": "2026-01-01T00:00:00Z",
+                "fields": {"$name": {"value": "Bulk", "valueType": "TEXT"}}, "relationships": {}
+            }))
+        })
+        .collect();
+    server.set_latency(std::time::Duration::from_millis(300));
+    let mut child = at(&server)
+        .args(["accounts", "delete", "-", "--format", "jsonl"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(ids.join("\n").as_bytes())
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("acc_0000"), "{first}");
+    // Stopped as soon as the first id is shown: most ids are still to do, and what was
+    // shown is what was done.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    server.set_latency(std::time::Duration::ZERO);
+    let trashed = json(&lightfield(
+        &server,
+        &[
+            "accounts", "list", "--status", "trashed", "--format", "json",
+        ],
+    ));
+    let trashed = trashed["totalCount"].as_u64().unwrap();
+    assert!(
+        (1..6).contains(&trashed),
+        "shown after the first delete, not after all six: {trashed} were done"
+    );
+}
