@@ -314,8 +314,15 @@ pub fn table(
             "{hidden} more columns: --columns to choose, --format json for everything"
         ));
     }
-    if !notes.is_empty() {
-        writeln!(out, "{}", dim(&notes.join(" · "))).map_err(write_failed)?;
+    // One line when the notes fit the terminal together, else a line each.
+    let joined = notes.join(" · ");
+    let lines = if joined.width() <= room {
+        vec![joined]
+    } else {
+        notes
+    };
+    for note in lines.into_iter().filter(|n| !n.is_empty()) {
+        writeln!(out, "{}", dim(&note)).map_err(write_failed)?;
     }
     Ok(())
 }

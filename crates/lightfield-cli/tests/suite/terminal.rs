@@ -130,6 +130,10 @@ async fn a_list_fits_80_columns() {
     );
     fits(&chosen);
     insta::assert_snapshot!("accounts_list_chosen_columns", chosen);
+    // A page of a longer list with columns left out: both notes, each within the width.
+    let partial = on_terminal(&server, &["accounts", "list", "--limit", "2"], false);
+    fits(&partial);
+    insta::assert_snapshot!("accounts_list_page_of_more", partial);
 }
 
 #[tokio::test(flavor = "multi_thread")]
