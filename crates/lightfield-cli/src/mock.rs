@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use lightfield::{Client, Ids, InputValue};
+use lightfield::{Client, Ids};
 
 use crate::args::MockArgs;
 use crate::exit::Failure;
@@ -71,66 +71,111 @@ async fn demo(url: &str) -> lightfield::Result<()> {
         .into_iter()
         .next()
         .map(|m| m.into_id());
+    // Each company: name, site, contact, industry, headcount, tier, seats, deal stage.
     let companies = [
-        ("Acme Rockets", "https://acme.example", "Ada", "Lovelace"),
-        ("Globex", "https://globex.example", "Hank", "Scorpio"),
-        ("Initech", "https://initech.example", "Peter", "Gibbons"),
+        (
+            "Acme Rockets",
+            "acme.example",
+            ("Ada", "Lovelace"),
+            "Software",
+            "51-200",
+            "Gold",
+            120,
+            "Proposal",
+        ),
+        (
+            "Globex",
+            "globex.example",
+            ("Hank", "Scorpio"),
+            "Financial Services",
+            "1000+",
+            "Silver",
+            40,
+            "Discovery",
+        ),
+        (
+            "Initech",
+            "initech.example",
+            ("Peter", "Gibbons"),
+            "Software",
+            "201-1000",
+            "Bronze",
+            15,
+            "Negotiation",
+        ),
         (
             "Umbrella Health",
-            "https://umbrella.example",
-            "Alice",
-            "Abernathy",
+            "umbrella.example",
+            ("Alice", "Abernathy"),
+            "Healthcare",
+            "1000+",
+            "Gold",
+            300,
+            "Closed Won",
         ),
         (
             "株式会社テスト",
-            "https://test.example.jp",
-            "Yuki",
-            "Tanaka",
+            "test.example.jp",
+            ("Yuki", "Tanaka"),
+            "Retail",
+            "11-50",
+            "Silver",
+            25,
+            "Discovery",
         ),
         (
             "Stark Industries",
-            "https://stark.example",
-            "Pepper",
-            "Potts",
+            "stark.example",
+            ("Pepper", "Potts"),
+            "Software",
+            "1000+",
+            "Gold",
+            500,
+            "Closed Lost",
         ),
     ];
-    for (i, (name, site, first, last)) in companies.into_iter().enumerate() {
-        let account = client
+    let statuses = [
+        lightfield::TaskStatus::Todo,
+        lightfield::TaskStatus::InProgress,
+        lightfield::TaskStatus::Complete,
+    ];
+    for (i, (name, site, (first, last), industry, headcount, tier, seats, stage)) in
+        companies.into_iter().enumerate()
+    {
+        let mut account = client
             .accounts()
             .create(name)
-            .website([site])
-            .send()
-            .await?;
-        let email = format!(
-            "{}@{}",
-            first.to_lowercase(),
-            site.trim_start_matches("https://")
-        );
+            .website([format!("https://{site}")])
+            .industry([industry])
+            .headcount(headcount)
+            .field("tier", tier)
+            .field("seats", seats);
+        if let Some(member) = &member {
+            account = account.owner(member.as_str());
+        }
+        let account = account.send().await?;
         let contact = client
             .contacts()
             .create()
-            .field(
-                "$name",
-                InputValue::FullName(lightfield::FullName::new(first, last)),
-            )
-            .field("$email", InputValue::List(vec![email]))
-            .relationship("$account", Ids::One(account.id.clone()))
+            .name(lightfield::FullName::new(first, last))
+            .emails([format!("{}@{site}", first.to_lowercase())])
+            .accounts(account.id.as_str())
             .send()
             .await?;
-        if i % 2 == 0 {
-            client
-                .opportunities()
-                .create(format!("{name} renewal"), account.id.clone())
-                .send()
-                .await?;
-        }
+        client
+            .opportunities()
+            .create(format!("{name} renewal"), account.id.as_str())
+            .stage(stage)
+            .field("amount", seats * 1_200)
+            .send()
+            .await?;
         if let Some(member) = &member {
             client
                 .tasks()
                 .create(
                     format!("Call {first} at {name}"),
-                    lightfield::TaskStatus::Todo,
-                    member.clone(),
+                    statuses[i % statuses.len()].clone(),
+                    member.as_str(),
                 )
                 .send()
                 .await?;
@@ -138,6 +183,9 @@ async fn demo(url: &str) -> lightfield::Result<()> {
         client
             .notes()
             .create(format!("Met {first} {last}"))
+            .content(format!(
+                "{first} wants to hear about **{tier}** pricing for {seats} seats."
+            ))
             .relationship("$contact", Ids::One(contact.id.clone()))
             .send()
             .await?;
