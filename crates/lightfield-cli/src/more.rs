@@ -34,30 +34,6 @@ fn members(kind: &str, ids: Vec<String>) -> Result<ListMembers, Failure> {
     }
 }
 
-/// Asks on a terminal before something that cannot be undone; `yes` skips the question,
-/// and without a terminal to ask on, `--yes` is required.
-fn confirm(question: &str, yes: bool) -> Outcome {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::Local(format!(
-            "{question}: this cannot be undone, and there is no terminal to ask on; pass --yes \
-             to do it anyway"
-        )));
-    }
-    eprint!("{question}? This cannot be undone. [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::Local(format!("cannot read the answer: {e}")))?;
-    match answer.trim() {
-        "y" | "Y" | "yes" => Ok(()),
-        _ => Err(Failure::Local("nothing was deleted".into())),
-    }
-}
-
 /// `lightfield lists …`.
 pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
     let lists = client.lists();
@@ -103,7 +79,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
                 [one] => format!("Delete list {one}"),
                 many => format!("Delete {} lists", many.len()),
             };
-            confirm(&what, args.yes)?;
+            crate::output::confirm(&what, "nothing was deleted", args.yes)?;
             let delete = |id: String| {
                 let call = lists.delete(id).send();
                 async move { call.await.map(|list| list.into_record()) }

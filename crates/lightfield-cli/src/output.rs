@@ -308,3 +308,29 @@ impl Columns {
             .collect()
     }
 }
+
+/// Asks on the terminal before `question` (something that cannot be undone) is done;
+/// `yes` (`--yes`) skips the question, and without a terminal it is required. Declining
+/// ends the command with `declined` (what was not done).
+pub fn confirm(question: &str, declined: &str, yes: bool) -> Result<(), Failure> {
+    use std::io::{IsTerminal, Write};
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::Local(format!(
+            "{question}: this cannot be undone, and there is no terminal to ask on; pass --yes \
+             to do it anyway"
+        )));
+    }
+    eprint!("{question}? This cannot be undone. [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::Local(format!("cannot read the answer: {e}")))?;
+    match answer.trim() {
+        "y" | "Y" | "yes" => Ok(()),
+        _ => Err(Failure::Local(declined.to_string())),
+    }
+}

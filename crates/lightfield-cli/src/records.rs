@@ -337,6 +337,8 @@ fn skipped(keys: &std::collections::BTreeSet<String>) {
 }
 
 async fn merge(client: &Client, records: &Records<Record>, args: MergeArgs, out: &Out) -> Outcome {
+    let question = format!("Merge {} into {}", args.duplicate, args.primary);
+    crate::output::confirm(&question, "nothing was merged", args.yes)?;
     let mut merge = records
         .merge(args.primary, args.duplicate)
         .multi_select_union(args.union);

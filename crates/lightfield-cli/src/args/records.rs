@@ -90,6 +90,9 @@ pub struct MergeArgs {
     /// Return once the merge is accepted, without waiting for it to finish.
     #[arg(long)]
     pub no_wait: bool,
+    /// Do not ask first (a merge cannot be undone); required without a terminal.
+    #[arg(long, short)]
+    pub yes: bool,
 }
 
 /// `list`'s arguments.

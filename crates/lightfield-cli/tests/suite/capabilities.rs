@@ -51,6 +51,18 @@ async fn history_merge_and_enrichment() {
         .collect();
     assert_eq!(values, ["Acme Corp", "Acme"], "newest first");
 
+    // A merge cannot be undone: without a terminal to ask on, it wants --yes.
+    let asked = run(&server, &["accounts", "merge", a, b]);
+    assert_eq!(asked.status.code(), Some(5));
+    assert!(
+        text(&asked.stderr).contains("--yes"),
+        "{}",
+        text(&asked.stderr)
+    );
+    assert!(
+        !server.requests().iter().any(|r| r.path.ends_with("/merge")),
+        "nothing was sent"
+    );
     let merged = json(&run(
         &server,
         &[
@@ -58,6 +70,7 @@ async fn history_merge_and_enrichment() {
             "merge",
             a,
             b,
+            "--yes",
             "--keep-primary",
             "$name",
             "--format",
