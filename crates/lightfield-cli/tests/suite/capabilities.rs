@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use serde_json::json;
 
-use super::harness::{KEY, at, bare, json, ok, run, run_with, server, text};
+use super::harness::{at, bare, json, ok, run, run_with, sdk, server, text};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn history_merge_and_enrichment() {
@@ -336,11 +336,7 @@ async fn open_hands_the_system_opener_only_an_https_link() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_download_named_by_its_uploader_stays_in_this_directory() {
     let server = server().await;
-    let client = lightfield::Client::builder()
-        .api_key(KEY)
-        .base_url(server.url())
-        .build()
-        .unwrap();
+    let client = sdk(&server);
     let upload = |name: &'static str| {
         let client = client.clone();
         async move {

@@ -19,6 +19,15 @@ pub async fn server() -> MockServer {
     .expect("mock starts")
 }
 
+/// The SDK aimed at `server`, for setting up what the binary is then run against.
+pub fn sdk(server: &MockServer) -> lightfield::Client {
+    lightfield::Client::builder()
+        .api_key(KEY)
+        .base_url(server.url())
+        .build()
+        .expect("a client")
+}
+
 /// The binary with no settings from this machine: no config file, no profile, no format.
 pub fn bare() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_lightfield"));

@@ -8,7 +8,7 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
-use super::harness::{KEY, server};
+use super::harness::{KEY, sdk, server};
 
 /// Runs the binary with `args` on an 80-column terminal; answers what it printed, with
 /// `\r\n` as `\n`, after checking that it succeeded.
@@ -156,11 +156,7 @@ async fn colour_only_without_no_color() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_download_with_escape_codes_is_not_poured_onto_the_terminal() {
     let server = server().await;
-    let client = lightfield::Client::builder()
-        .api_key(KEY)
-        .base_url(server.url())
-        .build()
-        .unwrap();
+    let client = sdk(&server);
     let hostile = b"title\x1b]0;PWNED\x07\x1b[2J".as_slice();
     let file = client
         .files()
