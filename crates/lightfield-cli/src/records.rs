@@ -125,13 +125,17 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
         }
         Action::Write(WriteAction::Create(args)) => {
             let definitions = definitions(client, &object).await;
-            let created = create(&records, args, definitions.as_deref()).await?;
-            out.record(&created, labels().await.as_deref())
+            match create(&records, args, definitions.as_deref(), out).await? {
+                Some(created) => out.record(&created, labels().await.as_deref()),
+                None => Ok(()),
+            }
         }
         Action::Write(WriteAction::Update(args)) => {
             let definitions = definitions(client, &object).await;
-            let updated = update(&records, args, definitions.as_deref()).await?;
-            out.record(&updated, labels().await.as_deref())
+            match update(&records, args, definitions.as_deref(), out).await? {
+                Some(updated) => out.record(&updated, labels().await.as_deref()),
+                None => Ok(()),
+            }
         }
         Action::Write(WriteAction::Delete(args)) => {
             let ids = values::ids(&args.ids)?;
@@ -240,11 +244,14 @@ where
     }
 }
 
+/// Sends the create `args` describe, or with `--dry-run` checks it and prints its body
+/// (answering `None`).
 async fn create(
     records: &Records<Record>,
     args: CreateArgs,
     definitions: Option<&Definitions>,
-) -> Result<Record, Failure> {
+    out: &Out,
+) -> Result<Option<Record>, Failure> {
     let mut create = records.create().checked(!args.body.no_check);
     if let Some(path) = &args.body.json {
         let body = values::json_body(path, definitions)?;
@@ -266,14 +273,37 @@ async fn create(
         let (key, ids) = values::link(pair)?;
         create = create.relationship(key, ids);
     }
-    Ok(create.send().await?)
+    if args.body.dry_run {
+        create.dry_run().await?;
+        return would_send("create", &create.body(), out);
+    }
+    Ok(Some(create.send().await?))
 }
 
+/// Prints the body a checked `--dry-run` write would send.
+fn would_send(what: &str, body: &Value, out: &Out) -> Result<Option<Record>, Failure> {
+    eprintln!(
+        "the {what} passed every check, against the organisation's definitions too; nothing \
+         was sent. It would send:"
+    );
+    // A request body reads best as the JSON it is, also on a terminal.
+    if out.format == crate::args::Format::Table {
+        let pretty = serde_json::to_string_pretty(body).map_err(crate::output::write_failed)?;
+        crate::output::text(&format!("{}\n", crate::safe::for_terminal(&pretty)))?;
+    } else {
+        out.value(body)?;
+    }
+    Ok(None)
+}
+
+/// Sends the update `args` describe, or with `--dry-run` checks it and prints its body
+/// (answering `None`).
 async fn update(
     records: &Records<Record>,
     args: UpdateArgs,
     definitions: Option<&Definitions>,
-) -> Result<Record, Failure> {
+    out: &Out,
+) -> Result<Option<Record>, Failure> {
     let mut update = records.update(args.id).checked(!args.body.no_check);
     let single = |key: &str| {
         definitions
@@ -322,7 +352,11 @@ async fn update(
         };
         update = update.replace(key, id);
     }
-    Ok(update.send().await?)
+    if args.body.dry_run {
+        update.dry_run().await?;
+        return would_send("update", &update.body(), out);
+    }
+    Ok(Some(update.send().await?))
 }
 
 /// Says which read-only keys of a `--json` body were left out.

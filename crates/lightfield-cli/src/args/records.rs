@@ -149,6 +149,10 @@ pub struct WriteFields {
     /// Send without first checking the write against the organisation's definitions.
     #[arg(long)]
     pub no_check: bool,
+    /// Check the write as it would be sent (required keys, read-only keys, the
+    /// organisation's definitions) and print its body; send nothing.
+    #[arg(long, conflicts_with = "no_check")]
+    pub dry_run: bool,
 }
 
 /// `create`'s arguments.

@@ -1,5 +1,6 @@
-//! The schema as the CLI shows and uses it: one CSV table with a `required` column, and
-//! select options taken by label or id, an unknown one refused with the options listed.
+//! The schema as the CLI shows and uses it: one CSV table with a `required` column, select
+//! options taken by label or id (an unknown one refused with the options listed), and a
+//! `--dry-run` write checked against it without being sent.
 
 use super::harness::{json, ok, run, server, text};
 
@@ -66,4 +67,58 @@ async fn a_select_takes_a_label_or_an_id_and_lists_the_options_otherwise() {
     assert!(said.contains("Gold, Silver, Bronze"), "{said}");
     assert!(said.contains("nothing was sent"), "{said}");
     assert_eq!(server.records().len(), 2, "the refused create was not sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dry_run_checks_a_write_prints_its_body_and_sends_nothing() {
+    let server = server().await;
+    let dry = |args: &[&str]| {
+        let mut all = vec!["accounts"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--dry-run", "--format", "json"]);
+        run(&server, &all)
+    };
+    let create = dry(&["create", "--field", "$name=Dry Co", "--field", "tier=Gold"]);
+    ok(&create);
+    assert_eq!(
+        json(&create),
+        serde_json::json!({"fields": {"$name": "Dry Co", "tier": "Gold"}})
+    );
+    assert!(text(&create.stderr).contains("nothing was sent"));
+    // The same checks as a real write: a required key, an option, before anything is sent.
+    assert_eq!(
+        dry(&["create", "--field", "tier=Gold"]).status.code(),
+        Some(5)
+    );
+    let option = dry(&["create", "--field", "$name=X", "--field", "tier=Platinum"]);
+    assert_eq!(option.status.code(), Some(5));
+    assert!(text(&option.stderr).contains("Gold, Silver, Bronze"));
+    let real = json(&run(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Real",
+            "--format",
+            "json",
+        ],
+    ));
+    let id = real["id"].as_str().unwrap();
+    let update = dry(&["update", id, "--field", "seats=9", "--clear", "tier"]);
+    ok(&update);
+    assert_eq!(
+        json(&update),
+        serde_json::json!({"fields": {"seats": 9, "tier": null}})
+    );
+    assert_eq!(server.records().len(), 1, "only the real create was made");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+            == 1,
+        "one write was sent"
+    );
 }
