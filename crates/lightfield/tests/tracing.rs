@@ -47,4 +47,23 @@ async fn spans_carry_the_request_but_never_the_key() {
     assert!(out.contains("attempt=2"), "{out}");
     assert!(out.contains("retrying"), "{out}");
     assert!(!out.contains(KEY), "the API key leaked into traces");
+    // A read shows its paging and filters, and no idempotency key.
+    client
+        .accounts()
+        .list()
+        .filter("$name", lightfield::Op::StartsWith, "Tra")
+        .limit(5)
+        .send()
+        .await
+        .unwrap();
+    let out = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+    let read = out
+        .lines()
+        .find(|l| l.contains("account_list"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        read.contains("query=") && read.contains("limit=5"),
+        "{read}"
+    );
+    assert!(!read.contains("idempotency_key"), "{read}");
 }

@@ -248,10 +248,18 @@ impl CallHooks {
             operation,
             method = %request.method(),
             path = request.url().path(),
+            query = tracing::field::Empty,
             idempotency_key = tracing::field::Empty,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
+        // Paging and filters, when there are any (values the caller chose; no secret
+        // travels in a query).
+        if !span.is_disabled()
+            && let Some(query) = request.url().query()
+        {
+            span.record("query", query);
+        }
         // Only writes carry a key; a read's span has none to show.
         if !span.is_disabled()
             && let Some(key) = request
