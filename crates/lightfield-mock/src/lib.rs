@@ -4,7 +4,9 @@
 //! notes, meetings, a custom object (`vendor`), members, emails, channels and messages —
 //! with the rules of the real API: bearer auth, the `Lightfield-Version` header, value
 //! checking by field type, required, read-only and create-only keys from the spec's
-//! table, relationship operations, soft delete and restore, field history, filters,
+//! table, relationship operations (to records that exist: a link to an unknown id is
+//! refused; [`MockServer::insert_linkable`] adds records to link to in tests), soft delete
+//! and restore, field history, filters,
 //! paging, idempotency keys and per-category rate limits. Routes and categories come from
 //! the same generated table as the SDK's (`lightfield_gen::tables`). Tests
 //! can make it misbehave ([`Fault`]) and read what went over the wire ([`LoggedRequest`]).
