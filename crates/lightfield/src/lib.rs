@@ -32,8 +32,10 @@
 //! - [`resources`]: one module per record type — its typed record (`Account`, `Task`…)
 //!   with getters, `create` with the required fields as arguments, typed setters.
 //! - [`value`]: field values — [`FieldValue`] decoded by [`ValueType`], [`InputValue`] to write.
-//! - [`definitions`]: the schema of a record type; [`schema`]: definitions cached per client
-//!   and writes checked against them before sending.
+//! - [`definitions`]: the schema of a record type, cached per client
+//!   ([`Client::schema`]) and, with [`ClientBuilder::check_writes`], used to check writes
+//!   before they are sent; [`schema`]: your own record types (`#[derive(Record)]`) compared
+//!   with the live definitions, and Rust source written from them.
 //! - [`paging`]: [`Page`], filter operators ([`Op`]); streams and exports come from it.
 //! - [`bulk`]: many writes with bounded concurrency.
 //! - [`raw`]: requests to endpoints not wrapped yet, through the same transport.
