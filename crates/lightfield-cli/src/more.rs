@@ -104,7 +104,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
                     )));
                 }
             };
-            out.records(&found, Some((total, 0)), &[])
+            out.records(&found, Some((total, 0)), &[], None)
         }
         ListAction::Add {
             id,

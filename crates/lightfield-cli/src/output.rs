@@ -140,26 +140,35 @@ impl Out {
         match self.format {
             Format::Table if self.query.is_none() => view::record(record, definitions),
             Format::Csv if self.query.is_none() => {
-                self.records(std::slice::from_ref(record), None, &[])
+                self.records(std::slice::from_ref(record), None, &[], definitions)
             }
             _ => self.value(&record.to_json()),
         }
     }
 
     /// Prints records; `page` is how many matched in all and where these start, for the
-    /// footer of a table and the `totalCount` of JSON; `columns` are the keys to show
-    /// (`--columns`), all when empty.
+    /// footer of a table and the `totalCount` of JSON. `columns` are the keys to show
+    /// (`--columns`), in every format, all when empty; `definitions` says which keys the
+    /// type has besides those the records hold (a page with no records, or none with that
+    /// key, still has the column).
     pub fn records(
         &self,
         records: &[Record],
         page: Option<(u64, u64)>,
         columns: &[String],
+        definitions: Option<&Definitions>,
     ) -> Result<(), Failure> {
         let footer = page.and_then(|(total, offset)| footer(records.len(), total, offset));
+        let all = Columns::of_records(records).and(definitions);
+        let header = all.header();
+        if let Some(unknown) = columns.iter().find(|key| !header.contains(key)) {
+            return Err(Failure::Local(format!(
+                "--columns: no column `{unknown}`; the columns are {}",
+                header.join(", ")
+            )));
+        }
         match self.format {
             Format::Table | Format::Csv if self.query.is_none() => {
-                let all = Columns::of_records(records);
-                let header = all.header();
                 if self.format == Format::Table {
                     let cells: Vec<Vec<String>> =
                         records.iter().map(|r| all.row_for_people(r)).collect();
@@ -171,13 +180,8 @@ impl Out {
                 }
                 let picks: Vec<usize> = columns
                     .iter()
-                    .map(|key| {
-                        header
-                            .iter()
-                            .position(|h| h == key)
-                            .ok_or_else(|| Failure::Local(format!("--columns: no column `{key}`")))
-                    })
-                    .collect::<Result<_, _>>()?;
+                    .filter_map(|key| header.iter().position(|h| h == key))
+                    .collect();
                 let cells: Vec<Vec<String>> = cells
                     .iter()
                     .map(|row| picks.iter().map(|&i| row[i].clone()).collect())
@@ -186,9 +190,9 @@ impl Out {
             }
             Format::Jsonl if self.query.is_none() => records
                 .iter()
-                .try_for_each(|r| text(&format!("{}\n", r.to_json()))),
+                .try_for_each(|r| text(&format!("{}\n", only(r.to_json(), columns)))),
             _ => {
-                let data: Vec<Value> = records.iter().map(Record::to_json).collect();
+                let data: Vec<Value> = records.iter().map(|r| only(r.to_json(), columns)).collect();
                 let mut shown = serde_json::json!({ "data": data });
                 if let Some((total, _)) = page {
                     shown["totalCount"] = total.into();
@@ -197,6 +201,25 @@ impl Out {
             }
         }
     }
+}
+
+/// A record as JSON with only the `columns` asked for (all when none): named fields and
+/// relationships, and the record's own keys (`id`, `httpLink`…) when named. The shape stays
+/// the API's, so what is printed still reads back.
+fn only(mut record: Value, columns: &[String]) -> Value {
+    if columns.is_empty() {
+        return record;
+    }
+    if let Value::Object(map) = &mut record {
+        map.retain(|key, value| match (key.as_str(), value) {
+            ("fields" | "relationships", Value::Object(inner)) => {
+                inner.retain(|k, _| columns.contains(k));
+                true
+            }
+            _ => columns.contains(key),
+        });
+    }
+    record
 }
 
 /// A table's footer for `shown` records out of `total` from `offset`.
@@ -271,6 +294,25 @@ impl Columns {
             fields: fields.into_iter().cloned().collect(),
             links: links.into_iter().cloned().collect(),
         }
+    }
+
+    /// These columns and every key of `definitions`, if any, each once.
+    pub fn and(mut self, definitions: Option<&Definitions>) -> Self {
+        if let Some(definitions) = definitions {
+            let more = Self::of_definitions(definitions);
+            for (have, extra) in [
+                (&mut self.fields, more.fields),
+                (&mut self.links, more.links),
+            ] {
+                for key in extra {
+                    if !have.contains(&key) {
+                        have.push(key);
+                    }
+                }
+                have.sort();
+            }
+        }
+        self
     }
 
     pub fn header(&self) -> Vec<String> {

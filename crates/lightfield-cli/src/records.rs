@@ -114,7 +114,16 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
         }
     };
     match action {
-        Action::Read(ReadAction::List(args)) => list(&records, args, out).await,
+        Action::Read(ReadAction::List(args)) => {
+            // Columns asked for are checked against the type's keys, not only the keys this
+            // page holds: an empty page still has them.
+            let known = if args.columns.is_empty() {
+                None
+            } else {
+                definitions(client, &object).await
+            };
+            list(&records, args, known.as_deref(), out).await
+        }
         Action::Read(ReadAction::Get(args)) => {
             let ids = values::ids(&args.ids)?;
             each(ids, out, labels, |id| records.retrieve(id).send()).await
@@ -200,7 +209,12 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
     }
 }
 
-async fn list(records: &Records<Record>, args: ListArgs, out: &Out) -> Outcome {
+async fn list(
+    records: &Records<Record>,
+    args: ListArgs,
+    known: Option<&Definitions>,
+    out: &Out,
+) -> Outcome {
     let mut list = filtered(
         records.list().limit(args.page_size).offset(args.offset),
         &args.filter,
@@ -209,7 +223,7 @@ async fn list(records: &Records<Record>, args: ListArgs, out: &Out) -> Outcome {
         list = list.status(RecordStatus::from_api(&status));
     }
     let (found, total) = take(list, args.limit, args.all).await?;
-    out.records(&found, Some((total, args.offset)), &args.columns)
+    out.records(&found, Some((total, args.offset)), &args.columns, known)
 }
 
 /// Runs `call` for every id, shows those done (a single record with its labels) and lists
@@ -235,7 +249,7 @@ where
     match done.as_slice() {
         [] => {}
         [one] => out.record(one, labels().await.as_deref())?,
-        many => out.records(many, None, &[])?,
+        many => out.records(many, None, &[], None)?,
     }
     match failed.len() {
         0 => Ok(()),

@@ -116,7 +116,8 @@ pub struct ListArgs {
     /// `active` (default) or `trashed`, for types with a trash.
     #[arg(long)]
     pub status: Option<String>,
-    /// The columns of a table or CSV, by key, in order (`id,$name,tier`).
+    /// The columns to show, by key, in order (`id,$name,tier`): a table's or CSV's columns;
+    /// JSON, JSON lines and YAML keep only these fields and relationships.
     #[arg(long, value_delimiter = ',')]
     pub columns: Vec<String>,
 }

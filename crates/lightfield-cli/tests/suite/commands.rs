@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use super::harness::{KEY, at, json, run as lightfield, run_with, server, text};
+use super::harness::{KEY, at, json, ok, run as lightfield, run_with, server, text};
 
 fn never_shows_the_key(output: &Output) {
     for stream in [&output.stdout, &output.stderr] {
@@ -433,4 +433,66 @@ async fn json_lines_show_each_id_as_it_is_done() {
         (1..6).contains(&trashed),
         "shown after the first delete, not after all six: {trashed} were done"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn columns_are_the_types_keys_in_every_format() {
+    let server = server().await;
+    ok(&lightfield(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Acme",
+            "--field",
+            "tier=Gold",
+        ],
+    ));
+    // Nothing matches: the columns asked for are still the type's, so a script gets its
+    // header instead of an error.
+    let none = [
+        "accounts",
+        "list",
+        "--filter",
+        "$name[startsWith]=Zz",
+        "--columns",
+        "id,$name",
+    ];
+    let csv = lightfield(&server, &[&none[..], &["--format", "csv"]].concat());
+    ok(&csv);
+    assert_eq!(text(&csv.stdout).trim(), "id,$name");
+    // JSON keeps only what was asked for, in the API's shape.
+    let picked = json(&lightfield(
+        &server,
+        &[
+            "accounts",
+            "list",
+            "--columns",
+            "id,$name",
+            "--format",
+            "json",
+        ],
+    ));
+    let record = &picked["data"][0];
+    let keys: Vec<&String> = record.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["fields", "id", "relationships"], "{record}");
+    assert_eq!(record["relationships"], serde_json::json!({}), "{record}");
+    assert_eq!(record["fields"]["$name"]["value"], "Acme");
+    assert!(record["fields"].get("tier").is_none(), "{record}");
+    // A key the type does not have is refused, naming the ones it has.
+    let typo = lightfield(
+        &server,
+        &[
+            "accounts",
+            "list",
+            "--columns",
+            "id,tyer",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(typo.status.code(), Some(5));
+    let said = text(&typo.stderr);
+    assert!(said.contains("`tyer`") && said.contains("tier"), "{said}");
 }
