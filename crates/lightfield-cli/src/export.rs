@@ -67,7 +67,9 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     if count != total {
         // Paging is by offset: records created or deleted meanwhile shift the pages.
         eprintln!(
-            "warning: {total} records matched when the export started and {count} were written:              the records changed during the export, so it is not a snapshot (some may be              missing or repeated); run it again when they are quiet"
+            "warning: {total} records matched when the export started and {count} were written: \
+             the records changed during the export, so it is not a snapshot (some may be \
+             missing or repeated); run it again when they are quiet"
         );
     }
     Ok(())
