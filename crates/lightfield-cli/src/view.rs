@@ -48,6 +48,18 @@ fn dim(text: &str) -> String {
     }
 }
 
+/// Writes a note about what is shown (how many, what was left out) below it: on a terminal
+/// with the output, dimmed; otherwise to stderr, so a table piped to `grep` or `wc -l`
+/// holds only its header and rows.
+fn note(out: &mut impl Write, note: &str) -> Result<(), Failure> {
+    if std::io::stdout().is_terminal() {
+        writeln!(out, "{}", dim(note)).map_err(write_failed)
+    } else {
+        eprintln!("{note}");
+        Ok(())
+    }
+}
+
 /// Server text as one safe line: newlines as spaces, control characters shown, not obeyed.
 pub fn one_line(text: &str) -> String {
     safe::for_terminal(&text.replace(['\n', '\r'], " ")).into_owned()
@@ -215,7 +227,7 @@ pub fn record(record: &Record, definitions: Option<&Definitions>) -> Result<(), 
     if empty > 0 {
         let note =
             format!("({empty} empty fields and relationships not shown; --format json shows all)");
-        writeln!(out, "{}", dim(&note)).map_err(write_failed)?;
+        self::note(&mut out, &note)?;
     }
     Ok(())
 }
@@ -321,8 +333,8 @@ pub fn table(
     } else {
         notes
     };
-    for note in lines.into_iter().filter(|n| !n.is_empty()) {
-        writeln!(out, "{}", dim(&note)).map_err(write_failed)?;
+    for line in lines.into_iter().filter(|n| !n.is_empty()) {
+        note(&mut out, &line)?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! What a person sees: the binary run on a pseudo-terminal of 80 columns, its screen kept
-//! as a snapshot (`snapshots/`) a reviewer can read, and every line within the width.
+//! as a snapshot (`snapshots/`) a reviewer can read, and every line within the width; and
+//! what of it reaches a pipe.
 
 use std::io::Read;
 
@@ -172,4 +173,17 @@ async fn a_download_with_escape_codes_is_not_poured_onto_the_terminal() {
     // Piped, the bytes go through as they are.
     let piped = super::harness::run(&server, &["files", "download", &file.id, "-o", "-"]);
     assert_eq!(piped.stdout, hostile);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_table_piped_holds_only_its_header_and_rows() {
+    let server = server().await;
+    seed(&server);
+    let piped = super::harness::run(&server, &["accounts", "list", "--format", "table"]);
+    let shown = super::harness::text(&piped.stdout);
+    let rows = server.record_count_of("account");
+    assert_eq!(shown.lines().count(), 1 + rows, "{shown}");
+    // The notes about what is shown still reach the person, on stderr.
+    let said = super::harness::text(&piped.stderr);
+    assert!(said.contains(&format!("{rows} records")), "{said}");
 }
