@@ -17,6 +17,7 @@
 //! ```
 //!
 //! A profile never holds the key itself: a config file is easily shared or committed.
+//! `lightfield auth login` (`login.rs`) writes such a profile, its key in a file of its own.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -51,7 +52,7 @@ pub fn config_path() -> Option<PathBuf> {
 }
 
 /// A variable of the environment, when set and not empty.
-fn env(name: &str) -> Option<String> {
+pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
@@ -172,7 +173,8 @@ fn read(path: &Path) -> Result<toml::Table, Failure> {
         .map_err(|e| Failure::Local(format!("{} is not valid TOML: {e}", path.display())))
 }
 
-fn expand_home(path: &str) -> PathBuf {
+/// `path` with a leading `~/` read as the home directory.
+pub fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => Path::new(&home).join(rest),
         _ => PathBuf::from(path),
@@ -183,8 +185,8 @@ fn expand_home(path: &str) -> PathBuf {
 pub fn client(cli: &Cli, settings: &Settings) -> Result<Client, Failure> {
     let key = settings.api_key.clone().ok_or_else(|| {
         Failure::Local(format!(
-            "no API key: set LIGHTFIELD_API_KEY, pass --api-key, or choose a profile with a key \
-             (--profile){}",
+            "no API key: set LIGHTFIELD_API_KEY, pass --api-key, choose a profile with a key \
+             (--profile), or save one with `lightfield auth login`{}",
             settings
                 .profile
                 .as_ref()

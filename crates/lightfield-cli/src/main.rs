@@ -29,6 +29,7 @@ mod exit;
 mod export;
 mod import;
 mod journal;
+mod login;
 mod mock;
 mod more;
 mod output;
@@ -44,7 +45,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use serde_json::Value;
 
-use args::{Cli, Command, ObjectsAction};
+use args::{AuthAction, Cli, Command, ObjectsAction};
 use exit::Failure;
 use lightfield::ObjectType;
 use output::Out;
@@ -88,6 +89,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
+    // Logging in makes the profile the settings would otherwise insist on finding.
+    if let Command::Auth {
+        action: AuthAction::Login { no_check },
+    } = &cli.command
+    {
+        return login::run(&cli, *no_check).await;
+    }
     let cli = match cli.command {
         Command::Mock(args) => return mock::run(args).await,
         Command::Completions { shell } => {

@@ -384,6 +384,10 @@ pub async fn auth(client: &Client, settings: &Settings, action: AuthAction, out:
                 "keyFrom": settings.key_source,
             }))
         }
+        // Settled before any settings are read (the profile may not exist yet).
+        AuthAction::Login { .. } => Err(Failure::Local(
+            "`auth login` runs before a client is made".into(),
+        )),
     }
 }
 

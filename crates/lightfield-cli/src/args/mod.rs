@@ -77,6 +77,7 @@ const EXAMPLES: &str = "Examples:
   lightfield schema account --rust Account
   lightfield export contact -o contacts.csv
   lightfield import contact contacts.csv --dry-run
+  lightfield auth login --profile staging --base-url https://staging.example.com
   lightfield auth status
   lightfield mock --demo
 

@@ -86,6 +86,18 @@ pub enum AuthAction {
     /// Whether the key works, whose it is and what it may do; which profile and server are
     /// in use.
     Status,
+    /// Save an API key as a profile: the key (typed without echo on a terminal, or piped
+    /// in) is checked with the server, written to a file only you can read beside the
+    /// config file, and the profile (`--profile`, else `default`) points at it.
+    #[command(after_help = "Examples:
+  lightfield auth login                                   # the `default` profile
+  lightfield auth login --profile staging --base-url https://staging.example.com
+  printf '%s\\n' \"$KEY\" | lightfield auth login --profile prod")]
+    Login {
+        /// Save the key without asking the server whether it works.
+        #[arg(long)]
+        no_check: bool,
+    },
 }
 
 /// An email to send or save as a draft.

@@ -6,6 +6,7 @@ mod commands;
 mod everyday;
 mod harness;
 mod import;
+mod login;
 mod mistakes;
 mod schema;
 mod terminal;

@@ -1,6 +1,6 @@
 //! What a person sees: the binary run on a pseudo-terminal of 80 columns, its screen kept
 //! as a snapshot (`snapshots/`) a reviewer can read, and every line within the width; and
-//! what of it reaches a pipe.
+//! what of it reaches a pipe; and a key typed at `auth login`, never shown.
 
 use std::io::Read;
 
@@ -186,4 +186,61 @@ async fn a_table_piped_holds_only_its_header_and_rows() {
     // The notes about what is shown still reach the person, on stderr.
     let said = super::harness::text(&piped.stderr);
     assert!(said.contains(&format!("{rows} records")), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_typed_at_login_is_not_shown() {
+    use std::io::Write;
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_lightfield"));
+    command.args(["auth", "login", "--base-url", server.url()]);
+    command.env("LIGHTFIELD_CONFIG", &config);
+    command.env_remove("LIGHTFIELD_API_KEY");
+    command.env_remove("LIGHTFIELD_PROFILE");
+    let mut child = pair.slave.spawn_command(command).expect("spawned");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("a reader");
+    let mut writer = pair.master.take_writer().expect("a writer");
+    let shown = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reading = {
+        let shown = shown.clone();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 256];
+            // Ends with an error (EIO) once the child has closed the terminal.
+            while let Ok(n @ 1..) = reader.read(&mut chunk) {
+                shown.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        })
+    };
+    let screen = || String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+    // Wait for the prompt before typing, as a person would.
+    let asked = std::time::Instant::now();
+    while !screen().contains("not shown as you type") {
+        assert!(asked.elapsed().as_secs() < 20, "no prompt: {}", screen());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    writer.write_all(b"sk_lf_typed_secret\r").expect("typed");
+    writer.flush().unwrap();
+    let succeeded = child.wait().expect("ends").success();
+    drop(writer);
+    reading.join().unwrap();
+    let screen = screen();
+    assert!(succeeded, "{screen}");
+    assert!(screen.contains("Saved the key"), "{screen}");
+    assert!(
+        !screen.contains("sk_lf_typed_secret"),
+        "the key was echoed: {screen}"
+    );
+    let key = std::fs::read_to_string(dir.path().join("default.key")).unwrap();
+    assert_eq!(key, "sk_lf_typed_secret\n");
 }

@@ -1,0 +1,276 @@
+//! `lightfield auth login`: an API key saved as a profile, so later commands need neither a
+//! variable nor a flag.
+//!
+//! The key goes to a file of its own (`NAME.key` beside the config file, readable only by
+//! you) and the profile names that file: the config file never holds a key, so it can be
+//! shared or committed. A new profile is added at the end of the config file, whose other
+//! text is kept as it is; both files are written beside their final name and renamed into
+//! place, so neither is ever left half-written.
+
+use std::io::{BufRead, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use crate::args::Cli;
+use crate::config::{self, Settings};
+use crate::exit::Failure;
+
+/// Saves the key typed (or piped in) as the profile `--profile` / `LIGHTFIELD_PROFILE`
+/// names, `default` otherwise; unless `no_check`, only once the server has accepted it.
+pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
+    let name = cli
+        .profile
+        .clone()
+        .or_else(|| config::env("LIGHTFIELD_PROFILE"))
+        .unwrap_or_else(|| "default".to_string());
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Failure::Local(format!(
+            "profile name `{name}`: use letters, digits, `-` and `_`"
+        )));
+    }
+    let config_file = config::config_path().ok_or_else(|| {
+        Failure::Local(
+            "no place for the config file: set HOME, XDG_CONFIG_HOME or LIGHTFIELD_CONFIG".into(),
+        )
+    })?;
+    let dir = match config_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let key_file = dir.join(format!("{name}.key"));
+    let old_text = match std::fs::read_to_string(&config_file) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(cannot("read", &config_file, e)),
+    };
+    let table = match &old_text {
+        Some(text) => text.parse::<toml::Table>().map_err(|e| {
+            Failure::Local(format!(
+                "{} is not valid TOML ({e}); fix it first, nothing was saved",
+                config_file.display()
+            ))
+        })?,
+        None => toml::Table::new(),
+    };
+    let profiles = table.get("profiles").and_then(toml::Value::as_table);
+    let existing = profiles
+        .and_then(|p| p.get(&name))
+        .and_then(toml::Value::as_table);
+    let asked_url = cli
+        .base_url
+        .clone()
+        .or_else(|| config::env("LIGHTFIELD_BASE_URL"));
+    let base_url = match existing {
+        // The key of an existing profile may be replaced (a rotated key), as long as it is
+        // the profile this command made: its key in its own file, for the same server.
+        Some(profile) => {
+            let file = profile.get("api_key_file").and_then(toml::Value::as_str);
+            if file.map(config::expand_home) != Some(key_file.clone()) {
+                return Err(Failure::Local(format!(
+                    "profile `{name}` in {} takes its key from elsewhere; log in under \
+                     another --profile, or edit that file",
+                    config_file.display()
+                )));
+            }
+            let saved = profile
+                .get("base_url")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string);
+            if asked_url.is_some() && asked_url != saved {
+                return Err(Failure::Local(format!(
+                    "profile `{name}` in {} is for {}; log in to another server under \
+                     another --profile",
+                    config_file.display(),
+                    saved.as_deref().unwrap_or("the default server")
+                )));
+            }
+            saved
+        }
+        None => asked_url,
+    };
+
+    let key = read_key(&name)?;
+    let settings = Settings {
+        api_key: Some(key.clone()),
+        base_url: base_url.clone(),
+        ..Settings::default()
+    };
+    let client = config::client(cli, &settings)?;
+    let mut said = Vec::new();
+    if !no_check {
+        let checked = client.validate().send().await.inspect_err(|_| {
+            eprintln!("the key was not saved: the server did not accept it");
+        })?;
+        if !checked.active {
+            return Err(Failure::Local(
+                "the server says this key is not active; the key was not saved".into(),
+            ));
+        }
+        said.push(format!(
+            "The key works at {}: {} key with {} scopes.",
+            client.base_url(),
+            checked.subject_type.as_ref().map_or("a", |s| s.as_api()),
+            checked.scopes.len()
+        ));
+    }
+
+    make_dir(&dir)?;
+    write_whole(&key_file, format!("{key}\n").as_bytes())?;
+    said.push(format!(
+        "Saved the key in {} (readable only by you).",
+        key_file.display()
+    ));
+    if existing.is_none() {
+        let first =
+            profiles.is_none_or(toml::Table::is_empty) && !table.contains_key("default_profile");
+        let text = with_profile(
+            old_text.as_deref(),
+            &name,
+            base_url.as_deref(),
+            &key_file,
+            first,
+        )?;
+        write_whole(&config_file, text.as_bytes())?;
+        said.push(format!(
+            "Added profile `{name}` to {}.",
+            config_file.display()
+        ));
+    }
+    let default = table
+        .get("default_profile")
+        .and_then(toml::Value::as_str)
+        .is_none_or(|d| d == name);
+    said.push(if default {
+        format!("`{name}` is the default profile: commands use it unless told otherwise.")
+    } else {
+        format!("Use it with --profile {name} (or LIGHTFIELD_PROFILE={name}).")
+    });
+    if config::env("LIGHTFIELD_API_KEY").is_some() {
+        said.push(
+            "Note: LIGHTFIELD_API_KEY is set, and a variable comes before any profile; unset \
+             it to use this one."
+                .into(),
+        );
+    }
+    crate::output::text(&format!("{}\n", said.join("\n")))
+}
+
+/// The key, typed without echo on a terminal or read from the first line piped in.
+fn read_key(name: &str) -> Result<String, Failure> {
+    let typed = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(format!(
+            "API key for profile `{name}` (not shown as you type): "
+        ))
+        .map_err(|e| Failure::Local(format!("cannot read the key from the terminal: {e}")))?
+    } else {
+        let mut line = String::new();
+        // A key is short: a line longer than this is not one.
+        std::io::stdin()
+            .lock()
+            .take(4096)
+            .read_line(&mut line)
+            .map_err(|e| Failure::Local(format!("cannot read the key from stdin: {e}")))?;
+        line
+    };
+    let key = typed.trim();
+    if key.is_empty() {
+        return Err(Failure::Local(
+            "no key given: type it at the prompt, or pipe it in (`printf '%s\\n' \"$KEY\" | \
+             lightfield auth login`)"
+                .into(),
+        ));
+    }
+    if key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Failure::Local(
+            "the key has spaces or control characters in it; paste the key alone".into(),
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// The config file's text with profile `name` added at its end (and, for the first
+/// profile, made the default at its top). Checked by reading it back before it is written.
+fn with_profile(
+    old: Option<&str>,
+    name: &str,
+    base_url: Option<&str>,
+    key_file: &Path,
+    first: bool,
+) -> Result<String, Failure> {
+    let key_path = key_file.to_str().ok_or_else(|| {
+        Failure::Local(format!(
+            "{} is not UTF-8, which a TOML file cannot name; set LIGHTFIELD_CONFIG to another place",
+            key_file.display()
+        ))
+    })?;
+    // A JSON string is a valid TOML basic string: both quote with `"` and escape `\`, `"`
+    // and control characters the same way.
+    let quoted = |s: &str| serde_json::Value::from(s).to_string();
+    let mut text = String::new();
+    if first {
+        text.push_str(&format!("default_profile = {}\n\n", quoted(name)));
+    }
+    if let Some(old) = old.filter(|o| !o.trim().is_empty()) {
+        text.push_str(old);
+        if !old.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!("[profiles.{name}]\n"));
+    if let Some(url) = base_url {
+        text.push_str(&format!("base_url = {}\n", quoted(url)));
+    }
+    text.push_str(&format!("api_key_file = {}\n", quoted(key_path)));
+    let reads_back = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| {
+            t.get("profiles")?
+                .get(name)?
+                .get("api_key_file")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .is_some_and(|path| path == key_path);
+    if !reads_back {
+        return Err(Failure::Local(format!(
+            "could not add profile `{name}` to the config file as it is; add it by hand: \
+             [profiles.{name}] api_key_file = {}",
+            quoted(key_path)
+        )));
+    }
+    Ok(text)
+}
+
+/// Creates `dir` (only you may enter it, when it is new).
+fn make_dir(dir: &Path) -> Result<(), Failure> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| cannot("create", dir, e))
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it (readable only
+/// by you), renamed into place.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot("write", path, e))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| cannot("write", path, e))?;
+    temp.persist(path)
+        .map_err(|e| cannot("write", path, e.error))?;
+    Ok(())
+}
+
+fn cannot(what: &str, path: &Path, e: std::io::Error) -> Failure {
+    Failure::Local(format!("cannot {what} {}: {e}", path.display()))
+}
