@@ -148,7 +148,8 @@ pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
             let path = expand_home(&path);
             let key = std::fs::read_to_string(&path).map_err(|e| {
                 Failure::Local(format!(
-                    "profile `{name}`: cannot read the key file {}: {e}",
+                    "profile `{name}`: cannot read the key file {}: {e}; `lightfield auth \
+                     login --profile {name}` saves one",
                     path.display()
                 ))
             })?;

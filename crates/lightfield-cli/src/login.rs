@@ -17,43 +17,18 @@ use crate::exit::Failure;
 /// Saves the key typed (or piped in) as the profile `--profile` / `LIGHTFIELD_PROFILE`
 /// names, `default` otherwise; unless `no_check`, only once the server has accepted it.
 pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
-    let name = cli
-        .profile
-        .clone()
-        .or_else(|| config::env("LIGHTFIELD_PROFILE"))
-        .unwrap_or_else(|| "default".to_string());
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Failure::Local(format!(
-            "profile name `{name}`: use letters, digits, `-` and `_`"
-        )));
-    }
-    let config_file = config::config_path().ok_or_else(|| {
-        Failure::Local(
-            "no place for the config file: set HOME, XDG_CONFIG_HOME or LIGHTFIELD_CONFIG".into(),
-        )
-    })?;
-    let dir = match config_file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let key_file = dir.join(format!("{name}.key"));
-    let old_text = match std::fs::read_to_string(&config_file) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(cannot("read", &config_file, e)),
-    };
-    let table = match &old_text {
-        Some(text) => text.parse::<toml::Table>().map_err(|e| {
-            Failure::Local(format!(
-                "{} is not valid TOML ({e}); fix it first, nothing was saved",
-                config_file.display()
-            ))
-        })?,
-        None => toml::Table::new(),
-    };
+    let Place {
+        name,
+        config_file,
+        dir,
+        key_file,
+        old_text,
+        table,
+    } = place(
+        cli.profile
+            .clone()
+            .or_else(|| config::env("LIGHTFIELD_PROFILE")),
+    )?;
     let profiles = table.get("profiles").and_then(toml::Value::as_table);
     let existing = profiles
         .and_then(|p| p.get(&name))
@@ -155,6 +130,107 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         );
     }
     crate::output::text(&format!("{}\n", said.join("\n")))
+}
+
+/// Forgets the key `auth login` saved for a profile: its key file goes; the profile stays.
+pub fn logout(cli: &Cli) -> Result<(), Failure> {
+    let Place {
+        name,
+        config_file,
+        key_file,
+        table,
+        ..
+    } = place(
+        cli.profile
+            .clone()
+            .or_else(|| config::env("LIGHTFIELD_PROFILE")),
+    )?;
+    let saved_by_login = table
+        .get("profiles")
+        .and_then(|p| p.get(&name))
+        .and_then(|p| p.get("api_key_file"))
+        .and_then(toml::Value::as_str)
+        .is_some_and(|file| config::expand_home(file) == key_file);
+    if !saved_by_login {
+        return Err(Failure::Local(format!(
+            "profile `{name}` in {} has no key saved by `auth login`; nothing was removed",
+            config_file.display()
+        )));
+    }
+    match std::fs::remove_file(&key_file) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(cannot("remove", &key_file, e)),
+    }
+    crate::output::text(&format!(
+        "Removed the key of profile `{name}` ({}); `lightfield auth login --profile {name}` \
+         saves a new one.\n",
+        key_file.display()
+    ))
+}
+
+/// Where a profile's files are, and what the config file holds now.
+struct Place {
+    name: String,
+    config_file: PathBuf,
+    dir: PathBuf,
+    key_file: PathBuf,
+    old_text: Option<String>,
+    table: toml::Table,
+}
+
+/// The profile `asked` for (`default` when none, unless the config file names another
+/// default), its key file and the config file beside it.
+fn place(asked: Option<String>) -> Result<Place, Failure> {
+    let config_file = config::config_path().ok_or_else(|| {
+        Failure::Local(
+            "no place for the config file: set HOME, XDG_CONFIG_HOME or LIGHTFIELD_CONFIG".into(),
+        )
+    })?;
+    let dir = match config_file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let old_text = match std::fs::read_to_string(&config_file) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(cannot("read", &config_file, e)),
+    };
+    let table = match &old_text {
+        Some(text) => text.parse::<toml::Table>().map_err(|e| {
+            Failure::Local(format!(
+                "{} is not valid TOML ({e}); fix it first, nothing was changed",
+                config_file.display()
+            ))
+        })?,
+        None => toml::Table::new(),
+    };
+    let name = asked
+        .or_else(|| {
+            table
+                .get("default_profile")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "default".to_string());
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Failure::Local(format!(
+            "profile name `{name}`: use letters, digits, `-` and `_`"
+        )));
+    }
+    let key_file = dir.join(format!("{name}.key"));
+    Ok(Place {
+        name,
+        config_file,
+        dir,
+        key_file,
+        old_text,
+        table,
+    })
 }
 
 /// The key, typed without echo on a terminal or read from the first line piped in.

@@ -90,11 +90,14 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     // Logging in makes the profile the settings would otherwise insist on finding.
-    if let Command::Auth {
-        action: AuthAction::Login { no_check },
-    } = &cli.command
-    {
-        return login::run(&cli, *no_check).await;
+    match &cli.command {
+        Command::Auth {
+            action: AuthAction::Login { no_check },
+        } => return login::run(&cli, *no_check).await,
+        Command::Auth {
+            action: AuthAction::Logout,
+        } => return login::logout(&cli),
+        _ => {}
     }
     let cli = match cli.command {
         Command::Mock(args) => return mock::run(args).await,

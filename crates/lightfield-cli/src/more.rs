@@ -385,8 +385,8 @@ pub async fn auth(client: &Client, settings: &Settings, action: AuthAction, out:
             }))
         }
         // Settled before any settings are read (the profile may not exist yet).
-        AuthAction::Login { .. } => Err(Failure::Local(
-            "`auth login` runs before a client is made".into(),
+        AuthAction::Login { .. } | AuthAction::Logout => Err(Failure::Local(
+            "`auth login` and `logout` run before a client is made".into(),
         )),
     }
 }

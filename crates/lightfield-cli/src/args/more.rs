@@ -88,7 +88,8 @@ pub enum AuthAction {
     Status,
     /// Save an API key as a profile: the key (typed without echo on a terminal, or piped
     /// in) is checked with the server, written to a file only you can read beside the
-    /// config file, and the profile (`--profile`, else `default`) points at it.
+    /// config file, and the profile (`--profile`, else the default profile, else `default`)
+    /// points at it.
     #[command(after_help = "Examples:
   lightfield auth login                                   # the `default` profile
   lightfield auth login --profile staging --base-url https://staging.example.com
@@ -98,6 +99,9 @@ pub enum AuthAction {
         #[arg(long)]
         no_check: bool,
     },
+    /// Forget the key `auth login` saved for a profile (`--profile`, else the default): its
+    /// key file is removed; the profile stays, so `auth login` for it again needs no flags.
+    Logout,
 }
 
 /// An email to send or save as a draft.

@@ -86,6 +86,17 @@ async fn a_key_saved_by_login_is_used_by_later_commands() {
     let now = std::fs::read_to_string(&config).unwrap();
     assert!(now.starts_with(&with_comment), "{now}");
     assert!(now.contains("[profiles.prod]"), "{now}");
+
+    // Logging out of the default profile removes its key and says how to get one back;
+    // logging in again needs no flags (the profile keeps its server).
+    ok(&run_with(with_config(&config), &["auth", "logout"], b""));
+    assert!(!key_file.exists());
+    let keyless = run_with(with_config(&config), &["auth", "status"], b"");
+    assert_eq!(keyless.status.code(), Some(5));
+    assert!(text(&keyless.stderr).contains("auth login --profile staging"));
+    ok(&login("sk_lf_back", &[]));
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), "sk_lf_back\n");
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), now);
 }
 
 #[tokio::test(flavor = "multi_thread")]
