@@ -24,11 +24,7 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         key_file,
         old_text,
         table,
-    } = place(
-        cli.profile
-            .clone()
-            .or_else(|| config::env("LIGHTFIELD_PROFILE")),
-    )?;
+    } = place(cli)?;
     let profiles = table.get("profiles").and_then(toml::Value::as_table);
     let existing = profiles
         .and_then(|p| p.get(&name))
@@ -41,8 +37,7 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         // The key of an existing profile may be replaced (a rotated key), as long as it is
         // the profile this command made: its key in its own file, for the same server.
         Some(profile) => {
-            let file = profile.get("api_key_file").and_then(toml::Value::as_str);
-            if file.map(config::expand_home) != Some(key_file.clone()) {
+            if !saved_by_login(profile, &key_file) {
                 return Err(Failure::Local(format!(
                     "profile `{name}` in {} takes its key from elsewhere; log in under \
                      another --profile, or edit that file",
@@ -140,18 +135,12 @@ pub fn logout(cli: &Cli) -> Result<(), Failure> {
         key_file,
         table,
         ..
-    } = place(
-        cli.profile
-            .clone()
-            .or_else(|| config::env("LIGHTFIELD_PROFILE")),
-    )?;
-    let saved_by_login = table
+    } = place(cli)?;
+    let profile = table
         .get("profiles")
         .and_then(|p| p.get(&name))
-        .and_then(|p| p.get("api_key_file"))
-        .and_then(toml::Value::as_str)
-        .is_some_and(|file| config::expand_home(file) == key_file);
-    if !saved_by_login {
+        .and_then(toml::Value::as_table);
+    if !profile.is_some_and(|p| saved_by_login(p, &key_file)) {
         return Err(Failure::Local(format!(
             "profile `{name}` in {} has no key saved by `auth login`; nothing was removed",
             config_file.display()
@@ -169,6 +158,14 @@ pub fn logout(cli: &Cli) -> Result<(), Failure> {
     ))
 }
 
+/// Whether `profile` takes its key from `key_file`, the file `auth login` writes for it.
+fn saved_by_login(profile: &toml::Table, key_file: &Path) -> bool {
+    profile
+        .get("api_key_file")
+        .and_then(toml::Value::as_str)
+        .is_some_and(|file| config::expand_home(file) == key_file)
+}
+
 /// Where a profile's files are, and what the config file holds now.
 struct Place {
     name: String,
@@ -179,9 +176,13 @@ struct Place {
     table: toml::Table,
 }
 
-/// The profile `asked` for (`default` when none, unless the config file names another
-/// default), its key file and the config file beside it.
-fn place(asked: Option<String>) -> Result<Place, Failure> {
+/// The profile `--profile` or `LIGHTFIELD_PROFILE` names (else the config file's default,
+/// else `default`), its key file and the config file beside it.
+fn place(cli: &Cli) -> Result<Place, Failure> {
+    let asked = cli
+        .profile
+        .clone()
+        .or_else(|| config::env("LIGHTFIELD_PROFILE"));
     let config_file = config::config_path().ok_or_else(|| {
         Failure::Local(
             "no place for the config file: set HOME, XDG_CONFIG_HOME or LIGHTFIELD_CONFIG".into(),
