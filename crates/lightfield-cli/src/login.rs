@@ -61,7 +61,10 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         None => asked_url,
     };
 
-    let key = read_key(&name)?;
+    let key = match &cli.api_key {
+        Some(key) => checked_key(key)?,
+        None => read_key(&name)?,
+    };
     let settings = Settings {
         api_key: Some(key.clone()),
         base_url: base_url.clone(),
@@ -251,6 +254,11 @@ fn read_key(name: &str) -> Result<String, Failure> {
             .map_err(|e| Failure::Local(format!("cannot read the key from stdin: {e}")))?;
         line
     };
+    checked_key(&typed)
+}
+
+/// `typed` without the spaces around it, if it can be a key.
+fn checked_key(typed: &str) -> Result<String, Failure> {
     let key = typed.trim();
     if key.is_empty() {
         return Err(Failure::Local(

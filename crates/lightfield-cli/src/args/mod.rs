@@ -254,7 +254,7 @@ Exit codes: 0 every row written, 6 some rows rejected (see the rejects file).")]
         #[command(subcommand)]
         action: RunsAction,
     },
-    /// The API key in use: whether it works, whose it is, its scopes.
+    /// API keys: save one as a profile (`login`), check the one in use (`status`), forget one.
     Auth {
         #[command(subcommand)]
         action: AuthAction,

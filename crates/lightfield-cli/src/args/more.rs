@@ -86,10 +86,11 @@ pub enum AuthAction {
     /// Whether the key works, whose it is and what it may do; which profile and server are
     /// in use.
     Status,
-    /// Save an API key as a profile: the key (typed without echo on a terminal, or piped
-    /// in) is checked with the server, written to a file only you can read beside the
-    /// config file, and the profile (`--profile`, else the default profile, else `default`)
-    /// points at it.
+    /// Save an API key as a profile, so later commands need no variable.
+    ///
+    /// The key (typed without echo on a terminal, piped in, or given with --api-key) is
+    /// checked with the server, written to a file only you can read beside the config file,
+    /// and the profile (`--profile`, else the default profile, else `default`) points at it.
     #[command(after_help = "Examples:
   lightfield auth login                                   # the `default` profile
   lightfield auth login --profile staging --base-url https://staging.example.com
@@ -99,8 +100,10 @@ pub enum AuthAction {
         #[arg(long)]
         no_check: bool,
     },
-    /// Forget the key `auth login` saved for a profile (`--profile`, else the default): its
-    /// key file is removed; the profile stays, so `auth login` for it again needs no flags.
+    /// Forget the key `auth login` saved for a profile.
+    ///
+    /// The profile is `--profile`, else the default one. Its key file is removed; the
+    /// profile stays, so `auth login` for it again needs no flags.
     Logout,
 }
 

@@ -94,7 +94,7 @@ async fn a_key_saved_by_login_is_used_by_later_commands() {
     let keyless = run_with(with_config(&config), &["auth", "status"], b"");
     assert_eq!(keyless.status.code(), Some(5));
     assert!(text(&keyless.stderr).contains("auth login --profile staging"));
-    ok(&login("sk_lf_back", &[]));
+    ok(&login("", &["--api-key", "sk_lf_back"]));
     assert_eq!(std::fs::read_to_string(&key_file).unwrap(), "sk_lf_back\n");
     assert_eq!(std::fs::read_to_string(&config).unwrap(), now);
 }
