@@ -19,6 +19,7 @@ use crate::value::{Cardinality, Directions, InputValue, ValueType};
 
 /// One choice of a select field.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SelectOption {
     /// Stable identifier; accepted as input.
     pub id: String,
@@ -32,6 +33,7 @@ pub struct SelectOption {
 
 /// How one field is typed and labelled.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FieldDefinition {
     /// Identifier of the definition.
     pub id: Option<String>,
@@ -79,6 +81,7 @@ impl FieldDefinition {
 
 /// How one relationship is defined.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RelationshipDefinition {
     /// Identifier of the definition.
     pub id: Option<String>,
@@ -98,6 +101,7 @@ pub struct RelationshipDefinition {
 
 /// Every field and relationship of an object type.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Definitions {
     /// The object type (`"account"`).
     pub object_type: Option<String>,

@@ -39,6 +39,7 @@ open_enum!(
 
 /// One page of a list.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The records of this page, in order.
     pub items: Vec<T>,

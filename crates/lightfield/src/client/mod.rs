@@ -257,6 +257,7 @@ impl<T> Response<T> {
 
 /// The `X-RateLimit-*` headers of a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimitInfo {
     /// Requests per second allowed in this category.
     pub limit: u64,

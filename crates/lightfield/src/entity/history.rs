@@ -17,6 +17,7 @@ pub const MAX_HISTORY_PAGE: u64 = 100;
 
 /// One past value of a field.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HistoryEntry {
     /// The value, decoded by `value_type`.
     pub value: FieldValue,
@@ -46,6 +47,7 @@ impl HistoryEntry {
 
 /// One page of a field's history.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct HistoryPage {
     /// Entries, newest first.
     pub entries: Vec<HistoryEntry>,

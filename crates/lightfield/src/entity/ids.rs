@@ -110,6 +110,7 @@ pub enum Replace {
 
 /// The change an update makes to one relationship.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct RelationshipChange {
     /// Records to link.
     pub add: Option<Ids>,

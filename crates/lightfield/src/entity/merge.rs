@@ -57,6 +57,7 @@ impl Resolution {
 
 /// What the API says a merge changed.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct MergeSummary {
     /// Fields written on the primary.
     pub field_write_count: u64,
@@ -68,6 +69,7 @@ pub struct MergeSummary {
 
 /// The outcome of a merge request.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MergeOutcome<T> {
     /// The merge's id (see `client.merges().wait(id)`).
     pub merge_id: String,

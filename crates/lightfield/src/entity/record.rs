@@ -12,6 +12,7 @@ use crate::value::{Cardinality, Directions, FieldValue, ValueType};
 
 /// One field of a record: its declared type and its value.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Field {
     /// The type the server declared for the value.
     pub value_type: ValueType,
@@ -23,6 +24,7 @@ pub struct Field {
 
 /// The records linked under one relationship key.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Relationship {
     /// One or many.
     pub cardinality: Cardinality,
@@ -44,6 +46,7 @@ pub struct Relationship {
 /// server adds are kept in `extra` at every level, so [`Record::to_json`] gives back what
 /// was received.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// Unique identifier.
     pub id: String,

@@ -66,6 +66,7 @@ impl Pacing {
 
 /// A sender.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Sender {
     /// Unique identifier.
     pub id: String,

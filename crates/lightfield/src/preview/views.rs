@@ -21,6 +21,7 @@ open_enum!(
 /// One step of a sequence. Steps have no single tag (the type and, for some, the mode
 /// decide their shape), so the known parts are decoded and the whole step is kept.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Step {
     /// What the step does.
     pub step_type: Option<StepType>,
@@ -260,6 +261,7 @@ open_enum!(
 
 /// The result of an enrollment change for one contact.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnrollmentResult {
     /// The contact.
     pub contact_id: String,

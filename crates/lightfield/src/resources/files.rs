@@ -51,6 +51,7 @@ open_enum!(
 
 /// A file's metadata.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FileInfo {
     /// Unique identifier (use it as an email attachment or a meeting transcript).
     pub id: String,
@@ -87,6 +88,7 @@ impl FileInfo {
 
 /// A pending file and where to PUT its bytes.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PendingUpload {
     /// The pending file.
     pub file: FileInfo,
@@ -132,6 +134,7 @@ impl PendingUpload {
 
 /// A short-lived download URL.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DownloadUrl {
     /// Where to GET the bytes.
     pub url: String,

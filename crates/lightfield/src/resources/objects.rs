@@ -8,6 +8,7 @@ use crate::http::options::{RequestOptions, request_option_setters};
 
 /// One custom object type of the organisation.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ObjectTypeInfo {
     /// The slug used in paths and in [`Client::object`], e.g. `vendor`.
     pub slug: String,

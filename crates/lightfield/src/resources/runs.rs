@@ -29,6 +29,7 @@ open_enum!(
 
 /// What an API key is and may do; see [`Client::validate`].
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct KeyInfo {
     /// Whether the key works.
     pub active: bool,
@@ -173,6 +174,7 @@ impl EnrichmentStatus {
 
 /// An enrichment run.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnrichmentRun {
     /// The run's id.
     pub id: String,
@@ -249,6 +251,7 @@ impl EnrichmentRuns {
 
 /// A merge and where it stands.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MergeInfo {
     /// The merge's id.
     pub id: String,
@@ -322,6 +325,7 @@ open_enum!(
 
 /// The answer to an enrichment request.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EnrichmentStart {
     /// What happened.
     pub status: EnrichmentStartStatus,

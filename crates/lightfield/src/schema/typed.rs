@@ -348,6 +348,7 @@ impl<T: RecordType> Records<T> {
 
 /// One way a derived type and the live definitions disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Mismatch {
     /// The Rust field.
     pub field: &'static str,

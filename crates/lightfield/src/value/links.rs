@@ -22,6 +22,7 @@ open_enum!(
 /// itself (an account's parent and its subsidiaries) the two lists differ. On a relationship
 /// definition, each end carries its label instead.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Directions {
     /// Seen from the record that holds the relationship.
     pub as_source: Option<DirectionEnd>,
@@ -33,6 +34,7 @@ pub struct Directions {
 
 /// One end of a relationship.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct DirectionEnd {
     /// One or many, from this end.
     pub cardinality: Option<Cardinality>,

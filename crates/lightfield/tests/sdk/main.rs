@@ -24,6 +24,7 @@ mod request_lines;
 mod rules;
 mod runs;
 mod schema;
+mod semver;
 mod storage;
 mod types;
 mod values;
