@@ -154,12 +154,24 @@ pub(crate) fn required<'a>(
     fields: impl Fn(&str) -> Option<&'a InputValue>,
     has_relationship: impl Fn(&str) -> bool,
 ) -> Result<(), (&'static str, String)> {
+    // `name` for `$name` is the likeliest slip (a shell ate the `$`, or it was left out):
+    // saying so explains why a key that looks given is missing.
+    let unprefixed = |key: &str, given: bool| match key.strip_prefix('$') {
+        Some(bare) if given => format!(" (`{bare}` was given: system keys start with `$`)"),
+        _ => String::new(),
+    };
     for def in schema.fields.iter().filter(|f| f.required) {
         match fields(def.key) {
             None | Some(InputValue::Null) => {
+                let bare = def.key.trim_start_matches('$');
                 return Err((
                     def.key,
-                    format!("`{}` is required to create {}", def.key, schema.collection),
+                    format!(
+                        "`{}` is required to create {}{}",
+                        def.key,
+                        schema.collection,
+                        unprefixed(def.key, fields(bare).is_some())
+                    ),
                 ));
             }
             Some(InputValue::Text(text)) if text.trim().is_empty() => {
@@ -176,11 +188,14 @@ pub(crate) fn required<'a>(
     }
     for def in schema.relationships.iter().filter(|r| r.required) {
         if !has_relationship(def.key) {
+            let bare = def.key.trim_start_matches('$');
             return Err((
                 def.key,
                 format!(
-                    "relationship `{}` is required to create {}",
-                    def.key, schema.collection
+                    "relationship `{}` is required to create {}{}",
+                    def.key,
+                    schema.collection,
+                    unprefixed(def.key, has_relationship(bare))
                 ),
             ));
         }

@@ -29,6 +29,16 @@ async fn required_fields_are_checked_for_every_type_before_sending() {
             .await,
         "relationship `$account` is required",
     );
+    // A key given without its `$` is named, so the refusal explains itself.
+    refused(
+        client
+            .records_of(ObjectType::Account)
+            .create()
+            .field("name", "Acme")
+            .send()
+            .await,
+        "`$name` is required to create accounts (`name` was given: system keys start with `$`)",
+    );
     refused(
         client
             .records_of(ObjectType::Task)
