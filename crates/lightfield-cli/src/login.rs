@@ -26,9 +26,7 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         table,
     } = place(cli)?;
     let profiles = table.get("profiles").and_then(toml::Value::as_table);
-    let existing = profiles
-        .and_then(|p| p.get(&name))
-        .and_then(toml::Value::as_table);
+    let existing = profile(&table, &name);
     let asked_url = cli
         .base_url
         .clone()
@@ -90,7 +88,7 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
     }
 
     make_dir(&dir)?;
-    write_whole(&key_file, format!("{key}\n").as_bytes())?;
+    crate::output::write_whole(&key_file, format!("{key}\n").as_bytes())?;
     said.push(format!(
         "Saved the key in {} (readable only by you).",
         key_file.display()
@@ -105,7 +103,7 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
             &key_file,
             first,
         )?;
-        write_whole(&config_file, text.as_bytes())?;
+        crate::output::write_whole(&config_file, text.as_bytes())?;
         said.push(format!(
             "Added profile `{name}` to {}.",
             config_file.display()
@@ -139,11 +137,7 @@ pub fn logout(cli: &Cli) -> Result<(), Failure> {
         table,
         ..
     } = place(cli)?;
-    let profile = table
-        .get("profiles")
-        .and_then(|p| p.get(&name))
-        .and_then(toml::Value::as_table);
-    if !profile.is_some_and(|p| saved_by_login(p, &key_file)) {
+    if !profile(&table, &name).is_some_and(|p| saved_by_login(p, &key_file)) {
         return Err(Failure::Local(format!(
             "profile `{name}` in {} has no key saved by `auth login`; nothing was removed",
             config_file.display()
@@ -159,6 +153,14 @@ pub fn logout(cli: &Cli) -> Result<(), Failure> {
          saves a new one.\n",
         key_file.display()
     ))
+}
+
+/// The profile `name` of the config file `table`, if it has one.
+fn profile<'a>(table: &'a toml::Table, name: &str) -> Option<&'a toml::Table> {
+    table
+        .get("profiles")?
+        .get(name)
+        .and_then(toml::Value::as_table)
 }
 
 /// Whether `profile` takes its key from `key_file`, the file `auth login` writes for it.
@@ -337,23 +339,6 @@ fn make_dir(dir: &Path) -> Result<(), Failure> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).map_err(|e| cannot("create", dir, e))
-}
-
-/// Writes `bytes` to `path` whole or not at all: a temporary file beside it (readable only
-/// by you), renamed into place.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| cannot("write", path, e))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| cannot("write", path, e))?;
-    temp.persist(path)
-        .map_err(|e| cannot("write", path, e.error))?;
-    Ok(())
 }
 
 fn cannot(what: &str, path: &Path, e: std::io::Error) -> Failure {

@@ -231,17 +231,8 @@ pub async fn files(client: &Client, action: FilesAction, out: &Out) -> Outcome {
                     .write_all(&bytes)
                     .map_err(crate::output::write_failed);
             }
-            let dir = target
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
             // Complete or untouched: written beside the target, renamed into place.
-            let mut temp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| Failure::Local(format!("cannot write in {}: {e}", dir.display())))?;
-            temp.write_all(&bytes)
-                .map_err(|e| Failure::Local(format!("cannot write {}: {e}", target.display())))?;
-            temp.persist(&target)
-                .map_err(|e| Failure::Local(format!("cannot write {}: {e}", target.display())))?;
+            crate::output::write_whole(&target, &bytes)?;
             eprintln!("wrote {} ({} bytes)", target.display(), bytes.len());
             Ok(())
         }

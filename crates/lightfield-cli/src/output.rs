@@ -35,6 +35,23 @@ pub fn text(text: &str) -> Result<(), Failure> {
     out.write_all(text.as_bytes()).map_err(write_failed)
 }
 
+/// Writes `bytes` to the file `path` whole or not at all: a temporary file beside it
+/// (readable only by you), made durable, then renamed into place.
+pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
+    let failed =
+        |e: &dyn std::fmt::Display| Failure::Local(format!("cannot write {}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| failed(&e))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|e| failed(&e))?;
+    temp.persist(path).map_err(|e| failed(&e.error))?;
+    Ok(())
+}
+
 /// How answers are printed: the format, and the `--query` selection if any.
 pub struct Out {
     pub format: Format,
@@ -296,23 +313,23 @@ impl Columns {
         }
     }
 
-    /// These columns and every key of `definitions`, if any, each once.
-    pub fn and(mut self, definitions: Option<&Definitions>) -> Self {
-        if let Some(definitions) = definitions {
-            let more = Self::of_definitions(definitions);
-            for (have, extra) in [
-                (&mut self.fields, more.fields),
-                (&mut self.links, more.links),
-            ] {
-                for key in extra {
-                    if !have.contains(&key) {
-                        have.push(key);
-                    }
-                }
-                have.sort();
-            }
+    /// These columns and every key of `definitions`, if any, each once and in order.
+    pub fn and(self, definitions: Option<&Definitions>) -> Self {
+        let Some(definitions) = definitions else {
+            return self;
+        };
+        let more = Self::of_definitions(definitions);
+        let union = |have: Vec<String>, extra: Vec<String>| -> Vec<String> {
+            have.into_iter()
+                .chain(extra)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        };
+        Self {
+            fields: union(self.fields, more.fields),
+            links: union(self.links, more.links),
         }
-        self
     }
 
     pub fn header(&self) -> Vec<String> {
