@@ -37,6 +37,23 @@ pub struct Operation {
     pub category: Category,
     /// Whether the API marks it Preview (`x-preview`): it may change without notice.
     pub preview: bool,
+    /// Whether it may be sent again when an answer is lost.
+    pub retry: Retry,
+}
+
+/// Whether an operation may be sent again when its answer is lost (a timeout, a dropped
+/// connection, a 5xx): from the spec's `x-idempotency-key` and `x-retry`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Reads, deletes and writes that leave the same state however often they run
+    /// (`x-retry: idempotent`): sending one again is harmless.
+    Idempotent,
+    /// A write the API deduplicates by `Idempotency-Key` (`x-idempotency-key`): sent again
+    /// with the same key, it answers the first write instead of writing twice.
+    Keyed,
+    /// Any other write: sent twice, it may act twice. Repeat it only when the first attempt
+    /// surely did not reach the server.
+    Unsafe,
 }
 
 /// The operations an update may apply to a relationship.
@@ -163,6 +180,33 @@ fn rust_name(object_type: &str) -> String {
     object_type.to_ascii_uppercase()
 }
 
+/// The retry class of operation `id`: a read or delete is idempotent by nature; a `POST` is
+/// keyed (`x-idempotency-key: true`), idempotent (`x-retry: idempotent`) or unsafe.
+fn retry_class(id: &str, method: &str, op: &openapiv3::Operation) -> Result<&'static str, String> {
+    let keyed = op
+        .extensions
+        .get("x-idempotency-key")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let retry = op.extensions.get("x-retry").map(|v| v.as_str());
+    match (method, keyed, retry) {
+        (_, _, Some(Some(other))) if other != "idempotent" => Err(format!(
+            "{id}: unknown x-retry `{other}` (only `idempotent`)"
+        )),
+        (_, _, Some(None)) => Err(format!("{id}: x-retry must be a string")),
+        ("post", true, Some(_)) => Err(format!(
+            "{id}: x-idempotency-key and x-retry both set; a keyed write needs no x-retry"
+        )),
+        ("post", true, None) => Ok("Keyed"),
+        ("post", false, Some(_)) => Ok("Idempotent"),
+        ("post", false, None) => Ok("Unsafe"),
+        (_, false, None) => Ok("Idempotent"),
+        _ => Err(format!(
+            "{id}: only a POST takes x-idempotency-key or x-retry ({method} is idempotent by nature)"
+        )),
+    }
+}
+
 /// The Rust source of `tables.rs` for `spec` (unformatted).
 pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
     let mut out = String::from(PRELUDE);
@@ -195,9 +239,10 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
                 .get("x-preview")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
+            let retry = retry_class(id, method, op)?;
             let _ = writeln!(
                 out,
-                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, category: Category::{category}, preview: {preview} }},",
+                "    Operation {{ id: {id:?}, method: {:?}, path: {path:?}, category: Category::{category}, preview: {preview}, retry: Retry::{retry} }},",
                 method.to_ascii_uppercase()
             );
         }

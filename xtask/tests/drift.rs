@@ -393,3 +393,38 @@ fn rate_limit_categories_are_the_references_or_marked_inferred() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     assert_eq!(inferred, 7, "seven categories are inferred");
 }
+
+/// The writes the API deduplicates: ours mark exactly the operations the reference marks
+/// `x-idempotency-key`, so the SDK's retries (which re-send only what is safe to re-send)
+/// follow the API and not our wishes. A write we call idempotent by nature must not be one
+/// the reference says is keyed.
+#[test]
+fn the_writes_the_api_deduplicates_are_the_references() {
+    let reference = load("spec/reference/lightfield-api-newer.json");
+    let ours = load(xtask::SPEC_PATH);
+    let marks = |doc: &Value, key: &str| -> BTreeSet<(String, String)> {
+        let mut out = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for m in METHODS {
+                if item.get(m).is_some_and(|op| op.get(key).is_some()) {
+                    out.insert((m.to_string(), shape(path)));
+                }
+            }
+        }
+        out
+    };
+    let theirs = marks(&reference, "x-idempotency-key");
+    let keyed = marks(&ours, "x-idempotency-key");
+    assert_eq!(theirs.len(), 18, "the reference marks 18 writes");
+    let missing: Vec<_> = theirs.difference(&keyed).collect();
+    let extra: Vec<_> = keyed.difference(&theirs).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "keyed in the reference only: {missing:?}; keyed in ours only: {extra:?}"
+    );
+    let both: Vec<_> = marks(&ours, "x-retry")
+        .intersection(&theirs)
+        .cloned()
+        .collect();
+    assert!(both.is_empty(), "x-retry on a keyed write: {both:?}");
+}

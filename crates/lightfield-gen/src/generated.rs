@@ -1186,6 +1186,8 @@ pub mod types {
 
 The Lightfield CRM API as used by lightfield-rs: the records (accounts, contacts, opportunities, tasks, notes, meetings, custom objects, members, emails, channels, messages, lists) and the operations around them (files, email sending, key validation, workflow runs, merges, enrichment), and the Preview senders and sequences (`x-preview: true`; the SDK puts them behind its `preview` feature). Every request is authenticated with `Authorization: Bearer <api key>` and carries `Lightfield-Version: 2026-03-01`; the SDK sends both itself rather than as per-operation parameters. Schemas are deliberately open: the server adds keys, value types and relationships over time, and an older client must keep decoding what a newer server sends. Every record type shares one record, page, definitions and body schema, so the generated client stays small; what differs between types (system fields, required and read-only keys, id prefixes) is the table under `x-object-types`, which `cargo xtask codegen` turns into Rust tables that the SDK and the mock server both read.
 
+Which writes may be sent twice is per operation. `x-idempotency-key: true` (as the API's own description marks them) names the writes the API deduplicates by `Idempotency-Key`: a repeat with the same key within 24 hours answers the first write. `x-retry: idempotent` names writes that leave the same state however often they run (restores, completing or cancelling an upload, activating, a draft set to given values). Every other `POST` may act twice if sent twice, so a client repeats it only when the first attempt surely did not reach the server.
+
 Version: 2026-03-01*/
 pub struct Client {
     pub(crate) baseurl: String,

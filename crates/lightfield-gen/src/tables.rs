@@ -23,6 +23,22 @@ pub struct Operation {
     pub category: Category,
     /// Whether the API marks it Preview (`x-preview`): it may change without notice.
     pub preview: bool,
+    /// Whether it may be sent again when an answer is lost.
+    pub retry: Retry,
+}
+/// Whether an operation may be sent again when its answer is lost (a timeout, a dropped
+/// connection, a 5xx): from the spec's `x-idempotency-key` and `x-retry`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Reads, deletes and writes that leave the same state however often they run
+    /// (`x-retry: idempotent`): sending one again is harmless.
+    Idempotent,
+    /// A write the API deduplicates by `Idempotency-Key` (`x-idempotency-key`): sent again
+    /// with the same key, it answers the first write instead of writing twice.
+    Keyed,
+    /// Any other write: sent twice, it may act twice. Repeat it only when the first attempt
+    /// surely did not reach the server.
+    Unsafe,
 }
 /// The operations an update may apply to a relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,6 +151,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "account_list",
@@ -142,6 +159,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "account_create",
@@ -149,6 +167,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "account_retrieve",
@@ -156,6 +175,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "account_update",
@@ -163,6 +183,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "account_delete",
@@ -170,6 +191,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "account_restore",
@@ -177,6 +199,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "account_field_history",
@@ -184,6 +207,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/{id}/fields/{fieldKey}/history",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "contact_definitions",
@@ -191,6 +215,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "contact_list",
@@ -198,6 +223,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "contact_create",
@@ -205,6 +231,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "contact_retrieve",
@@ -212,6 +239,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "contact_update",
@@ -219,6 +247,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "contact_delete",
@@ -226,6 +255,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "contact_restore",
@@ -233,6 +263,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "contact_field_history",
@@ -240,6 +271,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/{id}/fields/{fieldKey}/history",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "opportunity_definitions",
@@ -247,6 +279,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "opportunity_list",
@@ -254,6 +287,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "opportunity_create",
@@ -261,6 +295,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "opportunity_retrieve",
@@ -268,6 +303,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "opportunity_update",
@@ -275,6 +311,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "opportunity_delete",
@@ -282,6 +319,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "opportunity_restore",
@@ -289,6 +327,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "opportunity_field_history",
@@ -296,6 +335,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/{id}/fields/{fieldKey}/history",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "task_definitions",
@@ -303,6 +343,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "task_list",
@@ -310,6 +351,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "task_create",
@@ -317,6 +359,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "task_retrieve",
@@ -324,6 +367,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "task_update",
@@ -331,6 +375,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "task_delete",
@@ -338,6 +383,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "task_restore",
@@ -345,6 +391,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/tasks/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "note_definitions",
@@ -352,6 +399,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "note_list",
@@ -359,6 +407,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "note_create",
@@ -366,6 +415,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "note_retrieve",
@@ -373,6 +423,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "note_update",
@@ -380,6 +431,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "note_delete",
@@ -387,6 +439,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "note_restore",
@@ -394,6 +447,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/notes/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "meeting_definitions",
@@ -401,6 +455,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "meeting_list",
@@ -408,6 +463,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "meeting_create",
@@ -415,6 +471,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "meeting_retrieve",
@@ -422,6 +479,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "meeting_update",
@@ -429,6 +487,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "meeting_delete",
@@ -436,6 +495,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "meeting_restore",
@@ -443,6 +503,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/meetings/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_types",
@@ -450,6 +511,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_definitions",
@@ -457,6 +519,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/definitions",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_create",
@@ -464,6 +527,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/values",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "object_list",
@@ -471,6 +535,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_retrieve",
@@ -478,6 +543,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/values/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_update",
@@ -485,6 +551,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/values/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "object_delete",
@@ -492,6 +559,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/values/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_restore",
@@ -499,6 +567,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/values/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "object_field_history",
@@ -506,6 +575,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/values/{id}/fields/{fieldKey}/history",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "member_list",
@@ -513,6 +583,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/members",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "member_retrieve",
@@ -520,6 +591,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/members/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "email_list",
@@ -527,6 +599,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "email_retrieve",
@@ -534,6 +607,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "email_delete",
@@ -541,6 +615,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "email_restore",
@@ -548,6 +623,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails/{id}/restore",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "channel_list",
@@ -555,6 +631,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/channels",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "channel_retrieve",
@@ -562,6 +639,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/channels/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "message_list",
@@ -569,6 +647,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/messages",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "message_retrieve",
@@ -576,6 +655,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/messages/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "list_list",
@@ -583,6 +663,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "list_create",
@@ -590,6 +671,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "list_retrieve",
@@ -597,6 +679,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "list_update",
@@ -604,6 +687,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "list_delete",
@@ -611,6 +695,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists/{id}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "list_accounts",
@@ -618,6 +703,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists/{id}/accounts",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "list_contacts",
@@ -625,6 +711,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists/{id}/contacts",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "list_opportunities",
@@ -632,6 +719,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/lists/{id}/opportunities",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "file_list",
@@ -639,6 +727,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/files",
         category: Category::Search,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "file_create",
@@ -646,6 +735,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/files",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "file_retrieve",
@@ -653,6 +743,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/files/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "file_complete",
@@ -660,6 +751,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/files/{id}/complete",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "file_cancel",
@@ -667,6 +759,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/files/{id}/cancel",
         category: Category::Write,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "file_url",
@@ -674,6 +767,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/files/{id}/url",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "email_send",
@@ -681,6 +775,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails/send",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "email_draft",
@@ -688,6 +783,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails/draft",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "email_log",
@@ -695,6 +791,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/emails/log",
         category: Category::Write,
         preview: false,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "auth_validate",
@@ -702,6 +799,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/auth/validate",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "workflow_run_status",
@@ -709,6 +807,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/workflowRun/{id}/status",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "merge_accounts",
@@ -716,6 +815,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/accounts/merge",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "merge_contacts",
@@ -723,6 +823,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/contacts/merge",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "merge_opportunities",
@@ -730,6 +831,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/opportunities/merge",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "merge_objects",
@@ -737,6 +839,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/objects/{slug}/merge",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "merge_retrieve",
@@ -744,6 +847,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/merges/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "enrichment_start",
@@ -751,6 +855,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/enrichmentRun/{entitySlug}/{entityId}",
         category: Category::Write,
         preview: false,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "enrichment_retrieve",
@@ -758,6 +863,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/enrichmentRun/{id}",
         category: Category::Read,
         preview: false,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sender_list",
@@ -765,6 +871,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/senders",
         category: Category::Search,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sender_retrieve",
@@ -772,6 +879,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/senders/{id}",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sender_update",
@@ -779,6 +887,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/senders/{id}",
         category: Category::Write,
         preview: true,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "sender_mark_healthy",
@@ -786,6 +895,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/senders/{id}/mark_healthy",
         category: Category::Write,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_list",
@@ -793,6 +903,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences",
         category: Category::Search,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_create",
@@ -800,6 +911,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences",
         category: Category::Write,
         preview: true,
+        retry: Retry::Keyed,
     },
     Operation {
         id: "sequence_template_variables",
@@ -807,6 +919,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/template/variables",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_retrieve",
@@ -814,6 +927,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_activate",
@@ -821,6 +935,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/activate",
         category: Category::Write,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_deactivate",
@@ -828,6 +943,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/deactivate",
         category: Category::Write,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_draft",
@@ -835,6 +951,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/draft",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_update_draft",
@@ -842,6 +959,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/draft",
         category: Category::Write,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_publish",
@@ -849,6 +967,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/draft/publish",
         category: Category::Write,
         preview: true,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "sequence_discard",
@@ -856,6 +975,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/draft/discard",
         category: Category::Write,
         preview: true,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "sequence_enrollments",
@@ -863,6 +983,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/enrollments",
         category: Category::Search,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_enroll",
@@ -870,6 +991,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/enrollments",
         category: Category::Write,
         preview: true,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "sequence_enrollment",
@@ -877,6 +999,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/enrollments/{enrollmentId}",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_messages",
@@ -884,6 +1007,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/messages",
         category: Category::Search,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_message",
@@ -891,6 +1015,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/messages/{messageId}",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_performance",
@@ -898,6 +1023,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/performance",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
     Operation {
         id: "sequence_start_test",
@@ -905,6 +1031,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/tests",
         category: Category::Write,
         preview: true,
+        retry: Retry::Unsafe,
     },
     Operation {
         id: "sequence_test",
@@ -912,6 +1039,7 @@ pub static OPERATIONS: &[Operation] = &[
         path: "/v1/sequences/{id}/tests/{testId}",
         category: Category::Read,
         preview: true,
+        retry: Retry::Idempotent,
     },
 ];
 /// The `account` record type.

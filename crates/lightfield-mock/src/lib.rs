@@ -7,8 +7,10 @@
 //! table, relationship operations (to records that exist: a link to an unknown id is
 //! refused; [`MockServer::insert_linkable`] adds records to link to in tests), soft delete
 //! and restore, field history, filters,
-//! paging, idempotency keys and per-category rate limits. Routes and categories come from
-//! the same generated table as the SDK's (`lightfield_gen::tables`). Tests
+//! paging, idempotency keys (honoured only by the writes the API deduplicates, and
+//! forgotten on demand with [`MockServer::forget_idempotency_keys`], as the API forgets them
+//! after 24 hours) and per-category rate limits. Routes, categories and which writes are
+//! deduplicated come from the same generated table as the SDK's (`lightfield_gen::tables`). Tests
 //! can make it misbehave ([`Fault`]) and read what went over the wire ([`LoggedRequest`]).
 //!
 //! ```no_run
@@ -187,6 +189,12 @@ impl MockServer {
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         self.shared.lock().faults.clear();
+    }
+
+    /// Forgets every idempotency key, as the API does 24 hours after a write: a write sent
+    /// again with its old key is then carried out again.
+    pub fn forget_idempotency_keys(&self) {
+        self.shared.lock().idempotency = limits::IdempotencyStore::default();
     }
 
     /// Changes the latency added to every response.

@@ -317,11 +317,14 @@ async fn process(
         None
     };
 
-    // Keys are scoped per operation type (and per custom object type).
+    // Keys are scoped per operation type (and per custom object type), and honoured only by
+    // the writes the API deduplicates (`x-idempotency-key`): any other write sent twice
+    // acts twice, key or no key, as the API's may.
     let scope = format!("{}:{}", route.op.id, route.param("slug"));
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
+        .filter(|_| route.op.retry == lightfield_gen::tables::Retry::Keyed)
         .map(str::to_string);
     if let (Some(key), Some(_)) = (&key, &payload) {
         if key.chars().count() > 255 {

@@ -292,15 +292,76 @@ pub enum Error {
     /// The client could not be set up.
     #[error("configuration error: {0}")]
     Config(String),
+    /// A write may or may not have been carried out: an attempt reached the server (or may
+    /// have) and no definite answer came back. See [`OutcomeUnknown`] for what to do.
+    #[error("{0}")]
+    OutcomeUnknown(Box<OutcomeUnknown>),
+}
+
+/// A write whose outcome is unknown: its last attempt was sent and ended without a definite
+/// answer (a timeout, a dropped connection, a 5xx). Non-exhaustive.
+///
+/// What is safe next depends on the operation. A write the API deduplicates
+/// ([`deduplicated`](Self::deduplicated)) can be sent again with the same
+/// [`idempotency_key`](Self::idempotency_key) within 24 hours: the API then answers the first
+/// write rather than writing twice. Any other write was not sent again by the SDK, because
+/// a second attempt could act twice (a second record, a second merge): check whether it
+/// took effect before sending it again.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct OutcomeUnknown {
+    /// The operation, as the spec names it (`object_create`).
+    pub operation: &'static str,
+    /// Whether the API deduplicates this operation by its idempotency key.
+    pub deduplicated: bool,
+    /// The `Idempotency-Key` every attempt carried, when the request had one.
+    pub idempotency_key: Option<String>,
+    /// The server's id of the last attempt, when an answer with one arrived.
+    pub request_id: Option<String>,
+    /// How the last attempt ended.
+    pub source: Error,
+}
+
+impl std::fmt::Display for OutcomeUnknown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` may or may not have been carried out ({})",
+            self.operation, self.source
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        match (&self.idempotency_key, self.deduplicated) {
+            (Some(key), true) => write!(
+                f,
+                "; send it again with idempotency_key(\"{key}\") within 24 hours: the API \
+                 answers the first write instead of writing twice"
+            ),
+            _ => f.write_str(
+                "; the API does not deduplicate this operation, so it was not sent again: \
+                 check whether it took effect (retrieve or list what it changes) before \
+                 sending it again",
+            ),
+        }
+    }
 }
 
 impl Error {
-    /// The API error, when the server refused the request.
+    /// The API error, when the server refused the request (or, for a write whose outcome is
+    /// unknown, answered its last attempt with a failure).
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Self::Api(e) => Some(e),
+            Self::OutcomeUnknown(u) => u.source.as_api(),
             _ => None,
         }
+    }
+
+    /// Whether this is a write that may or may not have been carried out
+    /// ([`Error::OutcomeUnknown`]): not to be sent again blindly.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown(_))
     }
 
     /// The HTTP status, when the server answered.
@@ -315,10 +376,11 @@ impl Error {
 
     /// Whether the same request may succeed if sent again later: the server failed, was
     /// over its rate limit, a request with the same idempotency key was still running, or
-    /// the answer did not come back. A write carries one idempotency key for all its
-    /// attempts, so retrying it cannot apply it twice.
+    /// the answer of a read did not come back. A write whose outcome is unknown is not
+    /// retryable as it stands: see [`Error::is_outcome_unknown`].
     pub fn is_retryable(&self) -> bool {
         match self {
+            Self::OutcomeUnknown(_) => false,
             Self::Api(e) => is_retryable_status(e.status) && !matches!(e.kind, ErrorKind::Conflict),
             Self::Network { .. } | Self::Timeout { .. } => true,
             _ => false,
@@ -335,6 +397,7 @@ impl Error {
         match self {
             Self::Api(e) => Some(e.attempts),
             Self::Network { attempts, .. } | Self::Timeout { attempts, .. } => Some(*attempts),
+            Self::OutcomeUnknown(u) => u.source.attempts(),
             _ => None,
         }
     }

@@ -46,9 +46,11 @@
 //!   options. It names nothing above the leaf types; `tests/sdk/layers.rs` checks the order
 //!   value/error → http → client → entity → resources, schema, preview.
 //!
-//! Writes are never duplicated by retries: each write carries one `Idempotency-Key` for all
-//! of its attempts, so a retry after a lost response is replayed by the server instead of
-//! applied twice.
+//! Writes are never duplicated by retries: a write the API deduplicates carries one
+//! `Idempotency-Key` for all of its attempts, so a retry after a lost response is replayed
+//! by the server instead of applied twice; a write it does not deduplicate is sent again
+//! only when its attempt surely never reached the server, and otherwise ends in
+//! [`Error::OutcomeUnknown`]. Which is which comes from the spec's table of operations.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -78,7 +80,7 @@ pub use entity::{
     HistoryPage, Ids, Listing, Merge, MergeOutcome, MergeStatus, ObjectType, Record, RecordCall,
     RecordStatus, Records, Relationship, Update,
 };
-pub use error::{ApiError, Error, ErrorKind, Result};
+pub use error::{ApiError, Error, ErrorKind, OutcomeUnknown, Result};
 pub use http::connect::install_crypto_provider;
 pub use http::transport::API_VERSION;
 pub use paging::{Op, Page};

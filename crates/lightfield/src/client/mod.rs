@@ -124,6 +124,16 @@ impl<T> Ended<T> {
 /// then the answer with the status, headers, body and attempts the transport kept.
 pub(crate) fn settle<T>(hooks: &CallHooks, ended: Ended<T>) -> Result<Response<T>> {
     let mut report = hooks.take_report();
+    let mut doubt = Report {
+        write: report.write.take(),
+        in_doubt: report.in_doubt,
+        ..Report::default()
+    };
+    answer(hooks, report, ended).map_err(|e| doubt.settle_doubt(e))
+}
+
+/// The response or error a call's report and end come to.
+fn answer<T>(hooks: &CallHooks, mut report: Report, ended: Ended<T>) -> Result<Response<T>> {
     if let Some(failure) = report.failure.take() {
         return Err(failure);
     }

@@ -22,6 +22,14 @@ pub(crate) enum Failure {
     TimedOut,
 }
 
+impl Failure {
+    /// Whether the request surely never reached the server: no connection could be made
+    /// (refused, no route, a name that does not resolve), or it could not even be built.
+    pub(crate) fn never_sent(&self) -> bool {
+        matches!(self, Self::Transport(e) if e.is_connect() || e.is_builder())
+    }
+}
+
 /// An answer read in full.
 pub(crate) struct Answer {
     /// What the generated code decodes: the status, and the body as a `ReadBody`

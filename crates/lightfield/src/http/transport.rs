@@ -2,9 +2,13 @@
 //! timeouts and tracing. The generated client builds each request and hands it here
 //! through [`lightfield_gen::Hooks`].
 //!
-//! Retrying is safe because every write carries one `Idempotency-Key`, made once per
-//! logical call; each retry is a clone of the same request, so it resends the same key and
-//! the server replays instead of writing twice.
+//! What is sent again follows the spec's table of operations ([`Retry`]): reads, deletes
+//! and writes that are idempotent by nature are retried after any transient failure; a
+//! write the API deduplicates is retried with the same `Idempotency-Key` (each retry is a
+//! clone of the same request), so the server answers the first write instead of writing
+//! twice; any other write is sent again only when its attempt surely never reached the
+//! server (a refused connection, a 429). A write whose last attempt may have been carried
+//! out without an answer ends in [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,6 +18,8 @@ use http::HeaderValue;
 use http::header::{AUTHORIZATION, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
+
+use lightfield_gen::tables::Retry;
 
 use crate::http::attempt::{self, Failure};
 use crate::http::ratelimit::{RateLimits, category_of};
@@ -100,6 +106,39 @@ pub(crate) struct Report {
     pub(crate) headers: http::HeaderMap,
     /// A failure the generated code cannot express (an answer too large to read).
     pub(crate) failure: Option<crate::Error>,
+    /// Set for a write that is not idempotent by nature.
+    pub(crate) write: Option<Write>,
+    /// Whether an attempt may have been carried out with no definite answer since: an
+    /// attempt sent (or being sent) that timed out, lost its connection or got a 5xx.
+    pub(crate) in_doubt: bool,
+}
+
+/// A write whose repetition is not harmless by nature, for [`Report::settle_doubt`].
+#[derive(Debug)]
+pub(crate) struct Write {
+    operation: &'static str,
+    retry: Retry,
+    key: Option<String>,
+}
+
+impl Report {
+    /// `error`, or, when this call is a write an attempt of which may have been carried
+    /// out without a definite answer, `error` inside an
+    /// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) that says what is safe next.
+    pub(crate) fn settle_doubt(&mut self, error: crate::Error) -> crate::Error {
+        match self.write.take() {
+            Some(write) if self.in_doubt => {
+                crate::Error::OutcomeUnknown(Box::new(crate::error::OutcomeUnknown {
+                    operation: write.operation,
+                    deduplicated: write.retry == Retry::Keyed,
+                    idempotency_key: write.key,
+                    request_id: error.as_api().and_then(|a| a.request_id.clone()),
+                    source: error,
+                }))
+            }
+            _ => error,
+        }
+    }
 }
 
 /// The hooks of one call: the shared transport plus this call's options.
@@ -128,20 +167,23 @@ impl CallHooks {
             .unwrap_or(&self.transport.policy)
     }
 
-    /// Runs `future` (the whole call, retries included) within the call's deadline.
+    /// Runs `future` (the whole call, retries included) within the call's deadline. A
+    /// write cut off by the deadline while an attempt was under way has an unknown outcome.
     pub(crate) async fn within_deadline<F: std::future::Future>(
         &self,
         future: F,
     ) -> crate::Result<F::Output> {
         match self.policy().deadline {
-            Some(limit) => {
-                tokio::time::timeout(limit, future)
-                    .await
-                    .map_err(|_| crate::Error::Timeout {
-                        elapsed: self.started.elapsed(),
-                        attempts: self.attempts(),
-                    })
-            }
+            Some(limit) => tokio::time::timeout(limit, future).await.map_err(|_| {
+                let timeout = crate::Error::Timeout {
+                    elapsed: self.started.elapsed(),
+                    attempts: self.attempts(),
+                };
+                match self.report.lock() {
+                    Ok(mut report) => report.settle_doubt(timeout),
+                    Err(_) => timeout,
+                }
+            }),
             None => Ok(future.await),
         }
     }
@@ -182,9 +224,16 @@ impl CallHooks {
             .unwrap_or_default()
     }
 
-    fn set_attempts(&self, n: u32) {
-        if let Ok(mut r) = self.report.lock() {
-            r.attempts = n;
+    /// Counts attempt `n`, about to be sent: until it ends, a write is in doubt. Returns
+    /// whether it was in doubt before.
+    fn set_attempts(&self, n: u32) -> bool {
+        match self.report.lock() {
+            Ok(mut r) => {
+                r.attempts = n;
+                let write = r.write.is_some();
+                std::mem::replace(&mut r.in_doubt, write)
+            }
+            Err(_) => false,
         }
     }
 
@@ -242,6 +291,20 @@ impl CallHooks {
         }
         let policy = self.policy();
         let category = category_of(operation, request.method());
+        let retry = retry_of(operation, request.method());
+        if retry != Retry::Idempotent
+            && let Ok(mut report) = self.report.lock()
+        {
+            report.write = Some(Write {
+                operation,
+                retry,
+                key: request
+                    .headers()
+                    .get(&IDEMPOTENCY_KEY)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string),
+            });
+        }
         // The fields are evaluated only when a subscriber records the span.
         let span = tracing::info_span!(
             "lightfield.request",
@@ -283,7 +346,7 @@ impl CallHooks {
                 transport.limits.acquire(category).await;
                 // Counted once the wait is over: attempts are requests sent.
                 attempt += 1;
-                self.set_attempts(attempt);
+                let in_doubt_before = self.set_attempts(attempt);
                 let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
                 let attempt_timeout =
                     remaining.map_or(policy.attempt_timeout, |r| r.min(policy.attempt_timeout));
@@ -324,10 +387,21 @@ impl CallHooks {
                             report.body = answer.body;
                             report.status = status;
                             report.headers = answer.headers;
+                            // Any other answer says what became of the write.
+                            report.in_doubt &= status == 408 || status >= 500;
                         }
                         Outcome::Answer(answer.response)
                     }
-                    Err(failure) => Outcome::Failed(failure),
+                    Err(failure) => {
+                        // A connection never made carried nothing: the doubt is what it
+                        // was before this attempt. Any other failure leaves it in doubt.
+                        if failure.never_sent()
+                            && let Ok(mut report) = self.report.lock()
+                        {
+                            report.in_doubt = in_doubt_before;
+                        }
+                        Outcome::Failed(failure)
+                    }
                 };
                 let elapsed = started.elapsed();
                 let status = outcome.status();
@@ -343,7 +417,7 @@ impl CallHooks {
                 if let Some(s) = status {
                     current.record("status", s);
                 }
-                if !retriable || !outcome.worth_retrying(operation, || self.body()) {
+                if !retriable || !outcome.worth_retrying(operation, retry, || self.body()) {
                     return self.finish(outcome);
                 }
                 let Some(mut delay) = delays.next() else {
@@ -372,6 +446,16 @@ impl lightfield_gen::Hooks for CallHooks {
         operation_id: &'static str,
     ) -> lightfield_gen::ExecFuture<'a> {
         Box::pin(self.run(request, operation_id))
+    }
+}
+
+/// How `operation` may be repeated, from the spec's table; an operation the table does not
+/// know (a raw request) is idempotent when its method is, and otherwise unsafe.
+pub(crate) fn retry_of(operation: &str, method: &http::Method) -> Retry {
+    match lightfield_gen::tables::operation(operation) {
+        Some(op) => op.retry,
+        None if method.is_idempotent() => Retry::Idempotent,
+        None => Retry::Unsafe,
     }
 }
 
@@ -410,7 +494,25 @@ impl Outcome {
     }
 
     /// `body` is asked for only when a 409 needs its `type`: most answers never pay for it.
-    fn worth_retrying(&self, operation: &str, body: impl FnOnce() -> bytes::Bytes) -> bool {
+    /// A write that is not safe to repeat is retried only when this attempt surely did not
+    /// act: a refused connection, a 429 (the limit is checked before anything is done) or
+    /// a documented transient conflict (a refusal).
+    fn worth_retrying(
+        &self,
+        operation: &str,
+        retry: Retry,
+        body: impl FnOnce() -> bytes::Bytes,
+    ) -> bool {
+        if retry == Retry::Unsafe {
+            return match self {
+                Self::Answer(response) => match response.status().as_u16() {
+                    429 => true,
+                    409 => TRANSIENT_CONFLICT.contains(&operation),
+                    _ => false,
+                },
+                Self::Failed(failure) => failure.never_sent(),
+            };
+        }
         match self {
             // A 409 is retried when it is transient: the same idempotency key still in
             // flight, or an operation that documents its conflicts as passing. A duplicate

@@ -18,6 +18,7 @@ mod hostile;
 mod layers;
 mod lists;
 mod mail;
+mod outcomes;
 mod preview;
 mod reliability;
 mod request_lines;
