@@ -12,9 +12,10 @@ use lightfield::{Client, ObjectType, Record};
 
 use crate::exit::Failure;
 // Standard output read by `| head` ends quietly; any other write failure is an error.
+use crate::import::rows;
 use crate::output::{Columns, write_failed};
 use crate::records::filtered;
-use crate::{progress, rows, safe};
+use crate::{progress, safe};
 
 /// What `export` was asked to do.
 pub struct Export {

@@ -28,14 +28,14 @@ mod config;
 mod exit;
 mod export;
 mod import;
-mod journal;
+
 mod login;
 mod mock;
 mod more;
 mod output;
 mod progress;
 mod records;
-mod rows;
+
 mod safe;
 mod values;
 mod view;
@@ -115,7 +115,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let settings = config::settings(&cli)?;
     let out = Out::new(settings.format, cli.query.as_deref())?;
     let client = config::client(&cli, &settings)?;
-    let target = journal::Target::new(client.base_url(), settings.api_key.as_deref().unwrap_or(""));
+    let target =
+        import::journal::Target::new(client.base_url(), settings.api_key.as_deref().unwrap_or(""));
     let (object, action): (ObjectType, args::Action) = match cli.command {
         Command::Accounts { action } => (ObjectType::Account, action.into()),
         Command::Contacts { action } => (ObjectType::Contact, action.into()),
@@ -138,7 +139,7 @@ async fn other_command(
     settings: &config::Settings,
     command: Command,
     out: &Out,
-    target: journal::Target,
+    target: import::journal::Target,
 ) -> Result<(), Failure> {
     match command {
         Command::Objects {
@@ -187,8 +188,12 @@ async fn other_command(
             concurrency,
             raw_csv,
             new_journal,
+            yes,
+            match_key,
         } => {
             let import = import::Import {
+                yes,
+                match_key,
                 object: records::object_type(&object),
                 file,
                 dry_run,

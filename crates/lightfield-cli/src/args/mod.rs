@@ -206,31 +206,58 @@ pub enum Command {
         raw_csv: bool,
     },
     /// Create (or, for rows with an `id`, update) one record per row of a CSV or JSON-lines
-    /// file, at the Write rate limit. Re-running after an interruption or an edit of the
-    /// file continues where it stopped and never writes a row twice (a journal beside the
-    /// file records finished rows, for one target); rows refused for their data go to a
-    /// rejects file beside it, with their row number and the reason. Rows are numbered as
-    /// a spreadsheet shows a CSV (the header is row 1) and by line in JSON lines.
+    /// file, at the Write rate limit, each exactly once. A journal beside the file records
+    /// what each row became, so a re-run after an interruption, an edit of the file or a new
+    /// key of the same organisation continues where it stopped. Rows refused for their data
+    /// go to a rejects file beside it, with their row number and the reason. Rows are
+    /// numbered as a spreadsheet shows a CSV (the header is row 1) and by line in JSON lines.
     #[command(after_help = "Examples:
   lightfield import account accounts.csv --dry-run
   lightfield import account accounts.csv
+  lightfield import contact people.csv --match '$email'
   lightfield import account accounts.jsonl --as-new   # exported records, as new ones
 
-A CSV cell reading <clear> clears the field (on rows with an `id`); an empty cell leaves it
-as it is.
+What makes a row written once:
+  - A row is known by the write it makes (its type, create or update, and its values),
+    not by its bytes: reordering columns, adding an empty one or re-saving the file
+    writes nothing again. Two identical rows are two records.
+  - A row written earlier and then edited in the file (a corrected cell: most of its
+    values unchanged, same row number) updates the record it made; --dry-run lists
+    what changes. A written row that left the file is reported, never deleted.
+  - A row whose write was under way when a run stopped is sent again with the same
+    idempotency key within a day (the API answers the first write); past that, or for
+    custom objects, whose writes the API does not deduplicate, it is held back
+    unless --match can look it up.
+  - --match KEY looks each new row up by that field before creating it: one record
+    found is updated, two are a reject naming both. It finds what other tools or
+    earlier imports made, beyond the journal; lists can lag a few seconds behind
+    writes, so rows written moments ago are the journal's to know.
 
-Exit codes: 0 every row written, 6 some rows rejected (see the rejects file).")]
+A CSV cell reading <clear> clears the field (on rows with an `id`); an empty cell leaves it
+as it is (a JSON null clears, as <clear> does). A relationship cell on a row with an `id`
+states the whole set: ids the record has and the cell does not are removed.
+
+Exit codes: 0 every row written, 6 some rows rejected (see the rejects file), 5 some rows
+held back (listed).")]
     Import {
         /// `account`, `contacts`…, or a custom object's slug.
         object: String,
         /// A `.csv` file (header row of keys) or JSON lines (records as exported, or flat objects).
         file: PathBuf,
-        /// Check every row against the organisation's definitions; send nothing.
+        /// Check every row against the organisation's definitions and say what the import
+        /// would create, update and skip; send nothing.
         #[arg(long)]
         dry_run: bool,
         /// Ignore `id` columns and create every row as a new record.
         #[arg(long)]
         as_new: bool,
+        /// Look each row to create up by this field first (`$email`, `$name`, a custom
+        /// field): a record found is updated instead.
+        #[arg(long = "match", value_name = "KEY")]
+        match_key: Option<String>,
+        /// Update existing records without asking (asked only on a terminal).
+        #[arg(long)]
+        yes: bool,
         /// Rows in flight at once (the Write limiter sets the pace).
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
@@ -238,9 +265,10 @@ Exit codes: 0 every row written, 6 some rows rejected (see the rejects file).")]
         /// before a cell a spreadsheet would run as a formula.
         #[arg(long)]
         raw_csv: bool,
-        /// The file's journal records an import into another target (base URL or API key):
-        /// keep it aside and import into this target too. Not for resuming with a new key
-        /// of the same organisation, where the rows already written would be written again.
+        /// The file's journal records an import into another server or organisation: keep
+        /// it aside (named by its target) and import into this one, resuming this one's
+        /// journal if one was kept aside before. Every row not in that journal is written.
+        /// Not needed for a new key of the same organisation, which resumes by itself.
         #[arg(long)]
         new_journal: bool,
     },

@@ -115,6 +115,24 @@ impl ObjectType {
         })
     }
 
+    /// Whether the API deduplicates creates and updates of this type by their idempotency
+    /// key (the spec's table, after the API's `x-idempotency-key`): a create sent again with
+    /// the same key within 24 hours answers the first one. Custom objects' writes are not
+    /// deduplicated: one sent twice may make two records.
+    ///
+    /// ```
+    /// use lightfield::ObjectType;
+    /// assert!(ObjectType::Account.deduplicates_writes());
+    /// assert!(!ObjectType::Custom("vendor".into()).deduplicates_writes());
+    /// ```
+    pub fn deduplicates_writes(&self) -> bool {
+        let operation = match self {
+            Self::Custom(_) => "object_create".to_string(),
+            builtin => format!("{}_create", builtin.as_api()),
+        };
+        tables::operation(&operation).is_some_and(|op| op.retry == tables::Retry::Keyed)
+    }
+
     /// How messages name a set of these records: `accounts`, or `` `vendor` records ``.
     pub(crate) fn plural(&self) -> String {
         match (self, self.schema()) {

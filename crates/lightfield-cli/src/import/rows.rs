@@ -67,24 +67,6 @@ pub struct Row {
     pub problem: Option<String>,
 }
 
-impl Row {
-    /// The row's content, as text that is the same whenever the cells are: the key of its
-    /// write comes from it, so a row keeps its identity when other rows are edited, added
-    /// or moved. Bookkeeping columns of a rejects file are left out.
-    pub fn content(&self) -> String {
-        let cells: Vec<Value> = self
-            .cells
-            .iter()
-            .filter(|(k, _)| !is_bookkeeping(k))
-            .map(|(k, cell)| match cell {
-                Cell::Text(t) => serde_json::json!([k, t]),
-                Cell::Json(v) => serde_json::json!([k, v]),
-            })
-            .collect();
-        Value::Array(cells).to_string()
-    }
-}
-
 /// A row as read.
 #[derive(Debug, Clone)]
 pub enum Original {
@@ -93,7 +75,7 @@ pub enum Original {
 }
 
 /// What a row asks to write.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Plan {
     /// Update this record instead of creating one.
     pub id: Option<String>,
