@@ -6,7 +6,7 @@
 //! | 1 | anything else (a file that cannot be written…) |
 //! | 2 | the command line itself is wrong (clap) |
 //! | 3 | the API refused the request (4xx) |
-//! | 4 | the server failed or could not be reached (5xx, network, timeout) |
+//! | 4 | the server failed or could not be reached (5xx, network, timeout), or a write may or may not have been carried out |
 //! | 5 | the input was refused before sending (a bad value, a missing setting) |
 //! | 6 | an import finished, but some rows were rejected (or, with `--dry-run`, have problems) |
 //! | 130 | stopped by Ctrl-C (an import says how to continue) |
@@ -146,6 +146,21 @@ fn in_cli_words(error: &Error) -> String {
         Error::InvalidInput { reason, .. } if reason.contains("nothing was sent") => reason.clone(),
         Error::InvalidInput { reason, .. } => format!("{reason} (nothing was sent)"),
         Error::Config(reason) => reason.clone(),
+        Error::OutcomeUnknown(unknown) => {
+            let how = in_cli_words(&unknown.source);
+            match (&unknown.idempotency_key, unknown.deduplicated) {
+                (Some(key), true) => format!(
+                    "{how}. The write may or may not have been carried out: run the same \
+                     command again with --idempotency-key {key} within 24 hours, and the API \
+                     answers the first write instead of writing twice"
+                ),
+                _ => format!(
+                    "{how}. The write may or may not have been carried out, and the API does \
+                     not deduplicate it, so it was not sent again: check whether it took \
+                     effect before running the command again"
+                ),
+            }
+        }
         other => other.to_string(),
     }
 }
@@ -160,7 +175,12 @@ impl From<Error> for Failure {
 pub fn code(failure: &Failure) -> ExitCode {
     ExitCode::from(match failure {
         Failure::Sdk(Error::Api(api)) if api.status < 500 => 3,
-        Failure::Sdk(Error::Api(_) | Error::Network { .. } | Error::Timeout { .. }) => 4,
+        Failure::Sdk(
+            Error::Api(_)
+            | Error::Network { .. }
+            | Error::Timeout { .. }
+            | Error::OutcomeUnknown(_),
+        ) => 4,
         Failure::Sdk(Error::InvalidInput { .. } | Error::Config(_)) => 5,
         Failure::Local(_) => 5,
         Failure::Rejected { .. } => 6,

@@ -308,11 +308,21 @@ pub async fn emails(client: &Client, action: crate::args::EmailAction, out: &Out
             records::run(client, ObjectType::Email, restore, out).await
         }
         E::Send(args) => {
-            let sent_at = emails.send(message(args)?).send().await?;
+            let key = args.idempotency_key.clone();
+            let mut send = emails.send(message(args)?);
+            if let Some(key) = key {
+                send = send.idempotency_key(key);
+            }
+            let sent_at = send.send().await?;
             out.value(&json!({ "sent": true, "at": sent_at }))
         }
         E::Draft(args) => {
-            let at = emails.draft(message(args)?).send().await?;
+            let key = args.idempotency_key.clone();
+            let mut draft = emails.draft(message(args)?);
+            if let Some(key) = key {
+                draft = draft.idempotency_key(key);
+            }
+            let at = draft.send().await?;
             out.value(&json!({ "drafted": true, "at": at }))
         }
         E::Log {

@@ -267,6 +267,9 @@ async fn create(
     out: &Out,
 ) -> Result<Option<Record>, Failure> {
     let mut create = records.create().checked(!args.body.no_check);
+    if let Some(key) = &args.body.idempotency_key {
+        create = create.idempotency_key(key.clone());
+    }
     if let Some(path) = &args.body.json {
         let body = values::json_body(path, definitions)?;
         skipped(&body.skipped);
@@ -318,7 +321,10 @@ async fn update(
     definitions: Option<&Definitions>,
     out: &Out,
 ) -> Result<Option<Record>, Failure> {
-    let mut update = records.update(args.id).checked(!args.body.no_check);
+    let mut update = records.update(args.id.clone()).checked(!args.body.no_check);
+    if let Some(key) = &args.body.idempotency_key {
+        update = update.idempotency_key(key.clone());
+    }
     let single = |key: &str| {
         definitions
             .and_then(|d| d.relationships.get(key))
@@ -330,10 +336,30 @@ async fn update(
         for (key, value) in body.fields {
             update = update.field(key, value);
         }
+        // The JSON states each relationship's whole set: ids the record has and the JSON
+        // does not list are removed, worked out against the record as it is now.
+        let current = match body.links.is_empty() || args.body.dry_run {
+            true => None,
+            false => Some(records.retrieve(args.id.clone()).send().await?),
+        };
         for (key, ids) in body.links {
             update = match ids {
                 Ids::One(id) if single(&key) => update.replace(key, id),
-                ids => update.add(key, ids),
+                ids => {
+                    let wanted = match ids {
+                        Ids::One(id) => vec![id],
+                        Ids::Many(ids) => ids,
+                    };
+                    let now = current.as_ref().map_or(&[][..], |r| r.related(&key));
+                    let (add, remove) = values::link_changes(now, &wanted);
+                    if !add.is_empty() {
+                        update = update.add(key.clone(), add);
+                    }
+                    if !remove.is_empty() {
+                        update = update.remove(key, remove);
+                    }
+                    update
+                }
             };
         }
     }

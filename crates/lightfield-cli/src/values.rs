@@ -251,3 +251,11 @@ pub fn ids(given: &[String]) -> Result<Vec<String>, Failure> {
     }
     Ok(out)
 }
+
+/// What to add and remove so that a relationship holding `now` holds `wanted`, each in the
+/// order given.
+pub fn link_changes(now: &[String], wanted: &[String]) -> (Vec<String>, Vec<String>) {
+    let add = wanted.iter().filter(|id| !now.contains(id)).cloned();
+    let remove = now.iter().filter(|id| !wanted.contains(id)).cloned();
+    (add.collect(), remove.collect())
+}

@@ -134,6 +134,11 @@ pub struct MailArgs {
     /// Files to attach, by file id (`lightfield files upload` gives one).
     #[arg(long, value_delimiter = ',')]
     pub attach: Vec<String>,
+    /// The idempotency key to send: the one an earlier attempt printed when its outcome was
+    /// unknown, so that the API answers that attempt instead of sending the email twice
+    /// (within 24 hours). Made afresh when left out.
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
 }
 
 /// `mock`'s arguments.

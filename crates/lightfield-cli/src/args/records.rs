@@ -145,7 +145,7 @@ pub struct WriteFields {
     /// `key=value`, the value read by the field's type as `import` reads a CSV cell
     /// (`seats=12`, `renewalDate=2027-01-31`, `tier=Gold`, `$email=a@x.io; b@x.io`;
     /// `<clear>` clears it) (repeatable).
-    #[arg(long, value_name = "KEY=VALUE")]
+    #[arg(long, value_name = "KEY=VALUE", value_parser = field_with_value)]
     pub field: Vec<String>,
     /// Send without first checking the write against the organisation's definitions.
     #[arg(long)]
@@ -154,6 +154,22 @@ pub struct WriteFields {
     /// organisation's definitions) and print its body; send nothing.
     #[arg(long, conflicts_with = "no_check")]
     pub dry_run: bool,
+    /// The idempotency key to send: the one an earlier attempt printed when its outcome was
+    /// unknown, so that the API answers that attempt instead of writing twice (within 24
+    /// hours; custom objects' writes are not deduplicated). Made afresh when left out.
+    #[arg(long, value_name = "KEY")]
+    pub idempotency_key: Option<String>,
+}
+
+/// A `--field` that has a value: `tier=` (a variable that expanded to nothing, say) would
+/// otherwise clear the field without a word.
+fn field_with_value(pair: &str) -> Result<String, String> {
+    match pair.split_once('=') {
+        Some((key, value)) if value.trim().is_empty() => Err(format!(
+            "`{pair}` has no value: to clear the field, use --clear {key}"
+        )),
+        _ => Ok(pair.to_string()),
+    }
 }
 
 /// `create`'s arguments.

@@ -13,7 +13,7 @@
 //! Each later line is one event of one row, by the row's key ([`super::identity`]):
 //! - `{"key", "row", "sent": secs, "replayable": bool}` before its write goes out, so that no
 //!   write is in flight without a trace;
-//! - `{"key", "row", "id", "body", "replaces"?}` once written (`replaces` names the key of
+//! - `{"key", "row", "id", "mode", "body", "replaces"?}` once written (`replaces` names the key of
 //!   the row it is an edit of);
 //! - `{"key", "row", "rejected": why}` once refused for its data;
 //! - `{"rejects": digest}` when a rejects file is written, to tell later whether the user
@@ -40,9 +40,11 @@ const VERSION: u64 = 3;
 /// How a row ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Done {
-    /// Written as record `id`, with `body` (the canonical body sent).
+    /// Written as record `id` by a write of `mode` (`create`, `as-new`, `update ID`) with
+    /// `body` (the canonical body sent).
     Written {
         id: String,
+        mode: String,
         body: Value,
     },
     Rejected(String),
@@ -191,6 +193,7 @@ fn read(file: &File) -> Contents {
         let done = match (entry["id"].as_str(), entry["rejected"].as_str()) {
             (Some(id), _) => Done::Written {
                 id: id.to_string(),
+                mode: entry["mode"].as_str().unwrap_or_default().to_string(),
                 body: entry["body"].clone(),
             },
             (_, Some(why)) => Done::Rejected(why.to_string()),
@@ -343,7 +346,9 @@ impl Journal {
         replaces: Option<&str>,
     ) -> Result<(), Failure> {
         let mut line = match done {
-            Done::Written { id, body } => json!({"key": key, "row": row, "id": id, "body": body}),
+            Done::Written { id, mode, body } => {
+                json!({"key": key, "row": row, "id": id, "mode": mode, "body": body})
+            }
             Done::Rejected(why) => json!({"key": key, "row": row, "rejected": why}),
         };
         if let Some(replaced) = replaces {

@@ -270,6 +270,7 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
                 counts.edited += u64::from(written.replaces.is_some());
                 let done = Done::Written {
                     id,
+                    mode: keyed.mode,
                     body: keyed.body,
                 };
                 journal.record(
@@ -294,6 +295,18 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
         bar.abandon();
         if matches!(failure, Failure::Interrupted(_)) {
             return Err(failure);
+        }
+        // A row whose answer was lost is the journal's to settle on the next run (replayed
+        // by its key, looked up, or held back): the SDK's advice on keys is not for here.
+        if let Failure::Sdk(lightfield::Error::OutcomeUnknown(unknown)) = failure {
+            eprintln!(
+                "stopped: a row's write may or may not have been carried out. Run the same \
+                 command again: the journal ({}) knows it was sent, and the next run sends it \
+                 again only where the API answers a repeat with the first write, or looks it \
+                 up with --match",
+                journal.path().display()
+            );
+            return Err(Failure::Sdk(unknown.source));
         }
         eprintln!(
             "stopped; nothing was lost: rows written so far are in {}. Fix what the error \

@@ -24,6 +24,8 @@ pub struct Keyed {
     pub row: Row,
     pub plan: Result<Plan, String>,
     pub key: String,
+    /// The mode word of its write (`create`, `as-new`, `update ID`).
+    pub mode: String,
     pub body: Value,
 }
 
@@ -53,6 +55,7 @@ impl Reader<'_> {
                 row,
                 plan,
                 key,
+                mode,
                 body,
             })
         }))
@@ -94,17 +97,21 @@ pub fn survey(
     rows: impl Iterator<Item = Result<Keyed, Failure>>,
     journal: &History,
 ) -> Result<Survey, Failure> {
-    // Written rows that an edit may have taken the place of, by row number.
-    let mut written_at: HashMap<u64, Vec<(&String, &String, &Value)>> = HashMap::new();
+    // Written rows that an edit may have taken the place of, by row number: created in
+    // the same mode (a create is not the edit of an `--as-new` copy, nor the reverse).
+    let mut written_at: HashMap<u64, Vec<(&String, &String, &str, &Value)>> = HashMap::new();
     for (key, (row, done)) in &journal.earlier {
-        if let Done::Written { id, body } = done
+        if let Done::Written { id, mode, body } = done
             && !journal.replaced.contains(key)
         {
-            written_at.entry(*row).or_default().push((key, id, body));
+            written_at
+                .entry(*row)
+                .or_default()
+                .push((key, id, mode, body));
         }
     }
     let mut present = HashSet::new();
-    let mut candidates: BTreeMap<u64, (String, Value)> = BTreeMap::new();
+    let mut candidates: BTreeMap<u64, (String, String, Value)> = BTreeMap::new();
     let mut survey = Survey::default();
     for keyed in rows {
         let keyed = keyed?;
@@ -120,18 +127,18 @@ pub fn survey(
             None => {
                 survey.creates += 1;
                 if written_at.contains_key(&keyed.row.number) {
-                    candidates.insert(keyed.row.number, (keyed.key, keyed.body));
+                    candidates.insert(keyed.row.number, (keyed.key, keyed.mode, keyed.body));
                 }
             }
         }
     }
     let mut taken = HashSet::new();
-    for (row, (key, body)) in candidates {
+    for (row, (key, mode, body)) in candidates {
         let then = written_at.get(&row).into_iter().flatten();
         let edit_of = then
-            .filter(|(k, _, _)| !present.contains(*k))
-            .find(|(_, _, old)| identity::is_edit_of(&body, old));
-        if let Some((old_key, id, old_body)) = edit_of {
+            .filter(|(k, _, m, _)| !present.contains(*k) && *m == mode)
+            .find(|(_, _, _, old)| identity::is_edit_of(&body, old));
+        if let Some((old_key, id, _, old_body)) = edit_of {
             taken.insert((*old_key).clone());
             survey.creates -= 1;
             survey.updates += 1;
@@ -146,7 +153,7 @@ pub fn survey(
         }
     }
     for (row, entries) in &written_at {
-        for (key, id, _) in entries {
+        for (key, id, _, _) in entries {
             if !present.contains(*key) && !taken.contains(*key) {
                 survey.gone.push(Gone {
                     row: *row,

@@ -5,8 +5,6 @@
 //! no longer lists are removed (the change is worked out against the record as it is now);
 //! a single link (an owner) is replaced.
 
-use std::collections::BTreeSet;
-
 use futures_util::TryStreamExt;
 use lightfield::{Create, Definitions, Error, Ids, InputValue, Record, Records, Response, Update};
 use serde_json::Value;
@@ -60,12 +58,8 @@ fn build(records: &Records<Record>, plan: Plan, current: Option<&Record>) -> Row
             update = update.replace(link, ids[0].clone());
             continue;
         }
-        let wanted: BTreeSet<&String> = ids.iter().collect();
-        let now: BTreeSet<&String> = current
-            .map(|r| r.related(&link).iter().collect())
-            .unwrap_or_default();
-        let add: Vec<String> = wanted.difference(&now).map(|s| (*s).clone()).collect();
-        let remove: Vec<String> = now.difference(&wanted).map(|s| (*s).clone()).collect();
+        let now = current.map_or(&[][..], |r| r.related(&link));
+        let (add, remove) = crate::values::link_changes(now, &ids);
         if !add.is_empty() {
             update = update.add(link.clone(), ids_of(add));
         }

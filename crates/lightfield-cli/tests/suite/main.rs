@@ -5,6 +5,7 @@ mod capabilities;
 mod commands;
 mod everyday;
 mod harness;
+mod identity;
 mod import;
 mod login;
 mod mistakes;
