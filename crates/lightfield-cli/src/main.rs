@@ -193,12 +193,12 @@ async fn other_command(
         } => {
             let import = import::Import {
                 yes,
+                concurrency: concurrency.unwrap_or(if match_key.is_some() { 16 } else { 8 }),
                 match_key,
                 object: records::object_type(&object),
                 file,
                 dry_run,
                 as_new,
-                concurrency,
                 raw_csv,
                 target,
                 new_journal,

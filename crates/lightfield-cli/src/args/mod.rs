@@ -258,9 +258,10 @@ held back (listed).")]
         /// Update existing records without asking (asked only on a terminal).
         #[arg(long)]
         yes: bool,
-        /// Rows in flight at once (the Write limiter sets the pace).
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
+        /// Rows in flight at once (the Write limiter sets the pace): 8, or 16 with --match,
+        /// where each row also waits for its lookup.
+        #[arg(long)]
+        concurrency: Option<usize>,
         /// Read CSV cells exactly as written: do not take off the `'` that `export` puts
         /// before a cell a spreadsheet would run as a formula.
         #[arg(long)]
