@@ -13,8 +13,9 @@
 //! Each later line is one event of one row, by the row's key ([`super::identity`]):
 //! - `{"key", "row", "sent": secs, "replayable": bool}` before its write goes out, so that no
 //!   write is in flight without a trace;
-//! - `{"key", "row", "id", "mode", "body", "replaces"?}` once written (`replaces` names the key of
-//!   the row it is an edit of);
+//! - `{"key", "row", "id", "mode", "body", "replaces"?, "origin"?}` once written
+//!   (`replaces` names the key of the row it is an edit of; `origin`, for a rejects file,
+//!   the row of the original input it came from);
 //! - `{"key", "row", "rejected": why}` once refused for its data;
 //! - `{"rejects": digest}` when a rejects file is written, to tell later whether the user
 //!   edited it.
@@ -123,6 +124,9 @@ pub struct History {
     pub replaced: HashSet<String>,
     /// The digest of the rejects file as last written.
     pub rejects_digest: Option<String>,
+    /// For the journal of a rejects file: the rows of the original input (their `_row`)
+    /// that were written from it once fixed.
+    pub origins: HashSet<u64>,
 }
 
 /// What a journal's file holds.
@@ -201,6 +205,9 @@ fn read(file: &File) -> Contents {
         };
         if let Some(replaced) = entry["replaces"].as_str() {
             contents.history.replaced.insert(replaced.to_string());
+        }
+        if let (Done::Written { .. }, Some(origin)) = (&done, entry["origin"].as_u64()) {
+            contents.history.origins.insert(origin);
         }
         contents.history.in_flight.remove(key);
         contents
@@ -337,13 +344,15 @@ impl Journal {
     }
 
     /// Records that the row with `key` (row `row` of this run's input) finished; an edit of
-    /// a written row names the key it `replaces`.
+    /// a written row names the key it `replaces`, a row of a rejects file the row of the
+    /// original input it came from (its `origin`).
     pub fn record(
         &mut self,
         key: &str,
         row: u64,
         done: &Done,
         replaces: Option<&str>,
+        origin: Option<u64>,
     ) -> Result<(), Failure> {
         let mut line = match done {
             Done::Written { id, mode, body } => {
@@ -353,6 +362,9 @@ impl Journal {
         };
         if let Some(replaced) = replaces {
             line["replaces"] = json!(replaced);
+        }
+        if let Some(origin) = origin {
+            line["origin"] = json!(origin);
         }
         self.line(&line)
     }

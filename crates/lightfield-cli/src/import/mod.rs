@@ -138,15 +138,27 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     let started = Instant::now();
     let journal = RefCell::new(journal);
     let rejects = RefCell::new(Rejects::new(&import.file));
+    // Rows this file's import rejected that were since written from its rejects file,
+    // fixed, are done: they are not listed as rejected again.
+    let fixed = journal::peek(&rejects.borrow().path, &import.object).origins;
     let mut counts = Counts::default();
     let bar = progress::bar(survey.creates + survey.updates, "rows");
     let now = journal::now();
     let matching = import.match_key.is_some();
     // Decided in file order as rows are read; the writes run concurrently, paced by the
     // client's Write limiter (and, for --match, the Search limiter beside it).
-    let steps = reader
-        .rows(&import.file, &mut skipped)?
-        .map(|keyed| keyed.map(|keyed| step(keyed, &history, &survey, matching, now)));
+    let steps = reader.rows(&import.file, &mut skipped)?.map(|keyed| {
+        keyed.map(|keyed| {
+            let rejected = matches!(
+                history.earlier.get(&keyed.key),
+                Some((_, Done::Rejected(_)))
+            );
+            match rejected && fixed.contains(&keyed.row.number) {
+                true => Step::Done,
+                false => step(keyed, &history, &survey, matching, now),
+            }
+        })
+    });
     let replayable = import.object.deduplicates_writes();
     let mut sends = futures_util::stream::iter(steps)
         .map(|step| {
@@ -235,12 +247,8 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
             (Step::Done, _) => counts.done_before += 1,
             (Step::Hold(keyed, why), _) => counts.held.push((keyed.row.number, why)),
             (Step::Reject(keyed, why), _) => {
-                journal.record(
-                    &keyed.key,
-                    keyed.row.number,
-                    &Done::Rejected(why.clone()),
-                    None,
-                )?;
+                let done = Done::Rejected(why.clone());
+                journal.record(&keyed.key, keyed.row.number, &done, None, None)?;
                 rejects.borrow_mut().add(keyed.row, why);
                 bar.inc(1);
             }
@@ -248,7 +256,7 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
                 let id = match written.sent {
                     Sent::Refused(why) => {
                         let done = Done::Rejected(why.clone());
-                        journal.record(&keyed.key, keyed.row.number, &done, None)?;
+                        journal.record(&keyed.key, keyed.row.number, &done, None, None)?;
                         rejects.borrow_mut().add(keyed.row, why);
                         bar.inc(1);
                         continue;
@@ -273,12 +281,9 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
                     mode: keyed.mode,
                     body: keyed.body,
                 };
-                journal.record(
-                    &keyed.key,
-                    keyed.row.number,
-                    &done,
-                    written.replaces.as_deref(),
-                )?;
+                let replaces = written.replaces.as_deref();
+                let origin = keyed.row.origin();
+                journal.record(&keyed.key, keyed.row.number, &done, replaces, origin)?;
                 bar.inc(1);
             }
             (Step::Write { .. }, None) => {}

@@ -67,6 +67,19 @@ pub struct Row {
     pub problem: Option<String>,
 }
 
+impl Row {
+    /// For a row of a rejects file: the row of the original input it came from (`_row`).
+    pub fn origin(&self) -> Option<u64> {
+        self.cells
+            .iter()
+            .find(|(k, _)| k == ROW_KEY)
+            .and_then(|(_, cell)| match cell {
+                Cell::Text(t) => t.trim().parse().ok(),
+                Cell::Json(v) => v.as_u64(),
+            })
+    }
+}
+
 /// A row as read.
 #[derive(Debug, Clone)]
 pub enum Original {
@@ -218,9 +231,12 @@ pub fn plan(
             }
             continue;
         }
-        // An empty cell sets nothing (on an update too: clearing takes `<clear>` in a CSV
-        // cell, or a JSON null).
-        if matches!(cell, Cell::Text(t) if t.trim().is_empty()) {
+        // An empty cell sets nothing, in CSV and JSON lines alike (`""`), on an update too:
+        // clearing takes `<clear>` in a CSV cell, or a JSON null.
+        let empty = |t: &str| t.trim().is_empty();
+        if matches!(cell, Cell::Text(t) if empty(t))
+            || matches!(cell, Cell::Json(Value::String(t)) if empty(t))
+        {
             continue;
         }
         if let Some(field) = definitions.field(key) {

@@ -528,9 +528,29 @@ async fn a_link_left_out_of_an_update_row_is_unlinked() {
         .expect("there");
     assert_eq!(
         now.related("$contact"),
-        [a],
+        std::slice::from_ref(&a),
         "the left-out contact was unlinked"
     );
+    // `update --json` states the whole set too.
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, format!(r#"{{"$contact": ["{b}"]}}"#)).expect("written");
+    ok(&harness::run(
+        &server,
+        &[
+            "accounts",
+            "update",
+            &account,
+            "--json",
+            body.to_str().unwrap(),
+        ],
+    ));
+    let now = client
+        .accounts()
+        .retrieve(&account)
+        .send()
+        .await
+        .expect("there");
+    assert_eq!(now.related("$contact"), [b], "a swapped for b");
 }
 
 #[test]

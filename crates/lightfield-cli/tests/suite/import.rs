@@ -316,6 +316,15 @@ async fn refused_rows_go_to_a_rejects_file_that_imports_once_fixed() {
     let out = run(&server, &["import", "account", rejects.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(server.record_count_of("account"), 3);
+    // The original again: the row fixed in the rejects file is done, not rejected anew.
+    let out = run(&server, &["import", "account", input.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("0 rejected"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(server.record_count_of("account"), 3);
 }
 
 #[tokio::test(flavor = "multi_thread")]
