@@ -188,11 +188,15 @@ mod tests {
     fn an_unreadable_row_is_known_by_its_cells_in_any_order() {
         let a = row(&[("$name", "Acme"), ("seats", "lots"), ("x", "")]);
         let b = row(&[("seats", " lots"), ("$name", "Acme")]);
+        let other = row(&[("$name", "Initech"), ("seats", "lots")]);
         let err = Err("bad".to_string());
-        assert_eq!(
-            write_of(&a, &err, Mode::Plain),
-            write_of(&b, &err, Mode::Plain)
-        );
+        let (_, known) = write_of(&a, &err, Mode::Plain);
+        assert_eq!(write_of(&b, &err, Mode::Plain).1, known);
+        // Its cells, not its bookkeeping or its empty cells: another row is another write.
+        assert_ne!(write_of(&other, &err, Mode::Plain).1, known);
+        assert_eq!(known["cells"]["$name"], "Acme");
+        let bookkept = row(&[("$name", "Acme"), ("seats", "lots"), ("_row", "7")]);
+        assert_eq!(write_of(&bookkept, &err, Mode::Plain).1, known);
     }
 
     #[test]
@@ -217,6 +221,11 @@ mod tests {
         assert!(is_edit_of(&one_cell, &then));
         assert!(!is_edit_of(&other_row, &then));
         assert!(!is_edit_of(&nothing_shared, &then));
+        let empty = json!({"fields": {}, "links": {}});
+        assert!(
+            !is_edit_of(&empty, &empty),
+            "nothing in common is not an edit"
+        );
         assert_eq!(changes(&one_cell, &then), "seats 3 → 300");
     }
 }

@@ -208,6 +208,7 @@ pub fn unsure(sent: Option<&InFlight>, matching: bool, now: u64) -> Unsure {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_write_in_doubt_is_replayed_only_within_the_window_of_a_deduplicated_type() {
@@ -240,5 +241,105 @@ mod tests {
         ));
         assert!(matches!(unsure(None, false, now), Unsure::Hold(_)));
         assert!(matches!(unsure(None, true, now), Unsure::Verify));
+        // In hours: 22 is within the API's day less an hour, 23 is not.
+        let hours = |h: u64| now - h * 60 * 60;
+        assert!(matches!(
+            unsure(Some(&sent(true, hours(22))), false, now),
+            Unsure::Replay
+        ));
+        assert!(matches!(
+            unsure(Some(&sent(true, hours(23))), false, now),
+            Unsure::Hold(_)
+        ));
+    }
+
+    fn keyed(number: u64, key: &str, id: Option<&str>, body: Value) -> Result<Keyed, Failure> {
+        let plan = Plan {
+            id: id.map(str::to_string),
+            ..Plan::default()
+        };
+        Ok(Keyed {
+            row: Row {
+                number,
+                cells: Vec::new(),
+                original: super::super::rows::Original::Json(Value::Null),
+                problem: None,
+            },
+            plan: Ok(plan),
+            key: key.to_string(),
+            mode: "create".to_string(),
+            body,
+        })
+    }
+
+    #[test]
+    fn the_first_pass_finds_edits_rows_gone_and_rows_unsure() {
+        let body = |name: &str, seats: u64| json!({"fields": {"$name": name, "seats": seats}, "links": {}});
+        let mut history = History::default();
+        let written = |id: &str, b: Value| Done::Written {
+            id: id.to_string(),
+            mode: "create".to_string(),
+            body: b,
+        };
+        history
+            .earlier
+            .insert("k-a".into(), (2, written("acc_a", body("A", 1))));
+        history
+            .earlier
+            .insert("k-b".into(), (3, written("acc_b", body("B", 3))));
+        history
+            .earlier
+            .insert("k-c".into(), (4, written("acc_c", body("C", 5))));
+        history
+            .earlier
+            .insert("k-bad".into(), (5, Done::Rejected("no".into())));
+        history.in_flight.insert(
+            "k-e".into(),
+            InFlight {
+                row: 6,
+                sent_at: 0,
+                replayable: false,
+            },
+        );
+        history.in_flight.insert(
+            "k-f".into(),
+            InFlight {
+                row: 8,
+                sent_at: 0,
+                replayable: false,
+            },
+        );
+        let rows = vec![
+            keyed(2, "k-a", None, body("A", 1)),    // done
+            keyed(3, "k-b2", None, body("B", 300)), // an edit of k-b
+            keyed(
+                4,
+                "k-d",
+                None,
+                json!({"fields": {"$name": "D"}, "links": {}}),
+            ), // replaces C
+            keyed(5, "k-bad", None, body("X", 0)),  // rejected before
+            keyed(6, "k-e2", None, body("E", 2)),   // where an unsure write was
+            keyed(7, "k-up", Some("acc_z"), body("Z", 1)), // an update by id
+            keyed(8, "k-f", None, body("F", 1)),    // itself unsure
+        ];
+        let survey = survey(rows.into_iter(), &history).expect("surveyed");
+        assert_eq!(survey.edits.len(), 1);
+        let edit = &survey.edits["k-b2"];
+        assert_eq!((edit.id.as_str(), edit.replaces.as_str()), ("acc_b", "k-b"));
+        assert_eq!(edit.changes, "seats 3 → 300");
+        let gone: Vec<(u64, &str)> = survey.gone.iter().map(|g| (g.row, g.id.as_str())).collect();
+        assert_eq!(
+            gone,
+            [(4, "acc_c")],
+            "C left the file; A is there, B was edited"
+        );
+        assert_eq!(
+            survey.unsure_rows,
+            HashSet::from([6]),
+            "k-e left row 6; k-f is still there"
+        );
+        // To create: D and E (B became an update); to update: B's edit and Z.
+        assert_eq!((survey.creates, survey.updates), (2, 2));
     }
 }
