@@ -115,48 +115,64 @@ impl Keys {
     }
 }
 
+/// One key of a written row and of the row in the file now: its value in each (`None`
+/// where that row has none).
+struct Compared<'a> {
+    key: &'a str,
+    then: Option<&'a Value>,
+    now: Option<&'a Value>,
+}
+
+/// Every field and link key of either body, in order, with its value in each.
+fn compare<'a>(now: &'a Value, then: &'a Value) -> Vec<Compared<'a>> {
+    let mut keys: BTreeMap<&'a str, Compared<'a>> = BTreeMap::new();
+    for part in ["fields", "links"] {
+        for (side, body) in [(0, now), (1, then)] {
+            for (key, value) in body[part].as_object().into_iter().flatten() {
+                let entry = keys.entry(key).or_insert(Compared {
+                    key,
+                    then: None,
+                    now: None,
+                });
+                match side {
+                    0 => entry.now = Some(value),
+                    _ => entry.then = Some(value),
+                }
+            }
+        }
+    }
+    keys.into_values().collect()
+}
+
 /// Whether `now` is the same row as `then`, edited: at least as many of its fields and
 /// links kept their value as changed, appeared or went (a corrected cell or two), and at
 /// least one kept it. Rows that share less are different rows, whatever their position.
 pub fn is_edit_of(now: &Value, then: &Value) -> bool {
-    let (mut same, mut differ) = (0usize, 0usize);
-    for part in ["fields", "links"] {
-        let empty = Map::new();
-        let a = now[part].as_object().unwrap_or(&empty);
-        let b = then[part].as_object().unwrap_or(&empty);
-        for (key, value) in a {
-            match b.get(key) {
-                Some(old) if old == value => same += 1,
-                _ => differ += 1,
-            }
-        }
-        differ += b.keys().filter(|k| !a.contains_key(*k)).count();
-    }
-    same > 0 && same >= differ
+    let compared = compare(now, then);
+    let same = compared
+        .iter()
+        .filter(|c| c.now.is_some() && c.now == c.then)
+        .count();
+    same > 0 && same * 2 >= compared.len()
 }
 
 /// What changed between a written row's body and its edit, for a person:
-/// `seats 3 → 300, tier Gold → (left as it is)`.
+/// `seats 3 → 300, tier Gold → emptied in the file, left as it is`.
 pub fn changes(now: &Value, then: &Value) -> String {
-    let mut out = Vec::new();
-    for part in ["fields", "links"] {
-        let empty = Map::new();
-        let a = now[part].as_object().unwrap_or(&empty);
-        let b = then[part].as_object().unwrap_or(&empty);
-        for (key, value) in a {
-            match b.get(key) {
-                Some(old) if old == value => {}
-                Some(old) => out.push(format!("{key} {} → {}", shown(old), shown(value))),
-                None => out.push(format!("{key} (unset) → {}", shown(value))),
-            }
-        }
-        for (key, old) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
-            out.push(format!(
-                "{key} {} → emptied in the file, left as it is",
+    let out: Vec<String> = compare(now, then)
+        .into_iter()
+        .filter(|c| c.now != c.then)
+        .map(|c| match (c.then, c.now) {
+            (Some(old), Some(new)) => format!("{} {} → {}", c.key, shown(old), shown(new)),
+            (None, Some(new)) => format!("{} (unset) → {}", c.key, shown(new)),
+            (Some(old), None) => format!(
+                "{} {} → emptied in the file, left as it is",
+                c.key,
                 shown(old)
-            ));
-        }
-    }
+            ),
+            (None, None) => String::new(),
+        })
+        .collect();
     out.join(", ")
 }
 
