@@ -204,3 +204,53 @@ async fn the_mock_repeats_an_unkeyed_write_and_forgets_keys_on_demand() {
     assert_ne!(create().await.expect("written again").id, first.id);
     assert_eq!(server.record_count(), 2, "a forgotten key writes again");
 }
+
+#[tokio::test]
+async fn a_definite_refusal_after_a_doubtful_attempt_is_a_plain_refusal() {
+    let (server, client) = setup_direct().await;
+    // The first attempt fails before handling; the retry is refused for its data. The
+    // refusal settles what became of the write: it is an API error, not an unknown outcome.
+    server.inject(Fault::status(503).method("POST").path("/v1/accounts"));
+    let error = client
+        .accounts()
+        .create("Acme")
+        .field("tier", "Platinum")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(!error.is_outcome_unknown(), "{error:?}");
+    assert_eq!(error.status(), Some(400));
+    assert_eq!(error.attempts(), Some(2));
+    // The same refusal of an unsafe write at the first attempt: plain too.
+    let error = client
+        .object("vendor")
+        .create()
+        .field("$name", "Parts Co")
+        .field("category", "not-an-option")
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(!error.is_outcome_unknown(), "{error:?}");
+    assert_eq!(error.status(), Some(400));
+}
+
+#[tokio::test]
+async fn a_raw_write_is_unsafe_and_a_raw_read_is_retried() {
+    let (server, client) = setup_direct().await;
+    server.inject(Fault::status(503).method("POST").path("/v1/accounts"));
+    let write = client
+        .raw(http::Method::POST, "/v1/accounts")
+        .json(serde_json::json!({"fields": {"$name": "Raw"}}))
+        .send()
+        .await
+        .expect_err("not retried");
+    assert!(write.is_outcome_unknown(), "{write:?}");
+    assert_eq!(posts_to(&server, "/v1/accounts"), 1);
+    server.inject(Fault::status(503).method("GET").path("/v1/accounts"));
+    let read = client
+        .raw(http::Method::GET, "/v1/accounts")
+        .send()
+        .await
+        .expect("retried");
+    assert_eq!(read.attempts(), 2);
+}
