@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
+pub mod drift;
 pub mod polish;
 pub mod tables;
 

@@ -12,6 +12,7 @@ usage:
                                cargo package of the published crates, and
                                with Prism the examples and the official Python SDK against the
                                mock through a proxy of the reference
+  cargo xtask drift            print every difference between spec/reference/ and the spec
   cargo xtask bench            run the SDK benchmarks and record the table in BENCHMARKS.md
   cargo xtask bench --build    also time clean builds of the workspace and of lightfield";
 
@@ -22,6 +23,7 @@ fn main() -> ExitCode {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         ["ci"] => ci(),
+        ["drift"] => drift(),
         ["bench"] => bench(false),
         ["bench", "--build"] => bench(true),
         _ => Err(USAGE.to_string()),
@@ -33,6 +35,43 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints every difference between `spec/reference/` and `spec/openapi.yaml`, by kind.
+fn drift() -> Result<(), String> {
+    let root = workspace_root();
+    let load = |path: &str| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(root.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        match path.ends_with(".json") {
+            true => serde_json::from_str(&text).map_err(|e| format!("{path}: {e}")),
+            false => serde_norway::from_str(&text).map_err(|e| format!("{path}: {e}")),
+        }
+    };
+    let reference = xtask::drift::Doc {
+        root: load("spec/reference/lightfield-api-newer.json")?,
+    };
+    let ours = xtask::drift::Doc {
+        root: load(xtask::SPEC_PATH)?,
+    };
+    let report = xtask::drift::drift(&reference, &ours);
+    let mut kinds: std::collections::BTreeMap<_, Vec<_>> = std::collections::BTreeMap::new();
+    for finding in &report.findings {
+        kinds.entry(finding.kind).or_default().push(finding);
+    }
+    for (kind, findings) in &kinds {
+        println!("{kind:?} ({}):", findings.len());
+        for finding in findings {
+            println!("  {finding}");
+        }
+    }
+    println!(
+        "{} operations walked, {} differences, {} open spots (ours open or untyped where the \
+         reference is typed)",
+        report.operations,
+        report.findings.len(),
+        report.open_spots.len()
+    );
+    Ok(())
 }
 
 /// Regenerates the client and tables, or with `check` verifies the committed copies.

@@ -1565,7 +1565,7 @@ Arguments:
 
 Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/accounts/{id}/fields/{fieldKey}/history`
+Sends a `GET` request to `/v1/accounts/{id}/fields/{field_key}/history`
 
 Arguments:
 - `id`: The record's identifier.
@@ -1924,7 +1924,7 @@ Arguments:
 
 Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/contacts/{id}/fields/{fieldKey}/history`
+Sends a `GET` request to `/v1/contacts/{id}/fields/{field_key}/history`
 
 Arguments:
 - `id`: The record's identifier.
@@ -2285,7 +2285,7 @@ Arguments:
 
 Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/opportunities/{id}/fields/{fieldKey}/history`
+Sends a `GET` request to `/v1/opportunities/{id}/fields/{field_key}/history`
 
 Arguments:
 - `id`: The record's identifier.
@@ -3299,17 +3299,17 @@ Sends a `GET` request to `/v1/objects`
 
 Every field definition (system fields start with `$`, custom fields go by slug) and relationship definition, with value types, read-only flags and select options. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/objects/{slug}/definitions`
+Sends a `GET` request to `/v1/objects/{entity_slug}/definitions`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 */
     pub async fn object_definitions<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
     ) -> Result<ResponseValue<types::DefinitionsResponse>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/definitions", self.baseurl, encode_path(slug),
+            "{}/v1/objects/{}/definitions", self.baseurl, encode_path(entity_slug),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3339,20 +3339,22 @@ Arguments:
 
 Required fields and relationships, and the keys that are read-only, depend on the object type (see `x-object-types`). Send an `Idempotency-Key` so that a retry after a lost response cannot create a second record. Rate limit category: Write.
 
-Sends a `POST` request to `/v1/objects/{slug}/values`
+Sends a `POST` request to `/v1/objects/{entity_slug}/values`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
 - `body`
 */
     pub async fn object_create<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordCreateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/objects/{}/values", self.baseurl, encode_path(slug),);
+        let url = format!(
+            "{}/v1/objects/{}/values", self.baseurl, encode_path(entity_slug),
+        );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -3391,20 +3393,20 @@ Arguments:
 
 One page of records and how many match in all; filters as on every other list. Rate limit category: Search.
 
-Sends a `GET` request to `/v1/objects/{slug}`
+Sends a `GET` request to `/v1/objects/{entity_slug}`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `limit`: Page size, 1 to 25 (default 25).
 - `offset`: How many matching records to skip (default 0).
 */
     pub async fn object_list<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/objects/{}", self.baseurl, encode_path(slug),);
+        let url = format!("{}/v1/objects/{}", self.baseurl, encode_path(entity_slug),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3435,19 +3437,19 @@ Arguments:
 
 The record, or 404 when none has this id. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/objects/{slug}/values/{id}`
+Sends a `GET` request to `/v1/objects/{entity_slug}/values/{id}`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `id`: The record's identifier.
 */
     pub async fn object_retrieve<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(slug),
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(entity_slug),
             encode_path(id),
         );
         #[allow(unused_mut)]
@@ -3478,23 +3480,23 @@ Arguments:
 
 Only the keys present change: a field sent as `null` is cleared, one left out keeps its value. Relationships change through `add`, `remove` and `replace` (one id, or `null` to unlink all). Rate limit category: Write.
 
-Sends a `POST` request to `/v1/objects/{slug}/values/{id}`
+Sends a `POST` request to `/v1/objects/{entity_slug}/values/{id}`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `id`: The record's identifier.
 - `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
 - `body`
 */
     pub async fn object_update<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::RecordUpdateBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(slug),
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(entity_slug),
             encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -3535,19 +3537,19 @@ Arguments:
 
 A soft delete: the record leaves default lists and can be restored. Deleting a trashed record again changes nothing (meetings answer 404). Rate limit category: Write.
 
-Sends a `DELETE` request to `/v1/objects/{slug}/values/{id}`
+Sends a `DELETE` request to `/v1/objects/{entity_slug}/values/{id}`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `id`: The record's identifier.
 */
     pub async fn object_delete<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         id: &'a str,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(slug),
+            "{}/v1/objects/{}/values/{}", self.baseurl, encode_path(entity_slug),
             encode_path(id),
         );
         #[allow(unused_mut)]
@@ -3578,23 +3580,23 @@ Arguments:
 
 The body is an empty JSON object. Rate limit category: Write.
 
-Sends a `POST` request to `/v1/objects/{slug}/values/{id}/restore`
+Sends a `POST` request to `/v1/objects/{entity_slug}/values/{id}/restore`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `id`: The record's identifier.
 - `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
 - `body`
 */
     pub async fn object_restore<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         id: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::EmptyBody,
     ) -> Result<ResponseValue<crate::RawRecord>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(slug),
+            "{}/v1/objects/{}/values/{}/restore", self.baseurl, encode_path(entity_slug),
             encode_path(id),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -3635,10 +3637,10 @@ Arguments:
 
 Newest first, paged by cursor (`after`, `limit` up to 100) rather than by offset. Only fields stored as attributes have a history. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/objects/{slug}/values/{id}/fields/{fieldKey}/history`
+Sends a `GET` request to `/v1/objects/{entity_slug}/values/{id}/fields/{field_key}/history`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `id`: The record's identifier.
 - `field_key`: The field's key (`$stage`, or a custom slug), sent as it is.
 - `after`: The `nextCursor` of the previous page; omit for the first page.
@@ -3646,7 +3648,7 @@ Arguments:
 */
     pub async fn object_field_history<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         id: &'a str,
         field_key: &'a str,
         after: Option<&'a str>,
@@ -3654,7 +3656,7 @@ Arguments:
     ) -> Result<ResponseValue<types::FieldHistoryPage>, Error<types::ErrorBody>> {
         let url = format!(
             "{}/v1/objects/{}/values/{}/fields/{}/history", self.baseurl,
-            encode_path(slug), encode_path(id), encode_path(field_key),
+            encode_path(entity_slug), encode_path(id), encode_path(field_key),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -4316,20 +4318,22 @@ Arguments:
 
 One page of the list's accounts and how many there are. Rate limit category: Search.
 
-Sends a `GET` request to `/v1/lists/{id}/accounts`
+Sends a `GET` request to `/v1/lists/{list_id}/accounts`
 
 Arguments:
-- `id`: The record's identifier.
+- `list_id`: The list's identifier.
 - `limit`: Page size, 1 to 25 (default 25).
 - `offset`: How many matching records to skip (default 0).
 */
     pub async fn list_accounts<'a>(
         &'a self,
-        id: &'a str,
+        list_id: &'a str,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/lists/{}/accounts", self.baseurl, encode_path(id),);
+        let url = format!(
+            "{}/v1/lists/{}/accounts", self.baseurl, encode_path(list_id),
+        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4360,20 +4364,22 @@ Arguments:
 
 One page of the list's contacts and how many there are. Rate limit category: Search.
 
-Sends a `GET` request to `/v1/lists/{id}/contacts`
+Sends a `GET` request to `/v1/lists/{list_id}/contacts`
 
 Arguments:
-- `id`: The record's identifier.
+- `list_id`: The list's identifier.
 - `limit`: Page size, 1 to 25 (default 25).
 - `offset`: How many matching records to skip (default 0).
 */
     pub async fn list_contacts<'a>(
         &'a self,
-        id: &'a str,
+        list_id: &'a str,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/lists/{}/contacts", self.baseurl, encode_path(id),);
+        let url = format!(
+            "{}/v1/lists/{}/contacts", self.baseurl, encode_path(list_id),
+        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -4404,21 +4410,21 @@ Arguments:
 
 One page of the list's opportunities and how many there are. Rate limit category: Search.
 
-Sends a `GET` request to `/v1/lists/{id}/opportunities`
+Sends a `GET` request to `/v1/lists/{list_id}/opportunities`
 
 Arguments:
-- `id`: The record's identifier.
+- `list_id`: The list's identifier.
 - `limit`: Page size, 1 to 25 (default 25).
 - `offset`: How many matching records to skip (default 0).
 */
     pub async fn list_opportunities<'a>(
         &'a self,
-        id: &'a str,
+        list_id: &'a str,
         limit: Option<::std::num::NonZeroU64>,
         offset: Option<u64>,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorBody>> {
         let url = format!(
-            "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(id),
+            "{}/v1/lists/{}/opportunities", self.baseurl, encode_path(list_id),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -4907,16 +4913,18 @@ Sends a `GET` request to `/v1/auth/validate`
 
 An open string such as `running`, `completed` or `failed`. No category is documented; reads are assumed. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/workflowRun/{id}/status`
+Sends a `GET` request to `/v1/workflowRun/{run_id}/status`
 
 Arguments:
-- `id`: The record's identifier.
+- `run_id`: The run's identifier.
 */
     pub async fn workflow_run_status<'a>(
         &'a self,
-        id: &'a str,
+        run_id: &'a str,
     ) -> Result<ResponseValue<types::WorkflowRunStatus>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/workflowRun/{}/status", self.baseurl, encode_path(id),);
+        let url = format!(
+            "{}/v1/workflowRun/{}/status", self.baseurl, encode_path(run_id),
+        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -5095,20 +5103,22 @@ Arguments:
 
 As for the built-in types. Rate limit category: Write.
 
-Sends a `POST` request to `/v1/objects/{slug}/merge`
+Sends a `POST` request to `/v1/objects/{entity_slug}/merge`
 
 Arguments:
-- `slug`: The custom object type's slug, e.g. `vendor`.
+- `entity_slug`: The custom object type's slug, e.g. `vendor`.
 - `idempotency_key`: A client-chosen key of at most 255 characters. Repeating a write with the same key returns the stored answer of the first attempt instead of writing again; a repeat while the first is still running gets 409 `idempotency_conflict`. Keys are scoped per operation and expire after 24 hours. (The length is documented rather than declared so that one plain string parameter serves every write.)
 - `body`
 */
     pub async fn merge_objects<'a>(
         &'a self,
-        slug: &'a str,
+        entity_slug: &'a str,
         idempotency_key: Option<&'a str>,
         body: &'a types::MergeBody,
     ) -> Result<ResponseValue<types::MergeResult>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/objects/{}/merge", self.baseurl, encode_path(slug),);
+        let url = format!(
+            "{}/v1/objects/{}/merge", self.baseurl, encode_path(entity_slug),
+        );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         if let Some(value) = idempotency_key {
             header_map
@@ -5185,7 +5195,7 @@ Arguments:
 
 Starts a run, or says one is already running or that there is nothing to do. A 409 means a concurrent claim and is worth retrying. Rate limit category: Write.
 
-Sends a `POST` request to `/v1/enrichmentRun/{entitySlug}/{entityId}`
+Sends a `POST` request to `/v1/enrichmentRun/{entity_slug}/{entity_id}`
 
 Arguments:
 - `entity_slug`: `accounts` or `contacts`.
@@ -5242,16 +5252,16 @@ Arguments:
 
 Its status moves from `queued` through `running` to `completed`, `failed` or `timed_out`. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/enrichmentRun/{id}`
+Sends a `GET` request to `/v1/enrichmentRun/{run_id}`
 
 Arguments:
-- `id`: The record's identifier.
+- `run_id`: The run's identifier.
 */
     pub async fn enrichment_retrieve<'a>(
         &'a self,
-        id: &'a str,
+        run_id: &'a str,
     ) -> Result<ResponseValue<types::EnrichmentRun>, Error<types::ErrorBody>> {
-        let url = format!("{}/v1/enrichmentRun/{}", self.baseurl, encode_path(id),);
+        let url = format!("{}/v1/enrichmentRun/{}", self.baseurl, encode_path(run_id),);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -6035,7 +6045,7 @@ Arguments:
 
 Where the contact is in the sequence. Preview: may change, including breaking changes. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/sequences/{id}/enrollments/{enrollmentId}`
+Sends a `GET` request to `/v1/sequences/{id}/enrollments/{enrollment_id}`
 
 Arguments:
 - `id`: The record's identifier.
@@ -6122,7 +6132,7 @@ Arguments:
 
 Outbound or inbound. Preview: may change, including breaking changes. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/sequences/{id}/messages/{messageId}`
+Sends a `GET` request to `/v1/sequences/{id}/messages/{message_id}`
 
 Arguments:
 - `id`: The record's identifier.
@@ -6257,7 +6267,7 @@ Arguments:
 
 `RUNNING`, then `COMPLETED` or `FAILED`, with each step's message. Preview: may change, including breaking changes. Rate limit category: Read.
 
-Sends a `GET` request to `/v1/sequences/{id}/tests/{testId}`
+Sends a `GET` request to `/v1/sequences/{id}/tests/{test_id}`
 
 Arguments:
 - `id`: The record's identifier.

@@ -204,7 +204,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "account_field_history",
         method: "GET",
-        path: "/v1/accounts/{id}/fields/{fieldKey}/history",
+        path: "/v1/accounts/{id}/fields/{field_key}/history",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -268,7 +268,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "contact_field_history",
         method: "GET",
-        path: "/v1/contacts/{id}/fields/{fieldKey}/history",
+        path: "/v1/contacts/{id}/fields/{field_key}/history",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -332,7 +332,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "opportunity_field_history",
         method: "GET",
-        path: "/v1/opportunities/{id}/fields/{fieldKey}/history",
+        path: "/v1/opportunities/{id}/fields/{field_key}/history",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -516,7 +516,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_definitions",
         method: "GET",
-        path: "/v1/objects/{slug}/definitions",
+        path: "/v1/objects/{entity_slug}/definitions",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -524,7 +524,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_create",
         method: "POST",
-        path: "/v1/objects/{slug}/values",
+        path: "/v1/objects/{entity_slug}/values",
         category: Category::Write,
         preview: false,
         retry: Retry::Unsafe,
@@ -532,7 +532,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_list",
         method: "GET",
-        path: "/v1/objects/{slug}",
+        path: "/v1/objects/{entity_slug}",
         category: Category::Search,
         preview: false,
         retry: Retry::Idempotent,
@@ -540,7 +540,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_retrieve",
         method: "GET",
-        path: "/v1/objects/{slug}/values/{id}",
+        path: "/v1/objects/{entity_slug}/values/{id}",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -548,7 +548,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_update",
         method: "POST",
-        path: "/v1/objects/{slug}/values/{id}",
+        path: "/v1/objects/{entity_slug}/values/{id}",
         category: Category::Write,
         preview: false,
         retry: Retry::Unsafe,
@@ -556,7 +556,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_delete",
         method: "DELETE",
-        path: "/v1/objects/{slug}/values/{id}",
+        path: "/v1/objects/{entity_slug}/values/{id}",
         category: Category::Write,
         preview: false,
         retry: Retry::Idempotent,
@@ -564,7 +564,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_restore",
         method: "POST",
-        path: "/v1/objects/{slug}/values/{id}/restore",
+        path: "/v1/objects/{entity_slug}/values/{id}/restore",
         category: Category::Write,
         preview: false,
         retry: Retry::Idempotent,
@@ -572,7 +572,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "object_field_history",
         method: "GET",
-        path: "/v1/objects/{slug}/values/{id}/fields/{fieldKey}/history",
+        path: "/v1/objects/{entity_slug}/values/{id}/fields/{field_key}/history",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -700,7 +700,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "list_accounts",
         method: "GET",
-        path: "/v1/lists/{id}/accounts",
+        path: "/v1/lists/{list_id}/accounts",
         category: Category::Search,
         preview: false,
         retry: Retry::Idempotent,
@@ -708,7 +708,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "list_contacts",
         method: "GET",
-        path: "/v1/lists/{id}/contacts",
+        path: "/v1/lists/{list_id}/contacts",
         category: Category::Search,
         preview: false,
         retry: Retry::Idempotent,
@@ -716,7 +716,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "list_opportunities",
         method: "GET",
-        path: "/v1/lists/{id}/opportunities",
+        path: "/v1/lists/{list_id}/opportunities",
         category: Category::Search,
         preview: false,
         retry: Retry::Idempotent,
@@ -804,7 +804,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "workflow_run_status",
         method: "GET",
-        path: "/v1/workflowRun/{id}/status",
+        path: "/v1/workflowRun/{run_id}/status",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -836,7 +836,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "merge_objects",
         method: "POST",
-        path: "/v1/objects/{slug}/merge",
+        path: "/v1/objects/{entity_slug}/merge",
         category: Category::Write,
         preview: false,
         retry: Retry::Unsafe,
@@ -852,7 +852,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "enrichment_start",
         method: "POST",
-        path: "/v1/enrichmentRun/{entitySlug}/{entityId}",
+        path: "/v1/enrichmentRun/{entity_slug}/{entity_id}",
         category: Category::Write,
         preview: false,
         retry: Retry::Unsafe,
@@ -860,7 +860,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "enrichment_retrieve",
         method: "GET",
-        path: "/v1/enrichmentRun/{id}",
+        path: "/v1/enrichmentRun/{run_id}",
         category: Category::Read,
         preview: false,
         retry: Retry::Idempotent,
@@ -996,7 +996,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "sequence_enrollment",
         method: "GET",
-        path: "/v1/sequences/{id}/enrollments/{enrollmentId}",
+        path: "/v1/sequences/{id}/enrollments/{enrollment_id}",
         category: Category::Read,
         preview: true,
         retry: Retry::Idempotent,
@@ -1012,7 +1012,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "sequence_message",
         method: "GET",
-        path: "/v1/sequences/{id}/messages/{messageId}",
+        path: "/v1/sequences/{id}/messages/{message_id}",
         category: Category::Read,
         preview: true,
         retry: Retry::Idempotent,
@@ -1036,7 +1036,7 @@ pub static OPERATIONS: &[Operation] = &[
     Operation {
         id: "sequence_test",
         method: "GET",
-        path: "/v1/sequences/{id}/tests/{testId}",
+        path: "/v1/sequences/{id}/tests/{test_id}",
         category: Category::Read,
         preview: true,
         retry: Retry::Idempotent,

@@ -21,10 +21,15 @@ fn special(
     query: &[(String, String)],
     body: Option<&Value>,
 ) -> Option<Result<Value, ApiError>> {
-    let id = route.param("id");
+    // A record's, a list's or a run's id, as the path names it.
+    let id = ["id", "list_id", "run_id"]
+        .iter()
+        .map(|k| route.param(k))
+        .find(|v| !v.is_empty())
+        .unwrap_or("");
     let body = body.unwrap_or(&Value::Null);
     if route.op.id.starts_with("sender_") || route.op.id.starts_with("sequence_") {
-        let sub = ["enrollmentId", "messageId", "testId"]
+        let sub = ["enrollment_id", "message_id", "test_id"]
             .iter()
             .map(|k| route.param(k))
             .find(|v| !v.is_empty())
@@ -52,8 +57,8 @@ fn special(
         "workflow_run_status" => Ok(store.runs.workflow_status(id)),
         "enrichment_start" => Runs::enrich(
             store,
-            route.param("entitySlug"),
-            route.param("entityId"),
+            route.param("entity_slug"),
+            route.param("entity_id"),
             Some(body),
         ),
         "enrichment_retrieve" => store.runs.enrichment(id),
@@ -61,7 +66,7 @@ fn special(
         "merge_contacts" => Runs::merge(store, "contact", body),
         "merge_opportunities" => Runs::merge(store, "opportunity", body),
         "merge_objects" => {
-            let slug = route.param("slug").to_string();
+            let slug = route.param("entity_slug").to_string();
             match store.collection(&slug) {
                 Some(c) if c.schema.collection.starts_with("objects/") => {
                     Runs::merge(store, &slug, body)
@@ -97,7 +102,7 @@ pub fn run(
     }
     let (kind, action) = route.parts();
     let object_type = if kind == "object" {
-        route.param("slug")
+        route.param("entity_slug")
     } else {
         kind
     };
@@ -124,7 +129,7 @@ pub fn run(
         }
         "field_history" => {
             let p = list_params(query, 100, 20)?;
-            collection.history(id, route.param("fieldKey"), p.after.as_deref(), p.limit)
+            collection.history(id, route.param("field_key"), p.after.as_deref(), p.limit)
         }
         _ => Err(ApiError::not_found(format!(
             "the mock does not serve `{}` yet",

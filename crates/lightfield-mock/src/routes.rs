@@ -105,7 +105,10 @@ mod tests {
         )
         .expect("a route");
         assert_eq!(r.op.id, "object_field_history");
-        assert_eq!((r.param("slug"), r.param("fieldKey")), ("vendor", "$name"));
+        assert_eq!(
+            (r.param("entity_slug"), r.param("field_key")),
+            ("vendor", "$name")
+        );
         assert!(resolve("GET", "/v1/accounts/").is_none());
         assert!(resolve("PUT", "/v1/accounts").is_none());
     }

@@ -320,7 +320,7 @@ async fn process(
     // Keys are scoped per operation type (and per custom object type), and honoured only by
     // the writes the API deduplicates (`x-idempotency-key`): any other write sent twice
     // acts twice, key or no key, as the API's may.
-    let scope = format!("{}:{}", route.op.id, route.param("slug"));
+    let scope = format!("{}:{}", route.op.id, route.param("entity_slug"));
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
