@@ -35,7 +35,7 @@ impl Client {
 /// The SDK does not know which operation a raw request is, so it retries a `GET` or
 /// `DELETE` after any transient failure but a `POST` only when it surely never reached the
 /// server: a raw write whose answer is lost ends in
-/// [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown).
+/// [`Error::OutcomeUnknown`].
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RawRequest {
