@@ -462,9 +462,9 @@ pub mod types {
         ///`meeting_transcript`, `knowledge_user`, `knowledge_workspace` or `email_attachment` (an open string).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub purpose: ::std::option::Option<::std::string::String>,
-        ///Its exact size; at most 536,870,912 bytes (512 MiB).
+        ///Its exact size, 1 byte to 512 MiB.
         #[serde(rename = "sizeBytes")]
-        pub size_bytes: i64,
+        pub size_bytes: ::std::num::NonZeroU64,
     }
     ///One page of files.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]

@@ -120,14 +120,19 @@ impl ApiError {
         )
     }
 
-    /// The JSON body.
+    /// The JSON body: `code` and `param` only when there is one (the public reference types
+    /// them as strings, so a `null` would be outside its error schemas).
     pub fn body(&self) -> Value {
         let mut body = json!({
             "type": self.kind,
             "message": self.message,
-            "code": self.code,
-            "param": self.param,
         });
+        if let Some(code) = &self.code {
+            body["code"] = json!(code);
+        }
+        if let Some(param) = &self.param {
+            body["param"] = json!(param);
+        }
         for (key, value) in &self.details {
             body[key.as_str()] = value.clone();
         }

@@ -219,11 +219,12 @@ pub fn run(
         }
         "sequence_retrieve" => out.sequence(id).map(|s| s.render()),
         "sequence_activate" => out.sequence(id).and_then(|s| {
+            // The API's documented refusals: 400 with these codes (not a conflict).
             if s.published.is_none() {
-                return Err(conflict("not_published", format!("sequence `{id}` has nothing published yet: publish its draft first")));
+                return Err(ApiError::bad_request_plain("sequence_not_published", format!("sequence `{id}` has nothing published yet: publish its draft first")));
             }
             if s.senders.is_empty() {
-                return Err(conflict("no_sender", format!("sequence `{id}` has no sender: add one for each channel before activating")));
+                return Err(ApiError::bad_request_plain("no_selectable_sender", format!("sequence `{id}` has no sender it can use: add one for each channel before activating")));
             }
             let now = now_rfc3339();
             s.first_activated_at.get_or_insert_with(|| now.clone());
@@ -310,11 +311,16 @@ pub fn run(
             if add.len() + remove.len() > 25 || add.len() + remove.len() == 0 {
                 return Some(Err(ApiError::bad_request("invalid_value", "add", "name 1 to 25 contact ids in all")));
             }
+            // A sequence never published takes no enrollment (documented: 400
+            // `sequence_not_published`).
+            if store.outreach.sequence(id).is_ok_and(|s| s.published.is_none()) {
+                return Some(Err(ApiError::bad_request_plain("sequence_not_published", format!("sequence `{id}` has nothing published yet: publish its draft before enrolling"))));
+            }
             // All or nothing: every id is checked before anything changes.
             let unknown: Vec<&String> = add.iter().filter(|c| !known_contact(store, c)).collect();
             if let Some(missing) = unknown.first() {
-                // The API lists every contact it could not take.
-                let error = ApiError::bad_request("unknown_contact", "add", format!("no contact has id `{missing}`; nothing was changed"));
+                // The API lists every contact it could not take, as an invalid configuration.
+                let error = ApiError::bad_request("invalid_configuration", "add", format!("no contact has id `{missing}`; nothing was changed"));
                 return Some(Err(error.with_detail("invalidContacts", json!(unknown))));
             }
             let out = &mut store.outreach;

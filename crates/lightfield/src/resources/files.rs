@@ -200,13 +200,13 @@ impl Files {
         size_bytes: u64,
         purpose: Option<Purpose>,
     ) -> Call<PendingUpload, Keyed> {
-        if size_bytes == 0 {
+        let Some(size) = std::num::NonZeroU64::new(size_bytes) else {
             return Call::refused(
                 &self.client,
                 "file_create",
                 Error::invalid("the file is empty; the API takes files of 1 byte or more"),
             );
-        }
+        };
         if size_bytes > MAX_FILE_SIZE {
             return Call::refused(
                 &self.client,
@@ -219,7 +219,7 @@ impl Files {
         let body = wire::FileCreateBody {
             filename: filename.into(),
             mime_type: mime_type.into(),
-            size_bytes: i64::try_from(size_bytes).unwrap_or(i64::MAX),
+            size_bytes: size,
             purpose: purpose.map(|p| p.as_api().to_string()),
         };
         Call::new(

@@ -78,16 +78,49 @@ async fn a_refusal_keeps_the_contacts_it_names() {
         .send()
         .await
         .unwrap();
+    // A sequence never published takes no enrollment, and cannot be activated: 400
+    // `sequence_not_published`, as the API documents.
+    let id = draft.sequence_id().to_string();
+    let unpublished = client
+        .sequences()
+        .enroll(&id)
+        .add(["con_missing_1"])
+        .send()
+        .await
+        .expect_err("not published");
+    let api = unpublished.as_api().expect("an API refusal");
+    assert_eq!(
+        (api.status, api.code.as_deref()),
+        (400, Some("sequence_not_published"))
+    );
+    let inactive = client
+        .sequences()
+        .activate(&id)
+        .send()
+        .await
+        .expect_err("not published");
+    let api = inactive.as_api().expect("an API refusal");
+    assert_eq!(
+        (api.status, api.code.as_deref()),
+        (400, Some("sequence_not_published"))
+    );
+    client
+        .sequences()
+        .publish(&id, draft.version().unwrap_or("v1"))
+        .send()
+        .await
+        .expect("published");
     let err = client
         .sequences()
-        .enroll(draft.sequence_id())
+        .enroll(&id)
         .add(["con_missing_1", "con_missing_2"])
         .send()
         .await
         .expect_err("unknown contacts");
-    let details = &err.as_api().expect("an API refusal").details;
+    let api = err.as_api().expect("an API refusal");
+    assert_eq!(api.code.as_deref(), Some("invalid_configuration"));
     assert_eq!(
-        details["invalidContacts"],
+        api.details["invalidContacts"],
         json!(["con_missing_1", "con_missing_2"])
     );
     assert!(err.to_string().contains("con_missing_2"), "{err}");
