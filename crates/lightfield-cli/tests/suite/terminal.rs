@@ -225,8 +225,20 @@ async fn a_key_typed_at_login_is_not_shown() {
     let screen = || String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
     // Wait for the prompt before typing, as a person would.
     let asked = std::time::Instant::now();
-    while !screen().contains("not shown as you type") {
-        assert!(asked.elapsed().as_secs() < 20, "no prompt: {}", screen());
+    // The prompt is printed just before echo is turned off: typing in between would be
+    // echoed by the terminal itself, whatever the program does. Wait for both.
+    let echoing = || {
+        pair.master
+            .get_termios()
+            .is_none_or(|t| t.local_flags.contains(nix::sys::termios::LocalFlags::ECHO))
+    };
+    while !screen().contains("not shown as you type") || echoing() {
+        assert!(
+            asked.elapsed().as_secs() < 20,
+            "no prompt, or echo never turned off (echoing: {}): {}",
+            echoing(),
+            screen()
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     writer.write_all(b"sk_lf_typed_secret\r").expect("typed");
