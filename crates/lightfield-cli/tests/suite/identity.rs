@@ -301,36 +301,48 @@ fn age(journal: &Path) {
     std::fs::write(journal, aged.join("\n") + "\n").expect("aged");
 }
 
+/// Imports `input` as `object`, one row at a time, while the next `times` answers to POSTs
+/// at `path` are lost after the write is made: the run stops saying the outcome is unknown
+/// (exit 4). Returns what it said.
+fn stopped_by_lost_answers(
+    server: &MockServer,
+    object: &str,
+    input: &Path,
+    path: &str,
+    times: u64,
+) -> String {
+    server.inject(
+        Fault::drop_after_commit()
+            .method("POST")
+            .path(path)
+            .times(times),
+    );
+    let args = [
+        "import",
+        object,
+        input.to_str().unwrap(),
+        "--no-rate-limit",
+        "--concurrency",
+        "1",
+    ];
+    let stopped = harness::run(server, &args);
+    let why = text(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(4), "{why}");
+    assert!(
+        why.contains("may or may not"),
+        "the outcome is said to be unknown: {why}"
+    );
+    why
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_row_in_flight_at_a_stop_is_never_written_twice_after_its_key_expires() {
     let server = harness::server().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("accounts.csv");
     std::fs::write(&input, "$name,seats\nAlpha,1\nBeta,2\nGamma,3\n").expect("written");
-    // Beta's write is carried out, and every answer to it is lost.
-    server.inject(
-        Fault::drop_after_commit()
-            .method("POST")
-            .path("/v1/accounts")
-            .times(3),
-    );
-    let stopped = harness::run(
-        &server,
-        &[
-            "import",
-            "account",
-            input.to_str().unwrap(),
-            "--no-rate-limit",
-            "--concurrency",
-            "1",
-        ],
-    );
-    assert_eq!(stopped.status.code(), Some(4), "{}", text(&stopped.stderr));
-    let why = text(&stopped.stderr);
-    assert!(
-        why.contains("may or may not"),
-        "the outcome is said to be unknown: {why}"
-    );
+    // Beta's write is carried out, and every answer to it is lost (three attempts).
+    let why = stopped_by_lost_answers(&server, "account", &input, "/v1/accounts", 3);
     assert!(
         !why.contains("--idempotency-key"),
         "import has no such flag: {why}"
@@ -372,11 +384,7 @@ async fn a_custom_object_row_whose_answer_is_lost_is_held_back_not_sent_twice() 
     let dir = tempfile::tempdir().expect("temp dir");
     let input = dir.path().join("vendors.csv");
     std::fs::write(&input, "$name\nParts Co\nTools Inc\n").expect("written");
-    server.inject(
-        Fault::drop_after_commit()
-            .method("POST")
-            .path("/v1/objects/vendor/values"),
-    );
+    stopped_by_lost_answers(&server, "vendor", &input, "/v1/objects/vendor/values", 1);
     let file = input.to_str().unwrap();
     let args = [
         "import",
@@ -386,13 +394,6 @@ async fn a_custom_object_row_whose_answer_is_lost_is_held_back_not_sent_twice() 
         "--concurrency",
         "1",
     ];
-    let stopped = harness::run(&server, &args);
-    assert_eq!(stopped.status.code(), Some(4), "{}", text(&stopped.stderr));
-    assert!(
-        text(&stopped.stderr).contains("may or may not"),
-        "{}",
-        text(&stopped.stderr)
-    );
     // Moments later: the API does not deduplicate object creates, so the row is held.
     let held = harness::run(&server, &args);
     assert_eq!(held.status.code(), Some(5), "{}", text(&held.stderr));
