@@ -7,11 +7,13 @@
 //! - [`journal`]: what each row became, beside the file, for one organisation;
 //! - [`survey`]: what each row comes to against the journal (done, an edit, unsure, new);
 //! - [`write`]: a row's write on the wire, and the `--match` lookup;
-//! - [`rejects`]: the rows refused for their data, to fix and import again.
+//! - [`rejects`]: the rows refused for their data, to fix and import again;
+//! - `dry_run`: what an import would do with each row, sending nothing.
 //!
 //! Only a refusal of a row's own data rejects it; any other failure stops the run, to be
 //! run again.
 
+mod dry_run;
 pub mod identity;
 pub mod journal;
 pub mod rejects;
@@ -56,7 +58,7 @@ pub struct Import {
 }
 
 /// What to do with one row of the second pass.
-enum Step {
+pub(super) enum Step {
     /// Written or rejected in an earlier run.
     Done,
     /// Refused before sending.
@@ -113,7 +115,7 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     if import.dry_run {
         let history = journal::peek(&import.file, &import.object);
         let survey = survey::survey(reader.rows(&import.file, &mut skipped)?, &history)?;
-        return dry_run(&import, &reader, &records, &history, &survey).await;
+        return dry_run::run(&import, &reader, &records, &history, &survey).await;
     }
     let mut journal = Journal::open(
         client,
@@ -357,7 +359,13 @@ struct Written {
 }
 
 /// What the second pass does with `keyed`.
-fn step(keyed: Keyed, history: &History, survey: &Survey, matching: bool, now: u64) -> Step {
+pub(super) fn step(
+    keyed: Keyed,
+    history: &History,
+    survey: &Survey,
+    matching: bool,
+    now: u64,
+) -> Step {
     match history.earlier.get(&keyed.key) {
         Some((_, Done::Written { .. })) => return Step::Done,
         Some((_, Done::Rejected(why))) => return Step::Reject(keyed, why.clone()),
@@ -447,109 +455,4 @@ fn summarise(counts: &Counts, rejected: u64, started: Instant) {
             n => format!(" ({n} finished in an earlier run)"),
         },
     );
-}
-
-/// Checks every row locally and against the definitions, and says what the import would do
-/// with each: create, update (by id, as an edit of a row written earlier, or found by
-/// `--match`), skip as already imported, hold back. Sends no write.
-async fn dry_run(
-    import: &Import,
-    reader: &Reader<'_>,
-    records: &Records<Record>,
-    history: &History,
-    survey: &Survey,
-) -> Result<(), Failure> {
-    let mut skipped = BTreeSet::new();
-    let (mut problems, mut checked, mut creates, mut updates, mut done, mut held) =
-        (0u64, 0u64, 0u64, 0u64, 0u64, 0u64);
-    let say =
-        |line: String| crate::output::text(&format!("{}\n", crate::safe::for_terminal(&line)));
-    for keyed in reader.rows(&import.file, &mut skipped)? {
-        let keyed = keyed?;
-        checked += 1;
-        let number = keyed.row.number;
-        let (mut plan, edit, verify) = match step(
-            keyed,
-            history,
-            survey,
-            import.match_key.is_some(),
-            journal::now(),
-        ) {
-            Step::Done => {
-                done += 1;
-                continue;
-            }
-            Step::Reject(_, why) => {
-                problems += 1;
-                say(format!("row {number}: {why}"))?;
-                continue;
-            }
-            Step::Hold(_, why) => {
-                held += 1;
-                say(format!("row {number}: held back: {why}"))?;
-                continue;
-            }
-            Step::Write {
-                keyed,
-                edit,
-                verify,
-            } => match keyed.plan {
-                Ok(plan) => (plan, edit, verify),
-                Err(_) => continue,
-            },
-        };
-        if let Some(edit) = &edit {
-            plan.id = Some(edit.id.clone());
-            say(format!(
-                "row {number}, written as {}: {}",
-                edit.id, edit.changes
-            ))?;
-        } else if verify && let Some(key) = &import.match_key {
-            match write::lookup(records, reader.definitions, key, &plan).await? {
-                Err(why) => {
-                    problems += 1;
-                    say(format!("row {number}: {why}"))?;
-                    continue;
-                }
-                Ok(Found::Several(ids)) => {
-                    problems += 1;
-                    say(format!("row {number}: `{key}` matches {}", ids.join(", ")))?;
-                    continue;
-                }
-                Ok(Found::One(id)) => {
-                    say(format!(
-                        "row {number}: `{key}` matches {id}, which it updates"
-                    ))?;
-                    plan.id = Some(id);
-                }
-                Ok(Found::None) => {}
-            }
-        }
-        let updating = plan.id.is_some();
-        match write::check(records, plan).await {
-            Err(why) => {
-                problems += 1;
-                say(format!("row {number}: {why}"))?;
-            }
-            Ok(()) if updating => updates += 1,
-            Ok(()) => creates += 1,
-        }
-    }
-    for gone in &survey.gone {
-        say(format!(
-            "row {}, written as {}, is no longer in the file as it was: left as it is",
-            gone.row, gone.id
-        ))?;
-    }
-    eprintln!(
-        "checked {checked} rows: {creates} to create, {updates} to update, {done} already \
-         imported, {held} held back, {problems} with problems; nothing was sent"
-    );
-    if problems > 0 {
-        return Err(Failure::Rejected {
-            rows: problems,
-            file: PathBuf::new(),
-        });
-    }
-    Ok(())
 }
