@@ -38,7 +38,7 @@ pub(super) async fn run(
                     done += 1;
                     continue;
                 }
-                Step::Reject(_, why) => {
+                Step::Reject(_, why) | Step::RejectedBefore(_, why) => {
                     problems += 1;
                     say(format!("row {number}: {why}"))?;
                     continue;

@@ -63,6 +63,8 @@ pub(super) enum Step {
     Done,
     /// Refused before sending.
     Reject(Keyed, String),
+    /// Refused in an earlier run (the journal has it already): listed again, not recorded.
+    RejectedBefore(Keyed, String),
     /// Not sent: whether its record exists is not known.
     Hold(Keyed, String),
     /// Send it (after a `--match` lookup when `verify`).
@@ -248,6 +250,7 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
         match (step, written) {
             (Step::Done, _) => counts.done_before += 1,
             (Step::Hold(keyed, why), _) => counts.held.push((keyed.row.number, why)),
+            (Step::RejectedBefore(keyed, why), _) => rejects.borrow_mut().add(keyed.row, why),
             (Step::Reject(keyed, why), _) => {
                 let done = Done::Rejected(why.clone());
                 journal.record(&keyed.key, keyed.row.number, &done, None, None)?;
@@ -368,7 +371,7 @@ pub(super) fn step(
 ) -> Step {
     match history.earlier.get(&keyed.key) {
         Some((_, Done::Written { .. })) => return Step::Done,
-        Some((_, Done::Rejected(why))) => return Step::Reject(keyed, why.clone()),
+        Some((_, Done::Rejected(why))) => return Step::RejectedBefore(keyed, why.clone()),
         None => {}
     }
     let plan = match &keyed.plan {
