@@ -41,25 +41,35 @@ async fn mock() -> MockServer {
 /// A client builder aimed at `server` through the reference's Prism proxy when Prism is
 /// installed, with short backoff, for tests.
 pub fn fast_client(server: &MockServer) -> lightfield::ClientBuilder {
-    match prism::gateway() {
-        Some(gateway) => {
-            lightfield::install_crypto_provider();
-            let mut headers = reqwest::header::HeaderMap::new();
-            headers.insert(prism::MOCK_PORT, server.addr().port().into());
-            // Prism closes idle connections after five seconds; one reused as it closes
-            // fails as a network error, so idle ones are dropped well before.
-            let http = reqwest::Client::builder()
-                .default_headers(headers)
-                .pool_idle_timeout(Duration::from_secs(1))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("http client");
-            direct_client(server)
-                .base_url(&gateway.url)
-                .http_client(http)
-        }
+    match through_gateway(server.addr().port()) {
+        Some(builder) => builder,
         None => direct_client(server),
     }
+}
+
+/// A client builder aimed at whatever listens on `port` through the reference's Prism
+/// proxy; `None` without Prism.
+pub fn through_gateway(port: u16) -> Option<lightfield::ClientBuilder> {
+    let gateway = prism::gateway()?;
+    lightfield::install_crypto_provider();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(prism::MOCK_PORT, port.into());
+    // Prism closes idle connections after five seconds; one reused as it closes fails as a
+    // network error, so idle ones are dropped well before.
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .pool_idle_timeout(Duration::from_secs(1))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    Some(
+        Client::builder()
+            .api_key(KEY)
+            .base_url(&gateway.url)
+            .backoff(Duration::from_millis(5), Duration::from_millis(50))
+            .rate_limit(None)
+            .http_client(http),
+    )
 }
 
 /// A client builder aimed at `server` itself, with short backoff, for tests.

@@ -5,8 +5,10 @@
 //! forwarder in this process: the client names its mock's port in a header, the forwarder
 //! sends the request on to that mock unchanged. With `--errors`, a request the reference
 //! refuses is answered 422 by Prism and an answer of the mock the reference does not allow
-//! becomes a 500 listing the violations, so a test fails where the mock (or the SDK) strays
-//! from the API.
+//! (an extra key, an error body outside the public reference's error schemas) becomes a 500
+//! listing the violations, so a test fails where the mock (or the SDK) strays from the API.
+//! A status no reference describes is only a warning to Prism; the forwarder turns it into
+//! a 502 that says so.
 //!
 //! Used when Prism is installed (`npm ci --prefix tools/prism`; CI makes it mandatory with
 //! `LIGHTFIELD_REQUIRE_PRISM=1`); `LIGHTFIELD_PRISM_PROXY=0` turns it off for a run.
@@ -41,12 +43,25 @@ fn free_port() -> u16 {
 /// The reference at `reference` (a path under the workspace root), as Prism can enforce
 /// it: written by `tools/prism/prepare.js`, which says what it changes and why.
 pub fn prepared(reference: &str) -> PathBuf {
+    prepare(reference, None)
+}
+
+/// The public reference: its error answers are added to every operation of the proxy's.
+const PUBLIC: &str = "spec/reference/lightfield-api.json";
+
+fn prepare(reference: &str, errors_from: Option<&str>) -> PathBuf {
     let name = reference.rsplit('/').next().unwrap_or(reference);
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prism-{name}"));
-    let status = Command::new("node")
+    let suffix = if errors_from.is_some() { "-errors" } else { "" };
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("prism{suffix}-{name}"));
+    let mut command = Command::new("node");
+    command
         .arg(root().join("tools/prism/prepare.js"))
         .arg(root().join(reference))
-        .arg(&out)
+        .arg(&out);
+    if let Some(public) = errors_from {
+        command.arg("--errors-from").arg(root().join(public));
+    }
+    let status = command
         .stdout(Stdio::null())
         .status()
         .expect("node runs tools/prism/prepare.js");
@@ -77,7 +92,7 @@ fn start() -> Option<Gateway> {
         return None;
     }
     let forwarder = start_forwarder();
-    let prepared = prepared("spec/reference/lightfield-api-newer.json");
+    let prepared = prepare("spec/reference/lightfield-api-newer.json", Some(PUBLIC));
     let port = free_port();
     let script = format!(
         "'{}' proxy --errors --host 127.0.0.1 -p {port} '{}' http://127.0.0.1:{forwarder} >/dev/null 2>&1 & \
@@ -157,6 +172,14 @@ async fn forward(
         .send()
         .await;
     match sent {
+        Ok(answer) if !documented(answer.status().as_u16()) => (
+            axum::http::StatusCode::BAD_GATEWAY,
+            format!(
+                "the server answered status {}, which no reference describes",
+                answer.status()
+            ),
+        )
+            .into_response(),
         Ok(answer) => {
             let status = answer.status();
             let mut headers = answer.headers().clone();
@@ -168,4 +191,28 @@ async fn forward(
         }
         Err(e) => (axum::http::StatusCode::BAD_GATEWAY, e.to_string()).into_response(),
     }
+}
+
+/// Whether some operation of the public reference describes answers with `status`.
+fn documented(status: u16) -> bool {
+    static STATUSES: OnceLock<Vec<u16>> = OnceLock::new();
+    STATUSES
+        .get_or_init(|| {
+            let text = std::fs::read_to_string(root().join(PUBLIC)).expect("the public reference");
+            let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            let mut statuses: Vec<u16> = doc["paths"]
+                .as_object()
+                .into_iter()
+                .flat_map(|paths| paths.values())
+                .filter_map(|ops| ops.as_object())
+                .flat_map(|ops| ops.values())
+                .filter_map(|op| op["responses"].as_object())
+                .flat_map(|answers| answers.keys())
+                .filter_map(|status| status.parse().ok())
+                .collect();
+            statuses.sort_unstable();
+            statuses.dedup();
+            statuses
+        })
+        .contains(&status)
 }

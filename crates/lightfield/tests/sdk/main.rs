@@ -20,6 +20,7 @@ mod lists;
 mod mail;
 mod outcomes;
 mod preview;
+mod proxy;
 mod reliability;
 mod request_lines;
 mod rules;
