@@ -86,6 +86,8 @@ pub struct SystemField {
     pub read_only: bool,
     /// Whether only a create may set it.
     pub create_only: bool,
+    /// Whether only an update may set it (the API's create takes no such key).
+    pub update_only: bool,
     /// The fixed choices of a select field, when the API fixes them.
     pub options: &'static [&'static str],
 }
@@ -276,13 +278,14 @@ pub fn tables_source(spec: &OpenAPI) -> Result<String, String> {
                 .collect();
             let _ = writeln!(
                 fields,
-                "SystemField {{ key: {key:?}, label: {:?}, value_type: {:?}, multiple: {}, required: {}, read_only: {}, create_only: {}, options: &[{}] }},",
+                "SystemField {{ key: {key:?}, label: {:?}, value_type: {:?}, multiple: {}, required: {}, read_only: {}, create_only: {}, update_only: {}, options: &[{}] }},",
                 text(f, "label", &what)?,
                 text(f, "valueType", &what)?,
                 flag(f, "multiple"),
                 flag(f, "required"),
                 flag(f, "readOnly"),
                 flag(f, "createOnly"),
+                flag(f, "updateOnly"),
                 options.join(", "),
             );
         }

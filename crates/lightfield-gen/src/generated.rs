@@ -100,6 +100,8 @@ pub mod types {
             ::std::string::String,
             RelationshipDefinition,
         >,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One end of a relationship definition.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -354,6 +356,8 @@ pub mod types {
         pub type_configuration: ::std::option::Option<TypeConfiguration>,
         #[serde(rename = "valueType")]
         pub value_type: ValueType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One past value of a field.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -377,6 +381,8 @@ pub mod types {
         pub value: ::std::option::Option<FieldValue>,
         #[serde(rename = "valueType")]
         pub value_type: ValueType,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One page of a field's history.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -392,6 +398,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub next_cursor: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The JSON value of a field: a string, a number, a boolean, a list of strings, an Address, a FullName, or null. Which one it is follows from the `valueType` beside it, never from the JSON shape, so it is left untyped here (an empty schema, which admits null too) and decoded by the SDK.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -443,6 +451,8 @@ pub mod types {
         pub size_bytes: i64,
         ///`PENDING`, `COMPLETED`, `CANCELLED` or `EXPIRED` (an open string).
         pub status: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Completes an upload.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -481,42 +491,34 @@ pub mod types {
     ///A pending file and where to PUT its bytes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FileUpload {
-        ///When it was completed.
         #[serde(
             rename = "completedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub completed_at: ::std::option::Option<::std::string::String>,
-        ///When the upload was started.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
-        ///When a pending upload expires.
         #[serde(
             rename = "expiresAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub expires_at: ::std::option::Option<::std::string::String>,
-        ///The file's name.
         pub filename: ::std::string::String,
-        ///Unique identifier.
         pub id: ::std::string::String,
-        ///Its media type.
         #[serde(rename = "mimeType")]
         pub mime_type: ::std::string::String,
-        ///Its size.
         #[serde(rename = "sizeBytes")]
         pub size_bytes: i64,
-        ///`PENDING`, `COMPLETED`, `CANCELLED` or `EXPIRED` (an open string).
         pub status: ::std::string::String,
-        ///The headers the PUT must carry, exactly.
         #[serde(rename = "uploadHeaders")]
         pub upload_headers: ::std::collections::BTreeMap<
             ::std::string::String,
             ::std::string::String,
         >,
-        ///Where to PUT the bytes; another host, never sent the API key.
         #[serde(rename = "uploadUrl")]
         pub upload_url: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A short-lived download URL.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -526,6 +528,8 @@ pub mod types {
         pub expires_at: ::std::string::String,
         ///Where to GET the bytes.
         pub url: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A person's name; both parts are optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -592,6 +596,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub token_type: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One page of records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -732,6 +738,8 @@ pub mod types {
         ///The slug used in paths, e.g. `vendor`.
         #[serde(rename = "objectType")]
         pub object_type: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///How fast a sender may send on one channel.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -911,6 +919,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub read_only: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///One record id, or a list of record ids.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -941,6 +951,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub parent_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///A mailbox or LinkedIn account that sequences send from.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1071,7 +1083,7 @@ pub mod types {
         pub expected_version: ::std::option::Option<::std::string::String>,
     }
     ///Settings that depend on the field's value type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TypeConfiguration {
         ///ISO 4217 currency code of a CURRENCY field.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1100,6 +1112,8 @@ pub mod types {
         ///Whether two records may not share a value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unique: ::std::option::Option<bool>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The data type of a field: ADDRESS, CHECKBOX, CURRENCY, DATETIME, EMAIL, FULL_NAME, MARKDOWN, MULTI_SELECT, NUMBER, SINGLE_SELECT, SOCIAL_HANDLE, TELEPHONE, TEXT or URL. Kept an open string because the server adds types over time (HTML is already in use).
     #[derive(
@@ -1147,6 +1161,8 @@ pub mod types {
     pub struct WorkflowRunStatus {
         ///An open string, e.g. `running`, `completed`, `failed`.
         pub status: ::std::string::String,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     /// Error types.
     pub mod error {

@@ -69,6 +69,8 @@ pub struct SystemField {
     pub read_only: bool,
     /// Whether only a create may set it.
     pub create_only: bool,
+    /// Whether only an update may set it (the API's create takes no such key).
+    pub update_only: bool,
     /// The fixed choices of a select field, when the API fixes them.
     pub options: &'static [&'static str],
 }
@@ -1064,6 +1066,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1074,6 +1077,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1084,6 +1088,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1094,6 +1099,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1104,6 +1110,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1114,6 +1121,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1124,6 +1132,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1134,6 +1143,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1144,6 +1154,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1154,6 +1165,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1164,6 +1176,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1174,6 +1187,7 @@ pub static ACCOUNT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],
@@ -1308,6 +1322,7 @@ pub static CONTACT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1318,6 +1333,7 @@ pub static CONTACT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1328,6 +1344,7 @@ pub static CONTACT: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],
@@ -1371,6 +1388,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1381,6 +1399,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1391,6 +1410,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1401,6 +1421,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1411,6 +1432,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1421,6 +1443,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1431,6 +1454,7 @@ pub static EMAIL: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],
@@ -1458,6 +1482,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1468,6 +1493,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &["target"],
         },
         SystemField {
@@ -1478,6 +1504,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1488,6 +1515,7 @@ pub static LIST: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[
                 "$account",
                 "$contact",
@@ -1568,6 +1596,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1578,6 +1607,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1588,6 +1618,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1598,6 +1629,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1608,6 +1640,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1618,6 +1651,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: true,
             options: &[],
         },
         SystemField {
@@ -1628,6 +1662,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1638,6 +1673,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1648,6 +1684,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: true,
             options: &[],
         },
         SystemField {
@@ -1658,6 +1695,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &["FULL", "METADATA"],
         },
         SystemField {
@@ -1668,6 +1706,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1678,6 +1717,7 @@ pub static MEETING: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: true,
+            update_only: false,
             options: &[],
         },
     ],
@@ -1796,6 +1836,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1806,6 +1847,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1816,6 +1858,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1826,6 +1869,7 @@ pub static MEMBER: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],
@@ -1901,6 +1945,7 @@ pub static NOTE: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -1911,6 +1956,7 @@ pub static NOTE: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],
@@ -1999,6 +2045,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -2009,6 +2056,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
             required: false,
             read_only: true,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -2019,6 +2067,7 @@ pub static OPPORTUNITY: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],
@@ -2167,6 +2216,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -2177,6 +2227,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
             required: false,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
         SystemField {
@@ -2187,6 +2238,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &["TODO", "IN_PROGRESS", "COMPLETE", "CANCELLED"],
         },
         SystemField {
@@ -2197,6 +2249,7 @@ pub static TASK: ObjectSchema = ObjectSchema {
             required: true,
             read_only: false,
             create_only: false,
+            update_only: false,
             options: &[],
         },
     ],

@@ -14,6 +14,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use lightfield_gen::types as wire;
+use serde_json::Value;
 
 use crate::value::{Cardinality, Directions, InputValue, ValueType};
 
@@ -29,6 +30,8 @@ pub struct SelectOption {
     pub description: Option<String>,
     /// The option this one sits under, for nested options.
     pub parent_id: Option<String>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 /// How one field is typed and labelled.
@@ -57,6 +60,10 @@ pub struct FieldDefinition {
     pub options: Vec<SelectOption>,
     /// The field this one depends on, when it has a parent.
     pub parent_field_key: Option<String>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
+    /// Keys of its `typeConfiguration` this version of the SDK does not know, as received.
+    pub configuration_extra: BTreeMap<String, Value>,
 }
 
 impl FieldDefinition {
@@ -97,6 +104,16 @@ pub struct RelationshipDefinition {
     pub read_only: bool,
     /// How the relationship reads from each end, when the server says.
     pub directions: Option<Directions>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// Whether the spec's table marks relationship `key` of `object_type` read-only.
+fn table_says_read_only(object_type: Option<&str>, key: &str) -> bool {
+    object_type
+        .and_then(lightfield_gen::tables::object_schema)
+        .and_then(|s| s.relationship(key))
+        .is_some_and(|r| r.read_only)
 }
 
 /// Every field and relationship of an object type.
@@ -109,6 +126,21 @@ pub struct Definitions {
     pub fields: BTreeMap<String, FieldDefinition>,
     /// Relationship definitions by key.
     pub relationships: BTreeMap<String, RelationshipDefinition>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// A field definition without `typeConfiguration` reads as one with every setting absent.
+fn no_configuration() -> wire::TypeConfiguration {
+    wire::TypeConfiguration {
+        currency: None,
+        handle_service: None,
+        multiple_values: None,
+        options: None,
+        parent_field_key: None,
+        unique: None,
+        extra: serde_json::Map::new(),
+    }
 }
 
 impl Definitions {
@@ -117,7 +149,7 @@ impl Definitions {
             .field_definitions
             .into_iter()
             .map(|(key, f)| {
-                let config = f.type_configuration.unwrap_or_default();
+                let config = f.type_configuration.unwrap_or_else(no_configuration);
                 let def = FieldDefinition {
                     id: f.id,
                     label: f.label,
@@ -137,9 +169,12 @@ impl Definitions {
                             label: o.label,
                             description: o.description,
                             parent_id: o.parent_id,
+                            extra: o.extra.into_iter().collect(),
                         })
                         .collect(),
                     parent_field_key: config.parent_field_key,
+                    extra: f.extra.into_iter().collect(),
+                    configuration_extra: config.extra.into_iter().collect(),
                 };
                 (key, def)
             })
@@ -154,11 +189,16 @@ impl Definitions {
                     description: r.description,
                     cardinality: Cardinality::from_api(&r.cardinality.0),
                     object_type: r.object_type,
-                    read_only: r.read_only.unwrap_or(false),
+                    // The API does not say; the spec's table knows which links are
+                    // made from the other end.
+                    read_only: r
+                        .read_only
+                        .unwrap_or_else(|| table_says_read_only(d.object_type.as_deref(), &key)),
                     directions: r
                         .directions
                         .and_then(|d| serde_json::to_value(d).ok())
                         .and_then(Directions::from_json),
+                    extra: r.extra.into_iter().collect(),
                 };
                 (key, def)
             })
@@ -167,6 +207,7 @@ impl Definitions {
             object_type: d.object_type,
             fields,
             relationships,
+            extra: d.extra.into_iter().collect(),
         }
     }
 

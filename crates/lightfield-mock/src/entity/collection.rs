@@ -114,19 +114,23 @@ impl Collection {
         let mut out = json!({
             "id": r.id,
             "createdAt": r.created_at,
-            "updatedAt": r.updated_at,
-            "externalId": null,
             "httpLink": format!("https://app.lightfield.app/{}/{}", self.schema.collection, r.id),
             "fields": fields,
-            "relationships": rels,
         });
-        if self.schema.hides_relationships
-            && let Some(map) = out.as_object_mut()
-        {
-            map.remove("relationships");
+        let keys = self.schema.keys;
+        if !self.schema.hides_relationships {
+            out["relationships"] = Value::Object(rels);
         }
-        if self.schema.says_type {
+        if keys.updated_at {
+            out["updatedAt"] = json!(r.updated_at);
+        }
+        if keys.external_id {
+            out["externalId"] = Value::Null;
+        }
+        if keys.object_type {
             out["objectType"] = json!(self.schema.object_type);
+        }
+        if keys.access_level {
             out["accessLevel"] = json!("FULL");
         }
         out
@@ -189,6 +193,17 @@ impl Collection {
     pub(super) fn writable_field(&self, key: &str, creating: bool) -> Result<&FieldDef, ApiError> {
         let def = self.schema.field(key);
         let create_only = def.is_some_and(|d| d.create_only) && !creating;
+        if creating && def.is_some_and(|d| d.update_only) {
+            // The create body does not describe the key at all.
+            return Err(ApiError::bad_request(
+                "unknown_field",
+                format!("fields.{key}"),
+                format!(
+                    "{} cannot set `{key}` when created; update the record",
+                    self.schema.plural()
+                ),
+            ));
+        }
         writable(
             def,
             def.is_some_and(|d| d.read_only),

@@ -13,6 +13,8 @@ pub struct FieldDef {
     pub value_type: &'static str,
     pub read_only: bool,
     pub create_only: bool,
+    /// Only an update may set it (the API's create does not take it).
+    pub update_only: bool,
     pub required: bool,
     pub multiple: bool,
     /// `(id, label)` of each option of a select field.
@@ -32,6 +34,7 @@ impl FieldDef {
             value_type,
             read_only: false,
             create_only: false,
+            update_only: false,
             required: false,
             multiple: value_type == "MULTI_SELECT",
             options: Vec::new(),
@@ -95,6 +98,53 @@ impl RelDef {
     }
 }
 
+/// The top-level keys a type's records carry, as the API's answers have them (each type's
+/// retrieve answer in the reference): most carry `externalId` and `updatedAt`; meetings,
+/// emails and messages also `objectType` and `accessLevel`; channels `objectType` only;
+/// members no `externalId`; lists neither `externalId` nor `updatedAt`. A key the API does
+/// not send is one a client could come to rely on, so the mock sends none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RecordKeys {
+    pub external_id: bool,
+    pub updated_at: bool,
+    pub object_type: bool,
+    pub access_level: bool,
+}
+
+impl RecordKeys {
+    /// Accounts, contacts, custom objects and the other writable types.
+    pub const PLAIN: Self = Self {
+        external_id: true,
+        updated_at: true,
+        object_type: false,
+        access_level: false,
+    };
+
+    fn of(object_type: &str) -> Self {
+        match object_type {
+            "meeting" | "email" | "message" => Self {
+                object_type: true,
+                access_level: true,
+                ..Self::PLAIN
+            },
+            "channel" => Self {
+                object_type: true,
+                ..Self::PLAIN
+            },
+            "member" => Self {
+                external_id: false,
+                ..Self::PLAIN
+            },
+            "list" => Self {
+                external_id: false,
+                updated_at: false,
+                ..Self::PLAIN
+            },
+            _ => Self::PLAIN,
+        }
+    }
+}
+
 /// Everything the mock knows about one record type.
 #[derive(Debug, Clone)]
 pub struct Schema {
@@ -107,8 +157,8 @@ pub struct Schema {
     pub rels: Vec<RelDef>,
     /// Deleting a trashed record again is a 404 (meetings) rather than a no-op.
     pub delete_twice_not_found: bool,
-    /// Records carry `objectType` and `accessLevel` (meetings, emails, messages…).
-    pub says_type: bool,
+    /// Which keys beside `id`, `createdAt`, `httpLink` and `fields` its records carry.
+    pub keys: RecordKeys,
     /// Records are served without relationships (lists: members have their own endpoints).
     pub hides_relationships: bool,
     /// An update may apply only one operation to each relationship key (notes).
@@ -139,6 +189,7 @@ impl Schema {
                     value_type: f.value_type,
                     read_only: f.read_only,
                     create_only: f.create_only,
+                    update_only: f.update_only,
                     required: f.required,
                     multiple: f.multiple,
                     options: seeded.unwrap_or(fixed),
@@ -177,7 +228,7 @@ impl Schema {
             fields,
             rels,
             delete_twice_not_found: table.delete_twice_not_found,
-            says_type: table.read_only_type || table.object_type == "meeting",
+            keys: RecordKeys::of(&table.object_type),
             hides_relationships: table.hidden_relationships,
             one_operation_per_key: table.one_operation_per_key,
         }
@@ -192,7 +243,7 @@ impl Schema {
             fields,
             rels,
             delete_twice_not_found: false,
-            says_type: false,
+            keys: RecordKeys::PLAIN,
             hides_relationships: false,
             one_operation_per_key: false,
         }
@@ -270,7 +321,6 @@ impl Schema {
                     "description": null,
                     "cardinality": r.cardinality,
                     "objectType": r.object_type,
-                    "readOnly": r.read_only,
                 }),
             );
         }

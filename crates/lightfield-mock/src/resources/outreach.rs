@@ -369,7 +369,9 @@ pub fn run(
         }),
         "sequence_messages" => out.sequence(id).and_then(|s| {
             let keys = ["contactId", "enrollmentId", "sequenceStepId", "direction", "channel", "status"];
-            filtered(&s.messages, query, &keys).and_then(|items| paged(&items, query))
+            // A listed message comes without its content; retrieving one gives it.
+            let listed: Vec<Value> = s.messages.iter().map(|m| without(m, "content")).collect();
+            filtered(&listed, query, &keys).and_then(|items| paged(&items, query))
         }),
         "sequence_message" => out.sequence(id).and_then(|s| {
             s.messages.iter().find(|m| m["id"] == sub).cloned().ok_or_else(|| ApiError::not_found(format!("no message `{sub}`")))
@@ -425,4 +427,13 @@ pub fn run(
         ]})),
         _ => return None,
     })
+}
+
+/// `value` without its key `key`.
+fn without(value: &Value, key: &str) -> Value {
+    let mut value = value.clone();
+    if let Some(map) = value.as_object_mut() {
+        map.remove(key);
+    }
+    value
 }

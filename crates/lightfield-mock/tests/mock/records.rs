@@ -63,7 +63,8 @@ async fn definitions_list_system_and_custom_fields_with_options() {
         defs.relationship_definitions["$owner"].cardinality.0,
         "HAS_ONE"
     );
-    assert_eq!(defs.relationship_definitions["$note"].read_only, Some(true));
+    // The API's relationship definitions do not say whether a link is written from this end.
+    assert_eq!(defs.relationship_definitions["$note"].read_only, None);
 }
 
 #[tokio::test]

@@ -44,6 +44,12 @@ pub(crate) fn field(object: &ObjectType, write: Write, key: &str) -> Result<(), 
             object.plural()
         ));
     }
+    if write == Write::Create && def.update_only {
+        return Err(format!(
+            "field `{key}` of {} can only be set on a record that exists: create it first, then update it",
+            object.plural()
+        ));
+    }
     Ok(())
 }
 

@@ -93,8 +93,7 @@ fn cases() -> Vec<Case> {
                 "$title": "Flow kickoff",
                 "$startDate": "2026-01-10T09:00:00Z",
                 "$endDate": "2026-01-10T10:00:00Z",
-                "$privacySetting": "FULL",
-                "$meetingPrep": "agenda"
+                "$privacySetting": "FULL"
             }),
             create_rels: json!({}),
             filter: ("$title", Op::StartsWith, "Flow"),

@@ -288,8 +288,10 @@ async fn meeting_updates_write_only_what_the_api_allows() {
         server.requests().pop().unwrap().json()["relationships"],
         json!({"$transcript": {"replace": "fil_1"}})
     );
-    // The mock refuses the same write sent raw.
-    let err = client
+    // The mock refuses the same write sent raw (straight to it: the reference proxy would
+    // refuse it first, as the meeting update body has no `$title`).
+    let direct = direct_client(&server).build().unwrap();
+    let err = direct
         .raw(http::Method::POST, format!("/v1/meetings/{}", meeting.id))
         .json(json!({"fields": {"$title": "New"}}))
         .send()
@@ -490,4 +492,40 @@ async fn refusals_name_the_input_at_fault() {
         "only the definitions were read: {:?}",
         server.requests()
     );
+}
+
+/// D2: a meeting's prep and summary are set on a meeting that exists; the API's create
+/// takes neither, so the SDK refuses them on create and the mock does too.
+#[tokio::test]
+async fn a_meeting_create_refuses_the_fields_only_an_update_sets() {
+    let (server, client) = setup().await;
+    let fields = json!({
+        "$title": "Kickoff",
+        "$startDate": "2026-01-10T09:00:00Z",
+        "$endDate": "2026-01-10T10:00:00Z",
+    });
+    for key in ["$meetingPrep", "$postMeetingSummary"] {
+        let start = time::OffsetDateTime::now_utc();
+        let create = client
+            .meetings()
+            .create("Kickoff", start, start + time::Duration::hours(1));
+        refused(
+            create.field(key, json!("notes")).send().await,
+            "can only be set on a record that exists",
+        );
+        let mut body = fields.clone();
+        body[key] = json!("notes");
+        let direct = direct_client(&server).build().unwrap();
+        let err = direct
+            .raw(http::Method::POST, "/v1/meetings")
+            .json(json!({"fields": body}))
+            .send()
+            .await
+            .expect_err("update-only");
+        assert_eq!(
+            err.as_api().and_then(|e| e.param.clone()),
+            Some(format!("fields.{key}"))
+        );
+    }
+    assert_eq!(server.record_count_of("meeting"), 0);
 }
