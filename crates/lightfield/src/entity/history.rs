@@ -29,6 +29,8 @@ pub struct HistoryEntry {
     pub is_create: bool,
     /// When the value was written (RFC 3339 text).
     pub recorded_at: String,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl HistoryEntry {
@@ -41,6 +43,7 @@ impl HistoryEntry {
             display_value: entry.display_value,
             is_create: entry.is_create.unwrap_or(false),
             recorded_at: entry.recorded_at,
+            extra: entry.extra.into_iter().collect(),
         }
     }
 }
@@ -55,6 +58,8 @@ pub struct HistoryPage {
     pub has_more: bool,
     /// The cursor of the next page ([`FieldHistory::after`]).
     pub next_cursor: Option<String>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A field history request; see `Records::history`.
@@ -142,6 +147,7 @@ impl FieldHistory {
             entries: page.data.into_iter().map(HistoryEntry::from_wire).collect(),
             has_more: page.has_more,
             next_cursor: page.next_cursor,
+            extra: page.extra.into_iter().collect(),
         }))
     }
 

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use lightfield_gen::types as wire;
+use serde_json::Value;
 
 use crate::client::Client;
 use crate::entity::check_id;
@@ -59,7 +60,8 @@ pub struct FileInfo {
     pub filename: String,
     /// Its media type.
     pub mime_type: String,
-    /// Its size in bytes.
+    /// Its size in bytes (0 when the server sent a size no `u64` holds; that value is
+    /// then in `extra` under `sizeBytes`).
     pub size_bytes: u64,
     /// Where it stands.
     pub status: FileStatus,
@@ -69,19 +71,28 @@ pub struct FileInfo {
     pub completed_at: Option<String>,
     /// When a pending upload expires.
     pub expires_at: Option<String>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl FileInfo {
     fn from_wire(f: wire::File) -> Self {
+        let mut extra: BTreeMap<String, Value> = f.extra.into_iter().collect();
+        // A size no u64 holds (the API documents none) is kept as received, not changed.
+        let size_bytes = u64::try_from(f.size_bytes).unwrap_or_else(|_| {
+            extra.insert("sizeBytes".into(), Value::from(f.size_bytes));
+            0
+        });
         Self {
             id: f.id,
             filename: f.filename,
             mime_type: f.mime_type,
-            size_bytes: u64::try_from(f.size_bytes).unwrap_or(0),
+            size_bytes,
             status: FileStatus::from_api(&f.status),
             created_at: f.created_at,
             completed_at: f.completed_at,
             expires_at: f.expires_at,
+            extra,
         }
     }
 }
@@ -123,6 +134,7 @@ impl PendingUpload {
             created_at: u.created_at,
             completed_at: u.completed_at,
             expires_at: u.expires_at,
+            extra: u.extra,
         });
         Self {
             file,
@@ -133,13 +145,15 @@ impl PendingUpload {
 }
 
 /// A short-lived download URL.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadUrl {
     /// Where to GET the bytes.
     pub url: String,
     /// Until when it works.
     pub expires_at: String,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl fmt::Debug for DownloadUrl {
@@ -279,6 +293,7 @@ impl Files {
             |u: wire::FileUrl| DownloadUrl {
                 url: u.url,
                 expires_at: u.expires_at,
+                extra: u.extra.into_iter().collect(),
             }
         )
     }

@@ -7,13 +7,15 @@ use crate::error::Result;
 use crate::http::options::{RequestOptions, request_option_setters};
 
 /// One custom object type of the organisation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ObjectTypeInfo {
     /// The slug used in paths and in [`Client::object`], e.g. `vendor`.
     pub slug: String,
     /// Display name.
     pub label: String,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 impl Client {
@@ -77,6 +79,7 @@ impl ListObjectTypes {
                 .map(|o| ObjectTypeInfo {
                     slug: o.object_type,
                     label: o.label,
+                    extra: o.extra.into_iter().collect(),
                 })
                 .collect()
         }))

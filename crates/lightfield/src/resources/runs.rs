@@ -39,6 +39,8 @@ pub struct KeyInfo {
     pub subject_type: Option<SubjectType>,
     /// The kind of token (`api_key`).
     pub token_type: Option<String>,
+    /// Keys of the answer this version of the SDK does not know, as received.
+    pub extra: BTreeMap<String, Value>,
 }
 
 impl KeyInfo {
@@ -61,6 +63,7 @@ impl Client {
                 scopes: k.scopes,
                 subject_type: k.subject_type.as_deref().map(SubjectType::from_api),
                 token_type: k.token_type,
+                extra: k.extra.into_iter().collect(),
             },
         )
     }

@@ -157,11 +157,14 @@ mod tests {
             unique: false,
             options: Vec::new(),
             parent_field_key: None,
+            extra: BTreeMap::new(),
+            configuration_extra: BTreeMap::new(),
         };
         let definitions = Definitions {
             object_type: Some("account".into()),
             fields: BTreeMap::from([("tier".to_string(), field)]),
             relationships: BTreeMap::new(),
+            extra: BTreeMap::new(),
         };
         let source = rust_source(&definitions, "Account {} static X: u8 = 0; struct Y");
         assert!(

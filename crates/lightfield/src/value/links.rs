@@ -132,7 +132,8 @@ impl Directions {
             .unwrap_or_default()
     }
 
-    pub(crate) fn to_json(&self) -> Value {
+    /// The directions as the API writes them, with whatever a newer server added.
+    pub fn to_json(&self) -> Value {
         let mut out = serde_json::Map::from_iter(self.extra.clone());
         if let Some(e) = &self.as_source {
             out.insert("asSource".into(), e.to_json());

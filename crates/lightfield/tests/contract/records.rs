@@ -147,6 +147,30 @@ async fn every_operation_the_public_spec_describes_is_accepted_by_it() {
     assert_eq!(seen.0.len(), 55, "the public spec describes 55 operations");
 }
 
+/// A valid value of a system field's value type (a select's first fixed option).
+fn sample(field: &lightfield_gen::tables::SystemField) -> lightfield::InputValue {
+    let one = match field.value_type {
+        "TEXT" | "MARKDOWN" => json!("Acme notes"),
+        "EMAIL" => json!("ada@example.com"),
+        "URL" => json!("https://example.com"),
+        "PHONE" => json!("+15551234567"),
+        "SOCIAL_HANDLE" => json!("acme"),
+        "NUMBER" | "CURRENCY" => json!(42),
+        "CHECKBOX" => json!(true),
+        "DATETIME" => json!("2026-01-01T00:00:00Z"),
+        "SINGLE_SELECT" | "MULTI_SELECT" => json!(field.options.first().copied().unwrap_or("A")),
+        "FULL_NAME" => json!({"firstName": "Ada", "lastName": "Lovelace"}),
+        "ADDRESS" => json!({"city": "London", "country": "GB"}),
+        other => panic!("no sample value for value type {other}: add one"),
+    };
+    let value = if field.multiple || field.value_type == "MULTI_SELECT" {
+        json!([one])
+    } else {
+        one
+    };
+    lightfield::InputValue::from(value)
+}
+
 async fn every_operation(client: &lightfield::Client, seen: &mut Seen) {
     use lightfield::ObjectType;
     let client = client.clone();
@@ -169,8 +193,14 @@ async fn every_operation(client: &lightfield::Client, seen: &mut Seen) {
         let mut update = records.update("rec_1").idempotency_key("k-1");
         match schema {
             Some(schema) => {
-                for f in schema.fields.iter().filter(|f| f.required) {
-                    create = create.field(f.key, "2026-01-01T00:00:00Z");
+                // Every field a create may set, each with a value of its own type, so the
+                // reference checks how each type is written.
+                for f in schema
+                    .fields
+                    .iter()
+                    .filter(|f| !f.read_only && !f.update_only)
+                {
+                    create = create.field(f.key, sample(f));
                 }
                 for r in schema.relationships.iter().filter(|r| r.required) {
                     create = create.relationship(r.key, "rec_2");
@@ -180,7 +210,7 @@ async fn every_operation(client: &lightfield::Client, seen: &mut Seen) {
                     .iter()
                     .find(|f| !f.read_only && !f.create_only);
                 if let Some(f) = writable {
-                    update = update.field(f.key, "x").clear(f.key);
+                    update = update.field(f.key, sample(f)).clear(f.key);
                 }
                 // The public spec lacks some relationships the newest SDK names (a note's
                 // `$contact` and `$meeting`); the newer one describes today's API.
