@@ -54,7 +54,7 @@ fn special(
         "email_draft" => mail::draft(body),
         "email_log" => mail::log(store, body),
         "auth_validate" => Ok(runs::validate()),
-        "workflow_run_status" => Ok(store.runs.workflow_status(id)),
+        "workflow_run_status" => store.runs.workflow_status(id),
         "enrichment_start" => Runs::enrich(
             store,
             route.param("entity_slug"),
@@ -109,16 +109,17 @@ pub fn run(
     if matches!(action, "create" | "update") {
         check_links(store, object_type, (action, route.param("id")), body)?;
     }
+    let body = body.unwrap_or(&Value::Null);
+    let id = route.param("id");
+    if matches!(action, "create" | "update") {
+        return write_linking_both_ends(store, object_type, action, id, body);
+    }
     let collection = store.collection_mut(object_type).ok_or_else(|| {
         ApiError::not_found(format!(
             "this organisation has no object type `{object_type}`"
         ))
     })?;
-    let body = body.unwrap_or(&Value::Null);
-    let id = route.param("id");
     match action {
-        "create" => collection.create(body),
-        "update" => collection.update(id, body),
         "retrieve" => collection.get(id),
         "delete" => collection.delete(id),
         "restore" => collection.restore(id),
@@ -190,4 +191,29 @@ fn check_links(
         }
     }
     Ok(())
+}
+
+/// A create or update, with each link it makes or breaks shown from the other end too.
+fn write_linking_both_ends(
+    store: &mut Store,
+    object_type: &str,
+    action: &str,
+    id: &str,
+    body: &Value,
+) -> Result<Value, ApiError> {
+    let before = store.links_of(object_type, id);
+    let collection = store.collection_mut(object_type).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "this organisation has no object type `{object_type}`"
+        ))
+    })?;
+    let answer = if action == "create" {
+        collection.create(body)?
+    } else {
+        collection.update(id, body)?
+    };
+    if let Some(written) = answer["id"].as_str() {
+        store.mirror_links(object_type, written, &before);
+    }
+    Ok(answer)
 }

@@ -50,8 +50,13 @@ pub const API_VERSION: &str = lightfield_gen::tables::API_VERSION;
 
 /// The current time as RFC 3339 text.
 pub(crate) fn now_rfc3339() -> String {
+    rfc3339_in(Duration::ZERO)
+}
+
+/// The time `ahead` from now, as RFC 3339 text.
+pub(crate) fn rfc3339_in(ahead: Duration) -> String {
     use time::{OffsetDateTime, format_description::well_known::Rfc3339};
-    OffsetDateTime::now_utc()
+    (OffsetDateTime::now_utc() + ahead)
         .format(&Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }
@@ -189,6 +194,13 @@ impl MockServer {
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         self.shared.lock().faults.clear();
+    }
+
+    /// Starts a workflow run, as a workflow in the app would (the API starts none), and
+    /// answers its id: its status is `running` until the configured polls, then `failed`
+    /// when `fails`, else `completed`. Unknown run ids are answered 404.
+    pub fn start_workflow_run(&self, fails: bool) -> String {
+        self.shared.lock().store.runs.start_workflow(fails)
     }
 
     /// Forgets every idempotency key, as the API does 24 hours after a write: a write sent

@@ -204,9 +204,10 @@ async fn list_members_files_email_runs_auth_and_open() {
         .unwrap();
     assert_eq!(sent_request.json()["subject"], "Hello");
 
+    let workflow = server.start_workflow_run(false);
     let run_status = json(&run(
         &server,
-        &["runs", "status", "wfr_1", "--wait", "--format", "json"],
+        &["runs", "status", &workflow, "--wait", "--format", "json"],
     ));
     assert_eq!(run_status["final"], true, "{run_status}");
 

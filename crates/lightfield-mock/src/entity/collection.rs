@@ -106,10 +106,11 @@ impl Collection {
         let mut rels = Map::new();
         for def in &self.schema.rels {
             let values = r.relationships.get(def.key).cloned().unwrap_or_default();
-            rels.insert(
-                def.key.to_string(),
-                json!({"cardinality": def.cardinality, "objectType": def.object_type, "values": values}),
-            );
+            let mut rel = json!({"cardinality": def.cardinality, "objectType": def.object_type, "values": values});
+            if let Some(directions) = super::links::directions(self, r, def) {
+                rel["directions"] = directions;
+            }
+            rels.insert(def.key.to_string(), rel);
         }
         let mut out = json!({
             "id": r.id,

@@ -4,10 +4,12 @@
 mod collection;
 mod filter;
 mod history;
+mod links;
 mod merge;
 mod reading;
 mod schema;
 mod values;
 
 pub use collection::{Collection, Status};
+pub use links::{links_of, mirror};
 pub use schema::{FieldDef, RelDef, Schema};

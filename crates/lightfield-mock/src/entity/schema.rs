@@ -313,16 +313,19 @@ impl Schema {
         }
         let mut rel_map = serde_json::Map::new();
         for (i, r) in self.rels.iter().enumerate() {
-            rel_map.insert(
-                r.key.to_string(),
-                json!({
+            rel_map.insert(r.key.to_string(), {
+                let mut def = json!({
                     "id": format!("rel_{}_{i:03}", self.object_type),
                     "label": r.label,
                     "description": null,
                     "cardinality": r.cardinality,
                     "objectType": r.object_type,
-                }),
-            );
+                });
+                if let Some(directions) = super::links::definition_directions(self, r) {
+                    def["directions"] = directions;
+                }
+                def
+            });
         }
         json!({
             "objectType": self.object_type,

@@ -24,6 +24,8 @@ struct StoredFile {
     created_at: String,
     completed_at: Option<String>,
     expires: Instant,
+    /// `expires` as the API writes it.
+    expires_at: String,
     token: String,
     bytes: Option<Vec<u8>>,
 }
@@ -59,7 +61,8 @@ fn render(f: &StoredFile) -> Value {
         "status": f.status,
         "createdAt": f.created_at,
         "completedAt": f.completed_at,
-        "expiresAt": null,
+        // Only a pending upload expires.
+        "expiresAt": matches!(f.status, "PENDING" | "EXPIRED").then_some(&f.expires_at),
     })
 }
 
@@ -128,6 +131,7 @@ impl FileStore {
             created_at: now_rfc3339(),
             completed_at: None,
             expires: Instant::now() + self.upload_ttl,
+            expires_at: crate::rfc3339_in(self.upload_ttl),
             token: token.clone(),
             bytes: None,
         };

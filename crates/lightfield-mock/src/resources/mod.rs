@@ -8,6 +8,7 @@ pub mod mail;
 pub mod outreach;
 mod outreach_shapes;
 pub mod runs;
+mod sender_rules;
 mod store;
 
 pub use store::Store;

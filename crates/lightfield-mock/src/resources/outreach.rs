@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::Store;
 use super::outreach_shapes::{change_set, channels, complete, filtered, ids_of, paged, refs};
+use super::sender_rules;
 use crate::error::ApiError;
 use crate::now_rfc3339;
 
@@ -64,7 +65,8 @@ impl Default for Outreach {
         Self {
             senders: vec![
                 json!({"id": "snd_0000000001", "objectType": "sender", "channel": "EMAIL", "health": "HEALTHY", "healthReason": null, "emailAddress": "sales@acme.example", "replyToAddress": null, "transport": "OAUTH", "owner": "mem_0000000001", "archivedAt": null, "createdAt": "2026-01-01T00:00:00Z", "pacing": pacing}),
-                json!({"id": "snd_0000000002", "objectType": "sender", "channel": "LINKEDIN", "health": "UNHEALTHY", "healthReason": "session expired", "emailAddress": null, "replyToAddress": null, "transport": null, "owner": "mem_0000000002", "archivedAt": "2026-02-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z", "pacing": linkedin}),
+                json!({"id": "snd_0000000002", "objectType": "sender", "channel": "LINKEDIN", "health": "UNHEALTHY", "healthReason": "DISCONNECTED", "emailAddress": null, "replyToAddress": null, "transport": null, "owner": "mem_0000000002", "archivedAt": "2026-02-01T00:00:00Z", "createdAt": "2026-01-01T00:00:00Z", "pacing": linkedin}),
+                json!({"id": "snd_0000000003", "objectType": "sender", "channel": "EMAIL", "health": "UNHEALTHY", "healthReason": "BOUNCE_THRESHOLD", "emailAddress": "outreach@acme.example", "replyToAddress": null, "transport": "SMTP", "owner": "mem_0000000001", "archivedAt": null, "createdAt": "2026-01-02T00:00:00Z", "pacing": {"EMAIL": {"dailyLimit": 50, "minGapSeconds": 120, "maxGapSeconds": 600}, "LINKEDIN_INVITE": null, "LINKEDIN_MESSAGE": null}}),
             ],
             sequences: Vec::new(),
             next_id: 1,
@@ -181,13 +183,23 @@ pub fn run(
             if !s["archivedAt"].is_null() {
                 return Err(conflict("sender_archived", format!("sender `{id}` is archived and cannot change")));
             }
+            sender_rules::check_pacing(s, &body["pacing"])?;
             s["pacing"] = body["pacing"].clone();
             Ok(s.clone())
         }),
-        "sender_mark_healthy" => out.sender(id).map(|s| {
+        "sender_mark_healthy" => out.sender(id).and_then(|s| {
+            if !s["archivedAt"].is_null() {
+                return Err(conflict("sender_archived", format!("sender `{id}` is archived")));
+            }
+            let Some(reason) = s["healthReason"].as_str() else {
+                return Ok(s.clone());
+            };
+            if !sender_rules::clearable(s["channel"].as_str().unwrap_or(""), reason) {
+                return Err(conflict("health_not_clearable", format!("`{reason}` clears only once its cause is fixed")));
+            }
             s["health"] = json!("HEALTHY");
             s["healthReason"] = Value::Null;
-            s.clone()
+            Ok(s.clone())
         }),
         "sequence_create" => {
             let Some(name) = body["name"].as_str().filter(|n| !n.is_empty()) else {
@@ -393,13 +405,15 @@ pub fn run(
         "sequence_start_test" => {
             let contact = body["contactId"].as_str().unwrap_or("").to_string();
             if !known_contact(store, &contact) {
-                return Some(Err(ApiError::bad_request("unknown_contact", "contactId", format!("no contact has id `{contact}`"))));
+                let error = ApiError::bad_request("invalid_configuration", "contactId", format!("no contact has id `{contact}`"));
+                return Some(Err(error.with_detail("invalidContacts", json!([contact]))));
             }
             let out = &mut store.outreach;
             let test_id = out.new_id("sqt");
             out.sequence(id).and_then(|s| {
-                let target = if body["expectedVersion"].is_string() { "DRAFT" } else { "PUBLISHED" };
-                if target == "DRAFT" {
+                // The open draft when there is one or nothing was ever published.
+                let target = if s.draft.is_some() || s.published.is_none() { "DRAFT" } else { "PUBLISHED" };
+                if body["expectedVersion"].is_string() {
                     s.check_version(body)?;
                 }
                 let test = json!({"id": test_id, "contactId": contact, "status": "RUNNING", "target": target, "steps": []});

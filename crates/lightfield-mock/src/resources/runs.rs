@@ -10,11 +10,12 @@ use crate::error::ApiError;
 use crate::now_rfc3339;
 
 /// Runs and merges, and how many polls they take to finish.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Runs {
     /// Polls a run takes to reach its final state.
     pub polls_to_finish: u32,
-    workflow_polls: HashMap<String, u32>,
+    /// Workflow runs by id: polls so far, and whether the run ends `failed`.
+    workflows: HashMap<String, (u32, bool)>,
     enrichments: Vec<(Value, u32)>,
     merges: Vec<(Value, u32)>,
 }
@@ -29,18 +30,44 @@ pub fn validate() -> Value {
     })
 }
 
+impl Default for Runs {
+    /// Two workflow runs the organisation already has: `wfr_0000000001` completes and
+    /// `wfr_0000000002` fails.
+    fn default() -> Self {
+        let mut runs = Self {
+            polls_to_finish: 0,
+            workflows: HashMap::new(),
+            enrichments: Vec::new(),
+            merges: Vec::new(),
+        };
+        runs.start_workflow(false);
+        runs.start_workflow(true);
+        runs
+    }
+}
+
 impl Runs {
+    /// A workflow run started in the app (the API starts none); answers its id.
+    pub fn start_workflow(&mut self, fails: bool) -> String {
+        let id = format!("wfr_{:010}", self.workflows.len() + 1);
+        self.workflows.insert(id.clone(), (0, fails));
+        id
+    }
+
     /// `GET /v1/workflowRun/{id}/status`: `running` until enough polls, then `completed`
-    /// (or `failed` for ids starting with `wfr_fail`).
-    pub fn workflow_status(&mut self, id: &str) -> Value {
-        let polls = self.workflow_polls.entry(id.to_string()).or_default();
+    /// or `failed`; an id no run has is a 404, as the API answers.
+    pub fn workflow_status(&mut self, id: &str) -> Result<Value, ApiError> {
+        let (polls, fails) = self
+            .workflows
+            .get_mut(id)
+            .ok_or_else(|| ApiError::not_found(format!("no workflow run has id `{id}`")))?;
         *polls += 1;
-        let status = match (*polls >= self.polls_to_finish, id.starts_with("wfr_fail")) {
+        let status = match (*polls >= self.polls_to_finish, *fails) {
             (false, _) => "running",
             (true, false) => "completed",
             (true, true) => "failed",
         };
-        json!({"status": status})
+        Ok(json!({"status": status}))
     }
 
     /// `POST /v1/enrichmentRun/{slug}/{id}`.

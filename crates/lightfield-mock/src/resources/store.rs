@@ -1,6 +1,6 @@
 //! The organisation's data: every collection, files, runs and outreach, seeded at start.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::files::FileStore;
 use super::outreach::Outreach;
@@ -43,6 +43,21 @@ impl Store {
         self.collections
             .iter_mut()
             .find(|c| c.schema.object_type == object_type)
+    }
+
+    /// The relationships of record `id` of `object_type` (empty when there is none).
+    pub fn links_of(&self, object_type: &str, id: &str) -> BTreeMap<String, Vec<String>> {
+        crate::entity::links_of(&self.collections, object_type, id)
+    }
+
+    /// Shows from the other end each link a write changed on record `id` since `before`.
+    pub fn mirror_links(
+        &mut self,
+        object_type: &str,
+        id: &str,
+        before: &BTreeMap<String, Vec<String>>,
+    ) {
+        crate::entity::mirror(&mut self.collections, object_type, id, before);
     }
 
     /// The collection whose ids start with `id`'s prefix (`acc_`, `mem_`, …).

@@ -290,8 +290,10 @@ impl Sequences {
         )
     }
 
-    /// Tests sequence `id` on contact `contact_id` (the draft at `expected_version`, or the
-    /// published sequence), without sending anything.
+    /// Tests sequence `id` on contact `contact_id` without sending anything. The API tests
+    /// the open draft when there is one (or nothing was published yet), else the published
+    /// sequence; the answer's `target` says which. `expected_version` makes sure the draft
+    /// tested is the one last read (a 409 otherwise).
     pub fn start_test(
         &self,
         id: impl Into<String>,

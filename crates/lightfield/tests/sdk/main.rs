@@ -18,6 +18,7 @@ mod hostile;
 mod layers;
 mod lists;
 mod mail;
+mod mock_answers;
 mod outcomes;
 mod preview;
 mod proxy;

@@ -22,7 +22,7 @@ fn definition(steps: Value) -> Map<String, Value> {
 async fn senders_change_pacing_and_health() {
     let (server, client) = setup().await;
     let page = client.senders().list().limit(10).send().await.unwrap();
-    assert_eq!(page.total_count, 2);
+    assert_eq!(page.total_count, 3);
     let email = &page.items[0];
     assert_eq!(email.health, Some(Health::Healthy));
     let mut pacing = BTreeMap::new();
@@ -30,7 +30,7 @@ async fn senders_change_pacing_and_health() {
         "EMAIL".to_string(),
         Pacing {
             daily_limit: 80,
-            min_gap_seconds: 30,
+            min_gap_seconds: 60,
             max_gap_seconds: None,
         },
     );
@@ -49,7 +49,7 @@ async fn senders_change_pacing_and_health() {
     assert_eq!(email.object_type.as_deref(), Some("sender"));
     assert_eq!(
         server.requests().pop().unwrap().json(),
-        json!({"pacing": {"EMAIL": {"dailyLimit": 80, "minGapSeconds": 30, "maxGapSeconds": null}}}),
+        json!({"pacing": {"EMAIL": {"dailyLimit": 80, "minGapSeconds": 60, "maxGapSeconds": null}}}),
         "a null maxGapSeconds is sent, not left out"
     );
     let archived = &page.items[1];
@@ -60,9 +60,20 @@ async fn senders_change_pacing_and_health() {
         .await
         .expect_err("archived");
     assert_eq!(err.kind(), Some(&ErrorKind::Conflict));
-    let healed = client
+    // An archived sender cannot be marked healthy either (M4).
+    let err = client
         .senders()
         .mark_healthy(&archived.id)
+        .send()
+        .await
+        .expect_err("archived");
+    assert_eq!(err.kind(), Some(&ErrorKind::Conflict));
+    // A bounce threshold is a reason marking healthy clears.
+    let bounced = &page.items[2];
+    assert_eq!(bounced.health_reason.as_deref(), Some("BOUNCE_THRESHOLD"));
+    let healed = client
+        .senders()
+        .mark_healthy(&bounced.id)
         .send()
         .await
         .unwrap();

@@ -27,9 +27,10 @@ async fn validate_describes_the_key() {
 #[tokio::test]
 async fn workflow_runs_are_waited_for_within_a_deadline() {
     let (server, client) = setup().await;
+    let run = server.start_workflow_run(false);
     let status = client
         .workflow_runs()
-        .wait("wfr_1")
+        .wait(&run)
         .interval(FAST, FAST)
         .deadline(Duration::from_secs(5))
         .send()
@@ -41,15 +42,26 @@ async fn workflow_runs_are_waited_for_within_a_deadline() {
         3,
         "three polls with the mock's default"
     );
-    assert_eq!(server.requests()[0].path, "/v1/workflowRun/wfr_1/status");
+    assert_eq!(
+        server.requests()[0].path,
+        format!("/v1/workflowRun/{run}/status")
+    );
     let failed = client
         .workflow_runs()
-        .wait("wfr_fail_2")
+        .wait(server.start_workflow_run(true))
         .interval(FAST, FAST)
         .send()
         .await
         .unwrap();
     assert_eq!(failed, RunStatus::Failed);
+    // A run id the organisation has no run for is refused, not made up.
+    let unknown = client
+        .workflow_runs()
+        .status("wfr_0000009999")
+        .send()
+        .await
+        .expect_err("no such run");
+    assert_eq!(unknown.kind(), Some(&lightfield::ErrorKind::NotFound));
 
     let slow = MockServer::start_with(MockConfig {
         rate_limit: None,
@@ -62,7 +74,7 @@ async fn workflow_runs_are_waited_for_within_a_deadline() {
     let started = std::time::Instant::now();
     let err = client
         .workflow_runs()
-        .wait("wfr_3")
+        .wait(slow.start_workflow_run(false))
         .interval(Duration::from_millis(20), Duration::from_millis(40))
         .deadline(Duration::from_millis(300))
         .send()
