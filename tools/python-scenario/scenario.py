@@ -4,7 +4,9 @@ Drives every resource of the mock through the URL in LIGHTFIELD_BASE_URL (a Pris
 loaded with the reference, as `cargo xtask ci` runs it): records of each type with delete,
 restore and history, custom objects, members, lists with members, files with the upload
 PUT, auth, emails, merges, enrichment, workflow runs, senders and sequences. Every step
-must succeed; the SDK does not retry, so an answer the proxy refuses fails the step.
+must succeed; the SDK does not retry, so an answer the proxy refuses fails the step. The
+SDK validates every answer against its own models (strict response validation), and the
+values written are read back and compared (`expect`).
 
 Prints one line per step and a summary; exits 1 if any step failed.
 """
@@ -22,6 +24,7 @@ client = lightfield.Lightfield(
     api_key=os.environ.get("LIGHTFIELD_API_KEY", "sk_lf_python_scenario"),
     base_url=os.environ["LIGHTFIELD_BASE_URL"],
     max_retries=0,
+    _strict_response_validation=True,
 )
 steps = {"ok": 0, "failed": 0}
 
@@ -40,22 +43,70 @@ def step(name, call):
     return answer
 
 
+def same(read, wanted):
+    """Equal, reading times as instants (`Z` and `+00:00` say the same)."""
+    if isinstance(read, str) and isinstance(wanted, str):
+        try:
+            parse = datetime.datetime.fromisoformat
+            return parse(read.replace("Z", "+00:00")) == parse(wanted.replace("Z", "+00:00"))
+        except ValueError:
+            return read == wanted
+    return read == wanted
+
+
+def expect(name, read, wanted):
+    """A value read back must be the one written; a mismatch fails like a step."""
+    if same(read, wanted):
+        steps["ok"] += 1
+        print(f"ok   {name}: {read!r}")
+    else:
+        steps["failed"] += 1
+        print(f"FAIL {name}: read {read!r}, wanted {wanted!r}")
+
+
+def field(record, key):
+    """The value of field `key` of a record the SDK read, as plain data."""
+    entry = (record.fields or {}).get(key) if record else None
+    return as_plain(getattr(entry, "value", None)) if entry is not None else None
+
+
 def records(kind, create, update):
     """Create, retrieve, update, list, definitions, delete, restore of one record type."""
     resource = getattr(client, kind)
     created = step(f"{kind}.create", lambda: resource.create(**create))
     if created is None:
         return None
-    step(f"{kind}.retrieve", lambda: resource.retrieve(created.id))
-    step(f"{kind}.update", lambda: resource.update(created.id, **update))
-    step(f"{kind}.list", lambda: resource.list(limit=5))
+    read = step(f"{kind}.retrieve", lambda: resource.retrieve(created.id))
+    expect(f"{kind}.retrieve id", read.id if read else None, created.id)
+    for key, value in create.get("fields", {}).items():
+        expect(f"{kind}.retrieve {key}", field(read, key), normalised(value))
+    updated = step(f"{kind}.update", lambda: resource.update(created.id, **update))
+    for key, value in update.get("fields", {}).items():
+        expect(f"{kind}.update {key}", field(updated, key), normalised(value))
+    listed = step(f"{kind}.list", lambda: resource.list(limit=5))
+    if listed is not None:
+        expect(f"{kind}.list counts the record", listed.total_count >= 1, True)
     step(f"{kind}.definitions", lambda: resource.definitions())
     step(f"{kind}.delete", lambda: resource.delete(created.id))
     step(f"{kind}.restore", lambda: resource.restore(created.id))
     return created
 
 
-step("auth.validate", lambda: client.auth.validate())
+def normalised(value):
+    """A written value as it reads back: a list of one is read as written."""
+    return value
+
+
+def as_plain(value):
+    """A model read by the SDK as plain data (its wire names), to compare with what was
+    written."""
+    if hasattr(value, "model_dump"):
+        return {k: v for k, v in value.model_dump(by_alias=True).items() if v is not None}
+    return value
+
+
+key = step("auth.validate", lambda: client.auth.validate())
+expect("auth.validate active", key.active if key else None, True)
 members = step("member.list", lambda: client.member.list(limit=5))
 member_id = members.data[0].id if members else "mem_0000000001"
 step("member.retrieve", lambda: client.member.retrieve(member_id))
@@ -130,7 +181,8 @@ lst = step(
 )
 if lst:
     step("list.retrieve", lambda: client.list.retrieve(lst.id))
-    step("list.update", lambda: client.list.update(lst.id, fields={"$name": "Q3 targets"}))
+    renamed = step("list.update", lambda: client.list.update(lst.id, fields={"$name": "Q3 targets"}))
+    expect("list.update $name", field(renamed, "$name"), "Q3 targets")
     step("list.list", lambda: client.list.list(limit=5))
     step("list.list_accounts", lambda: client.list.list_accounts(lst.id))
     step("list.list_contacts", lambda: client.list.list_contacts(lst.id))
@@ -154,7 +206,9 @@ if upload:
     )
     md5 = hashlib.md5(content).hexdigest()
     step("file.complete", lambda: client.file.complete(upload.id, md5=md5))
-    step("file.retrieve", lambda: client.file.retrieve(upload.id))
+    done = step("file.retrieve", lambda: client.file.retrieve(upload.id))
+    expect("file.retrieve status", done.status if done else None, "COMPLETED")
+    expect("file.retrieve sizeBytes", done.size_bytes if done else None, len(content))
     step("file.url", lambda: client.file.url(upload.id))
     step("file.list", lambda: client.file.list(limit=5))
 spare = step(
@@ -193,7 +247,8 @@ logged = step(
 )
 step("email.list", lambda: client.email.list(limit=5))
 if logged:
-    step("email.retrieve", lambda: client.email.retrieve(logged.id))
+    email = step("email.retrieve", lambda: client.email.retrieve(logged.id))
+    expect("email.retrieve $subject", field(email, "$subject"), "Logged")
     step("email.delete", lambda: client.email.delete(logged.id))
     step("email.restore", lambda: client.email.restore(logged.id))
 step("channel.list", lambda: client.channel.list(limit=5))
@@ -216,7 +271,8 @@ if enriched and enriched.enrichment_run:
         "enrichment_run.get_enrichment_run",
         lambda: client.enrichment_run.get_enrichment_run(enriched.enrichment_run.id),
     )
-step("workflow_run.status", lambda: client.workflow_run.status("wfr_0000000001"))
+run = step("workflow_run.status", lambda: client.workflow_run.status("wfr_0000000001"))
+expect("workflow_run.status of a run that exists", run.status if run else None, "running")
 
 # Senders and sequences (Preview).
 senders = step("sender.list", lambda: client.sender.list(limit=5))
@@ -247,7 +303,8 @@ if draft:
     )
     version = updated.version if updated else draft.version
     step("sequence.publish_draft", lambda: client.sequence.publish_draft(sid, expected_version=version))
-    step("sequence.retrieve", lambda: client.sequence.retrieve(sid))
+    sequence = step("sequence.retrieve", lambda: client.sequence.retrieve(sid))
+    expect("sequence.retrieve name", sequence.name if sequence else None, "Outbound 2")
     step("sequence.list", lambda: client.sequence.list(limit=5))
     step("sequence.activate", lambda: client.sequence.activate(sid))
     enrolled = step(
@@ -255,6 +312,11 @@ if draft:
         lambda: client.sequence.update_enrollments(sid, add=[contact_id]),
     )
     enrollments = step("sequence.list_enrollments", lambda: client.sequence.list_enrollments(sid))
+    expect(
+        "sequence.list_enrollments contact",
+        [e.contact_id for e in enrollments.data] if enrollments else None,
+        [contact_id],
+    )
     if enrollments and enrollments.data:
         eid = enrollments.data[0].id
         step("sequence.retrieve_enrollment", lambda: client.sequence.retrieve_enrollment(eid, id=sid))
