@@ -2,7 +2,9 @@
 //! dimension a client can get wrong: for each operation of the newest reference, its path
 //! parameters, query parameters (name, style, explode), headers (`Idempotency-Key` where
 //! the API deduplicates), and, for each property of the request body and the 200 answer,
-//! its presence, JSON type, enum, whether it is required and whether null passes.
+//! its presence, JSON type, enum, whether it is required and whether null passes. Bounds
+//! (`minimum`, `maxLength`, `maxItems`…) and patterns of requests are compared with the
+//! public reference, the only one that states them. Neither reference states a `format`.
 //!
 //! Which way a difference matters depends on the side. In a request, ours must not admit
 //! what the API refuses (a type, a value, a null, a missing required key). In an answer,
@@ -48,6 +50,9 @@ pub enum Kind {
     Nullable,
     /// A path parameter's name, a query parameter's style or explode, a header.
     Parameter,
+    /// A bound (`minimum`, `maxLength`, `maxItems`…) or `pattern` a request may break:
+    /// compared with the public reference, the one that states them.
+    Bound,
 }
 
 /// What the comparison found.
@@ -70,12 +75,17 @@ struct Walk<'a> {
     reference: &'a Doc,
     ours: &'a Doc,
     side: Side,
+    /// Only bounds are compared (the walk against the public reference).
+    bounds_only: bool,
     operation: &'a str,
     report: &'a mut Report,
 }
 
 impl Walk<'_> {
     fn found(&mut self, kind: Kind, text: String) {
+        if self.bounds_only != (kind == Kind::Bound) {
+            return;
+        }
         self.report.findings.push(Finding {
             operation: self.operation.to_string(),
             kind,
@@ -84,6 +94,9 @@ impl Walk<'_> {
     }
 
     fn open(&mut self, path: &str, what: &str) {
+        if self.bounds_only {
+            return;
+        }
         let spot = format!("{}: {path}: {what}", self.operation);
         self.report.open_spots.push(spot);
     }
@@ -101,6 +114,7 @@ impl Walk<'_> {
             return;
         }
         self.compare_values(&t, &o, path);
+        self.compare_bounds(&t, &o, path);
         for (name, their_sub) in &t.properties {
             let here = format!("{path}.{name}");
             let (t_req, o_req) = (t.required.contains(name), o.required.contains(name));
@@ -152,6 +166,46 @@ impl Walk<'_> {
         }
         if let (Some(ti), Some(oi)) = (t.items, o.items) {
             self.walk(ti, oi, &format!("{path}[]"), depth + 1);
+        }
+    }
+
+    /// Bounds and patterns at one spot: what we may send must keep within the API's.
+    fn compare_bounds(&mut self, t: &View<'_>, o: &View<'_>, path: &str) {
+        if self.side != Side::Request {
+            return;
+        }
+        for (key, theirs) in &t.lower {
+            if o.lower.get(key).is_none_or(|ours| ours < theirs) {
+                self.found(
+                    Kind::Bound,
+                    format!(
+                        "{path}: {key} {theirs} in the API, {:?} here",
+                        o.lower.get(key)
+                    ),
+                );
+            }
+        }
+        for (key, theirs) in &t.upper {
+            if o.upper.get(key).is_none_or(|ours| ours > theirs) {
+                self.found(
+                    Kind::Bound,
+                    format!(
+                        "{path}: {key} {theirs} in the API, {:?} here",
+                        o.upper.get(key)
+                    ),
+                );
+            }
+        }
+        if let Some(pattern) = t.pattern
+            && o.pattern != Some(pattern)
+        {
+            self.found(
+                Kind::Bound,
+                format!(
+                    "{path}: the API takes only strings matching {pattern}, our spec {:?}",
+                    o.pattern
+                ),
+            );
         }
     }
 
@@ -273,8 +327,17 @@ fn style(p: &Value) -> (String, bool) {
     (style, explode)
 }
 
-/// Compares every operation of `reference` with `ours`.
-pub fn drift(reference: &Doc, ours: &Doc) -> Report {
+/// Compares every operation of `reference` with `ours`, and the bounds and patterns of
+/// requests with `public`, the reference that states them.
+pub fn drift(reference: &Doc, public: &Doc, ours: &Doc) -> Report {
+    let mut report = walk_all(reference, ours, false);
+    let bounds = walk_all(public, ours, true);
+    report.findings.extend(bounds.findings);
+    report.findings.sort();
+    report
+}
+
+fn walk_all(reference: &Doc, ours: &Doc, bounds_only: bool) -> Report {
     let mut our_ops = BTreeMap::new();
     for (path, item) in ours.root["paths"].as_object().into_iter().flatten() {
         for m in METHODS {
@@ -290,6 +353,9 @@ pub fn drift(reference: &Doc, ours: &Doc) -> Report {
             report.operations += 1;
             let id = op["operationId"].as_str().unwrap_or(path);
             let Some((our_path, our_item, our_op)) = our_ops.get(&(m, shape(path))) else {
+                if bounds_only {
+                    continue;
+                }
                 report.findings.push(Finding {
                     operation: id.to_string(),
                     kind: Kind::Missing,
@@ -301,6 +367,7 @@ pub fn drift(reference: &Doc, ours: &Doc) -> Report {
                 reference,
                 ours,
                 side: Side::Request,
+                bounds_only,
                 operation: id,
                 report: &mut report,
             };

@@ -29,6 +29,12 @@ pub struct View<'a> {
     pub values: Option<BTreeSet<String>>,
     pub nullable: bool,
     pub untyped: bool,
+    /// Lower bounds by keyword (`minimum`, `minLength`, `minItems`).
+    pub lower: BTreeMap<&'static str, f64>,
+    /// Upper bounds by keyword (`maximum`, `maxLength`, `maxItems`).
+    pub upper: BTreeMap<&'static str, f64>,
+    /// A `pattern` strings must match.
+    pub pattern: Option<&'a str>,
 }
 
 impl View<'_> {
@@ -135,6 +141,17 @@ fn own(schema: &Value) -> View<'_> {
                 .collect()
         })
         .or_else(|| object.get("const").map(|c| [c.to_string()].into()));
+    for key in ["minimum", "minLength", "minItems"] {
+        if let Some(n) = object.get(key).and_then(Value::as_f64) {
+            view.lower.insert(key, n);
+        }
+    }
+    for key in ["maximum", "maxLength", "maxItems"] {
+        if let Some(n) = object.get(key).and_then(Value::as_f64) {
+            view.upper.insert(key, n);
+        }
+    }
+    view.pattern = object.get("pattern").and_then(Value::as_str);
     view
 }
 
@@ -148,6 +165,9 @@ fn both<'a>(into: &mut View<'a>, other: View<'a>) {
     into.items = into.items.or(other.items);
     into.types = narrow(into.types.take(), other.types);
     into.values = narrow(into.values.take(), other.values);
+    into.lower.extend(other.lower);
+    into.upper.extend(other.upper);
+    into.pattern = into.pattern.or(other.pattern);
     // A branch that admits null does not make the whole admit it unless every one does;
     // `nullable` beside an `allOf` is the whole's own keyword, read already.
     into.untyped &= other.untyped;

@@ -22,6 +22,9 @@ use crate::request::idempotency::Keyed;
 /// The largest file the API accepts: 512 MiB.
 pub const MAX_FILE_SIZE: u64 = 536_870_912;
 
+/// The longest file name the API takes, in characters.
+pub const MAX_FILENAME_CHARS: usize = 255;
+
 open_enum!(
     /// Where a file stands.
     FileStatus {
@@ -230,8 +233,19 @@ impl Files {
                 )),
             );
         }
+        let filename = filename.into();
+        if !(1..=MAX_FILENAME_CHARS).contains(&filename.chars().count()) {
+            return Call::refused(
+                &self.client,
+                "file_create",
+                Error::invalid(format!(
+                    "a file's name has 1 to {MAX_FILENAME_CHARS} characters; `{filename}` has {}",
+                    filename.chars().count()
+                )),
+            );
+        }
         let body = wire::FileCreateBody {
-            filename: filename.into(),
+            filename,
             mime_type: mime_type.into(),
             size_bytes: size,
             purpose: purpose.map(|p| p.as_api().to_string()),
@@ -256,8 +270,20 @@ impl Files {
         )
     }
 
-    /// Completes an upload whose bytes were PUT; `md5` (hex) lets the server check them.
+    /// Completes an upload whose bytes were PUT; `md5` (32 hex digits, any case) lets the
+    /// server check them.
     pub fn complete(&self, id: impl Into<String>, md5: Option<String>) -> Call<FileInfo, Keyed> {
+        // The API takes the digest in lower case only.
+        let md5 = md5.map(|m| m.to_ascii_lowercase());
+        if let Some(m) = md5.as_deref()
+            && !(m.len() == 32 && m.chars().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Call::refused(
+                &self.client,
+                "file_complete",
+                Error::invalid(format!("`{m}` is not an MD5 digest: 32 hexadecimal digits")),
+            );
+        }
         let body = wire::FileCompleteBody { md5 };
         by_id!(
             self,

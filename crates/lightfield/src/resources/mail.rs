@@ -141,10 +141,30 @@ impl EmailMessage {
                 self.attachments.len()
             ));
         }
-        for address in self.to.iter().chain(&self.cc).chain(&self.bcc) {
-            if !address.contains('@') {
-                return Err(format!("`{address}` is not an email address"));
+        for (name, list) in [("to", &self.to), ("cc", &self.cc), ("bcc", &self.bcc)] {
+            if list.len() > MAX_RECIPIENTS {
+                return Err(format!(
+                    "an email has at most {MAX_RECIPIENTS} `{name}` recipients; {} were given",
+                    list.len()
+                ));
             }
+        }
+        for address in std::iter::once(&self.from)
+            .chain(&self.to)
+            .chain(&self.cc)
+            .chain(&self.bcc)
+        {
+            if !is_address(address) {
+                return Err(format!(
+                    "`{address}` is not an email address the API takes (name@example.com)"
+                ));
+            }
+        }
+        if sending && self.subject.as_deref().is_some_and(str::is_empty) {
+            return Err("the subject of an email sent is not empty".into());
+        }
+        if sending && self.body.as_ref().is_some_and(|(_, text)| text.is_empty()) {
+            return Err("the body of an email sent is not empty".into());
         }
         Ok(())
     }
@@ -341,5 +361,71 @@ impl Emails {
             move |c, key| async move { c.email_log(Some(&key), &body).await },
             |raw, _| crate::entity::raw_record(&raw).map(Email::from),
         )
+    }
+}
+
+/// Whether `address` is one the API takes, by the rule its public description states: a
+/// local part of dot-separated atoms (or a quoted string), `@`, and a domain of labels
+/// ending in a top-level name of two letters or more (or an IPv4 literal in brackets).
+fn is_address(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let special = |c: char| "<>()[]\\.,;:@\"".contains(c) || c.is_whitespace();
+    let local_ok = if local.len() >= 3 && local.starts_with('"') && local.ends_with('"') {
+        true
+    } else {
+        !local.is_empty()
+            && local
+                .split('.')
+                .all(|atom| !atom.is_empty() && !atom.chars().any(special))
+    };
+    let domain_ok = if let Some(ip) = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        let parts: Vec<&str> = ip.split('.').collect();
+        parts.len() == 4
+            && parts
+                .iter()
+                .all(|p| (1..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit()))
+    } else {
+        let labels: Vec<&str> = domain.split('.').collect();
+        let label_ok =
+            |l: &&str| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        labels.len() >= 2
+            && labels.iter().all(label_ok)
+            && labels
+                .last()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+    };
+    local_ok && domain_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_address;
+
+    #[test]
+    fn addresses_are_read_as_the_api_reads_them() {
+        for good in [
+            "ada@example.com",
+            "a.b@mail.example.co",
+            "\"a b\"@example.com",
+            "x@[10.0.0.1]",
+            "me@acme-corp.example",
+        ] {
+            assert!(is_address(good), "{good}");
+        }
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.com",
+            "a..b@example.com",
+            "ada@example",
+            "ada@example.c0m",
+            "a b@example.com",
+            "ada@exa_mple.com",
+            "x@[10.0.0]",
+        ] {
+            assert!(!is_address(bad), "{bad}");
+        }
     }
 }

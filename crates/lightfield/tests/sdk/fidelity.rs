@@ -170,3 +170,65 @@ async fn an_empty_file_and_a_status_on_list_members_are_refused_before_sending()
     );
     assert_eq!(server.requests().len(), before, "nothing was sent");
 }
+
+/// The bounds and patterns the public reference states for requests are checked before
+/// anything is sent (`cargo xtask drift` lists them under Bound).
+#[tokio::test]
+async fn the_public_references_bounds_are_checked_before_sending() {
+    use lightfield::resources::mail::EmailMessage;
+    let (server, client) = setup().await;
+    let long_name = "a".repeat(256);
+    refused(
+        client
+            .files()
+            .create(long_name.as_str(), "text/plain", 1, None)
+            .send()
+            .await,
+        "1 to 255 characters",
+    );
+    refused(
+        client
+            .files()
+            .create("", "text/plain", 1, None)
+            .send()
+            .await,
+        "1 to 255 characters",
+    );
+    refused(
+        client
+            .files()
+            .complete("fil_0000000001", Some("not-a-digest".into()))
+            .send()
+            .await,
+        "not an MD5 digest",
+    );
+    let mail = || EmailMessage::new("me@acme.example").to(["ada@example.com"]);
+    for (message, needle) in [
+        (
+            EmailMessage::new("me@acme")
+                .to(["ada@example.com"])
+                .subject("Hi")
+                .text("Hello"),
+            "`me@acme` is not an email address",
+        ),
+        (
+            mail()
+                .cc(["ada at example.com"])
+                .subject("Hi")
+                .text("Hello"),
+            "`ada at example.com` is not an email address",
+        ),
+        (mail().subject("").text("Hello"), "subject"),
+        (mail().subject("Hi").text(""), "body"),
+        (
+            mail()
+                .bcc((0..501).map(|i| format!("b{i}@example.com")))
+                .subject("Hi")
+                .text("Hello"),
+            "at most 500 `bcc` recipients",
+        ),
+    ] {
+        refused(client.emails().send(message).send().await, needle);
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+}
