@@ -204,10 +204,15 @@ fn our_spec_differs_from_the_reference_only_where_a_reason_is_given() {
             root: load(xtask::SPEC_PATH),
         },
     );
-    assert_eq!(
-        report.operations, 112,
-        "the reference describes 112 operations"
-    );
+    // Every operation of the reference is walked (112 today; a new reference may add some).
+    let described = reference().root["paths"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, item)| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
+        .sum::<usize>();
+    assert!(described >= 112, "the reference lost operations: {described}");
+    assert_eq!(report.operations, described, "every operation is walked");
     let left = unexplained(&report);
     println!(
         "{} operations walked: {} differences, {} of them explained in ALLOWED; {} open spots",
