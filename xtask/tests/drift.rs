@@ -211,7 +211,10 @@ fn our_spec_differs_from_the_reference_only_where_a_reason_is_given() {
         .flatten()
         .map(|(_, item)| METHODS.iter().filter(|m| item.get(**m).is_some()).count())
         .sum::<usize>();
-    assert!(described >= 112, "the reference lost operations: {described}");
+    assert!(
+        described >= 112,
+        "the reference lost operations: {described}"
+    );
     assert_eq!(report.operations, described, "every operation is walked");
     let left = unexplained(&report);
     println!(

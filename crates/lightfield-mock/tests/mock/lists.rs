@@ -199,3 +199,86 @@ async fn the_request_log_keeps_a_bounded_copy_of_each_body() {
         lightfield_mock::LOGGED_BODY
     );
 }
+
+/// The filter grammar as the API documents it, stated here apart from the mock's own
+/// table: which operators each value type takes (MULTI_SELECT and MARKDOWN none yet).
+fn documented_operators(value_type: &str) -> &'static [&'static str] {
+    const ORDERED: &[&str] = &[
+        "equal",
+        "greaterThan",
+        "greaterThanOrEqual",
+        "lessThan",
+        "lessThanOrEqual",
+    ];
+    match value_type {
+        "NUMBER" | "CURRENCY" | "DATETIME" => ORDERED,
+        "TEXT" | "FULL_NAME" | "SOCIAL_HANDLE" | "ADDRESS" => &["equal", "startsWith"],
+        "CHECKBOX" | "SINGLE_SELECT" => &["equal"],
+        "EMAIL" | "TELEPHONE" | "URL" => &["contains"],
+        _ => &[],
+    }
+}
+
+/// Every field of every record type, with every operator (and its negation) and one that
+/// does not exist: the mock takes exactly the documented grammar, since the proxies of the
+/// reference cannot check filters (the references do not describe them).
+#[tokio::test]
+async fn filters_follow_the_documented_grammar_for_every_value_type() {
+    let server = unlimited().await;
+    let operators = [
+        "equal",
+        "startsWith",
+        "contains",
+        "greaterThan",
+        "greaterThanOrEqual",
+        "lessThan",
+        "lessThanOrEqual",
+        "bogus",
+    ];
+    let mut checked = 0;
+    for collection in [
+        "accounts",
+        "contacts",
+        "opportunities",
+        "tasks",
+        "notes",
+        "meetings",
+    ] {
+        let (_, defs) = get(&server, &format!("/v1/{collection}/definitions")).await;
+        for (key, def) in defs["fieldDefinitions"].as_object().unwrap() {
+            let value_type = def["valueType"].as_str().unwrap();
+            let value = match value_type {
+                "NUMBER" | "CURRENCY" => "1".to_string(),
+                "DATETIME" => "2026-01-01T00:00:00Z".to_string(),
+                "CHECKBOX" => "true".to_string(),
+                "SINGLE_SELECT" | "MULTI_SELECT" => def["typeConfiguration"]["options"][0]["id"]
+                    .as_str()
+                    .unwrap_or("x")
+                    .to_string(),
+                _ => "a".to_string(),
+            };
+            let allowed = documented_operators(value_type);
+            for op in operators {
+                for negated in ["", "-"] {
+                    let query = format!(
+                        "/v1/{collection}?{}%5B{negated}{op}%5D={value}",
+                        key.replace('$', "%24")
+                    );
+                    let (status, body) = get(&server, &query).await;
+                    let wanted = if allowed.contains(&op) { 200 } else { 400 };
+                    assert_eq!(status, wanted, "{value_type} {query}: {body}");
+                    if wanted == 400 {
+                        assert_eq!(body["code"], "invalid_filter", "{query}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "{checked} filters checked");
+    let (status, body) = get(&server, "/v1/accounts?nothing%5Bequal%5D=1").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (400, Some("invalid_filter"))
+    );
+}
