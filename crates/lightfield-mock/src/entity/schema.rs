@@ -228,7 +228,7 @@ impl Schema {
             fields,
             rels,
             delete_twice_not_found: table.delete_twice_not_found,
-            keys: RecordKeys::of(&table.object_type),
+            keys: RecordKeys::of(table.object_type),
             hides_relationships: table.hidden_relationships,
             one_operation_per_key: table.one_operation_per_key,
         }
