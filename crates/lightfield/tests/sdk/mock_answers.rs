@@ -3,8 +3,6 @@
 //! the reference proxy, so the answers are held to the reference's shapes as well.
 
 use crate::common::*;
-use lightfield::ErrorKind;
-use serde_json::json;
 
 /// M9 and links: a link made from one end shows from the other, and a relationship from a
 /// type to itself says which records link from each end.
@@ -99,7 +97,9 @@ async fn a_pending_upload_says_when_it_expires() {
 #[cfg(feature = "preview")]
 mod outreach {
     use super::*;
+    use lightfield::ErrorKind;
     use lightfield::preview::{Pacing, View};
+    use serde_json::json;
     use std::collections::BTreeMap;
 
     fn pacing(
