@@ -245,6 +245,42 @@ impl MockServer {
             .unwrap_or_default()
     }
 
+    /// Removes record `id` of `object_type` for good, as the API does when the trash is
+    /// emptied: retrieving it answers 404 from then on. `false` when there is none.
+    pub fn purge_record(&self, object_type: &str, id: &str) -> bool {
+        self.shared
+            .lock()
+            .store
+            .collection_mut(object_type)
+            .is_some_and(|c| c.purge(id))
+    }
+
+    /// The ids of the records of `object_type` in the trash.
+    pub fn trashed_ids_of(&self, object_type: &str) -> Vec<String> {
+        self.shared
+            .lock()
+            .store
+            .collection(object_type)
+            .map(|c| c.trashed_ids())
+            .unwrap_or_default()
+    }
+
+    /// Stores records of `object_type` with the field values `fields(i)` for `i` in
+    /// `0..count`, without HTTP and unchecked (as an organisation's existing data): for
+    /// tests that need many records fast. Answers their ids.
+    pub fn seed_records(
+        &self,
+        object_type: &str,
+        count: usize,
+        fields: impl Fn(usize) -> Value,
+    ) -> Vec<String> {
+        let mut shared = self.shared.lock();
+        let Some(collection) = shared.store.collection_mut(object_type) else {
+            return Vec::new();
+        };
+        (0..count).map(|i| collection.seed(fields(i))).collect()
+    }
+
     /// Stores an account to be served exactly as given by retrieve and list, e.g. a record
     /// with a value type or key that a newer server would send. Returns its id (the
     /// record's own `id`, or a new one).

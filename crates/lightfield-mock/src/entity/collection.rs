@@ -86,6 +86,23 @@ impl Collection {
         self.records.len()
     }
 
+    /// Removes a record for good, as the API does when the trash is emptied; `false` when
+    /// there is none with this id.
+    pub fn purge(&mut self, id: &str) -> bool {
+        let before = self.records.len();
+        self.records.retain(|r| r.id != id);
+        self.records.len() != before
+    }
+
+    /// The ids of the records in the trash.
+    pub fn trashed_ids(&self) -> Vec<String> {
+        self.records
+            .iter()
+            .filter(|r| r.trashed)
+            .map(|r| r.id.clone())
+            .collect()
+    }
+
     /// Every stored record as the API renders it, in creation order.
     pub fn all(&self) -> Vec<Value> {
         self.records.iter().map(|r| self.render(r)).collect()

@@ -134,6 +134,27 @@ impl ObjectType {
     }
 
     /// How messages name a set of these records: `accounts`, or `` `vendor` records ``.
+    /// Whether the API lists this type's trashed records (`status=trashed`): accounts,
+    /// contacts, opportunities, tasks, notes and meetings do; custom objects, emails, lists
+    /// and the read-only types do not.
+    ///
+    /// ```
+    /// use lightfield::ObjectType;
+    /// assert!(ObjectType::Note.lists_trash());
+    /// assert!(!ObjectType::Custom("vendor".into()).lists_trash());
+    /// ```
+    pub fn lists_trash(&self) -> bool {
+        matches!(
+            self,
+            Self::Account
+                | Self::Contact
+                | Self::Opportunity
+                | Self::Task
+                | Self::Note
+                | Self::Meeting
+        )
+    }
+
     pub(crate) fn plural(&self) -> String {
         match (self, self.schema()) {
             (_, Some(schema)) => schema.collection.to_string(),

@@ -1,0 +1,79 @@
+//! After a type's streams are complete: what became of the records no stream listed.
+//! A delete is recorded only on evidence: the trash listing (written by the scan), a
+//! retrieve answering 404, or, for types the API lists no trash of, two complete scans in a
+//! row that missed a record the API still has. Nothing is inferred from an unstable scan.
+
+use lightfield::{Client, ErrorKind, ObjectType};
+
+use crate::Error;
+use crate::rows::Columns;
+use crate::store::{Counts, PageWrite, Store, StreamState, Verdict};
+
+/// Reconciles `object` in `run`.
+pub async fn reconcile(
+    client: &Client,
+    store: &mut dyn Store,
+    (object, table): (&ObjectType, &str),
+    columns: &mut Columns,
+    run: i64,
+    counts: &mut Counts,
+) -> Result<(), Error> {
+    let stream = |status: &str| format!("{}:{status}", object.as_api());
+    let active = store.seen(run, &stream("active"))?;
+    let trashed = store.seen(run, &stream("trashed"))?;
+    for row in store.rows(table)? {
+        let judged = row.absent_run == Some(run);
+        if row.status == "deleted"
+            || judged
+            || active.contains(&row.id)
+            || trashed.contains(&row.id)
+        {
+            continue;
+        }
+        let answer = client
+            .records_of(object.clone())
+            .retrieve(&row.id)
+            .send()
+            .await;
+        counts.requests += 1;
+        let record = match answer {
+            Err(e) if e.kind() == Some(&ErrorKind::NotFound) => {
+                store.judge(table, &row.id, Verdict::Deleted, run)?;
+                counts.deleted += 1;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+            Ok(record) => record,
+        };
+        if row.status != "active" {
+            // Still in the trash, or restored and not yet listed: the next run will tell.
+            continue;
+        }
+        if object.lists_trash() {
+            // Neither listing had it, yet it exists: the scan missed it. Keep it current.
+            columns.ensure(store, &crate::rows::field_types(&record), run)?;
+            let rows = [columns.row(&record)];
+            let name = stream("active");
+            let at = store.stream(run, &name)?.unwrap_or_else(|| StreamState {
+                state: "complete".into(),
+                ..StreamState::default()
+            });
+            let written = store.write_page(&PageWrite {
+                run,
+                stream: &name,
+                table,
+                object_type: object.as_api(),
+                status: "active",
+                records: &rows,
+                next: &at,
+            })?;
+            counts.written += written.written;
+        } else if row.absent_runs >= 1 {
+            store.judge(table, &row.id, Verdict::TrashedByAbsence, run)?;
+            counts.trashed += 1;
+        } else {
+            store.judge(table, &row.id, Verdict::Absent, run)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,255 @@
+//! One run, phase by phase: refuse what must be refused before any call, then the schema
+//! of every type, then each type's streams, then what the streams did not list.
+
+use std::time::{Duration, Instant};
+
+use lightfield::{Client, ErrorKind, ObjectType, RecordStatus};
+
+use crate::Error;
+use crate::names::{table_of, view_of};
+use crate::reconcile::reconcile;
+use crate::rows::Columns;
+use crate::scan::{Ending, Stream};
+use crate::store::{Counts, Store};
+
+/// The layout this version writes; a mirror of a higher one is refused.
+pub const FORMAT: u32 = 1;
+
+/// What to mirror, and how.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// Only these types (API names, `account`, or custom slugs); every type when empty.
+    pub only: Vec<String>,
+    /// Not these types.
+    pub skip: Vec<String>,
+    /// How many times one stream may find the order shifted before it is called unstable.
+    pub max_shifts: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            only: Vec::new(),
+            skip: Vec::new(),
+            max_shifts: 20,
+        }
+    }
+}
+
+impl Options {
+    fn wants(&self, object: &ObjectType) -> bool {
+        let name = object.as_api();
+        (self.only.is_empty() || self.only.iter().any(|o| o == name))
+            && !self.skip.iter().any(|s| s == name)
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Summary {
+    /// The run's number.
+    pub run: i64,
+    /// Whether it continued a run that was cut short.
+    pub resumed: bool,
+    /// Records written, unchanged, trashed, deleted, restored; requests sent.
+    pub counts: Counts,
+    /// Types whose scan kept shifting: nothing was inferred about their missing records.
+    pub unstable: Vec<String>,
+    /// Types the key may not read.
+    pub forbidden: Vec<String>,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Requests per second over the run, as a fraction of the API's 25 per second.
+    pub fn share_of_limit(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64().max(1e-3);
+        self.counts.requests as f64 / seconds / 25.0
+    }
+}
+
+/// The built-in types a mirror holds, in the order they are read.
+const BUILT_IN: [ObjectType; 9] = [
+    ObjectType::Account,
+    ObjectType::Contact,
+    ObjectType::Opportunity,
+    ObjectType::Task,
+    ObjectType::Note,
+    ObjectType::Meeting,
+    ObjectType::Member,
+    ObjectType::Email,
+    ObjectType::List,
+];
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Refuses a mirror of a newer layout or of another organisation, before any write.
+async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> {
+    if let Some(format) = store.meta("format")? {
+        let theirs: u32 = format.parse().unwrap_or(u32::MAX);
+        if theirs > FORMAT {
+            return Err(Error::Refused(format!(
+                "this mirror was written by a newer lightfield-sync (layout {format}; this one \
+                 writes {FORMAT}): update lightfield, or mirror into a new database"
+            )));
+        }
+    }
+    // The API names no organisation; its first member (the oldest) and its address do.
+    let members = client.members().list().limit(1).send().await?;
+    let first = members
+        .items
+        .first()
+        .map(|m| m.as_ref().id.clone())
+        .unwrap_or_default();
+    let organisation = format!("{} {first}", client.base_url());
+    match store.meta("organisation")? {
+        Some(known) if known != organisation => Err(Error::Refused(format!(
+            "this mirror holds another organisation ({known}); this key reaches \
+             {organisation}: mirror into a new database"
+        ))),
+        Some(_) => Ok(()),
+        None => {
+            store.set_meta("organisation", &organisation)?;
+            store.set_meta("format", &FORMAT.to_string())?;
+            Ok(())
+        }
+    }
+}
+
+/// The record types to mirror: the built-in ones and every custom object.
+async fn types(client: &Client, options: &Options) -> Result<Vec<ObjectType>, Error> {
+    let mut all: Vec<ObjectType> = BUILT_IN.to_vec();
+    all.extend(
+        client
+            .objects()
+            .send()
+            .await?
+            .into_iter()
+            .map(|o| ObjectType::Custom(o.slug)),
+    );
+    Ok(all.into_iter().filter(|t| options.wants(t)).collect())
+}
+
+/// The schema phase for one type: a column per field of its definitions and a view per
+/// relationship. A type with no definitions gets its columns from its records.
+async fn schema(
+    client: &Client,
+    store: &mut dyn Store,
+    object: &ObjectType,
+    columns: &mut Columns,
+    run: i64,
+) -> Result<(), Error> {
+    let definitions = match client.records_of(object.clone()).definitions().send().await {
+        Ok(d) => d,
+        // Types without definitions (members, emails, lists) take their columns from records.
+        Err(e) if e.is_not_found() || matches!(e, lightfield::Error::InvalidInput { .. }) => {
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let fields: Vec<(String, String)> = definitions
+        .fields
+        .iter()
+        .map(|(k, d)| (k.clone(), d.value_type.as_api().to_string()))
+        .collect();
+    columns.ensure(store, &fields, run)?;
+    for (key, rel) in &definitions.relationships {
+        let view = view_of(object, key);
+        store.relationship(
+            object.as_api(),
+            key,
+            &rel.object_type,
+            rel.cardinality.as_api(),
+            &view,
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs one sync of `client`'s organisation into `store` (what [`Mirror::sync`](crate::Mirror::sync)
+/// does with its own store).
+pub async fn sync(
+    client: &Client,
+    store: &mut (dyn Store + Send),
+    options: &Options,
+) -> Result<Summary, Error> {
+    let started = Instant::now();
+    preflight(client, store).await?;
+    let run = store.open_run(&now())?;
+    let mut counts = Counts::default();
+    let mut summary = Summary {
+        run: run.id,
+        resumed: run.resumed,
+        counts: Counts::default(),
+        unstable: Vec::new(),
+        forbidden: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
+    let result = async {
+        for object in types(client, options).await? {
+            let table = table_of(&object);
+            let mut columns = Columns::load(store, &object, &table)?;
+            match schema(client, store, &object, &mut columns, run.id).await {
+                Err(Error::Api(e)) if e.kind() == Some(&ErrorKind::Forbidden) => {
+                    summary.forbidden.push(object.as_api().to_string());
+                    continue;
+                }
+                other => other?,
+            }
+            let mut complete = true;
+            let statuses: &[RecordStatus] = if object.lists_trash() {
+                &[RecordStatus::Active, RecordStatus::Trashed]
+            } else {
+                &[RecordStatus::Active]
+            };
+            for status in statuses {
+                let stream = Stream {
+                    object: &object,
+                    table: &table,
+                    status: status.clone(),
+                    run: run.id,
+                    max_shifts: options.max_shifts,
+                };
+                if stream
+                    .read(client, store, &mut columns, &mut counts)
+                    .await?
+                    == Ending::Unstable
+                {
+                    complete = false;
+                }
+            }
+            if complete {
+                reconcile(
+                    client,
+                    store,
+                    (&object, &table),
+                    &mut columns,
+                    run.id,
+                    &mut counts,
+                )
+                .await?;
+            } else {
+                summary.unstable.push(object.as_api().to_string());
+            }
+        }
+        Ok::<(), Error>(())
+    }
+    .await;
+    summary.counts = counts;
+    summary.elapsed = started.elapsed();
+    match result {
+        Ok(()) => {
+            store.close_run(run.id, "complete", &summary.counts, &now())?;
+            Ok(summary)
+        }
+        // The run stays open: the next one continues it from the pages already written.
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,509 @@
+//! The embedded backend: one SQLite file, written in WAL mode so readers (a BI tool,
+//! Datasette, `sqlite3`) keep reading while a sync runs.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
+
+use crate::store::{
+    Cell, Counts, FieldColumn, PageCounts, PageWrite, RecordRow, Run, Store, StoredRow,
+    StreamState, Verdict,
+};
+
+/// The mirror's own tables, created on first use.
+const STATE: &str = "
+CREATE TABLE IF NOT EXISTS _lf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS _lf_runs (run INTEGER PRIMARY KEY, started_at TEXT NOT NULL,
+  finished_at TEXT, status TEXT NOT NULL, written INTEGER, unchanged INTEGER,
+  trashed INTEGER, deleted INTEGER, restored INTEGER, requests INTEGER);
+CREATE TABLE IF NOT EXISTS _lf_streams (run INTEGER NOT NULL, stream TEXT NOT NULL,
+  next_offset INTEGER NOT NULL, boundary TEXT, state TEXT NOT NULL, shifts INTEGER NOT NULL,
+  PRIMARY KEY (run, stream));
+CREATE TABLE IF NOT EXISTS _lf_seen (run INTEGER NOT NULL, stream TEXT NOT NULL,
+  id TEXT NOT NULL, PRIMARY KEY (run, stream, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _lf_fields (object_type TEXT NOT NULL, field_key TEXT NOT NULL,
+  value_type TEXT NOT NULL, column_name TEXT NOT NULL, table_name TEXT NOT NULL,
+  first_seen_run INTEGER NOT NULL, PRIMARY KEY (object_type, field_key, value_type));
+CREATE TABLE IF NOT EXISTS _lf_relationships (object_type TEXT NOT NULL, rel_key TEXT NOT NULL,
+  target_type TEXT NOT NULL, cardinality TEXT NOT NULL, view_name TEXT NOT NULL,
+  PRIMARY KEY (object_type, rel_key));
+CREATE TABLE IF NOT EXISTS _edges (src_type TEXT NOT NULL, src_id TEXT NOT NULL,
+  rel_key TEXT NOT NULL, dst_type TEXT NOT NULL, dst_id TEXT NOT NULL,
+  direction TEXT NOT NULL DEFAULT '', PRIMARY KEY (src_id, rel_key, dst_id, direction))
+  WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS _edges_dst ON _edges (dst_id, rel_key);
+";
+
+/// A mirror in one SQLite file.
+pub struct Sqlite {
+    db: Connection,
+}
+
+fn failed(what: &str) -> impl Fn(rusqlite::Error) -> String + '_ {
+    move |e| format!("{what}: {e}")
+}
+
+fn sql(cell: &Cell) -> Sql {
+    match cell {
+        Cell::Null => Sql::Null,
+        Cell::Integer(i) => Sql::Integer(*i),
+        Cell::Real(r) => Sql::Real(*r),
+        Cell::Text(t) => Sql::Text(t.clone()),
+    }
+}
+
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+impl Sqlite {
+    /// Opens (or creates) the mirror at `path`.
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let db = Connection::open(path).map_err(failed("cannot open the database"))?;
+        Self::init(db)
+    }
+
+    /// A mirror in memory, for tests and trials.
+    pub fn in_memory() -> Result<Self, String> {
+        Self::init(Connection::open_in_memory().map_err(failed("cannot open a database"))?)
+    }
+
+    fn init(db: Connection) -> Result<Self, String> {
+        // WAL: readers go on reading during a sync; NORMAL: a commit survives a crash of
+        // this process (a power cut may lose the last pages, which the next run reads again).
+        db.pragma_update(None, "journal_mode", "WAL")
+            .map_err(failed("cannot switch to WAL"))?;
+        db.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(failed("cannot set synchronous"))?;
+        db.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(failed("cannot set a busy timeout"))?;
+        db.execute_batch(STATE)
+            .map_err(failed("cannot create the mirror's tables"))?;
+        Ok(Self { db })
+    }
+
+    /// The connection, for queries of one's own (tests, `sync status`).
+    pub fn connection(&self) -> &Connection {
+        &self.db
+    }
+
+    fn table_exists(&self, table: &str) -> Result<bool, String> {
+        self.db
+            .query_row(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(failed("cannot read the schema"))
+    }
+}
+
+fn write_record(
+    tx: &rusqlite::Transaction<'_>,
+    page: &PageWrite<'_>,
+    record: &RecordRow,
+) -> Result<(bool, Option<&'static str>), String> {
+    let table = quoted(page.table);
+    let stored: Option<(String, String, i64)> = tx
+        .query_row(
+            &format!("SELECT _raw, _status, _absent_runs FROM {table} WHERE id = ?1"),
+            [&record.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()
+        .map_err(failed(page.table))?;
+    if let Some((raw, status, absent)) = &stored
+        && *raw == record.raw
+        && status == page.status
+    {
+        if *absent != 0 {
+            tx.execute(
+                &format!("UPDATE {table} SET _absent_runs = 0, _absent_run = NULL WHERE id = ?1"),
+                [&record.id],
+            )
+            .map_err(failed(page.table))?;
+        }
+        return Ok((false, None));
+    }
+    let change = match (stored.as_ref().map(|s| s.1.as_str()), page.status) {
+        (Some("trashed" | "deleted"), "active") => Some("restored"),
+        (Some("active") | None, "trashed") => Some("listed"),
+        _ => None,
+    };
+    let mut columns = vec!["id", "created_at", "updated_at", "external_id", "http_link"]
+        .into_iter()
+        .map(quoted)
+        .collect::<Vec<_>>();
+    columns.extend(record.cells.iter().map(|(c, _)| quoted(c)));
+    let mut values: Vec<Sql> = vec![Sql::Text(record.id.clone())];
+    values.extend(record.fixed.iter().map(sql));
+    values.extend(record.cells.iter().map(|(_, v)| sql(v)));
+    for (name, value) in [
+        ("_raw", Sql::Text(record.raw.clone())),
+        ("_status", Sql::Text(page.status.into())),
+        (
+            "_status_reason",
+            change.map_or(Sql::Null, |c| Sql::Text(c.into())),
+        ),
+        ("_changed_run", Sql::Integer(page.run)),
+        ("_absent_runs", Sql::Integer(0)),
+        ("_absent_run", Sql::Null),
+    ] {
+        columns.push(name.to_string());
+        values.push(value);
+    }
+    let updates: Vec<String> = columns
+        .iter()
+        .skip(1)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let marks: Vec<String> = (1..=values.len() + 1).map(|i| format!("?{i}")).collect();
+    columns.push("_first_seen_run".into());
+    values.push(Sql::Integer(page.run));
+    let statement = format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        columns.join(", "),
+        marks.join(", "),
+        updates.join(", ")
+    );
+    tx.execute(&statement, rusqlite::params_from_iter(values))
+        .map_err(failed(page.table))?;
+    tx.execute("DELETE FROM _edges WHERE src_id = ?1", [&record.id])
+        .map_err(failed("_edges"))?;
+    for edge in &record.edges {
+        tx.execute(
+            "INSERT OR IGNORE INTO _edges (src_type, src_id, rel_key, dst_type, dst_id, direction)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                page.object_type,
+                record.id,
+                edge.rel_key,
+                edge.dst_type,
+                edge.dst_id,
+                edge.direction.clone().unwrap_or_default()
+            ],
+        )
+        .map_err(failed("_edges"))?;
+    }
+    Ok((true, change))
+}
+
+impl Store for Sqlite {
+    fn meta(&mut self, key: &str) -> Result<Option<String>, String> {
+        self.db
+            .query_row("SELECT value FROM _lf_meta WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(failed("_lf_meta"))
+    }
+
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), String> {
+        self.db
+            .execute(
+                "INSERT INTO _lf_meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .map(drop)
+            .map_err(failed("_lf_meta"))
+    }
+
+    fn open_run(&mut self, now: &str) -> Result<Run, String> {
+        let last: Option<(i64, String)> = self
+            .db
+            .query_row(
+                "SELECT run, status FROM _lf_runs ORDER BY run DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(failed("_lf_runs"))?;
+        match last {
+            Some((run, status)) if status == "running" => Ok(Run {
+                id: run,
+                resumed: true,
+            }),
+            last => {
+                let run = last.map_or(1, |(run, _)| run + 1);
+                self.db
+                    .execute(
+                        "INSERT INTO _lf_runs (run, started_at, status) VALUES (?1, ?2, 'running')",
+                        params![run, now],
+                    )
+                    .map_err(failed("_lf_runs"))?;
+                Ok(Run {
+                    id: run,
+                    resumed: false,
+                })
+            }
+        }
+    }
+
+    fn close_run(
+        &mut self,
+        run: i64,
+        status: &str,
+        counts: &Counts,
+        now: &str,
+    ) -> Result<(), String> {
+        let tx = self.db.transaction().map_err(failed("_lf_runs"))?;
+        tx.execute(
+            "UPDATE _lf_runs SET finished_at = ?2, status = ?3, written = ?4, unchanged = ?5,
+             trashed = ?6, deleted = ?7, restored = ?8, requests = ?9 WHERE run = ?1",
+            params![
+                run,
+                now,
+                status,
+                counts.written as i64,
+                counts.unchanged as i64,
+                counts.trashed as i64,
+                counts.deleted as i64,
+                counts.restored as i64,
+                counts.requests as i64
+            ],
+        )
+        .map_err(failed("_lf_runs"))?;
+        // What the runs before this one saw is no longer needed to judge absences.
+        tx.execute("DELETE FROM _lf_seen WHERE run < ?1", [run])
+            .map_err(failed("_lf_seen"))?;
+        tx.commit().map_err(failed("_lf_runs"))
+    }
+
+    fn columns(&mut self, object_type: &str) -> Result<Vec<FieldColumn>, String> {
+        let mut statement = self
+            .db
+            .prepare(
+                "SELECT field_key, value_type, column_name FROM _lf_fields
+                 WHERE object_type = ?1 ORDER BY first_seen_run, column_name",
+            )
+            .map_err(failed("_lf_fields"))?;
+        let rows = statement
+            .query_map([object_type], |r| {
+                Ok(FieldColumn {
+                    key: r.get(0)?,
+                    value_type: r.get(1)?,
+                    column: r.get(2)?,
+                })
+            })
+            .map_err(failed("_lf_fields"))?;
+        rows.collect::<Result<_, _>>().map_err(failed("_lf_fields"))
+    }
+
+    fn add_columns(
+        &mut self,
+        object_type: &str,
+        table: &str,
+        new: &[(FieldColumn, &'static str)],
+        run: i64,
+    ) -> Result<(), String> {
+        let exists = self.table_exists(table)?;
+        let tx = self.db.transaction().map_err(failed(table))?;
+        if !exists {
+            tx.execute_batch(&format!(
+                "CREATE TABLE {} (id TEXT PRIMARY KEY, created_at TEXT, updated_at TEXT,
+                 external_id TEXT, http_link TEXT, _raw TEXT NOT NULL, _status TEXT NOT NULL,
+                 _status_reason TEXT, _first_seen_run INTEGER NOT NULL,
+                 _changed_run INTEGER NOT NULL, _absent_runs INTEGER NOT NULL DEFAULT 0,
+                 _absent_run INTEGER);
+                 CREATE INDEX {} ON {} (_changed_run);",
+                quoted(table),
+                quoted(&format!("{table}__changed")),
+                quoted(table)
+            ))
+            .map_err(failed(table))?;
+        }
+        for (column, sql_type) in new {
+            tx.execute(
+                &format!(
+                    "ALTER TABLE {} ADD COLUMN {} {sql_type}",
+                    quoted(table),
+                    quoted(&column.column)
+                ),
+                [],
+            )
+            .map_err(failed(table))?;
+            tx.execute(
+                "INSERT INTO _lf_fields (object_type, field_key, value_type, column_name, table_name,
+                 first_seen_run) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![object_type, column.key, column.value_type, column.column, table, run],
+            )
+            .map_err(failed("_lf_fields"))?;
+        }
+        tx.commit().map_err(failed(table))
+    }
+
+    fn relationship(
+        &mut self,
+        object_type: &str,
+        key: &str,
+        target: &str,
+        cardinality: &str,
+        view: &str,
+    ) -> Result<(), String> {
+        let side = |t: &str| format!("{}_id", crate::names::identifier(t));
+        let (from, to) = (side(object_type), side(target));
+        let to = if to == from {
+            format!("linked_{to}")
+        } else {
+            to
+        };
+        let tx = self.db.transaction().map_err(failed("_lf_relationships"))?;
+        tx.execute(
+            "INSERT INTO _lf_relationships (object_type, rel_key, target_type, cardinality, view_name)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (object_type, rel_key) DO UPDATE SET
+             target_type = excluded.target_type, cardinality = excluded.cardinality",
+            params![object_type, key, target, cardinality, view],
+        )
+        .map_err(failed("_lf_relationships"))?;
+        tx.execute_batch(&format!(
+            "CREATE VIEW IF NOT EXISTS {} AS SELECT src_id AS {}, dst_id AS {} FROM _edges
+             WHERE src_type = '{}' AND rel_key = '{}' AND direction IN ('', 'source')",
+            quoted(view),
+            quoted(&from),
+            quoted(&to),
+            object_type.replace('\'', "''"),
+            key.replace('\'', "''")
+        ))
+        .map_err(failed(view))?;
+        tx.commit().map_err(failed("_lf_relationships"))
+    }
+
+    fn stream(&mut self, run: i64, stream: &str) -> Result<Option<StreamState>, String> {
+        self.db
+            .query_row(
+                "SELECT next_offset, boundary, state, shifts FROM _lf_streams
+                 WHERE run = ?1 AND stream = ?2",
+                params![run, stream],
+                |r| {
+                    Ok(StreamState {
+                        next_offset: r.get::<_, i64>(0)?.max(0) as u64,
+                        boundary: r.get(1)?,
+                        state: r.get(2)?,
+                        shifts: r.get::<_, i64>(3)?.max(0) as u32,
+                    })
+                },
+            )
+            .optional()
+            .map_err(failed("_lf_streams"))
+    }
+
+    fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String> {
+        let tx = self.db.transaction().map_err(failed(page.table))?;
+        let mut counts = PageCounts::default();
+        for record in page.records {
+            match write_record(&tx, page, record)? {
+                (false, _) => counts.unchanged += 1,
+                (true, change) => {
+                    counts.written += 1;
+                    match change {
+                        Some("restored") => counts.restored += 1,
+                        Some("listed") => counts.trashed += 1,
+                        _ => {}
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO _lf_seen (run, stream, id) VALUES (?1, ?2, ?3)",
+                params![page.run, page.stream, record.id],
+            )
+            .map_err(failed("_lf_seen"))?;
+        }
+        tx.execute(
+            "INSERT INTO _lf_streams (run, stream, next_offset, boundary, state, shifts)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (run, stream) DO UPDATE SET
+             next_offset = excluded.next_offset, boundary = excluded.boundary,
+             state = excluded.state, shifts = excluded.shifts",
+            params![
+                page.run,
+                page.stream,
+                page.next.next_offset as i64,
+                page.next.boundary,
+                page.next.state,
+                page.next.shifts
+            ],
+        )
+        .map_err(failed("_lf_streams"))?;
+        tx.commit().map_err(failed(page.table))?;
+        Ok(counts)
+    }
+
+    fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String> {
+        if !self.table_exists(table)? {
+            return Ok(Vec::new());
+        }
+        let mut statement = self
+            .db
+            .prepare(&format!(
+                "SELECT id, _status, _absent_runs, _absent_run FROM {}",
+                quoted(table)
+            ))
+            .map_err(failed(table))?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok(StoredRow {
+                    id: r.get(0)?,
+                    status: r.get(1)?,
+                    absent_runs: r.get(2)?,
+                    absent_run: r.get(3)?,
+                })
+            })
+            .map_err(failed(table))?;
+        rows.collect::<Result<_, _>>().map_err(failed(table))
+    }
+
+    fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String> {
+        let mut statement = self
+            .db
+            .prepare("SELECT id FROM _lf_seen WHERE run = ?1 AND stream = ?2")
+            .map_err(failed("_lf_seen"))?;
+        let ids = statement
+            .query_map(params![run, stream], |r| r.get(0))
+            .map_err(failed("_lf_seen"))?;
+        ids.collect::<Result<_, _>>().map_err(failed("_lf_seen"))
+    }
+
+    fn judge(&mut self, table: &str, id: &str, verdict: Verdict, run: i64) -> Result<(), String> {
+        let table_name = quoted(table);
+        let tx = self.db.transaction().map_err(failed(table))?;
+        match verdict {
+            Verdict::Deleted => {
+                tx.execute(
+                    &format!(
+                        "UPDATE {table_name} SET _status = 'deleted', _status_reason = 'gone',
+                         _changed_run = ?2 WHERE id = ?1"
+                    ),
+                    params![id, run],
+                )
+                .map_err(failed(table))?;
+                tx.execute("DELETE FROM _edges WHERE src_id = ?1 OR dst_id = ?1", [id])
+                    .map_err(failed("_edges"))?;
+            }
+            Verdict::TrashedByAbsence => {
+                tx.execute(
+                    &format!(
+                        "UPDATE {table_name} SET _status = 'trashed', _status_reason = 'absent',
+                         _changed_run = ?2, _absent_runs = _absent_runs + 1, _absent_run = ?2
+                         WHERE id = ?1"
+                    ),
+                    params![id, run],
+                )
+                .map_err(failed(table))?;
+            }
+            Verdict::Absent => {
+                tx.execute(
+                    &format!(
+                        "UPDATE {table_name} SET _absent_runs = _absent_runs + 1, _absent_run = ?2
+                         WHERE id = ?1 AND COALESCE(_absent_run, 0) < ?2"
+                    ),
+                    params![id, run],
+                )
+                .map_err(failed(table))?;
+            }
+        }
+        tx.commit().map_err(failed(table))
+    }
+}

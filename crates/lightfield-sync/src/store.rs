@@ -1,0 +1,202 @@
+//! Where the mirror keeps its data and its state: the [`Store`] trait, small enough for a
+//! second backend, and the rows that cross it. Every method that writes commits on its
+//! own, and [`Store::write_page`] writes a page of records together with the progress it
+//! stands for, so a crash between two calls loses nothing and doubles nothing.
+
+use std::collections::HashSet;
+
+/// A value as a column keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// No value.
+    Null,
+    /// A whole number (checkboxes as 0/1).
+    Integer(i64),
+    /// A number.
+    Real(f64),
+    /// Text, or JSON text for lists and objects.
+    Text(String),
+}
+
+/// A field's column: which field, of which value type, under which name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldColumn {
+    /// The field's key (`$name`, `tier`).
+    pub key: String,
+    /// The value type the column holds; a field whose type changes gets a second column.
+    pub value_type: String,
+    /// The column's name in the record table.
+    pub column: String,
+}
+
+/// One link of a record: `rel_key` of `src_id` points at `dst_id`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// The relationship's key on the source record (`$contact`).
+    pub rel_key: String,
+    /// The linked record's type (`contact`).
+    pub dst_type: String,
+    /// The linked record.
+    pub dst_id: String,
+    /// `source` or `destination` for a relationship from a type to itself (from the
+    /// record's `directions`); `None` otherwise.
+    pub direction: Option<String>,
+}
+
+/// A record as the mirror writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordRow {
+    /// The record's id.
+    pub id: String,
+    /// The fixed columns after `id`: created, updated, external id, link.
+    pub fixed: [Cell; 4],
+    /// Its field values, by column.
+    pub cells: Vec<(String, Cell)>,
+    /// The record as received, canonical JSON text: what decides whether it changed.
+    pub raw: String,
+    /// Its links.
+    pub edges: Vec<Edge>,
+}
+
+/// How far a stream got in a run.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StreamState {
+    /// The offset of the next page to read.
+    pub next_offset: u64,
+    /// The id the next page must start with (the last of the page before), if known.
+    pub boundary: Option<String>,
+    /// `running`, `complete`, `unstable` or `capped`.
+    pub state: String,
+    /// Pages read again because the order shifted under the scan.
+    pub shifts: u32,
+}
+
+/// A page of one stream, written at once with the stream's new state.
+#[derive(Debug)]
+pub struct PageWrite<'a> {
+    /// The run.
+    pub run: i64,
+    /// The stream (`account:active`).
+    pub stream: &'a str,
+    /// The record table.
+    pub table: &'a str,
+    /// The record type's API name, for the edges.
+    pub object_type: &'a str,
+    /// `active` or `trashed`: what being listed in this stream says of a record.
+    pub status: &'a str,
+    /// The records of the page.
+    pub records: &'a [RecordRow],
+    /// The stream's state after this page.
+    pub next: &'a StreamState,
+}
+
+/// What writing a page did.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PageCounts {
+    /// Records written: new, changed, or with a new status.
+    pub written: u64,
+    /// Records found as stored.
+    pub unchanged: u64,
+    /// Records that went into the trash.
+    pub trashed: u64,
+    /// Records that came back from the trash.
+    pub restored: u64,
+}
+
+/// A stored record's standing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredRow {
+    /// Its id.
+    pub id: String,
+    /// `active`, `trashed` or `deleted`.
+    pub status: String,
+    /// Consecutive complete scans that did not list it (types without a trash listing).
+    pub absent_runs: i64,
+    /// The run that gave the last of those strikes.
+    pub absent_run: Option<i64>,
+}
+
+/// What a reconciliation decides about a record no stream listed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Gone from the API (a retrieve answered 404): its edges go too.
+    Deleted,
+    /// In the trash, by two complete scans that missed it.
+    TrashedByAbsence,
+    /// Missed by one complete scan: one strike.
+    Absent,
+}
+
+/// Counts a run leaves behind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    /// Records written because they were new or changed.
+    pub written: u64,
+    /// Records read and found unchanged.
+    pub unchanged: u64,
+    /// Records marked trashed in this run.
+    pub trashed: u64,
+    /// Records marked deleted in this run.
+    pub deleted: u64,
+    /// Records that came back from the trash in this run.
+    pub restored: u64,
+    /// Requests sent to the API.
+    pub requests: u64,
+}
+
+/// A run: its number, and whether it continues one a crash or Ctrl-C cut short.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Its number, increasing.
+    pub id: i64,
+    /// Whether an unfinished run is being continued.
+    pub resumed: bool,
+}
+
+/// A mirror's storage. Errors are text: what failed and on which table.
+pub trait Store {
+    /// A value of the mirror's own settings (`format`, `organisation`).
+    fn meta(&mut self, key: &str) -> Result<Option<String>, String>;
+    /// Sets one.
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), String>;
+    /// The unfinished run to continue, or a new one.
+    fn open_run(&mut self, now: &str) -> Result<Run, String>;
+    /// Ends a run with its status and counts.
+    fn close_run(
+        &mut self,
+        run: i64,
+        status: &str,
+        counts: &Counts,
+        now: &str,
+    ) -> Result<(), String>;
+    /// The columns the fields of `object_type` have (all of them, past ones included).
+    fn columns(&mut self, object_type: &str) -> Result<Vec<FieldColumn>, String>;
+    /// Creates `table` when missing and adds `new` columns to it, remembering them.
+    fn add_columns(
+        &mut self,
+        object_type: &str,
+        table: &str,
+        new: &[(FieldColumn, &'static str)],
+        run: i64,
+    ) -> Result<(), String>;
+    /// Remembers a relationship and makes its view.
+    fn relationship(
+        &mut self,
+        object_type: &str,
+        key: &str,
+        target: &str,
+        cardinality: &str,
+        view: &str,
+    ) -> Result<(), String>;
+    /// How far `stream` got in `run`.
+    fn stream(&mut self, run: i64, stream: &str) -> Result<Option<StreamState>, String>;
+    /// Writes a page: records whose JSON changed (or whose status did), their edges, that
+    /// they were seen, and the stream's new state; all or nothing.
+    fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String>;
+    /// Every record of `table`, with its standing.
+    fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String>;
+    /// The ids `stream` listed in `run`.
+    fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String>;
+    /// Records what reconciliation decided about record `id`.
+    fn judge(&mut self, table: &str, id: &str, verdict: Verdict, run: i64) -> Result<(), String>;
+}
