@@ -38,6 +38,18 @@ impl Default for Options {
 }
 
 impl Options {
+    /// Mirrors only these types (`account`, a custom slug…).
+    pub fn only(mut self, types: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.only = types.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Leaves these types out.
+    pub fn skip(mut self, types: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.skip = types.into_iter().map(Into::into).collect();
+        self
+    }
+
     fn wants(&self, object: &ObjectType) -> bool {
         let name = object.as_api();
         (self.only.is_empty() || self.only.iter().any(|o| o == name))

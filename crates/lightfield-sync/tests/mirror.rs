@@ -224,3 +224,207 @@ async fn the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing() 
     );
     assert_eq!(mirrored(&store), served(&server));
 }
+
+/// The standing of record `id` in `table`: `(status, reason)`.
+fn standing(db: &Sqlite, table: &str, id: &str) -> (String, Option<String>) {
+    db.connection()
+        .query_row(
+            &format!("SELECT _status, _status_reason FROM \"{table}\" WHERE id = ?1"),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a mirrored record")
+}
+
+fn links_of(db: &Sqlite, id: &str) -> i64 {
+    db.connection()
+        .query_row(
+            "SELECT COUNT(*) FROM _edges WHERE src_id = ?1 OR dst_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("edges")
+}
+
+#[tokio::test]
+async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
+    let server = server().await;
+    let client = client(&server);
+    let accounts = organisation(&server, &client).await;
+    let vendors = server.record_ids_of("vendor");
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+
+    // An account trashed is listed in the trash: mirrored as trashed at once.
+    client
+        .accounts()
+        .delete(&accounts[20])
+        .send()
+        .await
+        .unwrap();
+    // A custom record trashed is only missing (the API lists no trash of custom objects).
+    client
+        .object("vendor")
+        .delete(&vendors[3])
+        .send()
+        .await
+        .unwrap();
+    // An account with links is purged: its retrieve answers 404.
+    assert!(links_of(&store, &accounts[0]) > 0);
+    assert!(server.purge_record("account", &accounts[0]));
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&store, "accounts", &accounts[20]),
+        ("trashed".into(), Some("listed".into()))
+    );
+    assert_eq!(
+        standing(&store, "accounts", &accounts[0]),
+        ("deleted".into(), Some("gone".into()))
+    );
+    assert_eq!(
+        links_of(&store, &accounts[0]),
+        0,
+        "the edges of a deleted record go"
+    );
+    assert_eq!(
+        standing(&store, "obj_vendor", &vendors[3]).0,
+        "active",
+        "one scan that missed a record is no evidence"
+    );
+    assert_eq!((run.counts.trashed, run.counts.deleted), (1, 1), "{run:?}");
+
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&store, "obj_vendor", &vendors[3]),
+        ("trashed".into(), Some("absent".into()))
+    );
+    assert_eq!((run.counts.trashed, run.counts.written), (1, 0), "{run:?}");
+
+    client
+        .accounts()
+        .restore(&accounts[20])
+        .send()
+        .await
+        .unwrap();
+    client
+        .object("vendor")
+        .restore(&vendors[3])
+        .send()
+        .await
+        .unwrap();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&store, "accounts", &accounts[20]),
+        ("active".into(), Some("restored".into()))
+    );
+    assert_eq!(
+        standing(&store, "obj_vendor", &vendors[3]),
+        ("active".into(), Some("restored".into()))
+    );
+    assert_eq!(run.counts.restored, 2, "{run:?}");
+    assert_eq!(mirrored(&store), served(&server));
+}
+
+#[tokio::test]
+async fn a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled() {
+    use lightfield_mock::Fault;
+    let server = server().await;
+    let client = client(&server);
+    organisation(&server, &client).await;
+    // The server fails for good on the 4th page of vendors: the run stops there.
+    server.inject(Fault::status(503).path("/v1/objects/vendor").times(1_000));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default();
+    let cut = lightfield_sync::sync(&client, &mut store, &options).await;
+    assert!(cut.is_err(), "{cut:?}");
+    let before: i64 = store
+        .connection()
+        .query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        before >= 60,
+        "the pages read before the failure were kept: {before}"
+    );
+    server.clear_faults();
+    let requests_before = server.requests().len();
+    let resumed = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(resumed.resumed, "the same run goes on");
+    // The types finished before the failure are not read again.
+    let accounts_read_again = server.requests()[requests_before..]
+        .iter()
+        .filter(|r| r.path == "/v1/accounts")
+        .count();
+    assert_eq!(accounts_read_again, 0);
+    assert_eq!(mirrored(&store), served(&server));
+    let again = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(again.counts.written, 0, "{again:?}");
+}
+
+#[tokio::test]
+async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete_nothing() {
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 200, |i| json!({"$name": format!("Vendor {i}")}));
+    // Each page takes a while, and meanwhile records at the start of the order are purged:
+    // every record after them moves up by a few places between two pages.
+    server.set_latency(Duration::from_millis(15));
+    let purger = {
+        let ids = ids.clone();
+        let server = &server;
+        async move {
+            for id in ids.iter().take(30) {
+                tokio::time::sleep(Duration::from_millis(7)).await;
+                server.purge_record("vendor", id);
+            }
+        }
+    };
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
+    let run = run.unwrap();
+    server.set_latency(Duration::ZERO);
+    let mirrored_ids: BTreeSet<String> = store
+        .connection()
+        .prepare("SELECT id FROM obj_vendor WHERE _status = 'active'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    // Every record that existed through the whole scan is there: none slipped between pages.
+    for id in &ids[30..] {
+        assert!(mirrored_ids.contains(id), "{id} was skipped; {run:?}");
+    }
+    let shifts: i64 = store
+        .connection()
+        .query_row("SELECT SUM(shifts) FROM _lf_streams", [], |r| r.get(0))
+        .unwrap();
+    assert!(shifts > 0, "the scan saw the order shift");
+    // The purged ones are found gone by their 404, never by their absence alone.
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(run.counts.trashed, 0, "{run:?}");
+    let active: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM obj_vendor WHERE _status = 'active'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(active, 170);
+}
