@@ -8,7 +8,8 @@
 //! | 3 | the API refused the request (4xx) |
 //! | 4 | the server failed or could not be reached (5xx, network, timeout), or a write may or may not have been carried out |
 //! | 5 | the input was refused before sending (a bad value, a missing setting) |
-//! | 6 | an import finished, but some rows were rejected (or, with `--dry-run`, have problems) |
+//! | 5 | … or a sync refused its database (another organisation, a newer mirror, another sync running) |
+//! | 6 | an import finished, but some rows were rejected (or, with `--dry-run`, have problems); a sync finished with problems |
 //! | 130 | stopped by Ctrl-C (an import says how to continue) |
 //!
 //! A reader that closes the output early (`| head`) ends the command quietly, with 0.
@@ -31,6 +32,11 @@ pub enum Failure {
     ClosedPipe,
     /// Stopped by Ctrl-C; the message says how to continue.
     Interrupted(String),
+    /// Refused before anything was sent or written (a mirror of another organisation, or
+    /// one another sync holds).
+    Refused(String),
+    /// Done, with problems the message names (a type the key may not read…).
+    Problems(String),
     /// A command on several ids went on past the ones that failed: `failed` holds each
     /// with why, `of` how many ids there were. Its exit code is the first failure's.
     Partial {
@@ -45,6 +51,8 @@ impl std::fmt::Display for Failure {
             Self::Sdk(e) => f.write_str(&in_cli_words(e)),
             Self::ClosedPipe => f.write_str("the output was closed by its reader"),
             Self::Interrupted(how) => write!(f, "interrupted; {how}"),
+            Self::Refused(why) => f.write_str(why),
+            Self::Problems(what) => write!(f, "done, but {what}"),
             Self::Local(message) => f.write_str(message),
             Self::Partial { failed, of } if failed.len() == *of => {
                 write!(f, "all {of} ids failed")
@@ -183,7 +191,8 @@ pub fn code(failure: &Failure) -> ExitCode {
         ) => 4,
         Failure::Sdk(Error::InvalidInput { .. } | Error::Config(_)) => 5,
         Failure::Local(_) => 5,
-        Failure::Rejected { .. } => 6,
+        Failure::Rejected { .. } | Failure::Problems(_) => 6,
+        Failure::Refused(_) => 5,
         Failure::ClosedPipe => 0,
         Failure::Interrupted(_) => 130,
         Failure::Partial { failed, .. } => {

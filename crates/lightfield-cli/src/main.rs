@@ -37,6 +37,7 @@ mod progress;
 mod records;
 
 mod safe;
+mod sync;
 mod values;
 mod view;
 
@@ -101,6 +102,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     let cli = match cli.command {
         Command::Mock(args) => return mock::run(args).await,
+        // Reads the local database only: no key needed.
+        Command::Sync {
+            action: Some(args::SyncAction::Status { database }),
+            ..
+        } => {
+            let out = Out::new(cli.format, cli.query.as_deref())?;
+            return sync::status(&database, &out);
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -204,6 +213,21 @@ async fn other_command(
                 new_journal,
             };
             import::run(client, import).await
+        }
+        Command::Sync {
+            database,
+            only,
+            skip,
+            plan,
+            ..
+        } => {
+            let run = sync::Sync {
+                database,
+                only,
+                skip,
+                plan,
+            };
+            sync::run(client, run, out).await
         }
         // Handled before a client is built, or by the caller.
         _ => Ok(()),

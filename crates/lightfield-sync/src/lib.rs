@@ -22,10 +22,12 @@
 //!   renames), its streams (`scan`: pages that overlap by one record, so a shift in the
 //!   order is seen and the page read again) and settles what no stream listed
 //!   (`reconcile`: deletes only on evidence).
+//! - `plan`: what a run would cost, from one call per stream.
 //! - `store`: the [`Store`] trait the phases write through; `sqlite` is the embedded
 //!   backend.
 
 mod names;
+mod plan;
 mod reconcile;
 mod rows;
 mod run;
@@ -37,6 +39,11 @@ use std::fmt;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+/// The SQLite library the embedded backend uses, for queries of one's own on
+/// [`Sqlite::connection`].
+pub use rusqlite;
+
+pub use plan::{Plan, StreamPlan, plan};
 pub use run::{FORMAT, Options, Summary, sync};
 pub use sqlite::Sqlite;
 pub use store::{

@@ -50,7 +50,7 @@ impl Options {
         self
     }
 
-    fn wants(&self, object: &ObjectType) -> bool {
+    pub(crate) fn wants(&self, object: &ObjectType) -> bool {
         let name = object.as_api();
         (self.only.is_empty() || self.only.iter().any(|o| o == name))
             && !self.skip.iter().any(|s| s == name)
@@ -136,7 +136,7 @@ async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> 
 }
 
 /// The record types to mirror: the built-in ones and every custom object.
-async fn types(client: &Client, options: &Options) -> Result<Vec<ObjectType>, Error> {
+pub(crate) async fn types(client: &Client, options: &Options) -> Result<Vec<ObjectType>, Error> {
     let mut all: Vec<ObjectType> = BUILT_IN.to_vec();
     all.extend(
         client

@@ -300,6 +300,43 @@ held back (listed).")]
         #[command(subcommand)]
         action: SequencesAction,
     },
+    /// Mirror the whole organisation into a SQL database (SQLite, created when missing) and
+    /// keep it current by running this again: each run reads every record, writes only what
+    /// changed, and marks records trashed or deleted only on evidence. A run cut short
+    /// (Ctrl-C, a failure) is continued by the next.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:
+  lightfield sync                      # into ./lightfield.db
+  lightfield sync crm.db --only account,opportunity
+  lightfield sync --plan               # what a run would cost, sending one call per stream
+  lightfield sync status crm.db
+  sqlite3 lightfield.db 'SELECT a.name, o.name FROM accounts a
+    JOIN opportunities__account l ON l.account_id = a.id
+    JOIN opportunities o ON o.id = l.opportunity_id'
+
+Exit codes: 0 done, 3 the API refused, 4 the server failed (what was read is kept: run
+again to go on), 5 refused before anything was written (another organisation, a newer
+mirror, another sync running), 6 done with problems (a type the key may not read, a scan
+that kept shifting), 130 Ctrl-C (run again to go on)."
+    )]
+    Sync {
+        #[command(subcommand)]
+        action: Option<SyncAction>,
+        /// The database file.
+        #[arg(default_value = "lightfield.db")]
+        database: PathBuf,
+        /// Only these types (`account,contacts,vendor`).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
+        /// Not these types.
+        #[arg(long, value_delimiter = ',')]
+        skip: Vec<String>,
+        /// Say what a run would cost (records, calls, time) from one call per stream, and
+        /// write nothing.
+        #[arg(long)]
+        plan: bool,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -308,4 +345,15 @@ held back (listed).")]
     /// Run the embedded local Lightfield server, to try every command without an account.
     #[command(override_help = more::MOCK_HELP)]
     Mock(MockArgs),
+}
+
+/// What `sync` can do besides a run.
+#[derive(Subcommand, Debug)]
+pub enum SyncAction {
+    /// The mirror's last runs and what each table holds.
+    Status {
+        /// The database file.
+        #[arg(default_value = "lightfield.db")]
+        database: PathBuf,
+    },
 }

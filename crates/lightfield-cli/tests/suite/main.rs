@@ -10,4 +10,5 @@ mod import;
 mod login;
 mod mistakes;
 mod schema;
+mod sync;
 mod terminal;
