@@ -23,6 +23,11 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
         port: args.port,
         rate_limit,
         latency: Duration::from_millis(args.latency_ms),
+        listing: lightfield_mock::ListView {
+            newest_first: args.newest_first,
+            lag: Duration::from_millis(args.list_lag_ms),
+            offset_cap: args.offset_cap,
+        },
         ..Default::default()
     };
     let server = lightfield_mock::MockServer::start_with(config)

@@ -102,6 +102,12 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
             summary.unstable.join(", ")
         ));
     }
+    if !summary.capped.is_empty() {
+        problems.push(format!(
+            "the API would not page to the end of {}: their missing records were not judged",
+            summary.capped.join(", ")
+        ));
+    }
     match problems.is_empty() {
         true => Ok(()),
         false => Err(Failure::Problems(problems.join("; "))),

@@ -114,6 +114,7 @@ pub fn run(
     if matches!(action, "create" | "update") {
         return write_linking_both_ends(store, object_type, action, id, body);
     }
+    let view = store.listing;
     let collection = store.collection_mut(object_type).ok_or_else(|| {
         ApiError::not_found(format!(
             "this organisation has no object type `{object_type}`"
@@ -126,7 +127,7 @@ pub fn run(
         "definitions" => Ok(collection.schema.definitions_json()),
         "list" => {
             let p = list_params(query, 25, 25)?;
-            collection.list(p.status, p.offset, p.limit, &p.filters)
+            collection.list(view, p.status, (p.offset, p.limit), &p.filters)
         }
         "field_history" => {
             let p = list_params(query, 100, 20)?;

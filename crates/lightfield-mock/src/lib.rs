@@ -39,6 +39,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use entity::ListView;
 pub use error::ApiError;
 pub use faults::{Fault, FaultKind};
 use serde_json::Value;
@@ -79,6 +80,9 @@ pub struct MockConfig {
     pub upload_ttl: Duration,
     /// How many polls a workflow run, enrichment run or merge takes to finish (3).
     pub polls_to_finish: u32,
+    /// How lists read records: order, lag behind writes, largest offset (oldest first, no
+    /// lag, no cap by default).
+    pub listing: ListView,
 }
 
 impl Default for MockConfig {
@@ -91,6 +95,7 @@ impl Default for MockConfig {
             seed: 7,
             upload_ttl: Duration::from_secs(3600),
             polls_to_finish: 3,
+            listing: ListView::default(),
         }
     }
 }
@@ -146,6 +151,7 @@ impl MockServer {
         store.files.base_url = format!("http://{addr}");
         store.files.upload_ttl = config.upload_ttl;
         store.runs.polls_to_finish = config.polls_to_finish;
+        store.listing = config.listing;
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 rng: fastrand::Rng::with_seed(config.seed),
@@ -207,6 +213,11 @@ impl MockServer {
     /// again with its old key is then carried out again.
     pub fn forget_idempotency_keys(&self) {
         self.shared.lock().idempotency = limits::IdempotencyStore::default();
+    }
+
+    /// Changes how lists read records (order, lag behind writes, largest offset).
+    pub fn set_listing(&self, listing: ListView) {
+        self.shared.lock().store.listing = listing;
     }
 
     /// Changes the latency added to every response.

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use lightfield_mock::{MockConfig, MockServer};
 
-const USAGE: &str = "usage: lightfield-mock [--port N] [--rate-limit N|off] [--latency-ms N]";
+const USAGE: &str = "usage: lightfield-mock [--port N] [--rate-limit N|off] [--latency-ms N] \
+                     [--list-lag-ms N] [--newest-first] [--offset-cap N]";
 
 fn parse_args() -> Result<MockConfig, String> {
     let mut config = MockConfig {
@@ -29,6 +30,18 @@ fn parse_args() -> Result<MockConfig, String> {
                 config.latency = Duration::from_millis(
                     value()?.parse().map_err(|e| format!("--latency-ms: {e}"))?,
                 )
+            }
+            "--list-lag-ms" => {
+                config.listing.lag = Duration::from_millis(
+                    value()?
+                        .parse()
+                        .map_err(|e| format!("--list-lag-ms: {e}"))?,
+                )
+            }
+            "--newest-first" => config.listing.newest_first = true,
+            "--offset-cap" => {
+                config.listing.offset_cap =
+                    Some(value()?.parse().map_err(|e| format!("--offset-cap: {e}"))?)
             }
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),

@@ -69,6 +69,9 @@ pub struct Summary {
     pub counts: Counts,
     /// Types whose scan kept shifting: nothing was inferred about their missing records.
     pub unstable: Vec<String>,
+    /// Types the API would not page through to the end (an offset cap): nothing was
+    /// inferred about their missing records.
+    pub capped: Vec<String>,
     /// Types the key may not read.
     pub forbidden: Vec<String>,
     /// How long it took.
@@ -201,6 +204,7 @@ pub async fn sync(
         resumed: run.resumed,
         counts: Counts::default(),
         unstable: Vec::new(),
+        capped: Vec::new(),
         forbidden: Vec::new(),
         elapsed: Duration::ZERO,
     };
@@ -215,7 +219,7 @@ pub async fn sync(
                 }
                 other => other?,
             }
-            let mut complete = true;
+            let mut ending = Ending::Complete;
             let statuses: &[RecordStatus] = if object.lists_trash() {
                 &[RecordStatus::Active, RecordStatus::Trashed]
             } else {
@@ -229,26 +233,22 @@ pub async fn sync(
                     run: run.id,
                     max_shifts: options.max_shifts,
                 };
-                if stream
+                match stream
                     .read(client, store, &mut columns, &mut counts)
                     .await?
-                    == Ending::Unstable
                 {
-                    complete = false;
+                    Ending::Complete => {}
+                    worse => ending = worse,
                 }
             }
-            if complete {
-                reconcile(
-                    client,
-                    store,
-                    (&object, &table),
-                    &mut columns,
-                    run.id,
-                    &mut counts,
-                )
-                .await?;
-            } else {
-                summary.unstable.push(object.as_api().to_string());
+            let name = object.as_api().to_string();
+            match ending {
+                Ending::Complete => {
+                    let at = (&object, table.as_str());
+                    reconcile(client, store, at, &mut columns, run.id, &mut counts).await?
+                }
+                Ending::Unstable => summary.unstable.push(name),
+                Ending::Capped => summary.capped.push(name),
             }
         }
         Ok::<(), Error>(())

@@ -21,6 +21,9 @@ pub enum Ending {
     /// The order kept shifting: what was read is kept, but nothing is inferred from what
     /// was not.
     Unstable,
+    /// The API refused an offset this far: the records past it were not read, and nothing
+    /// is inferred from their absence.
+    Capped,
 }
 
 /// One stream of one run.
@@ -64,6 +67,7 @@ impl Stream<'_> {
             match at.state.as_str() {
                 "complete" => return Ok(Ending::Complete),
                 "unstable" => return Ok(Ending::Unstable),
+                "capped" => return Ok(Ending::Capped),
                 _ => {}
             }
             let mut list = client
@@ -74,8 +78,16 @@ impl Stream<'_> {
             if self.object.lists_trash() {
                 list = list.status(self.status.clone());
             }
-            let page = list.send().await?;
+            let answer = list.send().await;
             counts.requests += 1;
+            let page = match answer {
+                Err(e) if at.next_offset > 0 && refuses_offset(&e) => {
+                    at.state = "capped".into();
+                    self.write(store, &[], &at, counts)?;
+                    continue;
+                }
+                other => other?,
+            };
             let first = page.items.first().map(|r| r.id.as_str());
             if let Some(boundary) = at.boundary.as_deref()
                 && first != Some(boundary)
@@ -138,4 +150,10 @@ impl Stream<'_> {
         counts.restored += written.restored;
         Ok(())
     }
+}
+
+/// Whether the API refused a list for its offset (a cap on how deep a list pages).
+fn refuses_offset(e: &lightfield::Error) -> bool {
+    e.as_api()
+        .is_some_and(|a| a.status == 400 && a.param.as_deref() == Some("offset"))
 }

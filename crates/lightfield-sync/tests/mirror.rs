@@ -428,3 +428,147 @@ async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete
         .unwrap();
     assert_eq!(active, 170);
 }
+
+async fn server_with(listing: lightfield_mock::ListView) -> MockServer {
+    MockServer::start_with(MockConfig {
+        rate_limit: None,
+        listing,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("mock")
+}
+
+fn active_ids(db: &Sqlite, table: &str) -> BTreeSet<String> {
+    db.connection()
+        .prepare(&format!(
+            "SELECT id FROM \"{table}\" WHERE _status = 'active'"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_nothing() {
+    let server = server_with(lightfield_mock::ListView {
+        newest_first: true,
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 150, |i| json!({"$name": format!("Vendor {i}")}));
+    server.set_latency(Duration::from_millis(10));
+    let creator = async {
+        for i in 0..20 {
+            tokio::time::sleep(Duration::from_millis(6)).await;
+            server.seed_records("vendor", 1, |_| json!({"$name": format!("New {i}")}));
+        }
+    };
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    let (run, ()) = tokio::join!(
+        lightfield_sync::sync(&client, &mut store, &options),
+        creator
+    );
+    run.unwrap();
+    server.set_latency(Duration::ZERO);
+    let mirrored = active_ids(&store, "obj_vendor");
+    for id in &ids {
+        assert!(mirrored.contains(id), "{id} was skipped");
+    }
+    // The next quiet run has the newcomers too, and deletes nothing.
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    assert_eq!(active_ids(&store, "obj_vendor").len(), 170);
+    assert_eq!(mirrored_links(&store).len(), served_links(&server).len());
+}
+
+#[tokio::test]
+async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_run_is_exact() {
+    let server = server_with(lightfield_mock::ListView {
+        lag: Duration::from_millis(400),
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let vendors = server.seed_records("vendor", 30, |i| json!({"$name": format!("Vendor {i}")}));
+    let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor", "account"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    // Trashed and created just now: the lists do not show it yet.
+    client
+        .object("vendor")
+        .delete(&vendors[0])
+        .send()
+        .await
+        .unwrap();
+    client.accounts().delete(&accounts[0]).send().await.unwrap();
+    let fresh = client.accounts().create("Fresh").send().await.unwrap();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&store, "accounts", &accounts[0]).0,
+        "trashed",
+        "{run:?}"
+    );
+    assert!(active_ids(&store, "accounts").contains(&fresh.id));
+    // The custom record needs a second run that misses it: two strikes.
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(standing(&store, "obj_vendor", &vendors[0]).0, "trashed");
+    let expected: BTreeSet<_> = served(&server)
+        .into_iter()
+        .filter(|(t, ..)| t == "vendor" || t == "account")
+        .collect();
+    assert_eq!(mirrored(&store), expected);
+}
+
+#[tokio::test]
+async fn an_offset_cap_is_reported_and_infers_no_delete() {
+    let server = server_with(lightfield_mock::ListView {
+        offset_cap: Some(48),
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 100, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    let first = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(first.capped, ["vendor"], "{first:?}");
+    // Even a record the mirror holds that is now beyond reach is not judged.
+    server.set_listing(lightfield_mock::ListView::default());
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    server.set_listing(lightfield_mock::ListView {
+        offset_cap: Some(48),
+        ..Default::default()
+    });
+    for _ in 0..2 {
+        let run = lightfield_sync::sync(&client, &mut store, &options)
+            .await
+            .unwrap();
+        assert_eq!(run.capped, ["vendor"]);
+        assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    }
+    assert_eq!(active_ids(&store, "obj_vendor").len(), ids.len());
+}

@@ -157,6 +157,16 @@ pub struct MockArgs {
     /// first `list` shows something.
     #[arg(long)]
     pub demo: bool,
+    /// Lists show a creation, trash or restore only this many milliseconds later, as the
+    /// API's search index lags writes.
+    #[arg(long, default_value_t = 0)]
+    pub list_lag_ms: u64,
+    /// Lists show the newest records first, so every creation shifts the pages after it.
+    #[arg(long)]
+    pub newest_first: bool,
+    /// The largest `offset` a list takes.
+    #[arg(long)]
+    pub offset_cap: Option<usize>,
 }
 
 /// `mock --help`: its own flags only (the client settings mean nothing to a server).
@@ -170,6 +180,9 @@ Options:
       --rate-limit <N|off>   Requests per second per category, or `off` [default: the API's limits]
       --latency-ms <MS>      Milliseconds added to every answer [default: 0]
       --demo                 Start with demo accounts, contacts, opportunities, tasks and notes
+      --list-lag-ms <MS>     Lists show writes this much later, like the API's index [default: 0]
+      --newest-first         Lists show the newest records first
+      --offset-cap <N>       The largest offset a list takes [default: none]
   -h, --help                 Print help
 
 Then, in another shell:

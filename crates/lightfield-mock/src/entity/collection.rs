@@ -2,6 +2,7 @@
 //! create-only keys, relationship operations, soft delete, field history.
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
@@ -22,8 +23,33 @@ pub(super) struct StoredRecord {
     pub(super) fields: BTreeMap<String, Value>,
     pub(super) relationships: BTreeMap<String, Vec<String>>,
     pub(super) trashed: bool,
+    /// When it was created or last changed status, and its status before that (`None`:
+    /// it did not exist): what a list lagging behind writes still shows.
+    pub(super) since: Instant,
+    pub(super) before: Option<bool>,
     /// Served exactly as given instead of rendered (records a newer server could send).
     verbatim: Option<Value>,
+}
+
+impl StoredRecord {
+    /// Moves it into the trash or out of it.
+    pub(super) fn set_trashed(&mut self, trashed: bool) {
+        if self.trashed != trashed {
+            self.before = Some(self.trashed);
+            self.since = Instant::now();
+            self.trashed = trashed;
+        }
+    }
+
+    /// Whether a list `lag` behind writes shows it trashed; `None` when it shows it not
+    /// at all (created too recently).
+    pub(super) fn listed_trashed(&self, lag: std::time::Duration) -> Option<bool> {
+        if self.since.elapsed() < lag {
+            self.before
+        } else {
+            Some(self.trashed)
+        }
+    }
 }
 
 /// All records of one type, in creation order, with the schema they follow.
@@ -169,6 +195,8 @@ impl Collection {
             fields,
             relationships: BTreeMap::new(),
             trashed: false,
+            since: Instant::now(),
+            before: None,
             verbatim: None,
         });
         id
@@ -189,6 +217,8 @@ impl Collection {
             fields: BTreeMap::new(),
             relationships: BTreeMap::new(),
             trashed: false,
+            since: Instant::now(),
+            before: None,
             verbatim: Some(record),
         });
         id
@@ -324,6 +354,8 @@ impl Collection {
             fields,
             relationships,
             trashed: false,
+            since: Instant::now(),
+            before: None,
             verbatim: None,
         };
         let rendered = self.render(&record);
@@ -400,14 +432,14 @@ impl Collection {
                 self.schema.plural()
             )));
         }
-        self.records[index].trashed = true;
+        self.records[index].set_trashed(true);
         Ok(self.render(&self.records[index]))
     }
 
     /// Brings a trashed record back (a no-op on an active one).
     pub fn restore(&mut self, id: &str) -> Result<Value, ApiError> {
         let index = self.index(id)?;
-        self.records[index].trashed = false;
+        self.records[index].set_trashed(false);
         Ok(self.render(&self.records[index]))
     }
 }

@@ -56,7 +56,7 @@ impl Collection {
             }
         }
         self.records[p].updated_at = Some(now_rfc3339());
-        self.records[d].trashed = true;
+        self.records[d].set_trashed(true);
         Ok((self.render(&self.records[p]), writes))
     }
 }

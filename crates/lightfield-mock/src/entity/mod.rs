@@ -12,4 +12,5 @@ mod values;
 
 pub use collection::{Collection, Status};
 pub use links::{links_of, mirror};
+pub use reading::ListView;
 pub use schema::{FieldDef, RelDef, Schema};

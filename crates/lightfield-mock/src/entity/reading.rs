@@ -1,11 +1,25 @@
 //! Reading a collection: filtered pages by status, the members of a record's
 //! relationship (list members), and a field's history.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use super::collection::{Collection, Status, StoredRecord};
 use super::filter::Filter;
 use crate::error::ApiError;
+
+/// How lists read records, where the API leaves it open: their order, how far they lag
+/// behind writes (the API serves lists from a search index), and the largest offset.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ListView {
+    /// Newest records first instead of oldest: creations then shift every later page.
+    pub newest_first: bool,
+    /// How long a creation, trash or restore takes to show in lists.
+    pub lag: Duration,
+    /// The largest offset a list takes; `None` for no cap.
+    pub offset_cap: Option<usize>,
+}
 
 impl Collection {
     /// The ids record `id` links under `key`.
@@ -33,22 +47,36 @@ impl Collection {
         json!({"object": "list", "data": data, "totalCount": found.len()})
     }
 
-    /// One page of records matching `filters` in `status`, with the total count.
+    /// One page of records matching `filters` in `status`, with the total count, as `view`
+    /// reads them.
     pub fn list(
         &self,
+        view: ListView,
         status: Status,
-        offset: usize,
-        limit: usize,
+        (offset, limit): (usize, usize),
         filters: &[(String, String)],
     ) -> Result<Value, ApiError> {
+        if view.offset_cap.is_some_and(|cap| offset > cap) {
+            return Err(ApiError::bad_request(
+                "offset_too_large",
+                "offset",
+                format!(
+                    "`offset` goes up to {}; narrow the list with a filter",
+                    view.offset_cap.unwrap_or_default()
+                ),
+            ));
+        }
         let parsed = filters
             .iter()
             .map(|(k, v)| Filter::parse(&self.schema, k, v))
             .collect::<Result<Vec<_>, _>>()?;
-        let matching: Vec<&StoredRecord> = self
-            .records
-            .iter()
-            .filter(|r| r.trashed == (status == Status::Trashed))
+        let in_order: Box<dyn Iterator<Item = &StoredRecord>> = if view.newest_first {
+            Box::new(self.records.iter().rev())
+        } else {
+            Box::new(self.records.iter())
+        };
+        let matching: Vec<&StoredRecord> = in_order
+            .filter(|r| r.listed_trashed(view.lag) == Some(status == Status::Trashed))
             .filter(|r| parsed.iter().all(|f| f.matches(&r.fields)))
             .collect();
         let data: Vec<Value> = matching

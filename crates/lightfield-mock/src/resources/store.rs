@@ -17,6 +17,8 @@ pub struct Store {
     pub outreach: Outreach,
     /// Message-IDs of logged emails, with the email's id.
     pub logged_message_ids: HashMap<String, String>,
+    /// How lists read the records.
+    pub listing: crate::entity::ListView,
 }
 
 impl Default for Store {
@@ -27,6 +29,7 @@ impl Default for Store {
             runs: Runs::default(),
             outreach: Outreach::default(),
             logged_message_ids: HashMap::new(),
+            listing: crate::entity::ListView::default(),
         }
     }
 }
