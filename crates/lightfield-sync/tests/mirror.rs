@@ -572,3 +572,115 @@ async fn an_offset_cap_is_reported_and_infers_no_delete() {
     }
     assert_eq!(active_ids(&store, "obj_vendor").len(), ids.len());
 }
+
+fn columns(db: &Sqlite, table: &str) -> Vec<String> {
+    db.connection()
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_field_added_or_retyped_between_runs_gets_a_column_and_no_column_changes_meaning() {
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records(
+        "account",
+        3,
+        |i| json!({"$name": format!("Account {i}"), "seats": i}),
+    );
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["account"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let before = columns(&store, "accounts");
+    assert!(before.contains(&"seats".to_string()));
+
+    assert!(server.add_field("account", "region", "Region", "TEXT"));
+    client
+        .accounts()
+        .update(&ids[0])
+        .field("region", "EMEA")
+        .send()
+        .await
+        .unwrap();
+    // A newer server sends `seats` as text for one record: a second column, not a new
+    // meaning for the first.
+    server.insert_record_json_of(
+        "account",
+        json!({"id": "acc_retyped", "createdAt": "2026-01-01T00:00:00Z",
+               "fields": {"$name": {"value": "Retyped", "valueType": "TEXT"},
+                          "seats": {"value": "about forty", "valueType": "TEXT"}},
+               "relationships": {}}),
+    );
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let after = columns(&store, "accounts");
+    for column in &before {
+        assert!(after.contains(column), "{column} is kept");
+    }
+    assert!(after.contains(&"region".to_string()), "{after:?}");
+    assert!(after.contains(&"seats__text".to_string()), "{after:?}");
+    let cell = |id: &str, column: &str| -> Option<String> {
+        store
+            .connection()
+            .query_row(
+                &format!("SELECT CAST({column} AS TEXT) FROM accounts WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(cell(&ids[0], "region").as_deref(), Some("EMEA"));
+    assert_eq!(
+        cell("acc_retyped", "seats__text").as_deref(),
+        Some("about forty")
+    );
+    assert_eq!(
+        cell("acc_retyped", "seats"),
+        None,
+        "the number column holds numbers only"
+    );
+    assert_eq!(cell(&ids[2], "seats").as_deref(), Some("2.0"));
+}
+
+#[tokio::test]
+async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes() {
+    use lightfield_mock::Fault;
+    let server = server().await;
+    let client = client(&server);
+    organisation(&server, &client).await;
+    // Passing faults: a 503 and a burst of 429s the SDK's retries ride out.
+    server.inject(Fault::status(503).path("/v1/accounts").times(2));
+    server.inject(Fault::rate_limited(0).path("/v1/contacts").times(2));
+    server.inject(
+        Fault::drop_before_handling()
+            .path("/v1/objects/vendor")
+            .times(1),
+    );
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(!run.resumed);
+    assert_eq!(mirrored(&store), served(&server));
+    // A dropped connection on every call of one type: a clean stop, then a finished run.
+    server.inject(Fault::drop_before_handling().path("/v1/notes").times(100));
+    assert!(
+        lightfield_sync::sync(&client, &mut store, &options)
+            .await
+            .is_err()
+    );
+    server.clear_faults();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(run.resumed);
+    assert_eq!(mirrored(&store), served(&server));
+}
