@@ -50,6 +50,13 @@ impl Options {
         self
     }
 
+    /// How many times one stream may find the order shifted before it is called unstable
+    /// (20 by default).
+    pub fn max_shifts(mut self, shifts: u32) -> Self {
+        self.max_shifts = shifts;
+        self
+    }
+
     pub(crate) fn wants(&self, object: &ObjectType) -> bool {
         let name = object.as_api();
         (self.only.is_empty() || self.only.iter().any(|o| o == name))

@@ -684,3 +684,250 @@ async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes() 
     assert!(run.resumed);
     assert_eq!(mirrored(&store), served(&server));
 }
+
+/// Requests the server saw for single records (`GET /v1/{type}/{id}`).
+fn retrieves(server: &MockServer, from: usize) -> usize {
+    server.requests()[from..]
+        .iter()
+        .filter(|r| {
+            r.method == "GET"
+                && r.path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('_'))
+        })
+        .filter(|r| !r.path.ends_with("definitions"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent() {
+    let server = server().await;
+    let client = client(&server);
+    organisation(&server, &client).await;
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let from = server.requests().len();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(retrieves(&server, from), 0, "nothing was missing");
+    let pages = server.requests()[from..]
+        .iter()
+        .filter(|r| r.query.contains("limit=25"))
+        .count() as u64;
+    assert_eq!(run.counts.requests, pages, "{run:?}");
+    assert!(
+        run.counts.unchanged as usize >= served(&server).len(),
+        "{run:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_retrieve_is_no_evidence_of_a_delete() {
+    use lightfield_mock::Fault;
+    let server = server().await;
+    let client = client(&server);
+    let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    client
+        .object("vendor")
+        .delete(&vendors[4])
+        .send()
+        .await
+        .unwrap();
+    // The list answers; the retrieve of the missing record fails every time.
+    server.inject(
+        Fault::status(503)
+            .path(format!("/v1/objects/vendor/values/{}", vendors[4]))
+            .always(),
+    );
+    let failed = lightfield_sync::sync(&client, &mut store, &options).await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(standing(&store, "obj_vendor", &vendors[4]).0, "active");
+    server.clear_faults();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&store, "obj_vendor", &vendors[4]).0,
+        "active",
+        "one strike"
+    );
+}
+
+#[tokio::test]
+async fn a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed() {
+    let server = server().await;
+    let client = client(&server);
+    let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let vendor = client.object("vendor");
+    vendor.delete(&vendors[2]).send().await.unwrap();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap(); // strike one
+    vendor.restore(&vendors[2]).send().await.unwrap();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap(); // seen: strikes reset
+    vendor.delete(&vendors[2]).send().await.unwrap();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap(); // strike one again
+    assert_eq!(standing(&store, "obj_vendor", &vendors[2]).0, "active");
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(standing(&store, "obj_vendor", &vendors[2]).0, "trashed");
+}
+
+#[tokio::test]
+async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing() {
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 120, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]).max_shifts(0);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    // A vendor gone from the list (trashed), and records purged under the scan.
+    client
+        .object("vendor")
+        .delete(&ids[100])
+        .send()
+        .await
+        .unwrap();
+    server.set_latency(Duration::from_millis(10));
+    let purger = async {
+        for id in ids.iter().take(6) {
+            tokio::time::sleep(Duration::from_millis(8)).await;
+            server.purge_record("vendor", id);
+        }
+    };
+    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
+    let run = run.unwrap();
+    server.set_latency(Duration::ZERO);
+    assert_eq!(run.unstable, ["vendor"], "{run:?}");
+    assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    assert_eq!(standing(&store, "obj_vendor", &ids[100]).0, "active");
+}
+
+#[tokio::test]
+async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
+    use lightfield_sync::{PageWrite, Store, StreamState};
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    client
+        .object("vendor")
+        .delete(&ids[3])
+        .send()
+        .await
+        .unwrap();
+    // A run that was cut short after the vendor scan went unstable, as a crash leaves it.
+    let run = store.open_run("2026-12-07T00:00:00Z").unwrap();
+    let unstable = StreamState {
+        state: "unstable".into(),
+        ..StreamState::default()
+    };
+    store
+        .write_page(&PageWrite {
+            run: run.id,
+            stream: "vendor:active",
+            table: "obj_vendor",
+            object_type: "vendor",
+            status: "active",
+            records: &[],
+            next: &unstable,
+        })
+        .unwrap();
+    let from = server.requests().len();
+    let continued = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(continued.resumed);
+    assert_eq!(continued.unstable, ["vendor"], "{continued:?}");
+    assert_eq!(retrieves(&server, from), 0, "nothing is judged");
+}
+
+#[tokio::test]
+async fn another_organisation_or_a_newer_layout_is_refused_before_anything_is_written() {
+    use lightfield_sync::Store;
+    let (one, other) = (server().await, server().await);
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["account"]);
+    lightfield_sync::sync(&client(&one), &mut store, &options)
+        .await
+        .unwrap();
+    let refused = lightfield_sync::sync(&client(&other), &mut store, &options).await;
+    assert!(
+        matches!(refused, Err(lightfield_sync::Error::Refused(ref why)) if why.contains("another organisation")),
+        "{refused:?}"
+    );
+    store.set_meta("format", "99").unwrap();
+    let refused = lightfield_sync::sync(&client(&one), &mut store, &options).await;
+    assert!(
+        matches!(refused, Err(lightfield_sync::Error::Refused(ref why)) if why.contains("newer")),
+        "{refused:?}"
+    );
+    let runs: i64 = store
+        .connection()
+        .query_row("SELECT COUNT(*) FROM _lf_runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1, "no run was opened");
+}
+
+#[tokio::test]
+async fn each_relationship_reads_as_a_view_from_its_own_type() {
+    let server = server().await;
+    let client = client(&server);
+    let accounts = organisation(&server, &client).await;
+    client
+        .accounts()
+        .update(&accounts[1])
+        .add("partners", [accounts[2].as_str()])
+        .send()
+        .await
+        .unwrap();
+    let mut store = Sqlite::in_memory().unwrap();
+    lightfield_sync::sync(&client, &mut store, &Options::default())
+        .await
+        .unwrap();
+    let pairs: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM opportunities o JOIN opportunities__account l
+             ON l.opportunity_id = o.id JOIN accounts a ON a.id = l.account_id",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pairs, 5);
+    let partner: String = store
+        .connection()
+        .query_row(
+            "SELECT linked_account_id FROM accounts__partners WHERE account_id = ?1",
+            [&accounts[1]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(partner, accounts[2]);
+}
