@@ -37,6 +37,10 @@ pub struct Fault {
     pub(crate) kind: FaultKind,
     pub(crate) remaining: Option<u64>,
     pub(crate) path: Option<String>,
+    /// Whether `path` must be the whole path rather than its start.
+    pub(crate) exact: bool,
+    /// Matching requests let through before the fault applies.
+    pub(crate) after: u64,
     pub(crate) method: Option<String>,
     pub(crate) probability: f64,
 }
@@ -48,6 +52,8 @@ impl Fault {
             kind,
             remaining: Some(1),
             path: None,
+            exact: false,
+            after: 0,
             method: None,
             probability: 1.0,
         }
@@ -101,6 +107,19 @@ impl Fault {
         self
     }
 
+    /// Only requests to exactly `path` (`/v1/accounts` but not `/v1/accounts/definitions`).
+    pub fn exactly(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self.exact = true;
+        self
+    }
+
+    /// Lets the first `n` matching requests through, then applies.
+    pub fn after(mut self, n: u64) -> Self {
+        self.after = n;
+        self
+    }
+
     /// Only requests with this method (`"GET"`, `"POST"`).
     pub fn method(mut self, method: impl Into<String>) -> Self {
         self.method = Some(method.into().to_ascii_uppercase());
@@ -116,7 +135,13 @@ impl Fault {
     pub(crate) fn matches(&self, method: &str, path: &str) -> bool {
         self.remaining != Some(0)
             && self.method.as_deref().is_none_or(|m| m == method)
-            && self.path.as_deref().is_none_or(|p| path.starts_with(p))
+            && self.path.as_deref().is_none_or(|p| {
+                if self.exact {
+                    path == p
+                } else {
+                    path.starts_with(p)
+                }
+            })
     }
 }
 
@@ -129,6 +154,10 @@ pub(crate) fn take(
 ) -> Option<FaultKind> {
     for fault in faults.iter_mut() {
         if !fault.matches(method, path) {
+            continue;
+        }
+        if fault.after > 0 {
+            fault.after -= 1;
             continue;
         }
         if fault.probability < 1.0 && rng.f64() >= fault.probability {

@@ -931,3 +931,63 @@ async fn each_relationship_reads_as_a_view_from_its_own_type() {
         .unwrap();
     assert_eq!(partner, accounts[2]);
 }
+
+#[tokio::test]
+async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run() {
+    use lightfield_mock::Fault;
+    for status in [503, 400] {
+        let server = server().await;
+        let client = client(&server);
+        server.seed_records("vendor", 60, |i| json!({"$name": format!("Vendor {i}")}));
+        let mut store = Sqlite::in_memory().unwrap();
+        let options = Options::default().only(["vendor"]);
+        for after in [0, 1] {
+            server.clear_faults();
+            server.inject(
+                Fault::status(status)
+                    .exactly("/v1/objects/vendor")
+                    .after(after)
+                    .always(),
+            );
+            let run = lightfield_sync::sync(&client, &mut store, &options).await;
+            assert!(
+                run.is_err(),
+                "a {status} on page {} is a failure: {run:?}",
+                after + 1
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_shift_within_the_tolerance_leaves_the_scan_complete() {
+    use lightfield_mock::Fault;
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 60, |i| json!({"$name": format!("Vendor {i}")}));
+    // The second page waits 150 ms in the server; a record before it goes meanwhile.
+    server.inject(
+        Fault::delay(Duration::from_millis(150))
+            .exactly("/v1/objects/vendor")
+            .after(1),
+    );
+    let purge = async {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        server.purge_record("vendor", &ids[0]);
+    };
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]).max_shifts(1);
+    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purge);
+    let run = run.unwrap();
+    let shifts: i64 = store
+        .connection()
+        .query_row("SELECT SUM(shifts) FROM _lf_streams", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(shifts, 1, "{run:?}");
+    assert!(run.unstable.is_empty(), "{run:?}");
+    assert_eq!(
+        active_ids(&store, "obj_vendor").len(),
+        60,
+        "the purged one is judged next run"
+    );
+}
