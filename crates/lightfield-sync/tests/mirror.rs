@@ -298,6 +298,7 @@ async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
     );
     assert_eq!((run.counts.trashed, run.counts.deleted), (1, 1), "{run:?}");
 
+    let from = server.requests().len();
     let run = lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -306,6 +307,13 @@ async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
         ("trashed".into(), Some("absent".into()))
     );
     assert_eq!((run.counts.trashed, run.counts.written), (1, 0), "{run:?}");
+    assert_eq!(run.counts.deleted, 0, "a record deleted before is not judged again");
+    let sent = server.requests()[from..]
+        .iter()
+        .filter(|r| r.query.contains("limit=25"))
+        .count()
+        + retrieves(&server, from);
+    assert_eq!(run.counts.requests, sent as u64, "lists and retrieves are counted");
 
     client
         .accounts()
