@@ -307,13 +307,19 @@ async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
         ("trashed".into(), Some("absent".into()))
     );
     assert_eq!((run.counts.trashed, run.counts.written), (1, 0), "{run:?}");
-    assert_eq!(run.counts.deleted, 0, "a record deleted before is not judged again");
+    assert_eq!(
+        run.counts.deleted, 0,
+        "a record deleted before is not judged again"
+    );
     let sent = server.requests()[from..]
         .iter()
         .filter(|r| r.query.contains("limit=25"))
         .count()
         + retrieves(&server, from);
-    assert_eq!(run.counts.requests, sent as u64, "lists and retrieves are counted");
+    assert_eq!(
+        run.counts.requests, sent as u64,
+        "lists and retrieves are counted"
+    );
 
     client
         .accounts()
