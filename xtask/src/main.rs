@@ -252,6 +252,8 @@ fn ci() -> Result<(), String> {
         "-p",
         "lightfield",
         "-p",
+        "lightfield-sync",
+        "-p",
         "lightfield-cli",
         "--no-verify",
         "--allow-dirty",
