@@ -19,9 +19,9 @@ pub async fn reconcile(
     counts: &mut Counts,
 ) -> Result<(), Error> {
     let stream = |status: &str| format!("{}:{status}", object.as_api());
-    let active = store.seen(run, &stream("active"))?;
-    let trashed = store.seen(run, &stream("trashed"))?;
-    for row in store.rows(table)? {
+    let active = store.seen(run, &stream("active")).await?;
+    let trashed = store.seen(run, &stream("trashed")).await?;
+    for row in store.rows(table).await? {
         let judged = row.absent_run == Some(run);
         if row.status == "deleted"
             || judged
@@ -38,7 +38,7 @@ pub async fn reconcile(
         counts.requests += 1;
         let record = match answer {
             Err(e) if e.kind() == Some(&ErrorKind::NotFound) => {
-                store.judge(table, &row.id, Verdict::Deleted, run)?;
+                store.judge(table, &row.id, Verdict::Deleted, run).await?;
                 counts.deleted += 1;
                 continue;
             }
@@ -51,28 +51,37 @@ pub async fn reconcile(
         }
         if object.lists_trash() {
             // Neither listing had it, yet it exists: the scan missed it. Keep it current.
-            columns.ensure(store, &crate::rows::field_types(&record), run)?;
+            columns
+                .ensure(store, &crate::rows::field_types(&record), run)
+                .await?;
             let rows = [columns.row(&record)];
             let name = stream("active");
-            let at = store.stream(run, &name)?.unwrap_or_else(|| StreamState {
-                state: "complete".into(),
-                ..StreamState::default()
-            });
-            let written = store.write_page(&PageWrite {
-                run,
-                stream: &name,
-                table,
-                object_type: object.as_api(),
-                status: "active",
-                records: &rows,
-                next: &at,
-            })?;
+            let at = store
+                .stream(run, &name)
+                .await?
+                .unwrap_or_else(|| StreamState {
+                    state: "complete".into(),
+                    ..StreamState::default()
+                });
+            let written = store
+                .write_page(&PageWrite {
+                    run,
+                    stream: &name,
+                    table,
+                    object_type: object.as_api(),
+                    status: "active",
+                    records: &rows,
+                    next: &at,
+                })
+                .await?;
             counts.written += written.written;
         } else if row.absent_runs >= 1 {
-            store.judge(table, &row.id, Verdict::TrashedByAbsence, run)?;
+            store
+                .judge(table, &row.id, Verdict::TrashedByAbsence, run)
+                .await?;
             counts.trashed += 1;
         } else {
-            store.judge(table, &row.id, Verdict::Absent, run)?;
+            store.judge(table, &row.id, Verdict::Absent, run).await?;
         }
     }
     Ok(())

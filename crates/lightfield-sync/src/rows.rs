@@ -17,18 +17,22 @@ pub struct Columns {
 
 impl Columns {
     /// The columns `store` has for `object`, whose table is `table`.
-    pub fn load(store: &mut dyn Store, object: &ObjectType, table: &str) -> Result<Self, String> {
+    pub async fn load(
+        store: &mut dyn Store,
+        object: &ObjectType,
+        table: &str,
+    ) -> Result<Self, String> {
         Ok(Self {
             object: object.clone(),
             table: table.to_string(),
-            known: store.columns(object.as_api())?,
+            known: store.columns(object.as_api()).await?,
         })
     }
 
     /// Adds a column for each `(key, value type)` not known yet: the key's own name, or,
     /// when the key already has a column of another value type, `<column>__<type>`, so a
     /// column never changes meaning.
-    pub fn ensure(
+    pub async fn ensure(
         &mut self,
         store: &mut dyn Store,
         fields: &[(String, String)],
@@ -58,7 +62,9 @@ impl Columns {
             };
             new.push((column, sql_type(value_type)));
         }
-        store.add_columns(self.object.as_api(), &self.table, &new, run)?;
+        store
+            .add_columns(self.object.as_api(), &self.table, &new, run)
+            .await?;
         self.known.extend(new.into_iter().map(|(c, _)| c));
         Ok(())
     }

@@ -114,7 +114,7 @@ fn now() -> String {
 
 /// Refuses a mirror of a newer layout or of another organisation, before any write.
 async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> {
-    if let Some(format) = store.meta("format")? {
+    if let Some(format) = store.meta("format").await? {
         let theirs: u32 = format.parse().unwrap_or(u32::MAX);
         if theirs > FORMAT {
             return Err(Error::Refused(format!(
@@ -131,15 +131,15 @@ async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> 
         .map(|m| m.as_ref().id.clone())
         .unwrap_or_default();
     let organisation = format!("{} {first}", client.base_url());
-    match store.meta("organisation")? {
+    match store.meta("organisation").await? {
         Some(known) if known != organisation => Err(Error::Refused(format!(
             "this mirror holds another organisation ({known}); this key reaches \
              {organisation}: mirror into a new database"
         ))),
         Some(_) => Ok(()),
         None => {
-            store.set_meta("organisation", &organisation)?;
-            store.set_meta("format", &FORMAT.to_string())?;
+            store.set_meta("organisation", &organisation).await?;
+            store.set_meta("format", &FORMAT.to_string()).await?;
             Ok(())
         }
     }
@@ -181,16 +181,18 @@ async fn schema(
         .iter()
         .map(|(k, d)| (k.clone(), d.value_type.as_api().to_string()))
         .collect();
-    columns.ensure(store, &fields, run)?;
+    columns.ensure(store, &fields, run).await?;
     for (key, rel) in &definitions.relationships {
         let view = view_of(object, key);
-        store.relationship(
-            object.as_api(),
-            key,
-            &rel.object_type,
-            rel.cardinality.as_api(),
-            &view,
-        )?;
+        store
+            .relationship(
+                object.as_api(),
+                key,
+                &rel.object_type,
+                rel.cardinality.as_api(),
+                &view,
+            )
+            .await?;
     }
     Ok(())
 }
@@ -204,7 +206,7 @@ pub async fn sync(
 ) -> Result<Summary, Error> {
     let started = Instant::now();
     preflight(client, store).await?;
-    let run = store.open_run(&now())?;
+    let run = store.open_run(&now()).await?;
     let mut counts = Counts::default();
     let mut summary = Summary {
         run: run.id,
@@ -218,7 +220,7 @@ pub async fn sync(
     let result = async {
         for object in types(client, options).await? {
             let table = table_of(&object);
-            let mut columns = Columns::load(store, &object, &table)?;
+            let mut columns = Columns::load(store, &object, &table).await?;
             match schema(client, store, &object, &mut columns, run.id).await {
                 Err(Error::Api(e)) if e.kind() == Some(&ErrorKind::Forbidden) => {
                     summary.forbidden.push(object.as_api().to_string());
@@ -265,7 +267,9 @@ pub async fn sync(
     summary.elapsed = started.elapsed();
     match result {
         Ok(()) => {
-            store.close_run(run.id, "complete", &summary.counts, &now())?;
+            store
+                .close_run(run.id, "complete", &summary.counts, &now())
+                .await?;
             Ok(summary)
         }
         // The run stays open: the next one continues it from the pages already written.

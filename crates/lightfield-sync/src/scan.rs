@@ -56,7 +56,8 @@ impl Stream<'_> {
     ) -> Result<Ending, Error> {
         let name = self.name();
         let mut at = store
-            .stream(self.run, &name)?
+            .stream(self.run, &name)
+            .await?
             .unwrap_or_else(|| StreamState {
                 state: "running".into(),
                 ..StreamState::default()
@@ -83,7 +84,7 @@ impl Stream<'_> {
             let page = match answer {
                 Err(e) if at.next_offset > 0 && refuses_offset(&e) => {
                     at.state = "capped".into();
-                    self.write(store, &[], &at, counts)?;
+                    self.write(store, &[], &at, counts).await?;
                     continue;
                 }
                 other => other?,
@@ -100,11 +101,11 @@ impl Stream<'_> {
                     at.next_offset = offset;
                     at.boundary = boundary;
                 }
-                self.write(store, &[], &at, counts)?;
+                self.write(store, &[], &at, counts).await?;
                 continue;
             }
             let fields: Vec<(String, String)> = page.items.iter().flat_map(field_types).collect();
-            columns.ensure(store, &fields, self.run)?;
+            columns.ensure(store, &fields, self.run).await?;
             let rows: Vec<_> = page.items.iter().map(|r| columns.row(r)).collect();
             earlier.push((at.next_offset, at.boundary.clone()));
             let next = if (page.items.len() as u64) < PAGE {
@@ -119,12 +120,12 @@ impl Stream<'_> {
                     ..at.clone()
                 }
             };
-            self.write(store, &rows, &next, counts)?;
+            self.write(store, &rows, &next, counts).await?;
             at = next;
         }
     }
 
-    fn write(
+    async fn write(
         &self,
         store: &mut dyn Store,
         rows: &[crate::store::RecordRow],
@@ -132,18 +133,20 @@ impl Stream<'_> {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         let name = self.name();
-        let written = store.write_page(&PageWrite {
-            run: self.run,
-            stream: &name,
-            table: self.table,
-            object_type: self.object.as_api(),
-            status: match self.status {
-                RecordStatus::Trashed => "trashed",
-                _ => "active",
-            },
-            records: rows,
-            next,
-        })?;
+        let written = store
+            .write_page(&PageWrite {
+                run: self.run,
+                stream: &name,
+                table: self.table,
+                object_type: self.object.as_api(),
+                status: match self.status {
+                    RecordStatus::Trashed => "trashed",
+                    _ => "active",
+                },
+                records: rows,
+                next,
+            })
+            .await?;
         counts.written += written.written;
         counts.unchanged += written.unchanged;
         counts.trashed += written.trashed;

@@ -191,8 +191,9 @@ fn write_record(
     Ok((true, change))
 }
 
+#[async_trait::async_trait]
 impl Store for Sqlite {
-    fn meta(&mut self, key: &str) -> Result<Option<String>, String> {
+    async fn meta(&mut self, key: &str) -> Result<Option<String>, String> {
         self.db
             .query_row("SELECT value FROM _lf_meta WHERE key = ?1", [key], |r| {
                 r.get(0)
@@ -201,7 +202,7 @@ impl Store for Sqlite {
             .map_err(failed("_lf_meta"))
     }
 
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), String> {
+    async fn set_meta(&mut self, key: &str, value: &str) -> Result<(), String> {
         self.db
             .execute(
                 "INSERT INTO _lf_meta (key, value) VALUES (?1, ?2)
@@ -212,7 +213,7 @@ impl Store for Sqlite {
             .map_err(failed("_lf_meta"))
     }
 
-    fn open_run(&mut self, now: &str) -> Result<Run, String> {
+    async fn open_run(&mut self, now: &str) -> Result<Run, String> {
         let last: Option<(i64, String)> = self
             .db
             .query_row(
@@ -243,7 +244,7 @@ impl Store for Sqlite {
         }
     }
 
-    fn close_run(
+    async fn close_run(
         &mut self,
         run: i64,
         status: &str,
@@ -273,7 +274,7 @@ impl Store for Sqlite {
         tx.commit().map_err(failed("_lf_runs"))
     }
 
-    fn columns(&mut self, object_type: &str) -> Result<Vec<FieldColumn>, String> {
+    async fn columns(&mut self, object_type: &str) -> Result<Vec<FieldColumn>, String> {
         let mut statement = self
             .db
             .prepare(
@@ -293,7 +294,7 @@ impl Store for Sqlite {
         rows.collect::<Result<_, _>>().map_err(failed("_lf_fields"))
     }
 
-    fn add_columns(
+    async fn add_columns(
         &mut self,
         object_type: &str,
         table: &str,
@@ -336,7 +337,7 @@ impl Store for Sqlite {
         tx.commit().map_err(failed(table))
     }
 
-    fn relationship(
+    async fn relationship(
         &mut self,
         object_type: &str,
         key: &str,
@@ -372,7 +373,7 @@ impl Store for Sqlite {
         tx.commit().map_err(failed("_lf_relationships"))
     }
 
-    fn stream(&mut self, run: i64, stream: &str) -> Result<Option<StreamState>, String> {
+    async fn stream(&mut self, run: i64, stream: &str) -> Result<Option<StreamState>, String> {
         self.db
             .query_row(
                 "SELECT next_offset, boundary, state, shifts FROM _lf_streams
@@ -391,7 +392,7 @@ impl Store for Sqlite {
             .map_err(failed("_lf_streams"))
     }
 
-    fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String> {
+    async fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String> {
         let tx = self.db.transaction().map_err(failed(page.table))?;
         let mut counts = PageCounts::default();
         for record in page.records {
@@ -431,7 +432,7 @@ impl Store for Sqlite {
         Ok(counts)
     }
 
-    fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String> {
+    async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String> {
         if !self.table_exists(table)? {
             return Ok(Vec::new());
         }
@@ -455,7 +456,7 @@ impl Store for Sqlite {
         rows.collect::<Result<_, _>>().map_err(failed(table))
     }
 
-    fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String> {
+    async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String> {
         let mut statement = self
             .db
             .prepare("SELECT id FROM _lf_seen WHERE run = ?1 AND stream = ?2")
@@ -466,7 +467,13 @@ impl Store for Sqlite {
         ids.collect::<Result<_, _>>().map_err(failed("_lf_seen"))
     }
 
-    fn judge(&mut self, table: &str, id: &str, verdict: Verdict, run: i64) -> Result<(), String> {
+    async fn judge(
+        &mut self,
+        table: &str,
+        id: &str,
+        verdict: Verdict,
+        run: i64,
+    ) -> Result<(), String> {
         let table_name = quoted(table);
         let tx = self.db.transaction().map_err(failed(table))?;
         match verdict {

@@ -154,15 +154,19 @@ pub struct Run {
 }
 
 /// A mirror's storage. Errors are text: what failed and on which table.
-pub trait Store {
+///
+/// Its methods are async (through `async-trait`, so a mirror can hold any store as
+/// `Box<dyn Store>`): a server database answers over the network.
+#[async_trait::async_trait]
+pub trait Store: Send {
     /// A value of the mirror's own settings (`format`, `organisation`).
-    fn meta(&mut self, key: &str) -> Result<Option<String>, String>;
+    async fn meta(&mut self, key: &str) -> Result<Option<String>, String>;
     /// Sets one.
-    fn set_meta(&mut self, key: &str, value: &str) -> Result<(), String>;
+    async fn set_meta(&mut self, key: &str, value: &str) -> Result<(), String>;
     /// The unfinished run to continue, or a new one.
-    fn open_run(&mut self, now: &str) -> Result<Run, String>;
+    async fn open_run(&mut self, now: &str) -> Result<Run, String>;
     /// Ends a run with its status and counts.
-    fn close_run(
+    async fn close_run(
         &mut self,
         run: i64,
         status: &str,
@@ -170,9 +174,9 @@ pub trait Store {
         now: &str,
     ) -> Result<(), String>;
     /// The columns the fields of `object_type` have (all of them, past ones included).
-    fn columns(&mut self, object_type: &str) -> Result<Vec<FieldColumn>, String>;
+    async fn columns(&mut self, object_type: &str) -> Result<Vec<FieldColumn>, String>;
     /// Creates `table` when missing and adds `new` columns to it, remembering them.
-    fn add_columns(
+    async fn add_columns(
         &mut self,
         object_type: &str,
         table: &str,
@@ -180,7 +184,7 @@ pub trait Store {
         run: i64,
     ) -> Result<(), String>;
     /// Remembers a relationship and makes its view.
-    fn relationship(
+    async fn relationship(
         &mut self,
         object_type: &str,
         key: &str,
@@ -189,14 +193,20 @@ pub trait Store {
         view: &str,
     ) -> Result<(), String>;
     /// How far `stream` got in `run`.
-    fn stream(&mut self, run: i64, stream: &str) -> Result<Option<StreamState>, String>;
+    async fn stream(&mut self, run: i64, stream: &str) -> Result<Option<StreamState>, String>;
     /// Writes a page: records whose JSON changed (or whose status did), their edges, that
     /// they were seen, and the stream's new state; all or nothing.
-    fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String>;
+    async fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String>;
     /// Every record of `table`, with its standing.
-    fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String>;
+    async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String>;
     /// The ids `stream` listed in `run`.
-    fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String>;
+    async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String>;
     /// Records what reconciliation decided about record `id`.
-    fn judge(&mut self, table: &str, id: &str, verdict: Verdict, run: i64) -> Result<(), String>;
+    async fn judge(
+        &mut self,
+        table: &str,
+        id: &str,
+        verdict: Verdict,
+        run: i64,
+    ) -> Result<(), String>;
 }

@@ -857,7 +857,7 @@ async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
         .await
         .unwrap();
     // A run that was cut short after the vendor scan went unstable, as a crash leaves it.
-    let run = store.open_run("2026-12-07T00:00:00Z").unwrap();
+    let run = store.open_run("2026-12-07T00:00:00Z").await.unwrap();
     let unstable = StreamState {
         state: "unstable".into(),
         ..StreamState::default()
@@ -872,6 +872,7 @@ async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
             records: &[],
             next: &unstable,
         })
+        .await
         .unwrap();
     let from = server.requests().len();
     let continued = lightfield_sync::sync(&client, &mut store, &options)
@@ -896,7 +897,7 @@ async fn another_organisation_or_a_newer_layout_is_refused_before_anything_is_wr
         matches!(refused, Err(lightfield_sync::Error::Refused(ref why)) if why.contains("another organisation")),
         "{refused:?}"
     );
-    store.set_meta("format", "99").unwrap();
+    store.set_meta("format", "99").await.unwrap();
     let refused = lightfield_sync::sync(&client(&one), &mut store, &options).await;
     assert!(
         matches!(refused, Err(lightfield_sync::Error::Refused(ref why)) if why.contains("newer")),
