@@ -238,6 +238,18 @@ fn ci() -> Result<(), String> {
         "suite",
         "preview",
     ])?;
+    // The mirror in Postgres: a throwaway cluster from the machine's `postgresql` packages
+    // (`.ci/run` installs them and sets LIGHTFIELD_REQUIRE_POSTGRES=1; elsewhere the suite
+    // says why it skips).
+    cargo(&[
+        "test",
+        "-p",
+        "lightfield-sync",
+        "--features",
+        "postgres",
+        "--test",
+        "postgres",
+    ])?;
     cargo(&["test", "--workspace", "--doc", "--all-features"])?;
     // Every published crate packages (metadata, files, and the path dependencies resolved
     // among themselves); verifying each package would build the workspace again.

@@ -216,6 +216,7 @@ async fn other_command(
         }
         Command::Sync {
             database,
+            schema,
             only,
             skip,
             plan,
@@ -223,6 +224,7 @@ async fn other_command(
         } => {
             let run = sync::Sync {
                 database,
+                schema,
                 only,
                 skip,
                 plan,

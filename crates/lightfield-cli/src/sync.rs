@@ -15,6 +15,7 @@ use crate::records::object_type;
 /// A sync run, or its plan.
 pub struct Sync {
     pub database: PathBuf,
+    pub schema: String,
     pub only: Vec<String>,
     pub skip: Vec<String>,
     pub plan: bool,
@@ -59,7 +60,14 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
         );
         return Ok(());
     }
-    let mut mirror = Mirror::open(&sync.database).map_err(failed)?;
+    let target = sync.database.to_string_lossy().into_owned();
+    let mut mirror = if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+        Mirror::postgres(&target, &sync.schema)
+            .await
+            .map_err(failed)?
+    } else {
+        Mirror::open(&sync.database).map_err(failed)?
+    };
     let summary = tokio::select! {
         done = mirror.sync(client, &options) => done.map_err(failed)?,
         _ = tokio::signal::ctrl_c() => {
@@ -79,7 +87,7 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
         c.trashed,
         c.deleted,
         c.restored,
-        sync.database.display(),
+        shown(&target),
         read as f64 / seconds,
         summary.share_of_limit(),
         if summary.resumed {
@@ -111,6 +119,17 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
     match problems.is_empty() {
         true => Ok(()),
         false => Err(Failure::Problems(problems.join("; "))),
+    }
+}
+
+/// Where the mirror is, to show: a Postgres URL without its user and password.
+fn shown(target: &str) -> String {
+    match target.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+            format!("{scheme}://{host}")
+        }
+        None => target.to_string(),
     }
 }
 

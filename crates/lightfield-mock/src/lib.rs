@@ -257,13 +257,10 @@ impl MockServer {
     }
 
     /// Removes record `id` of `object_type` for good, as the API does when the trash is
-    /// emptied: retrieving it answers 404 from then on. `false` when there is none.
+    /// emptied: retrieving it answers 404 from then on, and no record links to it any
+    /// more. `false` when there is none.
     pub fn purge_record(&self, object_type: &str, id: &str) -> bool {
-        self.shared
-            .lock()
-            .store
-            .collection_mut(object_type)
-            .is_some_and(|c| c.purge(id))
+        self.shared.lock().store.purge(object_type, id)
     }
 
     /// The ids of the records of `object_type` in the trash.

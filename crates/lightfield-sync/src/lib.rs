@@ -24,10 +24,12 @@
 //!   (`reconcile`: deletes only on evidence).
 //! - `plan`: what a run would cost, from one call per stream.
 //! - `store`: the [`Store`] trait the phases write through; `sqlite` is the embedded
-//!   backend.
+//!   backend, `postgres` (the `postgres` feature) the one for teams.
 
 mod names;
 mod plan;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod reconcile;
 mod rows;
 mod run;
@@ -44,11 +46,13 @@ use std::path::{Path, PathBuf};
 pub use rusqlite;
 
 pub use plan::{Plan, StreamPlan, plan};
+#[cfg(feature = "postgres")]
+pub use postgres::Postgres;
 pub use run::{FORMAT, Options, Summary, sync};
 pub use sqlite::Sqlite;
 pub use store::{
-    Cell, Counts, Edge, FieldColumn, PageCounts, PageWrite, RecordRow, Run, Store, StoredRow,
-    StreamState, Verdict,
+    Cell, Counts, DumpRow, Edge, FieldColumn, PageCounts, PageWrite, RecordRow, Run, Store,
+    StoredRow, StreamState, Verdict,
 };
 
 /// What can stop a sync.
@@ -123,6 +127,16 @@ impl Mirror {
         Ok(Self {
             store: Box::new(Sqlite::open(path)?),
             _lock: Some(lock),
+        })
+    }
+
+    /// Opens (or creates) the mirror in schema `schema` of the Postgres database at `url`
+    /// (`postgres://user@host/db`), refusing it while another sync holds that schema.
+    #[cfg(feature = "postgres")]
+    pub async fn postgres(url: &str, schema: &str) -> Result<Self, Error> {
+        Ok(Self {
+            store: Box::new(Postgres::connect(url, schema).await?),
+            _lock: None,
         })
     }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
 
 use crate::store::{
-    Cell, Counts, FieldColumn, PageCounts, PageWrite, RecordRow, Run, Store, StoredRow,
+    Cell, Counts, DumpRow, FieldColumn, PageCounts, PageWrite, RecordRow, Run, Store, StoredRow,
     StreamState, Verdict,
 };
 
@@ -465,6 +465,57 @@ impl Store for Sqlite {
             .query_map(params![run, stream], |r| r.get(0))
             .map_err(failed("_lf_seen"))?;
         ids.collect::<Result<_, _>>().map_err(failed("_lf_seen"))
+    }
+
+    async fn tables(&mut self) -> Result<Vec<String>, String> {
+        let mut statement = self
+            .db
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table'
+                 AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name",
+            )
+            .map_err(failed("the schema"))?;
+        let names = statement
+            .query_map([], |r| r.get(0))
+            .map_err(failed("the schema"))?;
+        names
+            .collect::<Result<_, _>>()
+            .map_err(failed("the schema"))
+    }
+
+    async fn dump(&mut self, table: &str) -> Result<Vec<DumpRow>, String> {
+        let mut statement = self
+            .db
+            .prepare(&format!(
+                "SELECT id, _status, _status_reason, _raw FROM {} ORDER BY id",
+                quoted(table)
+            ))
+            .map_err(failed(table))?;
+        let rows = statement
+            .query_map([], |r| {
+                Ok(DumpRow {
+                    id: r.get(0)?,
+                    status: r.get(1)?,
+                    reason: r.get(2)?,
+                    raw: r.get(3)?,
+                })
+            })
+            .map_err(failed(table))?;
+        rows.collect::<Result<_, _>>().map_err(failed(table))
+    }
+
+    async fn links(&mut self) -> Result<Vec<(String, String, String)>, String> {
+        let mut statement = self
+            .db
+            .prepare(
+                "SELECT src_id, rel_key, dst_id FROM _edges WHERE direction IN ('', 'source')
+                 ORDER BY src_id, rel_key, dst_id",
+            )
+            .map_err(failed("_edges"))?;
+        let rows = statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(failed("_edges"))?;
+        rows.collect::<Result<_, _>>().map_err(failed("_edges"))
     }
 
     async fn judge(

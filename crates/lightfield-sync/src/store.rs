@@ -116,6 +116,19 @@ pub struct StoredRow {
     pub absent_run: Option<i64>,
 }
 
+/// A record as the mirror holds it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DumpRow {
+    /// Its id.
+    pub id: String,
+    /// `active`, `trashed` or `deleted`.
+    pub status: String,
+    /// Why it has that status (`listed`, `absent`, `gone`, `restored`), when it changed.
+    pub reason: Option<String>,
+    /// The record as received.
+    pub raw: String,
+}
+
 /// What a reconciliation decides about a record no stream listed.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -201,6 +214,13 @@ pub trait Store: Send {
     async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String>;
     /// The ids `stream` listed in `run`.
     async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String>;
+    /// The record tables the mirror has.
+    async fn tables(&mut self) -> Result<Vec<String>, String>;
+    /// Every row of record table `table`, by id: what a mirror holds, for checks and
+    /// reports.
+    async fn dump(&mut self, table: &str) -> Result<Vec<DumpRow>, String>;
+    /// Every link, read from its source end: `(source id, key, target id)`.
+    async fn links(&mut self) -> Result<Vec<(String, String, String)>, String>;
     /// Records what reconciliation decided about record `id`.
     async fn judge(
         &mut self,

@@ -309,6 +309,7 @@ held back (listed).")]
         after_help = "Examples:
   lightfield sync                      # into ./lightfield.db
   lightfield sync crm.db --only account,opportunity
+  lightfield sync postgres://me@db.internal/crm --schema lightfield
   lightfield sync --plan               # what a run would cost, sending one call per stream
   lightfield sync status crm.db
   sqlite3 lightfield.db 'SELECT a.name, o.name FROM accounts a
@@ -323,9 +324,12 @@ that kept shifting), 130 Ctrl-C (run again to go on)."
     Sync {
         #[command(subcommand)]
         action: Option<SyncAction>,
-        /// The database file.
+        /// The database: a SQLite file, or a Postgres URL (`postgres://user@host/db`).
         #[arg(default_value = "lightfield.db")]
         database: PathBuf,
+        /// The Postgres schema the mirror lives in.
+        #[arg(long, default_value = "lightfield")]
+        schema: String,
         /// Only these types (`account,contacts,vendor`).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,

@@ -126,3 +126,14 @@ pub fn mirror(
         }
     }
 }
+
+/// Takes `id` out of every record's links, as when the record is gone for good.
+pub fn forget(collections: &mut [Collection], id: &str) {
+    for collection in collections.iter_mut() {
+        for record in collection.records.iter_mut() {
+            for ids in record.relationships.values_mut() {
+                ids.retain(|linked| linked != id);
+            }
+        }
+    }
+}

@@ -11,6 +11,6 @@ mod schema;
 mod values;
 
 pub use collection::{Collection, Status};
-pub use links::{links_of, mirror};
+pub use links::{forget, links_of, mirror};
 pub use reading::ListView;
 pub use schema::{FieldDef, RelDef, Schema};

@@ -53,6 +53,17 @@ impl Store {
         crate::entity::links_of(&self.collections, object_type, id)
     }
 
+    /// Removes record `id` of `object_type` for good, and every link to it.
+    pub fn purge(&mut self, object_type: &str, id: &str) -> bool {
+        let gone = self
+            .collection_mut(object_type)
+            .is_some_and(|c| c.purge(id));
+        if gone {
+            crate::entity::forget(&mut self.collections, id);
+        }
+        gone
+    }
+
     /// Shows from the other end each link a write changed on record `id` since `before`.
     pub fn mirror_links(
         &mut self,

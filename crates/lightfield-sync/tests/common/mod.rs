@@ -1,0 +1,284 @@
+//! What the sync suites share: a mock server and a client, what the server has, and what
+//! a mirror holds, in the same shape.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+
+use lightfield::Client;
+use lightfield_mock::{MockConfig, MockServer};
+use lightfield_sync::{Sqlite, Store};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// Every type the mock serves records of, with its table.
+pub const TYPES: [(&str, &str); 10] = [
+    ("account", "accounts"),
+    ("contact", "contacts"),
+    ("opportunity", "opportunities"),
+    ("task", "tasks"),
+    ("note", "notes"),
+    ("meeting", "meetings"),
+    ("member", "members"),
+    ("email", "emails"),
+    ("list", "lists"),
+    ("vendor", "obj_vendor"),
+];
+
+pub async fn server() -> MockServer {
+    MockServer::start_with(MockConfig {
+        rate_limit: None,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("mock")
+}
+
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key("sk_lf_sync_test")
+        .base_url(server.url())
+        .rate_limit(None)
+        .backoff(Duration::from_millis(5), Duration::from_millis(20))
+        .build()
+        .expect("client")
+}
+
+/// JSON with null members left out: the SDK gives back a record without them.
+pub fn without_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+/// What the server has: `(type, id, status, record)` for every record.
+pub fn served(server: &MockServer) -> BTreeSet<(String, String, String, String)> {
+    let mut out = BTreeSet::new();
+    for (object, _) in TYPES {
+        let trashed = server.trashed_ids_of(object);
+        for record in server.records_of(object) {
+            let id = record["id"].as_str().unwrap_or_default().to_string();
+            let status = if trashed.contains(&id) {
+                "trashed"
+            } else {
+                "active"
+            };
+            let mut record = without_nulls(&record);
+            if object == "list" {
+                record.as_object_mut().map(|r| r.remove("relationships"));
+            }
+            out.insert((
+                object.to_string(),
+                id,
+                status.to_string(),
+                record.to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// What the mirror holds, in the same shape (deleted rows left out).
+pub fn mirrored(db: &Sqlite) -> BTreeSet<(String, String, String, String)> {
+    let mut out = BTreeSet::new();
+    for (object, table) in TYPES {
+        let query = format!("SELECT id, _status, _raw FROM \"{table}\" WHERE _status != 'deleted'");
+        let Ok(mut statement) = db.connection().prepare(&query) else {
+            continue;
+        };
+        let rows = statement
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .expect("rows");
+        for row in rows {
+            let (id, status, raw) = row.expect("row");
+            let mut record: Value = serde_json::from_str(&raw).expect("JSON");
+            if object == "list" {
+                record.as_object_mut().map(|r| r.remove("relationships"));
+            }
+            out.insert((
+                object.to_string(),
+                id,
+                status,
+                without_nulls(&record).to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// The links the server's records carry: `(source, key, target)`.
+pub fn served_links(server: &MockServer) -> BTreeSet<(String, String, String)> {
+    let mut out = BTreeSet::new();
+    for (object, _) in TYPES {
+        for record in server.records_of(object) {
+            let id = record["id"].as_str().unwrap_or_default();
+            for (key, rel) in record["relationships"].as_object().into_iter().flatten() {
+                let ids = rel
+                    .pointer("/directions/asSource/values")
+                    .or(rel.get("values"))
+                    .and_then(Value::as_array);
+                for target in ids.into_iter().flatten().filter_map(Value::as_str) {
+                    out.insert((id.to_string(), key.clone(), target.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn mirrored_links(db: &Sqlite) -> BTreeSet<(String, String, String)> {
+    let mut statement = db
+        .connection()
+        .prepare("SELECT src_id, rel_key, dst_id FROM _edges WHERE direction IN ('', 'source')")
+        .expect("edges");
+    statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+/// An organisation with a little of everything: three pages of accounts, linked contacts
+/// and opportunities, a note, custom records, two accounts in the trash.
+pub async fn organisation(server: &MockServer, client: &Client) -> Vec<String> {
+    let accounts = server.seed_records("account", 60, |i| json!({"$name": format!("Account {i}")}));
+    for (i, account) in accounts.iter().take(5).enumerate() {
+        let contact = client
+            .contacts()
+            .create()
+            .name(lightfield::FullName::new(format!("Ada {i}"), "Lovelace"))
+            .relationship("$account", account.as_str())
+            .send()
+            .await
+            .expect("contact");
+        client
+            .opportunities()
+            .create(format!("Deal {i}"), account.as_str())
+            .send()
+            .await
+            .expect("opportunity");
+        let _ = contact;
+    }
+    client
+        .notes()
+        .create("Met Ada")
+        .relationship("$account", accounts[0].as_str())
+        .send()
+        .await
+        .expect("note");
+    server.seed_records("vendor", 30, |i| json!({"$name": format!("Vendor {i}")}));
+    for id in &accounts[10..12] {
+        client.accounts().delete(id).send().await.expect("trash");
+    }
+    accounts
+}
+
+/// The standing of record `id` in `table`: `(status, reason)`.
+pub fn standing(db: &Sqlite, table: &str, id: &str) -> (String, Option<String>) {
+    db.connection()
+        .query_row(
+            &format!("SELECT _status, _status_reason FROM \"{table}\" WHERE id = ?1"),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a mirrored record")
+}
+
+pub fn links_of(db: &Sqlite, id: &str) -> i64 {
+    db.connection()
+        .query_row(
+            "SELECT COUNT(*) FROM _edges WHERE src_id = ?1 OR dst_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .expect("edges")
+}
+
+pub async fn server_with(listing: lightfield_mock::ListView) -> MockServer {
+    MockServer::start_with(MockConfig {
+        rate_limit: None,
+        listing,
+        ..MockConfig::default()
+    })
+    .await
+    .expect("mock")
+}
+
+pub fn active_ids(db: &Sqlite, table: &str) -> BTreeSet<String> {
+    db.connection()
+        .prepare(&format!(
+            "SELECT id FROM \"{table}\" WHERE _status = 'active'"
+        ))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+pub fn columns(db: &Sqlite, table: &str) -> Vec<String> {
+    db.connection()
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// Requests the server saw for single records (`GET /v1/{type}/{id}`).
+pub fn retrieves(server: &MockServer, from: usize) -> usize {
+    server.requests()[from..]
+        .iter()
+        .filter(|r| {
+            r.method == "GET"
+                && r.path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.contains('_'))
+        })
+        .filter(|r| !r.path.ends_with("definitions"))
+        .count()
+}
+
+/// What `store` holds, in the shape of [`served`] (deleted rows left out), read through
+/// the Store trait: the same check for every backend.
+pub async fn held(store: &mut dyn Store) -> BTreeSet<(String, String, String, String)> {
+    let mut out = BTreeSet::new();
+    for (object, table) in TYPES {
+        let Ok(rows) = store.dump(table).await else {
+            continue;
+        };
+        for row in rows.into_iter().filter(|r| r.status != "deleted") {
+            let mut record: Value = serde_json::from_str(&row.raw).expect("JSON");
+            if object == "list" {
+                record.as_object_mut().map(|r| r.remove("relationships"));
+            }
+            out.insert((
+                object.to_string(),
+                row.id,
+                row.status,
+                without_nulls(&record).to_string(),
+            ));
+        }
+    }
+    out
+}
+
+/// The links `store` holds, in the shape of [`served_links`].
+pub async fn held_links(store: &mut dyn Store) -> BTreeSet<(String, String, String)> {
+    store.links().await.expect("links").into_iter().collect()
+}

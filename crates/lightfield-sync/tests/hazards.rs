@@ -1,0 +1,361 @@
+//! What a mirror must survive: a list order that shifts under the scan, lists that lag
+//! behind writes, an offset cap, server faults, scans that never settle.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use common::*;
+use lightfield_sync::{Options, Sqlite};
+use serde_json::json;
+
+#[tokio::test]
+async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete_nothing() {
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 200, |i| json!({"$name": format!("Vendor {i}")}));
+    // Each page takes a while, and meanwhile records at the start of the order are purged:
+    // every record after them moves up by a few places between two pages.
+    server.set_latency(Duration::from_millis(15));
+    let purger = {
+        let ids = ids.clone();
+        let server = &server;
+        async move {
+            for id in ids.iter().take(30) {
+                tokio::time::sleep(Duration::from_millis(7)).await;
+                server.purge_record("vendor", id);
+            }
+        }
+    };
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
+    let run = run.unwrap();
+    server.set_latency(Duration::ZERO);
+    let mirrored_ids: BTreeSet<String> = store
+        .connection()
+        .prepare("SELECT id FROM obj_vendor WHERE _status = 'active'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    // Every record that existed through the whole scan is there: none slipped between pages.
+    for id in &ids[30..] {
+        assert!(mirrored_ids.contains(id), "{id} was skipped; {run:?}");
+    }
+    let shifts: i64 = store
+        .connection()
+        .query_row("SELECT SUM(shifts) FROM _lf_streams", [], |r| r.get(0))
+        .unwrap();
+    assert!(shifts > 0, "the scan saw the order shift");
+    // The purged ones are found gone by their 404, never by their absence alone.
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(run.counts.trashed, 0, "{run:?}");
+    let active: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM obj_vendor WHERE _status = 'active'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(active, 170);
+}
+
+#[tokio::test]
+async fn records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_nothing() {
+    let server = server_with(lightfield_mock::ListView {
+        newest_first: true,
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 150, |i| json!({"$name": format!("Vendor {i}")}));
+    server.set_latency(Duration::from_millis(10));
+    let creator = async {
+        for i in 0..20 {
+            tokio::time::sleep(Duration::from_millis(6)).await;
+            server.seed_records("vendor", 1, |_| json!({"$name": format!("New {i}")}));
+        }
+    };
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    let (run, ()) = tokio::join!(
+        lightfield_sync::sync(&client, &mut store, &options),
+        creator
+    );
+    run.unwrap();
+    server.set_latency(Duration::ZERO);
+    let mirrored = active_ids(&store, "obj_vendor");
+    for id in &ids {
+        assert!(mirrored.contains(id), "{id} was skipped");
+    }
+    // The next quiet run has the newcomers too, and deletes nothing.
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    assert_eq!(active_ids(&store, "obj_vendor").len(), 170);
+    assert_eq!(mirrored_links(&store).len(), served_links(&server).len());
+}
+
+#[tokio::test]
+async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_run_is_exact() {
+    let server = server_with(lightfield_mock::ListView {
+        lag: Duration::from_millis(400),
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let vendors = server.seed_records("vendor", 30, |i| json!({"$name": format!("Vendor {i}")}));
+    let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor", "account"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    // Trashed and created just now: the lists do not show it yet.
+    client
+        .object("vendor")
+        .delete(&vendors[0])
+        .send()
+        .await
+        .unwrap();
+    client.accounts().delete(&accounts[0]).send().await.unwrap();
+    let fresh = client.accounts().create("Fresh").send().await.unwrap();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        standing(&store, "accounts", &accounts[0]).0,
+        "trashed",
+        "{run:?}"
+    );
+    assert!(active_ids(&store, "accounts").contains(&fresh.id));
+    // The custom record needs a second run that misses it: two strikes.
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(standing(&store, "obj_vendor", &vendors[0]).0, "trashed");
+    let expected: BTreeSet<_> = served(&server)
+        .into_iter()
+        .filter(|(t, ..)| t == "vendor" || t == "account")
+        .collect();
+    assert_eq!(mirrored(&store), expected);
+}
+
+#[tokio::test]
+async fn an_offset_cap_is_reported_and_infers_no_delete() {
+    let server = server_with(lightfield_mock::ListView {
+        offset_cap: Some(48),
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 100, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    let first = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert_eq!(first.capped, ["vendor"], "{first:?}");
+    // Even a record the mirror holds that is now beyond reach is not judged.
+    server.set_listing(lightfield_mock::ListView::default());
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    server.set_listing(lightfield_mock::ListView {
+        offset_cap: Some(48),
+        ..Default::default()
+    });
+    for _ in 0..2 {
+        let run = lightfield_sync::sync(&client, &mut store, &options)
+            .await
+            .unwrap();
+        assert_eq!(run.capped, ["vendor"]);
+        assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    }
+    assert_eq!(active_ids(&store, "obj_vendor").len(), ids.len());
+}
+
+#[tokio::test]
+async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes() {
+    use lightfield_mock::Fault;
+    let server = server().await;
+    let client = client(&server);
+    organisation(&server, &client).await;
+    // Passing faults: a 503 and a burst of 429s the SDK's retries ride out.
+    server.inject(Fault::status(503).path("/v1/accounts").times(2));
+    server.inject(Fault::rate_limited(0).path("/v1/contacts").times(2));
+    server.inject(
+        Fault::drop_before_handling()
+            .path("/v1/objects/vendor")
+            .times(1),
+    );
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(!run.resumed);
+    assert_eq!(mirrored(&store), served(&server));
+    // A dropped connection on every call of one type: a clean stop, then a finished run.
+    server.inject(Fault::drop_before_handling().path("/v1/notes").times(100));
+    assert!(
+        lightfield_sync::sync(&client, &mut store, &options)
+            .await
+            .is_err()
+    );
+    server.clear_faults();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(run.resumed);
+    assert_eq!(mirrored(&store), served(&server));
+}
+
+#[tokio::test]
+async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing() {
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 120, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]).max_shifts(0);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    // A vendor gone from the list (trashed), and records purged under the scan.
+    client
+        .object("vendor")
+        .delete(&ids[100])
+        .send()
+        .await
+        .unwrap();
+    server.set_latency(Duration::from_millis(10));
+    let purger = async {
+        for id in ids.iter().take(6) {
+            tokio::time::sleep(Duration::from_millis(8)).await;
+            server.purge_record("vendor", id);
+        }
+    };
+    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
+    let run = run.unwrap();
+    server.set_latency(Duration::ZERO);
+    assert_eq!(run.unstable, ["vendor"], "{run:?}");
+    assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
+    assert_eq!(standing(&store, "obj_vendor", &ids[100]).0, "active");
+}
+
+#[tokio::test]
+async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
+    use lightfield_sync::{PageWrite, Store, StreamState};
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]);
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    client
+        .object("vendor")
+        .delete(&ids[3])
+        .send()
+        .await
+        .unwrap();
+    // A run that was cut short after the vendor scan went unstable, as a crash leaves it.
+    let run = store.open_run("2026-12-07T00:00:00Z").await.unwrap();
+    let unstable = StreamState {
+        state: "unstable".into(),
+        ..StreamState::default()
+    };
+    store
+        .write_page(&PageWrite {
+            run: run.id,
+            stream: "vendor:active",
+            table: "obj_vendor",
+            object_type: "vendor",
+            status: "active",
+            records: &[],
+            next: &unstable,
+        })
+        .await
+        .unwrap();
+    let from = server.requests().len();
+    let continued = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    assert!(continued.resumed);
+    assert_eq!(continued.unstable, ["vendor"], "{continued:?}");
+    assert_eq!(retrieves(&server, from), 0, "nothing is judged");
+}
+
+#[tokio::test]
+async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run() {
+    use lightfield_mock::Fault;
+    for status in [503, 400] {
+        let server = server().await;
+        let client = client(&server);
+        server.seed_records("vendor", 60, |i| json!({"$name": format!("Vendor {i}")}));
+        let mut store = Sqlite::in_memory().unwrap();
+        let options = Options::default().only(["vendor"]);
+        for after in [0, 1] {
+            server.clear_faults();
+            server.inject(
+                Fault::status(status)
+                    .exactly("/v1/objects/vendor")
+                    .after(after)
+                    .always(),
+            );
+            let run = lightfield_sync::sync(&client, &mut store, &options).await;
+            assert!(
+                run.is_err(),
+                "a {status} on page {} is a failure: {run:?}",
+                after + 1
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn one_shift_within_the_tolerance_leaves_the_scan_complete() {
+    use lightfield_mock::Fault;
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 60, |i| json!({"$name": format!("Vendor {i}")}));
+    // The second page waits 150 ms in the server; a record before it goes meanwhile.
+    server.inject(
+        Fault::delay(Duration::from_millis(150))
+            .exactly("/v1/objects/vendor")
+            .after(1),
+    );
+    let purge = async {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        server.purge_record("vendor", &ids[0]);
+    };
+    let mut store = Sqlite::in_memory().unwrap();
+    let options = Options::default().only(["vendor"]).max_shifts(1);
+    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purge);
+    let run = run.unwrap();
+    let shifts: i64 = store
+        .connection()
+        .query_row("SELECT SUM(shifts) FROM _lf_streams", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(shifts, 1, "{run:?}");
+    assert!(run.unstable.is_empty(), "{run:?}");
+    assert_eq!(
+        active_ids(&store, "obj_vendor").len(),
+        60,
+        "the purged one is judged next run"
+    );
+}
