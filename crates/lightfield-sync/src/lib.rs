@@ -21,11 +21,13 @@
 //!   type reads its definitions (`rows` adds columns; `names` chooses them and never
 //!   renames), its streams (`scan`: pages that overlap by one record, so a shift in the
 //!   order is seen and the page read again) and settles what no stream listed
-//!   (`reconcile`: deletes only on evidence).
+//!   (`reconcile`: deletes only on evidence); the members of each list follow its
+//!   lists (`members`).
 //! - `plan`: what a run would cost, from one call per stream.
 //! - `store`: the [`Store`] trait the phases write through; `sqlite` is the embedded
 //!   backend, `postgres` (the `postgres` feature) the one for teams.
 
+mod members;
 mod names;
 mod plan;
 #[cfg(feature = "postgres")]

@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS _edges (src_type TEXT NOT NULL, src_id TEXT NOT NULL,
   rel_key TEXT NOT NULL, dst_type TEXT NOT NULL, dst_id TEXT NOT NULL,
   direction TEXT NOT NULL DEFAULT '', PRIMARY KEY (src_id, rel_key, dst_id, direction));
 CREATE INDEX IF NOT EXISTS _edges_dst ON _edges (dst_id, rel_key);
+CREATE TABLE IF NOT EXISTS list_members (list_id TEXT NOT NULL, member_type TEXT NOT NULL,
+  member_id TEXT NOT NULL, PRIMARY KEY (list_id, member_id));
 ";
 
 /// A mirror in one schema of a Postgres database.
@@ -602,6 +604,44 @@ impl Store for Postgres {
             .into_iter()
             .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect())
+    }
+
+    async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String> {
+        let rows = self
+            .db
+            .query(
+                "SELECT member_id FROM list_members WHERE list_id = $1 ORDER BY member_id",
+                &[&list_id],
+            )
+            .await
+            .map_err(failed("list_members"))?;
+        Ok(rows.into_iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn set_list_members(
+        &mut self,
+        list_id: &str,
+        member_type: &str,
+        ids: &[String],
+    ) -> Result<(), String> {
+        let tx = self
+            .db
+            .transaction()
+            .await
+            .map_err(failed("list_members"))?;
+        tx.execute("DELETE FROM list_members WHERE list_id = $1", &[&list_id])
+            .await
+            .map_err(failed("list_members"))?;
+        for id in ids {
+            tx.execute(
+                "INSERT INTO list_members (list_id, member_type, member_id) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[&list_id, &member_type, id],
+            )
+            .await
+            .map_err(failed("list_members"))?;
+        }
+        tx.commit().await.map_err(failed("list_members"))
     }
 
     async fn judge(

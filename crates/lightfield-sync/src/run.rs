@@ -254,7 +254,10 @@ pub async fn sync(
             match ending {
                 Ending::Complete => {
                     let at = (&object, table.as_str());
-                    reconcile(client, store, at, &mut columns, run.id, &mut counts).await?
+                    reconcile(client, store, at, &mut columns, run.id, &mut counts).await?;
+                    if object == ObjectType::List {
+                        crate::members::mirror_members(client, store, &table, &mut counts).await?;
+                    }
                 }
                 Ending::Unstable => summary.unstable.push(name),
                 Ending::Capped => summary.capped.push(name),

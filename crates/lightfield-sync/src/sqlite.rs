@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS _edges (src_type TEXT NOT NULL, src_id TEXT NOT NULL,
   direction TEXT NOT NULL DEFAULT '', PRIMARY KEY (src_id, rel_key, dst_id, direction))
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS _edges_dst ON _edges (dst_id, rel_key);
+CREATE TABLE IF NOT EXISTS list_members (list_id TEXT NOT NULL, member_type TEXT NOT NULL,
+  member_id TEXT NOT NULL, PRIMARY KEY (list_id, member_id)) WITHOUT ROWID;
 ";
 
 /// A mirror in one SQLite file.
@@ -516,6 +518,38 @@ impl Store for Sqlite {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(failed("_edges"))?;
         rows.collect::<Result<_, _>>().map_err(failed("_edges"))
+    }
+
+    async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String> {
+        let mut statement = self
+            .db
+            .prepare("SELECT member_id FROM list_members WHERE list_id = ?1 ORDER BY member_id")
+            .map_err(failed("list_members"))?;
+        let ids = statement
+            .query_map([list_id], |r| r.get(0))
+            .map_err(failed("list_members"))?;
+        ids.collect::<Result<_, _>>()
+            .map_err(failed("list_members"))
+    }
+
+    async fn set_list_members(
+        &mut self,
+        list_id: &str,
+        member_type: &str,
+        ids: &[String],
+    ) -> Result<(), String> {
+        let tx = self.db.transaction().map_err(failed("list_members"))?;
+        tx.execute("DELETE FROM list_members WHERE list_id = ?1", [list_id])
+            .map_err(failed("list_members"))?;
+        for id in ids {
+            tx.execute(
+                "INSERT OR IGNORE INTO list_members (list_id, member_type, member_id)
+                 VALUES (?1, ?2, ?3)",
+                params![list_id, member_type, id],
+            )
+            .map_err(failed("list_members"))?;
+        }
+        tx.commit().map_err(failed("list_members"))
     }
 
     async fn judge(

@@ -221,6 +221,15 @@ pub trait Store: Send {
     async fn dump(&mut self, table: &str) -> Result<Vec<DumpRow>, String>;
     /// Every link, read from its source end: `(source id, key, target id)`.
     async fn links(&mut self) -> Result<Vec<(String, String, String)>, String>;
+    /// The members of list `list_id`, as mirrored.
+    async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String>;
+    /// Replaces the members of list `list_id` (of type `member_type`); none removes them.
+    async fn set_list_members(
+        &mut self,
+        list_id: &str,
+        member_type: &str,
+        ids: &[String],
+    ) -> Result<(), String>;
     /// Records what reconciliation decided about record `id`.
     async fn judge(
         &mut self,
