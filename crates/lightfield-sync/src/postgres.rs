@@ -172,7 +172,7 @@ async fn write_record(
     {
         if *absent != 0 {
             tx.execute(
-                &format!("UPDATE {table} SET _absent_runs = 0, _absent_run = NULL WHERE id = $1"),
+                &format!("UPDATE {table} SET _absent_runs = 0, _absent_run = NULL, _absent_since = NULL WHERE id = $1"),
                 &[&record.id],
             )
             .await
@@ -204,6 +204,7 @@ async fn write_record(
         ("_changed_run", Some(page.run.to_string()), "BIGINT"),
         ("_absent_runs", Some("0".into()), "BIGINT"),
         ("_absent_run", None, "BIGINT"),
+        ("_absent_since", None, "TEXT"),
     ] {
         columns.push(name.to_string());
         values.push((value, pg));
@@ -378,7 +379,7 @@ impl Store for Postgres {
                  external_id TEXT, http_link TEXT, _raw TEXT NOT NULL, _status TEXT NOT NULL,
                  _status_reason TEXT, _first_seen_run BIGINT NOT NULL,
                  _changed_run BIGINT NOT NULL, _absent_runs BIGINT NOT NULL DEFAULT 0,
-                 _absent_run BIGINT);
+                 _absent_run BIGINT, _absent_since TEXT);
                  CREATE INDEX {i} ON {t} (_changed_run);",
                 t = quoted(table),
                 i = quoted(&format!("{table}__changed"))
@@ -523,7 +524,7 @@ impl Store for Postgres {
             .db
             .query(
                 &format!(
-                    "SELECT id, _status, _absent_runs, _absent_run FROM {}",
+                    "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {}",
                     quoted(table)
                 ),
                 &[],
@@ -537,6 +538,7 @@ impl Store for Postgres {
                 status: r.get(1),
                 absent_runs: r.get(2),
                 absent_run: r.get(3),
+                absent_since: r.get(4),
             })
             .collect())
     }
@@ -683,13 +685,14 @@ impl Store for Postgres {
                 .await
                 .map_err(failed(table))?;
             }
-            Verdict::Absent => {
+            Verdict::Absent(now) => {
                 tx.execute(
                     &format!(
-                        "UPDATE {t} SET _absent_runs = _absent_runs + 1, _absent_run = $2
+                        "UPDATE {t} SET _absent_runs = _absent_runs + 1, _absent_run = $2,
+                         _absent_since = COALESCE(_absent_since, $3)
                          WHERE id = $1 AND COALESCE(_absent_run, 0) < $2"
                     ),
-                    &[&id, &run],
+                    &[&id, &run, &now],
                 )
                 .await
                 .map_err(failed(table))?;

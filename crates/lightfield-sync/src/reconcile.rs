@@ -15,7 +15,7 @@ pub async fn reconcile(
     store: &mut dyn Store,
     (object, table): (&ObjectType, &str),
     columns: &mut Columns,
-    run: i64,
+    (run, gap): (i64, std::time::Duration),
     counts: &mut Counts,
 ) -> Result<(), Error> {
     let stream = |status: &str| format!("{}:{status}", object.as_api());
@@ -75,14 +75,27 @@ pub async fn reconcile(
                 })
                 .await?;
             counts.written += written.written;
-        } else if row.absent_runs >= 1 {
+        } else if row.absent_runs >= 1 && missing_for(row.absent_since.as_deref(), gap) {
             store
                 .judge(table, &row.id, Verdict::TrashedByAbsence, run)
                 .await?;
             counts.trashed += 1;
         } else {
-            store.judge(table, &row.id, Verdict::Absent, run).await?;
+            let now = crate::run::now();
+            store
+                .judge(table, &row.id, Verdict::Absent(now), run)
+                .await?;
         }
     }
     Ok(())
+}
+
+/// Whether a record first missed at `since` has been missing for at least `gap`.
+fn missing_for(since: Option<&str>, gap: std::time::Duration) -> bool {
+    let Some(since) = since.and_then(|s| {
+        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+    }) else {
+        return false;
+    };
+    time::OffsetDateTime::now_utc() - since >= gap
 }

@@ -25,6 +25,10 @@ pub struct Options {
     pub skip: Vec<String>,
     /// How many times one stream may find the order shifted before it is called unstable.
     pub max_shifts: u32,
+    /// How long a record of a type with no trash listing must stay missing, over two runs,
+    /// before it is called trashed: longer than the lists can lag behind writes (a record
+    /// trashed and restored moments ago is missing from them for a while).
+    pub absence_gap: Duration,
 }
 
 impl Default for Options {
@@ -33,6 +37,7 @@ impl Default for Options {
             only: Vec::new(),
             skip: Vec::new(),
             max_shifts: 20,
+            absence_gap: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -54,6 +59,13 @@ impl Options {
     /// (20 by default).
     pub fn max_shifts(mut self, shifts: u32) -> Self {
         self.max_shifts = shifts;
+        self
+    }
+
+    /// How long a record must stay missing before it is called trashed (15 minutes by
+    /// default; see [`Options::absence_gap`](field@Options::absence_gap)).
+    pub fn absence_gap(mut self, gap: Duration) -> Self {
+        self.absence_gap = gap;
         self
     }
 
@@ -106,7 +118,7 @@ const BUILT_IN: [ObjectType; 9] = [
     ObjectType::List,
 ];
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
@@ -130,6 +142,11 @@ async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> 
         .first()
         .map(|m| m.as_ref().id.clone())
         .unwrap_or_default();
+    if first.is_empty() {
+        // No member listed yet (a list lagging behind a new organisation): nothing to tell
+        // organisations apart by, so nothing is written or refused on it.
+        return set_format(store).await;
+    }
     let organisation = format!("{} {first}", client.base_url());
     match store.meta("organisation").await? {
         Some(known) if known != organisation => Err(Error::Refused(format!(
@@ -139,10 +156,16 @@ async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> 
         Some(_) => Ok(()),
         None => {
             store.set_meta("organisation", &organisation).await?;
-            store.set_meta("format", &FORMAT.to_string()).await?;
-            Ok(())
+            set_format(store).await
         }
     }
+}
+
+async fn set_format(store: &mut dyn Store) -> Result<(), Error> {
+    if store.meta("format").await?.is_none() {
+        store.set_meta("format", &FORMAT.to_string()).await?;
+    }
+    Ok(())
 }
 
 /// The record types to mirror: the built-in ones and every custom object.
@@ -254,7 +277,8 @@ pub async fn sync(
             match ending {
                 Ending::Complete => {
                     let at = (&object, table.as_str());
-                    reconcile(client, store, at, &mut columns, run.id, &mut counts).await?;
+                    let gap = options.absence_gap;
+                    reconcile(client, store, at, &mut columns, (run.id, gap), &mut counts).await?;
                     if object == ObjectType::List {
                         crate::members::mirror_members(client, store, &table, &mut counts).await?;
                     }

@@ -123,7 +123,7 @@ fn write_record(
     {
         if *absent != 0 {
             tx.execute(
-                &format!("UPDATE {table} SET _absent_runs = 0, _absent_run = NULL WHERE id = ?1"),
+                &format!("UPDATE {table} SET _absent_runs = 0, _absent_run = NULL, _absent_since = NULL WHERE id = ?1"),
                 [&record.id],
             )
             .map_err(failed(page.table))?;
@@ -153,6 +153,7 @@ fn write_record(
         ("_changed_run", Sql::Integer(page.run)),
         ("_absent_runs", Sql::Integer(0)),
         ("_absent_run", Sql::Null),
+        ("_absent_since", Sql::Null),
     ] {
         columns.push(name.to_string());
         values.push(value);
@@ -311,7 +312,7 @@ impl Store for Sqlite {
                  external_id TEXT, http_link TEXT, _raw TEXT NOT NULL, _status TEXT NOT NULL,
                  _status_reason TEXT, _first_seen_run INTEGER NOT NULL,
                  _changed_run INTEGER NOT NULL, _absent_runs INTEGER NOT NULL DEFAULT 0,
-                 _absent_run INTEGER);
+                 _absent_run INTEGER, _absent_since TEXT);
                  CREATE INDEX {} ON {} (_changed_run);",
                 quoted(table),
                 quoted(&format!("{table}__changed")),
@@ -441,7 +442,7 @@ impl Store for Sqlite {
         let mut statement = self
             .db
             .prepare(&format!(
-                "SELECT id, _status, _absent_runs, _absent_run FROM {}",
+                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {}",
                 quoted(table)
             ))
             .map_err(failed(table))?;
@@ -452,6 +453,7 @@ impl Store for Sqlite {
                     status: r.get(1)?,
                     absent_runs: r.get(2)?,
                     absent_run: r.get(3)?,
+                    absent_since: r.get(4)?,
                 })
             })
             .map_err(failed(table))?;
@@ -585,13 +587,14 @@ impl Store for Sqlite {
                 )
                 .map_err(failed(table))?;
             }
-            Verdict::Absent => {
+            Verdict::Absent(now) => {
                 tx.execute(
                     &format!(
-                        "UPDATE {table_name} SET _absent_runs = _absent_runs + 1, _absent_run = ?2
+                        "UPDATE {table_name} SET _absent_runs = _absent_runs + 1, _absent_run = ?2,
+                         _absent_since = COALESCE(_absent_since, ?3)
                          WHERE id = ?1 AND COALESCE(_absent_run, 0) < ?2"
                     ),
-                    params![id, run],
+                    params![id, run, now],
                 )
                 .map_err(failed(table))?;
             }

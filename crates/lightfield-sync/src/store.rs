@@ -114,6 +114,8 @@ pub struct StoredRow {
     pub absent_runs: i64,
     /// The run that gave the last of those strikes.
     pub absent_run: Option<i64>,
+    /// When the first of them was given (RFC 3339).
+    pub absent_since: Option<String>,
 }
 
 /// A record as the mirror holds it.
@@ -134,10 +136,11 @@ pub struct DumpRow {
 pub enum Verdict {
     /// Gone from the API (a retrieve answered 404): its edges go too.
     Deleted,
-    /// In the trash, by two complete scans that missed it.
+    /// In the trash, by complete scans that missed it in two runs, far enough apart for
+    /// the lists to have caught up with the writes.
     TrashedByAbsence,
-    /// Missed by one complete scan: one strike.
-    Absent,
+    /// Missed by a complete scan at this time (RFC 3339): one strike.
+    Absent(String),
 }
 
 /// Counts a run leaves behind.

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::*;
-use lightfield_sync::{Options, Sqlite};
+use lightfield_sync::Sqlite;
 use serde_json::json;
 
 #[tokio::test]
@@ -29,7 +29,7 @@ async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete
         }
     };
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]);
+    let options = options().only(["vendor"]);
     let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
     let run = run.unwrap();
     server.set_latency(Duration::ZERO);
@@ -83,7 +83,7 @@ async fn records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_
         }
     };
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]);
+    let options = options().only(["vendor"]);
     let (run, ()) = tokio::join!(
         lightfield_sync::sync(&client, &mut store, &options),
         creator
@@ -115,7 +115,7 @@ async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_ru
     let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
     tokio::time::sleep(Duration::from_millis(450)).await;
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor", "account"]);
+    let options = options().only(["vendor", "account"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -164,7 +164,7 @@ async fn an_offset_cap_is_reported_and_infers_no_delete() {
     let client = client(&server);
     let ids = server.seed_records("vendor", 100, |i| json!({"$name": format!("Vendor {i}")}));
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]);
+    let options = options().only(["vendor"]);
     let first = lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -203,7 +203,7 @@ async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes() 
             .times(1),
     );
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default();
+    let options = options();
     let run = lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -230,7 +230,7 @@ async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing() {
     let client = client(&server);
     let ids = server.seed_records("vendor", 120, |i| json!({"$name": format!("Vendor {i}")}));
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]).max_shifts(0);
+    let options = options().only(["vendor"]).max_shifts(0);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -263,7 +263,7 @@ async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
     let client = client(&server);
     let ids = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]);
+    let options = options().only(["vendor"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -308,7 +308,7 @@ async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run() {
         let client = client(&server);
         server.seed_records("vendor", 60, |i| json!({"$name": format!("Vendor {i}")}));
         let mut store = Sqlite::in_memory().unwrap();
-        let options = Options::default().only(["vendor"]);
+        let options = options().only(["vendor"]);
         for after in [0, 1] {
             server.clear_faults();
             server.inject(
@@ -344,7 +344,7 @@ async fn one_shift_within_the_tolerance_leaves_the_scan_complete() {
         server.purge_record("vendor", &ids[0]);
     };
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]).max_shifts(1);
+    let options = options().only(["vendor"]).max_shifts(1);
     let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purge);
     let run = run.unwrap();
     let shifts: i64 = store
@@ -357,5 +357,64 @@ async fn one_shift_within_the_tolerance_leaves_the_scan_complete() {
         active_ids(&store, "obj_vendor").len(),
         60,
         "the purged one is judged next run"
+    );
+}
+
+#[tokio::test]
+async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
+    let lag = Duration::from_millis(60);
+    let server = server_with(lightfield_mock::ListView {
+        lag,
+        ..Default::default()
+    })
+    .await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", 5, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = Sqlite::in_memory().unwrap();
+    let vendor = client.object("vendor");
+    // Trashed and restored at once (an undo), twice, each time just before a run: the
+    // lagging list misses the record in both runs, yet it never left.
+    let flicker_then_sync = |options: lightfield_sync::Options| {
+        let (vendor, id) = (vendor.clone(), ids[1].clone());
+        async move {
+            vendor.delete(&id).send().await.unwrap();
+            vendor.restore(&id).send().await.unwrap();
+            options
+        }
+    };
+    let careful = lightfield_sync::Options::default().only(["vendor"]);
+    lightfield_sync::sync(&client, &mut store, &careful)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let options = flicker_then_sync(careful.clone()).await;
+        lightfield_sync::sync(&client, &mut store, &options)
+            .await
+            .unwrap();
+    }
+    use lightfield_sync::Store;
+    let row =
+        |rows: Vec<lightfield_sync::DumpRow>| rows.into_iter().find(|r| r.id == ids[1]).unwrap();
+    assert_eq!(
+        row(store.dump("obj_vendor").await.unwrap()).status,
+        "active",
+        "the default gap waits"
+    );
+    // Without the gap, the same two misses would trash it: the gap is what guards it.
+    let hasty = careful.clone().absence_gap(Duration::ZERO);
+    let mut hasty_store = Sqlite::in_memory().unwrap();
+    tokio::time::sleep(lag * 2).await;
+    lightfield_sync::sync(&client, &mut hasty_store, &hasty)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let options = flicker_then_sync(hasty.clone()).await;
+        lightfield_sync::sync(&client, &mut hasty_store, &options)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        row(hasty_store.dump("obj_vendor").await.unwrap()).status,
+        "trashed"
     );
 }

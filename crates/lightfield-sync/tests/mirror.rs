@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use lightfield_sync::{Options, Sqlite};
+use lightfield_sync::Sqlite;
 use serde_json::json;
 
 #[tokio::test]
@@ -13,7 +13,7 @@ async fn the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing() 
     let client = client(&server);
     organisation(&server, &client).await;
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default();
+    let options = options();
     let first = lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -55,7 +55,7 @@ async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
     let accounts = organisation(&server, &client).await;
     let vendors = server.record_ids_of("vendor");
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default();
+    let options = options();
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -159,7 +159,7 @@ async fn a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled()
     // The server fails for good on the 4th page of vendors: the run stops there.
     server.inject(Fault::status(503).path("/v1/objects/vendor").times(1_000));
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default();
+    let options = options();
     let cut = lightfield_sync::sync(&client, &mut store, &options).await;
     assert!(cut.is_err(), "{cut:?}");
     let before: i64 = store
@@ -199,7 +199,7 @@ async fn a_field_added_or_retyped_between_runs_gets_a_column_and_no_column_chang
         |i| json!({"$name": format!("Account {i}"), "seats": i}),
     );
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["account"]);
+    let options = options().only(["account"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -261,7 +261,7 @@ async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent() {
     let client = client(&server);
     organisation(&server, &client).await;
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default();
+    let options = options();
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -288,7 +288,7 @@ async fn a_failed_retrieve_is_no_evidence_of_a_delete() {
     let client = client(&server);
     let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]);
+    let options = options().only(["vendor"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -324,7 +324,7 @@ async fn a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed() {
     let client = client(&server);
     let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["vendor"]);
+    let options = options().only(["vendor"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -353,7 +353,7 @@ async fn another_organisation_or_a_newer_layout_is_refused_before_anything_is_wr
     use lightfield_sync::Store;
     let (one, other) = (server().await, server().await);
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["account"]);
+    let options = options().only(["account"]);
     lightfield_sync::sync(&client(&one), &mut store, &options)
         .await
         .unwrap();
@@ -388,7 +388,7 @@ async fn each_relationship_reads_as_a_view_from_its_own_type() {
         .await
         .unwrap();
     let mut store = Sqlite::in_memory().unwrap();
-    lightfield_sync::sync(&client, &mut store, &Options::default())
+    lightfield_sync::sync(&client, &mut store, &options())
         .await
         .unwrap();
     let pairs: i64 = store
@@ -427,7 +427,7 @@ async fn the_members_of_each_list_are_mirrored_and_follow_it() {
         .await
         .unwrap();
     let mut store = Sqlite::in_memory().unwrap();
-    let options = Options::default().only(["list"]);
+    let options = options().only(["list"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
-use lightfield_sync::{Options, Postgres};
+use lightfield_sync::Postgres;
 use serde_json::json;
 
 /// A cluster in a temporary directory, stopped (killed) when dropped.
@@ -148,7 +148,7 @@ async fn a_postgres_mirror_holds_what_the_server_has_mirrors_deletes_and_resumes
     let accounts = organisation(&server, &client).await;
     let vendors = server.record_ids_of("vendor");
     let mut store = connect(&cluster, "lightfield").await;
-    let options = Options::default();
+    let options = options();
 
     // A run cut short by a failure, then continued.
     server.inject(
@@ -236,7 +236,7 @@ async fn a_postgres_mirror_takes_new_fields_and_values_of_another_type_in_column
         |i| json!({"$name": format!("Account {i}"), "seats": i}),
     );
     let mut store = connect(&cluster, "crm").await;
-    let options = Options::default().only(["account"]);
+    let options = options().only(["account"]);
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();

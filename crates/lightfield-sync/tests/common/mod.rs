@@ -282,3 +282,9 @@ pub async fn held(store: &mut dyn Store) -> BTreeSet<(String, String, String, St
 pub async fn held_links(store: &mut dyn Store) -> BTreeSet<(String, String, String)> {
     store.links().await.expect("links").into_iter().collect()
 }
+
+/// Options for tests: a record missing from two runs is trashed however close together
+/// they ran (the default waits 15 minutes for the lists to catch up).
+pub fn options() -> lightfield_sync::Options {
+    lightfield_sync::Options::default().absence_gap(Duration::ZERO)
+}
