@@ -1,0 +1,79 @@
+//! Reading what a Postgres mirror holds: its record tables, their rows, its links.
+
+use std::collections::HashSet;
+
+use tokio_postgres::Client;
+
+use super::{failed, quoted};
+use crate::store::DumpRow;
+
+pub(super) async fn tables(db: &Client) -> Result<Vec<String>, String> {
+    let rows = db
+        .query(
+            "SELECT table_name FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+             AND table_name NOT LIKE '\\_%' ORDER BY table_name",
+            &[],
+        )
+        .await
+        .map_err(failed("the schema"))?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+pub(super) async fn dump(db: &Client, table: &str) -> Result<Vec<DumpRow>, String> {
+    let rows = db
+        .query(
+            &format!(
+                "SELECT id, _status, _status_reason, _raw FROM {} ORDER BY id",
+                quoted(table)
+            ),
+            &[],
+        )
+        .await
+        .map_err(failed(table))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DumpRow {
+            id: r.get(0),
+            status: r.get(1),
+            reason: r.get(2),
+            raw: r.get(3),
+        })
+        .collect())
+}
+
+pub(super) async fn links(db: &Client) -> Result<Vec<(String, String, String)>, String> {
+    let rows = db
+        .query(
+            "SELECT src_id, rel_key, dst_id FROM _edges WHERE direction IN ('', 'source')
+             ORDER BY src_id, rel_key, dst_id",
+            &[],
+        )
+        .await
+        .map_err(failed("_edges"))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
+}
+pub(super) async fn seen(db: &Client, run: i64, stream: &str) -> Result<HashSet<String>, String> {
+    let rows = db
+        .query(
+            "SELECT id FROM _lf_seen WHERE run = $1 AND stream = $2",
+            &[&run, &stream],
+        )
+        .await
+        .map_err(failed("_lf_seen"))?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+pub(super) async fn list_members(db: &Client, list_id: &str) -> Result<Vec<String>, String> {
+    let rows = db
+        .query(
+            "SELECT member_id FROM list_members WHERE list_id = $1 ORDER BY member_id",
+            &[&list_id],
+        )
+        .await
+        .map_err(failed("list_members"))?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
