@@ -103,6 +103,17 @@ pub struct PageCounts {
     pub restored: u64,
 }
 
+/// Why a record listed in a stream of `new` status (stored as `old`, `None` when new to
+/// the mirror) changed status: `restored` out of the trash, `listed` in it; `None` when it
+/// did not. Every backend writes it as `_status_reason`.
+pub fn status_change(old: Option<&str>, new: &str) -> Option<&'static str> {
+    match (old, new) {
+        (Some("trashed" | "deleted"), "active") => Some("restored"),
+        (Some("active") | None, "trashed") => Some("listed"),
+        _ => None,
+    }
+}
+
 /// A stored record's standing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRow {

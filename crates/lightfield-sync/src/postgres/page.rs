@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tokio_postgres::types::ToSql;
 
 use super::{failed, quoted, text_for};
-use crate::store::{PageWrite, RecordRow};
+use crate::store::{PageWrite, RecordRow, status_change};
 
 /// The mirror's own tables, created on first use.
 pub(super) const STATE: &str = "
@@ -69,11 +69,7 @@ pub(super) async fn write_record(
         }
         return Ok((false, None));
     }
-    let change = match (stored.as_ref().map(|s| s.1.as_str()), page.status) {
-        (Some("trashed" | "deleted"), "active") => Some("restored"),
-        (Some("active") | None, "trashed") => Some("listed"),
-        _ => None,
-    };
+    let change = status_change(stored.as_ref().map(|s| s.1.as_str()), page.status);
     // Every value goes as text with a cast to its column's type.
     let mut columns: Vec<String> = ["id", "created_at", "updated_at", "external_id", "http_link"]
         .into_iter()

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params, types::Value as Sql};
 
 use super::{failed, quoted, sql};
-use crate::store::{PageWrite, RecordRow};
+use crate::store::{PageWrite, RecordRow, status_change};
 
 /// The mirror's own tables, created on first use.
 pub(super) const STATE: &str = "
@@ -59,11 +59,7 @@ pub(super) fn write_record(
         }
         return Ok((false, None));
     }
-    let change = match (stored.as_ref().map(|s| s.1.as_str()), page.status) {
-        (Some("trashed" | "deleted"), "active") => Some("restored"),
-        (Some("active") | None, "trashed") => Some("listed"),
-        _ => None,
-    };
+    let change = status_change(stored.as_ref().map(|s| s.1.as_str()), page.status);
     let mut columns = vec!["id", "created_at", "updated_at", "external_id", "http_link"]
         .into_iter()
         .map(quoted)
