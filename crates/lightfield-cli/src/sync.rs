@@ -167,8 +167,9 @@ pub fn status(database: &Path, out: &Out) -> Result<(), Failure> {
         .map_err(local)?;
     let mut tables = db
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'
-             ORDER BY name",
+            "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'
+             AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = '_raw')
+             ORDER BY m.name",
         )
         .map_err(local)?;
     let names: Vec<String> = tables

@@ -14,7 +14,10 @@ use crate::harness::*;
 fn dump(path: &Path) -> BTreeSet<(String, String, String, String)> {
     let db = Connection::open(path).expect("the mirror opens");
     let tables: Vec<String> = db
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\'")
+        .prepare(
+            "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'
+             AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = '_raw')",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

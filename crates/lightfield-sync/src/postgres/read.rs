@@ -10,9 +10,9 @@ use crate::store::DumpRow;
 pub(super) async fn tables(db: &Client) -> Result<Vec<String>, String> {
     let rows = db
         .query(
-            "SELECT table_name FROM information_schema.tables
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-             AND table_name NOT LIKE '\\_%' ORDER BY table_name",
+            "SELECT table_name FROM information_schema.columns
+             WHERE table_schema = current_schema() AND column_name = '_raw'
+             ORDER BY table_name",
             &[],
         )
         .await
