@@ -105,6 +105,20 @@ async fn a_malformed_request_is_caught_by_the_harness() {
         .await
         .expect_err("status is active or trashed");
     assert_eq!(err.status(), Some(422));
+    // A misspelled key (prepare.js closes the reference's objects), in the body and inside
+    // a record's field value.
+    for body in [
+        json!({"fields": {"$name": "Acme"}, "skipEnrichmnet": true}),
+        json!({"fields": {"$primaryAddress": {"city": "Paris", "cty": "x"}}}),
+    ] {
+        let err = client
+            .raw(http::Method::POST, "/v1/accounts")
+            .json(body.clone())
+            .send()
+            .await
+            .expect_err("a key the API does not take");
+        assert_eq!(err.status(), Some(422), "{body}: {err}");
+    }
 }
 
 #[tokio::test]
