@@ -8,6 +8,7 @@
 //! lightfield schema account --rust Account
 //! lightfield export contact -o contacts.csv
 //! lightfield import contact contacts.csv
+//! lightfield sync lightfield.db
 //! lightfield mock --port 4010
 //! ```
 //!
@@ -18,8 +19,9 @@
 //! - `args`: the command line as clap reads it;
 //! - `records`: record operations (`lightfield accounts list` …);
 //! - `output`: tables, JSON, YAML and CSV;
-//! - `export`, `import`: bulk moves at the rate limit; `rows` reads import files,
-//!   `journal` makes imports resumable; `progress`: the bars;
+//! - `export`, `import`, `sync`: bulk moves at the rate limit (`sync` fronts the
+//!   lightfield-sync mirror); `rows` reads import files, `journal` makes imports
+//!   resumable; `progress`: the bars;
 //! - `safe`: CSV cells that cannot run as formulas, text that cannot drive a terminal;
 //! - `exit`: exit codes by kind of error.
 
