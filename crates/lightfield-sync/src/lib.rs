@@ -53,8 +53,8 @@ pub use postgres::Postgres;
 pub use run::{FORMAT, Options, Summary, sync};
 pub use sqlite::Sqlite;
 pub use store::{
-    Cell, Counts, DumpRow, Edge, FieldColumn, PageCounts, PageWrite, RecordRow, Run, Store,
-    StoredRow, StreamState, Verdict,
+    Cell, Counts, DefinitionRow, DumpRow, Edge, FieldColumn, PageCounts, PageWrite, RecordRow, Run,
+    Store, StoredRow, StreamState, Verdict,
 };
 
 /// What can stop a sync.

@@ -191,8 +191,17 @@ async fn schema(
     columns: &mut Columns,
     run: i64,
 ) -> Result<(), Error> {
-    let definitions = match client.records_of(object.clone()).definitions().send().await {
-        Ok(d) => d,
+    let answer = client
+        .records_of(object.clone())
+        .definitions()
+        .send_with_response()
+        .await;
+    let (definitions, raw) = match answer {
+        Ok(response) => {
+            let raw: serde_json::Value =
+                serde_json::from_slice(response.raw_body()).unwrap_or_default();
+            (response.value().clone(), raw)
+        }
         // Types without definitions (members, emails, lists) take their columns from records.
         Err(e) if e.is_not_found() || matches!(e, lightfield::Error::InvalidInput { .. }) => {
             return Ok(());
@@ -205,6 +214,38 @@ async fn schema(
         .map(|(k, d)| (k.clone(), d.value_type.as_api().to_string()))
         .collect();
     columns.ensure(store, &fields, run).await?;
+    let mut rows = Vec::new();
+    for (kind, section, entries) in [
+        (
+            "field",
+            "fieldDefinitions",
+            definitions
+                .fields
+                .iter()
+                .map(|(k, d)| (k, d.label.clone(), d.value_type.as_api().to_string()))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "relationship",
+            "relationshipDefinitions",
+            definitions
+                .relationships
+                .iter()
+                .map(|(k, d)| (k, d.label.clone(), d.object_type.clone()))
+                .collect(),
+        ),
+    ] {
+        for (key, label, of) in entries {
+            rows.push(crate::store::DefinitionRow {
+                kind: kind.into(),
+                key: key.clone(),
+                label,
+                of,
+                raw: raw[section][key.as_str()].to_string(),
+            });
+        }
+    }
+    store.set_definitions(object.as_api(), &rows).await?;
     for (key, rel) in &definitions.relationships {
         let view = view_of(object, key);
         store

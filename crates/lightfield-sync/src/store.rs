@@ -129,6 +129,21 @@ pub struct StoredRow {
     pub absent_since: Option<String>,
 }
 
+/// One field or relationship of a type, as the organisation defines it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DefinitionRow {
+    /// `field` or `relationship`.
+    pub kind: String,
+    /// Its key (`$name`, `tier`, `$contact`).
+    pub key: String,
+    /// Its label.
+    pub label: String,
+    /// A field's value type, or a relationship's target type.
+    pub of: String,
+    /// The definition as received (JSON text).
+    pub raw: String,
+}
+
 /// A record as the mirror holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DumpRow {
@@ -235,6 +250,13 @@ pub trait Store: Send {
     async fn dump(&mut self, table: &str) -> Result<Vec<DumpRow>, String>;
     /// Every link, read from its source end: `(source id, key, target id)`.
     async fn links(&mut self) -> Result<Vec<(String, String, String)>, String>;
+    /// Replaces the definitions of `object_type` (its fields and relationships, each as the
+    /// API sent it) with `rows`, when they changed.
+    async fn set_definitions(
+        &mut self,
+        object_type: &str,
+        rows: &[DefinitionRow],
+    ) -> Result<(), String>;
     /// The members of list `list_id`, as mirrored.
     async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String>;
     /// Replaces the members of list `list_id` (of type `member_type`); none removes them.

@@ -253,6 +253,26 @@ async fn a_field_added_or_retyped_between_runs_gets_a_column_and_no_column_chang
         "the number column holds numbers only"
     );
     assert_eq!(cell(&ids[2], "seats").as_deref(), Some("2.0"));
+    // The organisation's definitions have a table of their own, the new field included.
+    let (label, of, raw): (String, String, String) = store
+        .connection()
+        .query_row(
+            "SELECT label, of, raw FROM definitions WHERE object_type = 'account' AND key = 'region'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((label.as_str(), of.as_str()), ("Region", "TEXT"));
+    assert!(raw.contains("\"valueType\":\"TEXT\""), "{raw}");
+    let links: i64 = store
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM definitions WHERE object_type = 'account' AND kind = 'relationship'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(links >= 5, "{links} relationships defined");
 }
 
 #[tokio::test]

@@ -6,13 +6,14 @@ use std::collections::{HashMap, HashSet};
 
 use tokio_postgres::{Client, NoTls};
 
+mod definitions;
 mod page;
 mod read;
 
 use crate::names::sql_type;
 use crate::store::{
-    Cell, Counts, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store, StoredRow, StreamState,
-    Verdict,
+    Cell, Counts, DefinitionRow, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store,
+    StoredRow, StreamState, Verdict,
 };
 use page::{STATE, write_record};
 
@@ -424,6 +425,14 @@ impl Store for Postgres {
 
     async fn links(&mut self) -> Result<Vec<(String, String, String)>, String> {
         read::links(&self.db).await
+    }
+
+    async fn set_definitions(
+        &mut self,
+        object_type: &str,
+        rows: &[DefinitionRow],
+    ) -> Result<(), String> {
+        definitions::set(&mut self.db, object_type, rows).await
     }
 
     async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String> {

@@ -6,11 +6,12 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
 
+mod definitions;
 mod page;
 
 use crate::store::{
-    Cell, Counts, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store, StoredRow, StreamState,
-    Verdict,
+    Cell, Counts, DefinitionRow, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store,
+    StoredRow, StreamState, Verdict,
 };
 use page::{STATE, write_record};
 
@@ -407,6 +408,14 @@ impl Store for Sqlite {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(failed("_edges"))?;
         rows.collect::<Result<_, _>>().map_err(failed("_edges"))
+    }
+
+    async fn set_definitions(
+        &mut self,
+        object_type: &str,
+        rows: &[DefinitionRow],
+    ) -> Result<(), String> {
+        definitions::set(&mut self.db, object_type, rows)
     }
 
     async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String> {

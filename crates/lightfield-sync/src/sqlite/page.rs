@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS _edges (src_type TEXT NOT NULL, src_id TEXT NOT NULL,
   direction TEXT NOT NULL DEFAULT '', PRIMARY KEY (src_id, rel_key, dst_id, direction))
   WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS _edges_dst ON _edges (dst_id, rel_key);
+CREATE TABLE IF NOT EXISTS definitions (object_type TEXT NOT NULL, kind TEXT NOT NULL,
+  key TEXT NOT NULL, label TEXT NOT NULL, of TEXT NOT NULL, raw TEXT NOT NULL,
+  PRIMARY KEY (object_type, kind, key));
 CREATE TABLE IF NOT EXISTS list_members (list_id TEXT NOT NULL, member_type TEXT NOT NULL,
   member_id TEXT NOT NULL, PRIMARY KEY (list_id, member_id)) WITHOUT ROWID;
 ";
