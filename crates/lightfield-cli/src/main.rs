@@ -222,9 +222,11 @@ async fn other_command(
             only,
             skip,
             plan,
+            watch,
             ..
         } => {
             let run = sync::Sync {
+                watch: watch.as_deref().map(sync::interval).transpose()?,
                 database,
                 schema,
                 only,

@@ -14,6 +14,8 @@ use crate::records::object_type;
 
 /// A sync run, or its plan.
 pub struct Sync {
+    /// Run again this long apart, until Ctrl-C.
+    pub watch: Option<std::time::Duration>,
     pub database: PathBuf,
     pub schema: String,
     pub only: Vec<String>,
@@ -68,15 +70,65 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
     } else {
         Mirror::open(&sync.database).map_err(failed)?
     };
-    let summary = tokio::select! {
-        done = mirror.sync(client, &options) => done.map_err(failed)?,
-        _ = tokio::signal::ctrl_c() => {
-            return Err(Failure::Interrupted(format!(
-                "every page read is kept in {}: run `lightfield sync` again to go on",
-                sync.database.display()
-            )));
-        }
+    let interrupted = || {
+        Failure::Interrupted(format!(
+            "every page read is kept in {}: run `lightfield sync` again to go on",
+            shown(&target)
+        ))
     };
+    loop {
+        let summary = tokio::select! {
+            done = mirror.sync(client, &options) => done.map_err(failed)?,
+            _ = tokio::signal::ctrl_c() => return Err(interrupted()),
+        };
+        let reported = report(&summary, &target);
+        let Some(interval) = sync.watch else {
+            return reported;
+        };
+        // Watching goes on past a run with problems: they are said, and the next run may
+        // not have them.
+        if let Err(problems) = reported {
+            eprintln!("warning: {problems}");
+        }
+        // Never closer than twice the last run: a sync leaves the rate limit to others.
+        let wait = interval.max(summary.elapsed * 2);
+        if wait > interval {
+            eprintln!(
+                "the last run took {:.0} s: the next starts in {:.0} s, not {:.0} s",
+                summary.elapsed.as_secs_f64(),
+                wait.as_secs_f64(),
+                interval.as_secs_f64()
+            );
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+/// `--watch`'s interval: `30s`, `5m`, `1h`, or seconds.
+pub fn interval(text: &str) -> Result<std::time::Duration, Failure> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((text, "s"), |i| text.split_at(i));
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => 0,
+    };
+    match number.parse::<u64>() {
+        Ok(n) if n > 0 && seconds > 0 => Ok(std::time::Duration::from_secs(n * seconds)),
+        _ => Err(Failure::Local(format!(
+            "--watch `{text}`: an interval such as 30s, 5m or 1h"
+        ))),
+    }
+}
+
+/// The summary line of a run, and its problems as an error.
+fn report(summary: &lightfield_sync::Summary, target: &str) -> Result<(), Failure> {
     let c = &summary.counts;
     let seconds = summary.elapsed.as_secs_f64().max(1e-3);
     let read = c.written + c.unchanged;
@@ -87,7 +139,7 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
         c.trashed,
         c.deleted,
         c.restored,
-        shown(&target),
+        shown(target),
         read as f64 / seconds,
         summary.share_of_limit(),
         if summary.resumed {

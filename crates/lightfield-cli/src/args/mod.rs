@@ -312,6 +312,7 @@ held back (listed).")]
   lightfield sync postgres://me@db.internal/crm --schema lightfield
   lightfield sync --plan               # what a run would cost, sending one call per stream
   lightfield sync status crm.db
+  lightfield sync crm.db --watch 15m    # keep it current until Ctrl-C
   sqlite3 lightfield.db 'SELECT a.name, o.name FROM accounts a
     JOIN opportunities__account l ON l.account_id = a.id
     JOIN opportunities o ON o.id = l.opportunity_id'
@@ -340,6 +341,10 @@ that kept shifting), 130 Ctrl-C (run again to go on)."
         /// write nothing.
         #[arg(long)]
         plan: bool,
+        /// Run again and again, this long apart (`30s`, `5m`, `1h`), until Ctrl-C; never
+        /// closer than twice the last run's time, so a sync leaves room for others.
+        #[arg(long, value_name = "INTERVAL")]
+        watch: Option<String>,
     },
     /// Print a shell completion script.
     Completions {

@@ -138,3 +138,44 @@ async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
     ok(&last);
     assert_eq!(dump(&killed), dump(&whole), "killed {kills} times");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn watch_runs_again_at_its_interval_and_a_wrong_interval_is_refused() {
+    let server = server().await;
+    server.seed_records("account", 5, |i| json!({"$name": format!("Account {i}")}));
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.db");
+    let mut child = at(&server)
+        .args([
+            "sync",
+            db.to_str().unwrap(),
+            "--only",
+            "account",
+            "--watch",
+            "1s",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(2600)).await;
+    assert!(child.try_wait().unwrap().is_none(), "it keeps watching");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let runs: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM _lf_runs WHERE status = 'complete'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(runs >= 2, "{runs} runs in 2.6 s at 1 s apart");
+    let refused = run(&server, &["sync", db.to_str().unwrap(), "--watch", "fast"]);
+    assert_eq!(refused.status.code(), Some(5), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).contains("30s, 5m or 1h"),
+        "{}",
+        text(&refused.stderr)
+    );
+}
