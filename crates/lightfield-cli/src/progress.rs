@@ -23,6 +23,17 @@ pub fn bar(total: u64, unit: &str) -> ProgressBar {
     bar
 }
 
+/// A line that says where a job of unknown length is (`account:active · 1,234 read`),
+/// redrawn as it goes.
+pub fn spinner() -> ProgressBar {
+    let line = ProgressBar::with_draw_target(None, target());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} · {elapsed}") {
+        line.set_style(style);
+    }
+    line.enable_steady_tick(std::time::Duration::from_millis(120));
+    line
+}
+
 fn target() -> ProgressDrawTarget {
     if std::io::stderr().is_terminal() {
         ProgressDrawTarget::stderr()

@@ -77,10 +77,21 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
         ))
     };
     loop {
+        // On a terminal, a line says which stream is read and how far the run is.
+        let line = crate::progress::spinner();
+        let shown_line = line.clone();
+        let options = options.clone().on_progress(move |p| {
+            shown_line.set_message(format!(
+                "{} · {} read, {} written",
+                p.stream, p.read, p.written
+            ));
+        });
         let summary = tokio::select! {
-            done = mirror.sync(client, &options) => done.map_err(failed)?,
-            _ = tokio::signal::ctrl_c() => return Err(interrupted()),
+            done = mirror.sync(client, &options) => done.map_err(failed),
+            _ = tokio::signal::ctrl_c() => Err(interrupted()),
         };
+        line.finish_and_clear();
+        let summary = summary?;
         let reported = report(&summary, &target);
         let Some(interval) = sync.watch else {
             return reported;

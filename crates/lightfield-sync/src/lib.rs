@@ -50,7 +50,7 @@ pub use rusqlite;
 pub use plan::{Plan, StreamPlan, plan};
 #[cfg(feature = "postgres")]
 pub use postgres::Postgres;
-pub use run::{FORMAT, Options, Summary, sync};
+pub use run::{FORMAT, OnProgress, Options, Progress, Summary, sync};
 pub use sqlite::Sqlite;
 pub use store::{
     Cell, Counts, DefinitionRow, DumpRow, Edge, FieldColumn, PageCounts, PageWrite, RecordRow, Run,

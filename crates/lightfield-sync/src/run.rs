@@ -15,8 +15,23 @@ use crate::store::{Counts, Store};
 /// The layout this version writes; a mirror of a higher one is refused.
 pub const FORMAT: u32 = 1;
 
+/// Where a run is: told after each page written.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// The stream being read (`account:active`).
+    pub stream: String,
+    /// Records read so far in this run (a page's boundary record counts twice).
+    pub read: u64,
+    /// Records written so far in this run.
+    pub written: u64,
+}
+
+/// A function told of a run's progress.
+pub type OnProgress = std::sync::Arc<dyn Fn(&Progress) + Send + Sync>;
+
 /// What to mirror, and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Options {
     /// Only these types (API names, `account`, or custom slugs); every type when empty.
@@ -29,6 +44,20 @@ pub struct Options {
     /// before it is called trashed: longer than the lists can lag behind writes (a record
     /// trashed and restored moments ago is missing from them for a while).
     pub absence_gap: Duration,
+    /// Told after each page written (a progress bar).
+    pub on_progress: Option<OnProgress>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("only", &self.only)
+            .field("skip", &self.skip)
+            .field("max_shifts", &self.max_shifts)
+            .field("absence_gap", &self.absence_gap)
+            .field("on_progress", &self.on_progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for Options {
@@ -38,6 +67,7 @@ impl Default for Options {
             skip: Vec::new(),
             max_shifts: 20,
             absence_gap: Duration::from_secs(15 * 60),
+            on_progress: None,
         }
     }
 }
@@ -66,6 +96,12 @@ impl Options {
     /// default; see [`Options::absence_gap`](field@Options::absence_gap)).
     pub fn absence_gap(mut self, gap: Duration) -> Self {
         self.absence_gap = gap;
+        self
+    }
+
+    /// Calls `f` after each page written, with where the run is.
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.on_progress = Some(std::sync::Arc::new(f));
         self
     }
 
@@ -305,6 +341,7 @@ pub async fn sync(
                     status: status.clone(),
                     run: run.id,
                     max_shifts: options.max_shifts,
+                    on_progress: options.on_progress.as_ref(),
                 };
                 match stream
                     .read(client, store, &mut columns, &mut counts)

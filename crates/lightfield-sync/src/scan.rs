@@ -38,6 +38,8 @@ pub struct Stream<'a> {
     pub run: i64,
     /// Shifts tolerated before the stream is called unstable.
     pub max_shifts: u32,
+    /// Told after each page written.
+    pub on_progress: Option<&'a crate::run::OnProgress>,
 }
 
 impl Stream<'_> {
@@ -151,6 +153,13 @@ impl Stream<'_> {
         counts.unchanged += written.unchanged;
         counts.trashed += written.trashed;
         counts.restored += written.restored;
+        if let Some(tell) = self.on_progress {
+            tell(&crate::run::Progress {
+                stream: name,
+                read: counts.written + counts.unchanged,
+                written: counts.written,
+            });
+        }
         Ok(())
     }
 }

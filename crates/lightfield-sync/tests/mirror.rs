@@ -483,3 +483,26 @@ async fn the_members_of_each_list_are_mirrored_and_follow_it() {
         "a list gone has no members"
     );
 }
+
+#[tokio::test]
+async fn a_run_says_where_it_is_after_each_page() {
+    use std::sync::{Arc, Mutex};
+    let server = server().await;
+    let client = client(&server);
+    server.seed_records("account", 60, |i| json!({"$name": format!("Account {i}")}));
+    let told: Arc<Mutex<Vec<lightfield_sync::Progress>>> = Arc::default();
+    let seen = told.clone();
+    let options = options()
+        .only(["account"])
+        .on_progress(move |p| seen.lock().unwrap().push(p.clone()));
+    let mut store = Sqlite::in_memory().unwrap();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let told = told.lock().unwrap();
+    assert!(told.len() >= 3, "a word per page: {told:?}");
+    assert!(told.windows(2).all(|w| w[0].read <= w[1].read), "{told:?}");
+    let last = told.last().unwrap();
+    assert_eq!(last.read, run.counts.written + run.counts.unchanged);
+    assert!(told.iter().any(|p| p.stream == "account:active"));
+}
