@@ -223,9 +223,11 @@ async fn other_command(
             skip,
             plan,
             watch,
+            history,
             ..
         } => {
             let run = sync::Sync {
+                history,
                 watch: watch.as_deref().map(sync::interval).transpose()?,
                 database,
                 schema,

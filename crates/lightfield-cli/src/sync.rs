@@ -14,6 +14,8 @@ use crate::records::object_type;
 
 /// A sync run, or its plan.
 pub struct Sync {
+    /// `type.field` whose history to keep.
+    pub history: Vec<String>,
     /// Run again this long apart, until Ctrl-C.
     pub watch: Option<std::time::Duration>,
     pub database: PathBuf,
@@ -43,7 +45,19 @@ fn failed(e: lightfield_sync::Error) -> Failure {
 
 /// Runs `lightfield sync`.
 pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> {
-    let options = options(&sync.only, &sync.skip);
+    let mut history = Vec::new();
+    for spec in &sync.history {
+        let Some((object, field)) = spec
+            .split_once('.')
+            .filter(|(o, f)| !o.is_empty() && !f.is_empty())
+        else {
+            return Err(Failure::Local(format!(
+                "--history `{spec}`: a type and a field key, as in opportunity.$stage"
+            )));
+        };
+        history.push((object_type(object).as_api().to_string(), field.to_string()));
+    }
+    let options = options(&sync.only, &sync.skip).history(history);
     if sync.plan {
         let plan = lightfield_sync::plan(client, &options)
             .await

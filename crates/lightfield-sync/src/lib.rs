@@ -27,6 +27,7 @@
 //! - `store`: the [`Store`] trait the phases write through; `sqlite` is the embedded
 //!   backend, `postgres` (the `postgres` feature) the one for teams.
 
+mod history;
 mod members;
 mod names;
 mod plan;
@@ -53,8 +54,8 @@ pub use postgres::Postgres;
 pub use run::{FORMAT, OnProgress, Options, Progress, Summary, sync};
 pub use sqlite::Sqlite;
 pub use store::{
-    Cell, Counts, DefinitionRow, DumpRow, Edge, FieldColumn, PageCounts, PageWrite, RecordRow, Run,
-    Store, StoredRow, StreamState, Verdict,
+    Cell, Counts, DefinitionRow, DumpRow, Edge, FieldColumn, HistoryRow, PageCounts, PageWrite,
+    RecordRow, Run, Store, StoredRow, StreamState, Verdict,
 };
 
 /// What can stop a sync.

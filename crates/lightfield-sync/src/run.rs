@@ -46,6 +46,9 @@ pub struct Options {
     pub absence_gap: Duration,
     /// Told after each page written (a progress bar).
     pub on_progress: Option<OnProgress>,
+    /// Fields whose history to keep, as `(type, field key)`: each record a run writes has
+    /// its past values of those fields read too (one or more calls per record and field).
+    pub history: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Options {
@@ -56,6 +59,7 @@ impl std::fmt::Debug for Options {
             .field("max_shifts", &self.max_shifts)
             .field("absence_gap", &self.absence_gap)
             .field("on_progress", &self.on_progress.is_some())
+            .field("history", &self.history)
             .finish()
     }
 }
@@ -68,6 +72,7 @@ impl Default for Options {
             max_shifts: 20,
             absence_gap: Duration::from_secs(15 * 60),
             on_progress: None,
+            history: Vec::new(),
         }
     }
 }
@@ -96,6 +101,12 @@ impl Options {
     /// default; see [`Options::absence_gap`](field@Options::absence_gap)).
     pub fn absence_gap(mut self, gap: Duration) -> Self {
         self.absence_gap = gap;
+        self
+    }
+
+    /// Keeps the history of these fields (`("opportunity", "$stage")`).
+    pub fn history(mut self, fields: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.history = fields.into_iter().collect();
         self
     }
 
@@ -360,6 +371,15 @@ pub async fn sync(
                     if object == ObjectType::List {
                         crate::members::mirror_members(client, store, &table, &mut counts).await?;
                     }
+                    let fields: Vec<String> = options
+                        .history
+                        .iter()
+                        .filter(|(t, _)| t == object.as_api())
+                        .map(|(_, f)| f.clone())
+                        .collect();
+                    let at = (&object, table.as_str());
+                    crate::history::mirror_history(client, store, at, &fields, run.id, &mut counts)
+                        .await?;
                 }
                 Ending::Unstable => summary.unstable.push(name),
                 Ending::Capped => summary.capped.push(name),

@@ -144,6 +144,27 @@ pub struct DefinitionRow {
     pub raw: String,
 }
 
+/// One past value of a field of a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    /// The record's type.
+    pub object_type: String,
+    /// The record.
+    pub record_id: String,
+    /// The field.
+    pub field_key: String,
+    /// When the value was written (RFC 3339).
+    pub recorded_at: String,
+    /// Whether it is the value the record was created with.
+    pub is_create: bool,
+    /// The value's type.
+    pub value_type: String,
+    /// The value, as JSON text.
+    pub value: String,
+    /// The value as the app shows it.
+    pub display_value: Option<String>,
+}
+
 /// A record as the mirror holds it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DumpRow {
@@ -257,6 +278,12 @@ pub trait Store: Send {
         object_type: &str,
         rows: &[DefinitionRow],
     ) -> Result<(), String>;
+    /// The records of `table` that run `run` wrote (new or changed) and that are in use.
+    async fn changed_ids(&mut self, table: &str, run: i64) -> Result<Vec<String>, String>;
+    /// When the newest stored history entry of field `key` of record `id` was recorded.
+    async fn newest_history(&mut self, id: &str, key: &str) -> Result<Option<String>, String>;
+    /// Stores history entries (one already stored is left as it is).
+    async fn add_history(&mut self, rows: &[HistoryRow]) -> Result<(), String>;
     /// The members of list `list_id`, as mirrored.
     async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String>;
     /// Replaces the members of list `list_id` (of type `member_type`); none removes them.

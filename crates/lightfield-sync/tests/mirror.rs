@@ -506,3 +506,64 @@ async fn a_run_says_where_it_is_after_each_page() {
     assert_eq!(last.read, run.counts.written + run.counts.unchanged);
     assert!(told.iter().any(|p| p.stream == "account:active"));
 }
+
+#[tokio::test]
+async fn the_history_of_chosen_fields_is_kept_and_read_only_back_to_what_is_stored() {
+    let server = server().await;
+    let client = client(&server);
+    let acme = client.accounts().create("Acme").send().await.unwrap();
+    for name in ["Acme Inc", "Acme Group"] {
+        client
+            .accounts()
+            .update(&acme.id)
+            .field("$name", name)
+            .send()
+            .await
+            .unwrap();
+    }
+    let options = options()
+        .only(["account"])
+        .history([("account".to_string(), "$name".to_string())]);
+    let mut store = Sqlite::in_memory().unwrap();
+    let entries = |store: &Sqlite| -> Vec<String> {
+        store
+            .connection()
+            .prepare("SELECT value FROM field_history WHERE record_id = ?1 ORDER BY recorded_at")
+            .unwrap()
+            .query_map([&acme.id], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let first = entries(&store);
+    assert!(first.len() >= 2, "{first:?}");
+    assert!(first.last().unwrap().contains("Acme Group"), "{first:?}");
+    let from = server.requests().len();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let history_calls = server.requests()[from..]
+        .iter()
+        .filter(|r| r.path.contains("/history"))
+        .count();
+    assert_eq!(
+        history_calls, 0,
+        "an unchanged record's history is not read again"
+    );
+    client
+        .accounts()
+        .update(&acme.id)
+        .field("$name", "Acme Holdings")
+        .send()
+        .await
+        .unwrap();
+    lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let last = entries(&store);
+    assert_eq!(last.len(), first.len() + 1, "only the new entry: {last:?}");
+    assert!(last.last().unwrap().contains("Acme Holdings"));
+}

@@ -236,7 +236,17 @@ async fn a_postgres_mirror_takes_new_fields_and_values_of_another_type_in_column
         |i| json!({"$name": format!("Account {i}"), "seats": i}),
     );
     let mut store = connect(&cluster, "crm").await;
-    let options = options().only(["account"]);
+    let options = options()
+        .only(["account"])
+        .history([("account".to_string(), "$name".to_string())]);
+    let renamed = client.accounts().create("Renamed").send().await.unwrap();
+    client
+        .accounts()
+        .update(&renamed.id)
+        .field("$name", "Renamed twice")
+        .send()
+        .await
+        .unwrap();
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
@@ -256,4 +266,7 @@ async fn a_postgres_mirror_takes_new_fields_and_values_of_another_type_in_column
         .filter(|(t, ..)| t == "account")
         .collect();
     assert_eq!(held(&mut store).await, expected);
+    use lightfield_sync::Store;
+    let newest = store.newest_history(&renamed.id, "$name").await.unwrap();
+    assert!(newest.is_some(), "the history was kept in Postgres too");
 }

@@ -341,6 +341,10 @@ that kept shifting), 130 Ctrl-C (run again to go on)."
         /// write nothing.
         #[arg(long)]
         plan: bool,
+        /// Keep the history of these fields (`opportunity.$stage,account.tier`): the past
+        /// values of each record a run writes, read back to the newest one kept.
+        #[arg(long, value_delimiter = ',', value_name = "TYPE.FIELD")]
+        history: Vec<String>,
         /// Run again and again, this long apart (`30s`, `5m`, `1h`), until Ctrl-C; never
         /// closer than twice the last run's time, so a sync leaves room for others.
         #[arg(long, value_name = "INTERVAL")]

@@ -171,6 +171,11 @@ async fn watch_runs_again_at_its_interval_and_a_wrong_interval_is_refused() {
         )
         .unwrap();
     assert!(runs >= 2, "{runs} runs in 2.6 s at 1 s apart");
+    let refused = run(
+        &server,
+        &["sync", db.to_str().unwrap(), "--history", "stage"],
+    );
+    assert_eq!(refused.status.code(), Some(5), "{}", text(&refused.stderr));
     let refused = run(&server, &["sync", db.to_str().unwrap(), "--watch", "fast"]);
     assert_eq!(refused.status.code(), Some(5), "{}", text(&refused.stderr));
     assert!(

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use tokio_postgres::{Client, NoTls};
 
 mod definitions;
+mod history;
 mod page;
 mod read;
 
@@ -433,6 +434,18 @@ impl Store for Postgres {
         rows: &[DefinitionRow],
     ) -> Result<(), String> {
         definitions::set(&mut self.db, object_type, rows).await
+    }
+
+    async fn changed_ids(&mut self, table: &str, run: i64) -> Result<Vec<String>, String> {
+        history::changed_ids(&self.db, table, run).await
+    }
+
+    async fn newest_history(&mut self, id: &str, key: &str) -> Result<Option<String>, String> {
+        history::newest(&self.db, id, key).await
+    }
+
+    async fn add_history(&mut self, rows: &[crate::store::HistoryRow]) -> Result<(), String> {
+        history::add(&mut self.db, rows).await
     }
 
     async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String> {

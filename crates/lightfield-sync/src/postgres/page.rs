@@ -33,6 +33,10 @@ CREATE INDEX IF NOT EXISTS _edges_dst ON _edges (dst_id, rel_key);
 CREATE TABLE IF NOT EXISTS definitions (object_type TEXT NOT NULL, kind TEXT NOT NULL,
   key TEXT NOT NULL, label TEXT NOT NULL, of TEXT NOT NULL, raw TEXT NOT NULL,
   PRIMARY KEY (object_type, kind, key));
+CREATE TABLE IF NOT EXISTS field_history (object_type TEXT NOT NULL, record_id TEXT NOT NULL,
+  field_key TEXT NOT NULL, recorded_at TEXT NOT NULL, is_create BOOLEAN NOT NULL,
+  value_type TEXT NOT NULL, value TEXT NOT NULL, display_value TEXT,
+  PRIMARY KEY (record_id, field_key, recorded_at));
 CREATE TABLE IF NOT EXISTS list_members (list_id TEXT NOT NULL, member_type TEXT NOT NULL,
   member_id TEXT NOT NULL, PRIMARY KEY (list_id, member_id));
 ";

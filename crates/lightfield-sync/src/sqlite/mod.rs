@@ -7,6 +7,7 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
 
 mod definitions;
+mod history;
 mod page;
 
 use crate::store::{
@@ -416,6 +417,18 @@ impl Store for Sqlite {
         rows: &[DefinitionRow],
     ) -> Result<(), String> {
         definitions::set(&mut self.db, object_type, rows)
+    }
+
+    async fn changed_ids(&mut self, table: &str, run: i64) -> Result<Vec<String>, String> {
+        history::changed_ids(&self.db, table, run)
+    }
+
+    async fn newest_history(&mut self, id: &str, key: &str) -> Result<Option<String>, String> {
+        history::newest(&self.db, id, key)
+    }
+
+    async fn add_history(&mut self, rows: &[crate::store::HistoryRow]) -> Result<(), String> {
+        history::add(&mut self.db, rows)
     }
 
     async fn list_members(&mut self, list_id: &str) -> Result<Vec<String>, String> {
