@@ -90,6 +90,23 @@ pub struct PageWrite<'a> {
     pub next: &'a StreamState,
 }
 
+impl Run {
+    /// The run that follows the last one (`(number, status)`, `None` for a new mirror): the
+    /// same run when it never finished, else the next number. Every backend opens runs so.
+    pub fn after(last: Option<(i64, &str)>) -> Self {
+        match last {
+            Some((run, "running")) => Self {
+                id: run,
+                resumed: true,
+            },
+            last => Self {
+                id: last.map_or(1, |(run, _)| run + 1),
+                resumed: false,
+            },
+        }
+    }
+}
+
 /// What writing a page did.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PageCounts {

@@ -7,9 +7,10 @@ use std::time::Instant;
 use serde_json::{Map, Value, json};
 
 use super::history::History;
+use super::reading::long_ago;
 use super::schema::{FieldDef, RelDef, Schema};
 use super::values::{
-    check_cardinality, check_value, ids_of, reject_unknown_keys, reject_unknown_keys_at,
+    check_cardinality, check_value, ids_of, reject_unknown_keys, reject_unknown_keys_at, writable,
 };
 use crate::error::ApiError;
 use crate::now_rfc3339;
@@ -29,35 +30,6 @@ pub(super) struct StoredRecord {
     pub(super) before: Option<bool>,
     /// Served exactly as given instead of rendered (records a newer server could send).
     verbatim: Option<Value>,
-}
-
-/// When the organisation's existing records (seeded, not written through the API) were
-/// made: long enough ago for every list to show them.
-fn long_ago() -> Instant {
-    let now = Instant::now();
-    now.checked_sub(std::time::Duration::from_secs(3600))
-        .unwrap_or(now)
-}
-
-impl StoredRecord {
-    /// Moves it into the trash or out of it.
-    pub(super) fn set_trashed(&mut self, trashed: bool) {
-        if self.trashed != trashed {
-            self.before = Some(self.trashed);
-            self.since = Instant::now();
-            self.trashed = trashed;
-        }
-    }
-
-    /// Whether a list `lag` behind writes shows it trashed; `None` when it shows it not
-    /// at all (created too recently).
-    pub(super) fn listed_trashed(&self, lag: std::time::Duration) -> Option<bool> {
-        if self.since.elapsed() < lag {
-            self.before
-        } else {
-            Some(self.trashed)
-        }
-    }
 }
 
 /// All records of one type, in creation order, with the schema they follow.
@@ -505,53 +477,4 @@ fn apply_change(
         }
     }
     Ok(current)
-}
-
-/// Accepts a write to a known, writable key; otherwise the 400 the API gives, naming it.
-fn writable<'a, T>(
-    def: Option<&'a T>,
-    read_only: bool,
-    create_only: bool,
-    kind: &str,
-    key: &str,
-    schema: &Schema,
-) -> Result<&'a T, ApiError> {
-    let section = if kind == "field" {
-        "fields"
-    } else {
-        "relationships"
-    };
-    let param = format!("{section}.{key}");
-    let def = def.ok_or_else(|| {
-        let code = if kind == "field" {
-            "unknown_field"
-        } else {
-            "unknown_relationship"
-        };
-        ApiError::bad_request(
-            code,
-            &param,
-            format!("{} have no {kind} `{key}`", schema.plural()),
-        )
-    })?;
-    let code = if kind == "field" {
-        "read_only_field"
-    } else {
-        "read_only_relationship"
-    };
-    if read_only {
-        return Err(ApiError::bad_request(
-            code,
-            &param,
-            format!("{kind} `{key}` is read-only and cannot be written through the API"),
-        ));
-    }
-    if create_only {
-        return Err(ApiError::bad_request(
-            code,
-            &param,
-            format!("{kind} `{key}` can only be set when the record is created"),
-        ));
-    }
-    Ok(def)
 }

@@ -1,7 +1,7 @@
 //! Reading a collection: filtered pages by status, the members of a record's
 //! relationship (list members), and a field's history.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -105,5 +105,34 @@ impl Collection {
             ));
         }
         self.history.page(id, key, after, limit)
+    }
+}
+
+/// When the organisation's existing records (seeded, not written through the API) were
+/// made: long enough ago for every list to show them.
+pub(super) fn long_ago() -> Instant {
+    let now = Instant::now();
+    now.checked_sub(std::time::Duration::from_secs(3600))
+        .unwrap_or(now)
+}
+
+impl StoredRecord {
+    /// Moves it into the trash or out of it.
+    pub(super) fn set_trashed(&mut self, trashed: bool) {
+        if self.trashed != trashed {
+            self.before = Some(self.trashed);
+            self.since = Instant::now();
+            self.trashed = trashed;
+        }
+    }
+
+    /// Whether a list `lag` behind writes shows it trashed; `None` when it shows it not
+    /// at all (created too recently).
+    pub(super) fn listed_trashed(&self, lag: std::time::Duration) -> Option<bool> {
+        if self.since.elapsed() < lag {
+            self.before
+        } else {
+            Some(self.trashed)
+        }
     }
 }

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::schema::{FieldDef, RelDef};
+use super::schema::{FieldDef, RelDef, Schema};
 use crate::error::ApiError;
 
 /// Checks a non-null value against its field's type and returns it as stored (select
@@ -173,4 +173,53 @@ pub fn reject_unknown_keys_at(
         }
         None => Ok(()),
     }
+}
+
+/// Accepts a write to a known, writable key; otherwise the 400 the API gives, naming it.
+pub(super) fn writable<'a, T>(
+    def: Option<&'a T>,
+    read_only: bool,
+    create_only: bool,
+    kind: &str,
+    key: &str,
+    schema: &Schema,
+) -> Result<&'a T, ApiError> {
+    let section = if kind == "field" {
+        "fields"
+    } else {
+        "relationships"
+    };
+    let param = format!("{section}.{key}");
+    let def = def.ok_or_else(|| {
+        let code = if kind == "field" {
+            "unknown_field"
+        } else {
+            "unknown_relationship"
+        };
+        ApiError::bad_request(
+            code,
+            &param,
+            format!("{} have no {kind} `{key}`", schema.plural()),
+        )
+    })?;
+    let code = if kind == "field" {
+        "read_only_field"
+    } else {
+        "read_only_relationship"
+    };
+    if read_only {
+        return Err(ApiError::bad_request(
+            code,
+            &param,
+            format!("{kind} `{key}` is read-only and cannot be written through the API"),
+        ));
+    }
+    if create_only {
+        return Err(ApiError::bad_request(
+            code,
+            &param,
+            format!("{kind} `{key}` can only be set when the record is created"),
+        ));
+    }
+    Ok(def)
 }

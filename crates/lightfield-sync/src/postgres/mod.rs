@@ -113,16 +113,7 @@ impl Postgres {
     }
 
     async fn table_exists(&self, table: &str) -> Result<bool, String> {
-        let row = self
-            .db
-            .query_opt(
-                "SELECT 1 FROM information_schema.tables
-                 WHERE table_schema = current_schema() AND table_name = $1",
-                &[&table],
-            )
-            .await
-            .map_err(failed("the schema"))?;
-        Ok(row.is_some())
+        read::table_exists(&self.db, table).await
     }
 }
 
@@ -159,26 +150,17 @@ impl Store for Postgres {
             .await
             .map_err(failed("_lf_runs"))?
             .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)));
-        match last {
-            Some((run, status)) if status == "running" => Ok(Run {
-                id: run,
-                resumed: true,
-            }),
-            last => {
-                let run = last.map_or(1, |(run, _)| run + 1);
-                self.db
-                    .execute(
-                        "INSERT INTO _lf_runs (run, started_at, status) VALUES ($1, $2, 'running')",
-                        &[&run, &now],
-                    )
-                    .await
-                    .map_err(failed("_lf_runs"))?;
-                Ok(Run {
-                    id: run,
-                    resumed: false,
-                })
-            }
+        let run = Run::after(last.as_ref().map(|(run, status)| (*run, status.as_str())));
+        if !run.resumed {
+            self.db
+                .execute(
+                    "INSERT INTO _lf_runs (run, started_at, status) VALUES ($1, $2, 'running')",
+                    &[&run.id, &now],
+                )
+                .await
+                .map_err(failed("_lf_runs"))?;
         }
+        Ok(run)
     }
 
     async fn close_run(
@@ -386,30 +368,7 @@ impl Store for Postgres {
     }
 
     async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String> {
-        if !self.table_exists(table).await? {
-            return Ok(Vec::new());
-        }
-        let rows = self
-            .db
-            .query(
-                &format!(
-                    "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {}",
-                    quoted(table)
-                ),
-                &[],
-            )
-            .await
-            .map_err(failed(table))?;
-        Ok(rows
-            .into_iter()
-            .map(|r| StoredRow {
-                id: r.get(0),
-                status: r.get(1),
-                absent_runs: r.get(2),
-                absent_run: r.get(3),
-                absent_since: r.get(4),
-            })
-            .collect())
+        read::rows(&self.db, table).await
     }
 
     async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String> {

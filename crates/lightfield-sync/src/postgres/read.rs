@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use tokio_postgres::Client;
 
 use super::{failed, quoted};
-use crate::store::DumpRow;
+use crate::store::{DumpRow, StoredRow};
 
 pub(super) async fn tables(db: &Client) -> Result<Vec<String>, String> {
     let rows = db
@@ -76,4 +76,43 @@ pub(super) async fn list_members(db: &Client, list_id: &str) -> Result<Vec<Strin
         .await
         .map_err(failed("list_members"))?;
     Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+pub(super) async fn rows(db: &Client, table: &str) -> Result<Vec<StoredRow>, String> {
+    if !table_exists(db, table).await? {
+        return Ok(Vec::new());
+    }
+    let rows = db
+        .query(
+            &format!(
+                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {}",
+                quoted(table)
+            ),
+            &[],
+        )
+        .await
+        .map_err(failed(table))?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StoredRow {
+            id: r.get(0),
+            status: r.get(1),
+            absent_runs: r.get(2),
+            absent_run: r.get(3),
+            absent_since: r.get(4),
+        })
+        .collect())
+}
+
+/// Whether record table `table` exists in the mirror's schema.
+pub(super) async fn table_exists(db: &Client, table: &str) -> Result<bool, String> {
+    let row = db
+        .query_opt(
+            "SELECT 1 FROM information_schema.tables
+             WHERE table_schema = current_schema() AND table_name = $1",
+            &[&table],
+        )
+        .await
+        .map_err(failed("the schema"))?;
+    Ok(row.is_some())
 }

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
 mod definitions;
 mod history;
 mod page;
+mod read;
 
 use crate::store::{
     Cell, Counts, DefinitionRow, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store,
@@ -114,25 +115,16 @@ impl Store for Sqlite {
             )
             .optional()
             .map_err(failed("_lf_runs"))?;
-        match last {
-            Some((run, status)) if status == "running" => Ok(Run {
-                id: run,
-                resumed: true,
-            }),
-            last => {
-                let run = last.map_or(1, |(run, _)| run + 1);
-                self.db
-                    .execute(
-                        "INSERT INTO _lf_runs (run, started_at, status) VALUES (?1, ?2, 'running')",
-                        params![run, now],
-                    )
-                    .map_err(failed("_lf_runs"))?;
-                Ok(Run {
-                    id: run,
-                    resumed: false,
-                })
-            }
+        let run = Run::after(last.as_ref().map(|(run, status)| (*run, status.as_str())));
+        if !run.resumed {
+            self.db
+                .execute(
+                    "INSERT INTO _lf_runs (run, started_at, status) VALUES (?1, ?2, 'running')",
+                    params![run.id, now],
+                )
+                .map_err(failed("_lf_runs"))?;
         }
+        Ok(run)
     }
 
     async fn close_run(
@@ -360,55 +352,15 @@ impl Store for Sqlite {
     }
 
     async fn tables(&mut self) -> Result<Vec<String>, String> {
-        let mut statement = self
-            .db
-            .prepare(
-                "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'
-                 AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) WHERE name = '_raw')
-                 ORDER BY m.name",
-            )
-            .map_err(failed("the schema"))?;
-        let names = statement
-            .query_map([], |r| r.get(0))
-            .map_err(failed("the schema"))?;
-        names
-            .collect::<Result<_, _>>()
-            .map_err(failed("the schema"))
+        read::tables(&self.db)
     }
 
     async fn dump(&mut self, table: &str) -> Result<Vec<DumpRow>, String> {
-        let mut statement = self
-            .db
-            .prepare(&format!(
-                "SELECT id, _status, _status_reason, _raw FROM {} ORDER BY id",
-                quoted(table)
-            ))
-            .map_err(failed(table))?;
-        let rows = statement
-            .query_map([], |r| {
-                Ok(DumpRow {
-                    id: r.get(0)?,
-                    status: r.get(1)?,
-                    reason: r.get(2)?,
-                    raw: r.get(3)?,
-                })
-            })
-            .map_err(failed(table))?;
-        rows.collect::<Result<_, _>>().map_err(failed(table))
+        read::dump(&self.db, table)
     }
 
     async fn links(&mut self) -> Result<Vec<(String, String, String)>, String> {
-        let mut statement = self
-            .db
-            .prepare(
-                "SELECT src_id, rel_key, dst_id FROM _edges WHERE direction IN ('', 'source')
-                 ORDER BY src_id, rel_key, dst_id",
-            )
-            .map_err(failed("_edges"))?;
-        let rows = statement
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .map_err(failed("_edges"))?;
-        rows.collect::<Result<_, _>>().map_err(failed("_edges"))
+        read::links(&self.db)
     }
 
     async fn set_definitions(
