@@ -19,17 +19,8 @@ pub async fn reconcile(
     counts: &mut Counts,
 ) -> Result<(), Error> {
     let stream = |status: &str| format!("{}:{status}", object.as_api());
-    let active = store.seen(run, &stream("active")).await?;
-    let trashed = store.seen(run, &stream("trashed")).await?;
-    for row in store.rows(table).await? {
-        let judged = row.absent_run == Some(run);
-        if row.status == "deleted"
-            || judged
-            || active.contains(&row.id)
-            || trashed.contains(&row.id)
-        {
-            continue;
-        }
+    let streams = [stream("active"), stream("trashed")];
+    for row in store.unlisted(table, run, &streams).await? {
         let answer = client
             .records_of(object.clone())
             .retrieve(&row.id)

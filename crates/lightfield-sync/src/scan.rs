@@ -3,8 +3,16 @@
 //! ended with. When it does not, the order shifted under the scan (a record created or
 //! deleted before the offset), and the page before is read again, so no record slips
 //! between two pages unnoticed. Each page is written with the stream's progress.
+//!
+//! A round trip takes longer than the API's rate allows between two calls, so the pages
+//! after the one being written are asked for ahead of time ([`AHEAD`] of them, never past
+//! the count the last page gave); they are checked and written in order all the same, and
+//! thrown away when a shift sends the scan back.
 
-use lightfield::{Client, ObjectType, RecordStatus};
+use std::collections::VecDeque;
+
+use lightfield::{Client, ObjectType, Page, Record, RecordStatus};
+use tokio::task::JoinHandle;
 
 use crate::Error;
 use crate::rows::{Columns, field_types};
@@ -12,6 +20,10 @@ use crate::store::{Counts, PageWrite, Store, StreamState};
 
 /// Records a page asks for: the most the API serves.
 pub const PAGE: u64 = 25;
+
+/// Pages in flight at once: with 150 ms a round trip and 25 calls a second allowed, four
+/// keep the limiter busy; one more covers a slow answer.
+pub const AHEAD: usize = 5;
 
 /// How a stream ended in this run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +78,7 @@ impl Stream<'_> {
             });
         // Pages read by this process: where each started, and the id it had to start with.
         let mut earlier: Vec<(u64, Option<String>)> = Vec::new();
+        let mut ahead = Ahead::default();
         loop {
             match at.state.as_str() {
                 "complete" => return Ok(Ending::Complete),
@@ -73,16 +86,7 @@ impl Stream<'_> {
                 "capped" => return Ok(Ending::Capped),
                 _ => {}
             }
-            let mut list = client
-                .records_of(self.object.clone())
-                .list()
-                .offset(at.next_offset)
-                .limit(PAGE);
-            if self.object.lists_trash() {
-                list = list.status(self.status.clone());
-            }
-            let answer = list.send().await;
-            counts.requests += 1;
+            let answer = ahead.take(self, client, at.next_offset, counts).await;
             let page = match answer {
                 Err(e) if at.next_offset > 0 && refuses_offset(&e) => {
                     at.state = "capped".into();
@@ -123,8 +127,25 @@ impl Stream<'_> {
                 }
             };
             self.write(store, &rows, &next, counts).await?;
+            if next.state == "running" {
+                ahead.fill(self, client, next.next_offset, page.total_count, counts);
+            }
             at = next;
         }
+    }
+
+    /// Asks for the page at `offset` (the future runs on its own task, so several are in
+    /// flight while the scan writes).
+    fn fetch(&self, client: &Client, offset: u64) -> JoinHandle<lightfield::Result<Page<Record>>> {
+        let mut list = client
+            .records_of(self.object.clone())
+            .list()
+            .offset(offset)
+            .limit(PAGE);
+        if self.object.lists_trash() {
+            list = list.status(self.status.clone());
+        }
+        tokio::spawn(async move { list.send().await })
     }
 
     async fn write(
@@ -161,6 +182,76 @@ impl Stream<'_> {
             });
         }
         Ok(())
+    }
+}
+
+/// Pages asked for before the scan reaches them, in the order of their offsets.
+#[derive(Default)]
+struct Ahead {
+    pending: VecDeque<(u64, JoinHandle<lightfield::Result<Page<Record>>>)>,
+}
+
+impl Ahead {
+    /// The page at `offset`: the one already asked for when it is next in line, else (the
+    /// scan went back) a fresh call, after dropping every page asked for ahead.
+    async fn take(
+        &mut self,
+        stream: &Stream<'_>,
+        client: &Client,
+        offset: u64,
+        counts: &mut Counts,
+    ) -> lightfield::Result<Page<Record>> {
+        let call = match self.pending.pop_front() {
+            Some((at, call)) if at == offset => call,
+            other => {
+                if let Some((_, call)) = other {
+                    call.abort();
+                }
+                self.clear();
+                counts.requests += 1;
+                stream.fetch(client, offset)
+            }
+        };
+        match call.await {
+            Ok(answer) => answer,
+            // Only a panic ends the task otherwise (this one was never aborted): raised
+            // here as it would have been had the call been awaited in place.
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+
+    /// Asks for the pages after `next` up to [`AHEAD`] in flight, none at or past `total`
+    /// records (a page starting there would only come back empty).
+    fn fill(
+        &mut self,
+        stream: &Stream<'_>,
+        client: &Client,
+        next: u64,
+        total: u64,
+        counts: &mut Counts,
+    ) {
+        if self.pending.front().is_some_and(|(at, _)| *at != next) {
+            self.clear();
+        }
+        let mut offset = self.pending.back().map_or(next, |(at, _)| at + PAGE - 1);
+        while self.pending.len() < AHEAD && offset < total {
+            counts.requests += 1;
+            self.pending
+                .push_back((offset, stream.fetch(client, offset)));
+            offset += PAGE - 1;
+        }
+    }
+
+    fn clear(&mut self) {
+        for (_, call) in self.pending.drain(..) {
+            call.abort();
+        }
+    }
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        self.clear();
     }
 }
 

@@ -3,8 +3,6 @@
 //! own, and [`Store::write_page`] writes a page of records together with the progress it
 //! stands for, so a crash between two calls loses nothing and doubles nothing.
 
-use std::collections::HashSet;
-
 /// A value as a column keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -277,10 +275,15 @@ pub trait Store: Send {
     /// Writes a page: records whose JSON changed (or whose status did), their edges, that
     /// they were seen, and the stream's new state; all or nothing.
     async fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String>;
-    /// Every record of `table`, with its standing.
-    async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String>;
-    /// The ids `stream` listed in `run`.
-    async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String>;
+    /// The records of `table` that `run` has yet to account for: neither deleted nor
+    /// judged in this run, and listed by none of `streams` in it. (Asked of the database,
+    /// so a run holds only these in memory, however large the type.)
+    async fn unlisted(
+        &mut self,
+        table: &str,
+        run: i64,
+        streams: &[String],
+    ) -> Result<Vec<StoredRow>, String>;
     /// The record tables the mirror has.
     async fn tables(&mut self) -> Result<Vec<String>, String>;
     /// Every row of record table `table`, by id: what a mirror holds, for checks and

@@ -285,6 +285,7 @@ async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent() {
     lightfield_sync::sync(&client, &mut store, &options)
         .await
         .unwrap();
+    let plan = lightfield_sync::plan(&client, &options).await.unwrap();
     let from = server.requests().len();
     let run = lightfield_sync::sync(&client, &mut store, &options)
         .await
@@ -295,6 +296,9 @@ async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent() {
         .filter(|r| r.query.contains("limit=25"))
         .count() as u64;
     assert_eq!(run.counts.requests, pages, "{run:?}");
+    // Pages asked for ahead stop at the count: a quiet run sends what the plan said.
+    let planned: u64 = plan.streams.iter().map(|s| s.calls).sum();
+    assert_eq!(pages, planned, "{plan:?}");
     assert!(
         run.counts.unchanged as usize >= served(&server).len(),
         "{run:?}"

@@ -2,7 +2,7 @@
 //! tables as SQLite's with Postgres types, and an advisory lock that keeps a second sync
 //! off the schema while this one holds the connection.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tokio_postgres::{Client, NoTls};
 
@@ -367,12 +367,13 @@ impl Store for Postgres {
         Ok(counts)
     }
 
-    async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String> {
-        read::rows(&self.db, table).await
-    }
-
-    async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String> {
-        read::seen(&self.db, run, stream).await
+    async fn unlisted(
+        &mut self,
+        table: &str,
+        run: i64,
+        streams: &[String],
+    ) -> Result<Vec<StoredRow>, String> {
+        read::unlisted(&self.db, table, run, streams).await
     }
 
     async fn tables(&mut self) -> Result<Vec<String>, String> {

@@ -1,7 +1,5 @@
 //! Reading what a Postgres mirror holds: its record tables, their rows, its links.
 
-use std::collections::HashSet;
-
 use tokio_postgres::Client;
 
 use super::{failed, quoted};
@@ -56,17 +54,6 @@ pub(super) async fn links(db: &Client) -> Result<Vec<(String, String, String)>, 
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect())
 }
-pub(super) async fn seen(db: &Client, run: i64, stream: &str) -> Result<HashSet<String>, String> {
-    let rows = db
-        .query(
-            "SELECT id FROM _lf_seen WHERE run = $1 AND stream = $2",
-            &[&run, &stream],
-        )
-        .await
-        .map_err(failed("_lf_seen"))?;
-    Ok(rows.into_iter().map(|r| r.get(0)).collect())
-}
-
 pub(super) async fn list_members(db: &Client, list_id: &str) -> Result<Vec<String>, String> {
     let rows = db
         .query(
@@ -78,17 +65,25 @@ pub(super) async fn list_members(db: &Client, list_id: &str) -> Result<Vec<Strin
     Ok(rows.into_iter().map(|r| r.get(0)).collect())
 }
 
-pub(super) async fn rows(db: &Client, table: &str) -> Result<Vec<StoredRow>, String> {
+pub(super) async fn unlisted(
+    db: &Client,
+    table: &str,
+    run: i64,
+    streams: &[String],
+) -> Result<Vec<StoredRow>, String> {
     if !table_exists(db, table).await? {
         return Ok(Vec::new());
     }
     let rows = db
         .query(
             &format!(
-                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {}",
+                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {} t
+                 WHERE _status <> 'deleted' AND _absent_run IS DISTINCT FROM $1
+                 AND NOT EXISTS (SELECT 1 FROM _lf_seen s
+                   WHERE s.run = $1 AND s.stream = ANY($2) AND s.id = t.id)",
                 quoted(table)
             ),
-            &[],
+            &[&run, &streams],
         )
         .await
         .map_err(failed(table))?;

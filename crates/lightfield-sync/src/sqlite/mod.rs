@@ -1,7 +1,6 @@
 //! The embedded backend: one SQLite file, written in WAL mode so readers (a BI tool,
 //! Datasette, `sqlite3`) keep reading while a sync runs.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
@@ -315,19 +314,28 @@ impl Store for Sqlite {
         Ok(counts)
     }
 
-    async fn rows(&mut self, table: &str) -> Result<Vec<StoredRow>, String> {
+    async fn unlisted(
+        &mut self,
+        table: &str,
+        run: i64,
+        streams: &[String],
+    ) -> Result<Vec<StoredRow>, String> {
         if !self.table_exists(table)? {
             return Ok(Vec::new());
         }
         let mut statement = self
             .db
             .prepare(&format!(
-                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {}",
+                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {0} t
+                 WHERE _status <> 'deleted' AND _absent_run IS NOT ?1
+                 AND NOT EXISTS (SELECT 1 FROM _lf_seen s, json_each(?2) w
+                   WHERE s.run = ?1 AND s.stream = w.value AND s.id = t.id)",
                 quoted(table)
             ))
             .map_err(failed(table))?;
+        let streams = serde_json::to_string(streams).unwrap_or_default();
         let rows = statement
-            .query_map([], |r| {
+            .query_map(params![run, streams], |r| {
                 Ok(StoredRow {
                     id: r.get(0)?,
                     status: r.get(1)?,
@@ -338,17 +346,6 @@ impl Store for Sqlite {
             })
             .map_err(failed(table))?;
         rows.collect::<Result<_, _>>().map_err(failed(table))
-    }
-
-    async fn seen(&mut self, run: i64, stream: &str) -> Result<HashSet<String>, String> {
-        let mut statement = self
-            .db
-            .prepare("SELECT id FROM _lf_seen WHERE run = ?1 AND stream = ?2")
-            .map_err(failed("_lf_seen"))?;
-        let ids = statement
-            .query_map(params![run, stream], |r| r.get(0))
-            .map_err(failed("_lf_seen"))?;
-        ids.collect::<Result<_, _>>().map_err(failed("_lf_seen"))
     }
 
     async fn tables(&mut self) -> Result<Vec<String>, String> {
