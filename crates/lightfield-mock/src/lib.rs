@@ -263,6 +263,12 @@ impl MockServer {
         self.shared.lock().store.purge(object_type, id)
     }
 
+    /// Removes file `id` outright, so the API answers 404 for it (see
+    /// [`MockServer::purge_record`] for records). Answers whether it was there.
+    pub fn purge_file(&self, id: &str) -> bool {
+        self.shared.lock().store.files.purge(id)
+    }
+
     /// The ids of the records of `object_type` in the trash.
     pub fn trashed_ids_of(&self, object_type: &str) -> Vec<String> {
         self.shared

@@ -27,6 +27,7 @@
 //! - `store`: the [`Store`] trait the phases write through; `sqlite` is the embedded
 //!   backend, `postgres` (the `postgres` feature) the one for teams.
 
+mod files;
 mod history;
 mod members;
 mod names;

@@ -66,6 +66,15 @@ pub async fn plan(client: &Client, options: &Options) -> Result<Plan, Error> {
             });
         }
     }
+    if options.wants_name("file") {
+        let records = client.files().list().limit(1).send().await?.total_count;
+        streams.push(StreamPlan {
+            stream: "file".into(),
+            records,
+            // Files are read in plain pages of 25 (no overlap: nothing is judged from them).
+            calls: records / PAGE + 1,
+        });
+    }
     let calls = streams.iter().map(|s| s.calls).sum::<u64>() + types_read;
     Ok(Plan {
         streams,

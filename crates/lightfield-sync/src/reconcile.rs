@@ -20,7 +20,10 @@ pub async fn reconcile(
 ) -> Result<(), Error> {
     let stream = |status: &str| format!("{}:{status}", object.as_api());
     let streams = [stream("active"), stream("trashed")];
-    for row in store.unlisted(table, run, &streams).await? {
+    let started = std::time::Instant::now();
+    let unlisted = store.unlisted(table, run, &streams).await?;
+    counts.database += started.elapsed();
+    for row in unlisted {
         let answer = client
             .records_of(object.clone())
             .retrieve(&row.id)

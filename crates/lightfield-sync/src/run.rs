@@ -34,7 +34,8 @@ pub type OnProgress = std::sync::Arc<dyn Fn(&Progress) + Send + Sync>;
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Options {
-    /// Only these types (API names, `account`, or custom slugs); every type when empty.
+    /// Only these types (API names, `account`, or custom slugs, and `file` for files'
+    /// metadata); every type when empty.
     pub only: Vec<String>,
     /// Not these types.
     pub skip: Vec<String>,
@@ -117,7 +118,11 @@ impl Options {
     }
 
     pub(crate) fn wants(&self, object: &ObjectType) -> bool {
-        let name = object.as_api();
+        self.wants_name(object.as_api())
+    }
+
+    /// Whether to mirror what the API calls `name` (a record type, or `file`).
+    pub(crate) fn wants_name(&self, name: &str) -> bool {
         (self.only.is_empty() || self.only.iter().any(|o| o == name))
             && !self.skip.iter().any(|s| s == name)
     }
@@ -384,6 +389,11 @@ pub async fn sync(
                 Ending::Unstable => summary.unstable.push(name),
                 Ending::Capped => summary.capped.push(name),
             }
+        }
+        if options.wants_name("file")
+            && !crate::files::mirror_files(client, store, run.id, &mut counts).await?
+        {
+            summary.forbidden.push("file".into());
         }
         Ok::<(), Error>(())
     }

@@ -156,6 +156,7 @@ impl Stream<'_> {
         counts: &mut Counts,
     ) -> Result<(), Error> {
         let name = self.name();
+        let started = std::time::Instant::now();
         let written = store
             .write_page(&PageWrite {
                 run: self.run,
@@ -170,6 +171,7 @@ impl Stream<'_> {
                 next,
             })
             .await?;
+        counts.database += started.elapsed();
         counts.written += written.written;
         counts.unchanged += written.unchanged;
         counts.trashed += written.trashed;

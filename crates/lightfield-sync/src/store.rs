@@ -205,6 +205,29 @@ pub enum Verdict {
     Absent(String),
 }
 
+/// One file's metadata, as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRow {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub filename: String,
+    /// Its media type.
+    pub mime_type: String,
+    /// Its size in bytes (none when past what a signed 64-bit column holds).
+    pub size_bytes: Option<i64>,
+    /// `PENDING`, `COMPLETED`, … as the API says.
+    pub status: String,
+    /// When the upload started.
+    pub created_at: String,
+    /// When it completed.
+    pub completed_at: Option<String>,
+    /// When a pending upload expires.
+    pub expires_at: Option<String>,
+    /// The file's metadata as the API sent it (JSON).
+    pub raw: String,
+}
+
 /// Counts a run leaves behind.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counts {
@@ -220,6 +243,9 @@ pub struct Counts {
     pub restored: u64,
     /// Requests sent to the API.
     pub requests: u64,
+    /// Time spent writing pages into the mirror and asking it what a run missed: the
+    /// database's share of a run (not kept in the mirror).
+    pub database: std::time::Duration,
 }
 
 /// A run: its number, and whether it continues one a crash or Ctrl-C cut short.
@@ -313,6 +339,13 @@ pub trait Store: Send {
         member_type: &str,
         ids: &[String],
     ) -> Result<(), String>;
+    /// Writes files listed in `run` (a row rewritten only when its metadata changed);
+    /// answers how many were written.
+    async fn write_files(&mut self, run: i64, files: &[FileRow]) -> Result<u64, String>;
+    /// The files in use that `run` has not listed.
+    async fn unlisted_files(&mut self, run: i64) -> Result<Vec<String>, String>;
+    /// Marks file `id` deleted (the API answered 404 for it) in `run`.
+    async fn delete_file(&mut self, id: &str, run: i64) -> Result<(), String>;
     /// Records what reconciliation decided about record `id`.
     async fn judge(
         &mut self,

@@ -270,3 +270,14 @@ async fn a_postgres_mirror_takes_new_fields_and_values_of_another_type_in_column
     let newest = store.newest_history(&renamed.id, "$name").await.unwrap();
     assert!(newest.is_some(), "the history was kept in Postgres too");
 }
+
+#[tokio::test]
+async fn a_postgres_mirror_holds_files_as_sent_and_deletes_them_only_on_a_404() {
+    let Some(cluster) = start() else {
+        return;
+    };
+    let server = server().await;
+    let client = client(&server);
+    let mut store = connect(&cluster, "files").await;
+    files_scenario(&server, &client, &mut store).await;
+}

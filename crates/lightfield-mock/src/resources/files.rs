@@ -147,6 +147,14 @@ impl FileStore {
         self.find(id).map(|f| render(f))
     }
 
+    /// Removes file `id` outright (as the organisation's retention would): a test's way to
+    /// make the API answer 404 for a file that existed. Answers whether it was there.
+    pub fn purge(&mut self, id: &str) -> bool {
+        let before = self.files.len();
+        self.files.retain(|f| f.id != id);
+        self.files.len() != before
+    }
+
     /// `GET /v1/files`.
     pub fn list(&mut self, query: &[(String, String)]) -> Result<Value, ApiError> {
         let (offset, limit) = page_params(query)?;

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use tokio_postgres::{Client, NoTls};
 
 mod definitions;
+mod files;
 mod history;
 mod page;
 mod read;
 
 use crate::names::sql_type;
 use crate::store::{
-    Cell, Counts, DefinitionRow, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store,
+    Cell, Counts, DefinitionRow, DumpRow, FieldColumn, FileRow, PageCounts, PageWrite, Run, Store,
     StoredRow, StreamState, Verdict,
 };
 use page::{STATE, write_record};
@@ -436,6 +437,18 @@ impl Store for Postgres {
             .map_err(failed("list_members"))?;
         }
         tx.commit().await.map_err(failed("list_members"))
+    }
+
+    async fn write_files(&mut self, run: i64, files: &[FileRow]) -> Result<u64, String> {
+        files::write(&mut self.db, run, files).await
+    }
+
+    async fn unlisted_files(&mut self, run: i64) -> Result<Vec<String>, String> {
+        files::unlisted(&self.db, run).await
+    }
+
+    async fn delete_file(&mut self, id: &str, run: i64) -> Result<(), String> {
+        files::delete(&self.db, id, run).await
     }
 
     async fn judge(

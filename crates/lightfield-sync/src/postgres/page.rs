@@ -37,6 +37,10 @@ CREATE TABLE IF NOT EXISTS field_history (object_type TEXT NOT NULL, record_id T
   field_key TEXT NOT NULL, recorded_at TEXT NOT NULL, is_create BOOLEAN NOT NULL,
   value_type TEXT NOT NULL, value TEXT NOT NULL, display_value TEXT,
   PRIMARY KEY (record_id, field_key, recorded_at));
+CREATE TABLE IF NOT EXISTS files (id TEXT PRIMARY KEY, filename TEXT NOT NULL,
+  mime_type TEXT NOT NULL, size_bytes BIGINT, status TEXT NOT NULL, created_at TEXT NOT NULL,
+  completed_at TEXT, expires_at TEXT, _raw TEXT NOT NULL, _status TEXT NOT NULL,
+  _status_reason TEXT, _seen_run BIGINT NOT NULL, _changed_run BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS list_members (list_id TEXT NOT NULL, member_type TEXT NOT NULL,
   member_id TEXT NOT NULL, PRIMARY KEY (list_id, member_id));
 ";

@@ -6,12 +6,13 @@ use std::path::Path;
 use rusqlite::{Connection, OptionalExtension, params, types::Value as Sql};
 
 mod definitions;
+mod files;
 mod history;
 mod page;
 mod read;
 
 use crate::store::{
-    Cell, Counts, DefinitionRow, DumpRow, FieldColumn, PageCounts, PageWrite, Run, Store,
+    Cell, Counts, DefinitionRow, DumpRow, FieldColumn, FileRow, PageCounts, PageWrite, Run, Store,
     StoredRow, StreamState, Verdict,
 };
 use page::{STATE, write_record};
@@ -410,6 +411,18 @@ impl Store for Sqlite {
             .map_err(failed("list_members"))?;
         }
         tx.commit().map_err(failed("list_members"))
+    }
+
+    async fn write_files(&mut self, run: i64, files: &[FileRow]) -> Result<u64, String> {
+        files::write(&mut self.db, run, files)
+    }
+
+    async fn unlisted_files(&mut self, run: i64) -> Result<Vec<String>, String> {
+        files::unlisted(&self.db, run)
+    }
+
+    async fn delete_file(&mut self, id: &str, run: i64) -> Result<(), String> {
+        files::delete(&self.db, id, run)
     }
 
     async fn judge(

@@ -288,3 +288,65 @@ pub async fn held_links(store: &mut dyn Store) -> BTreeSet<(String, String, Stri
 pub fn options() -> lightfield_sync::Options {
     lightfield_sync::Options::default().absence_gap(Duration::ZERO)
 }
+
+/// Files in a mirror, on any backend: each kept as the API sent it, rewritten only when it
+/// changed (a cancelled upload), marked deleted only when the API answers 404 for it.
+pub async fn files_scenario(server: &MockServer, client: &Client, store: &mut (dyn Store + Send)) {
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let upload = client
+            .files()
+            .create(
+                format!("report-{i}.pdf"),
+                "application/pdf",
+                1_000 + i,
+                None,
+            )
+            .send()
+            .await
+            .expect("file");
+        ids.push(upload.file.id.clone());
+    }
+    let options = lightfield_sync::Options::default().only(["file"]);
+    let run = lightfield_sync::sync(client, store, &options)
+        .await
+        .expect("sync");
+    assert_eq!(run.counts.written, 30, "{run:?}");
+    let mirrored = store.dump("files").await.expect("files");
+    assert_eq!(mirrored.len(), 30);
+    for file in &mirrored {
+        let served = client.files().retrieve(&file.id).send_with_response().await;
+        let served: Value = serde_json::from_slice(served.expect("file").raw_body()).unwrap();
+        let raw: Value = serde_json::from_str(&file.raw).unwrap();
+        assert_eq!(raw, served, "{} is kept as the API sent it", file.id);
+        assert_eq!(file.status, "active");
+    }
+
+    let quiet = lightfield_sync::sync(client, store, &options)
+        .await
+        .expect("sync");
+    assert_eq!(quiet.counts.written, 0, "nothing changed: {quiet:?}");
+
+    client.files().cancel(&ids[3]).send().await.expect("cancel");
+    assert!(server.purge_file(&ids[7]));
+    let changed = lightfield_sync::sync(client, store, &options)
+        .await
+        .expect("sync");
+    assert_eq!(
+        (changed.counts.written, changed.counts.deleted),
+        (1, 1),
+        "{changed:?}"
+    );
+    let mirrored = store.dump("files").await.expect("files");
+    let of = |id: &str| mirrored.iter().find(|f| f.id == id).cloned().unwrap();
+    assert!(of(&ids[3]).raw.contains("\"CANCELLED\""));
+    assert_eq!(
+        (of(&ids[7]).status, of(&ids[7]).reason),
+        ("deleted".into(), Some("gone".into()))
+    );
+    assert_eq!(
+        mirrored.iter().filter(|f| f.status == "active").count(),
+        29,
+        "only the purged file is gone"
+    );
+}
