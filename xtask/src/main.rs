@@ -351,7 +351,11 @@ fn bench(build_cost: bool) -> Result<(), String> {
     let cargo_bin = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut table = String::new();
     // The SDK's rows (with the table header), then the command line's.
-    for (package, bench) in [("lightfield", "sdk"), ("lightfield-cli", "cli")] {
+    for (package, bench) in [
+        ("lightfield", "sdk"),
+        ("lightfield-cli", "cli"),
+        ("lightfield-cli", "sync"),
+    ] {
         println!("==> cargo bench -p {package} --bench {bench}");
         let output = std::process::Command::new(&cargo_bin)
             .args(["bench", "-p", package, "--bench", bench])

@@ -63,7 +63,7 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     eprintln!(
         "exported {count} records in {elapsed:.1?} ({:.0} records/s){}",
         count as f64 / elapsed.as_secs_f64().max(1e-9),
-        peak_memory().map_or(String::new(), |m| format!("; peak memory {m}"))
+        crate::progress::peak_memory().map_or(String::new(), |m| format!("; peak memory {m}"))
     );
     if count != total {
         // Paging is by offset: records created or deleted meanwhile shift the pages.
@@ -205,12 +205,4 @@ pub fn wants_csv(
         // A table (a terminal's default) has no meaning for a file: the name decides.
         _ => Ok(csv_name),
     }
-}
-
-/// The process's peak resident memory, where the system says (Linux).
-fn peak_memory() -> Option<String> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(format!("{:.1} MiB", kib as f64 / 1024.0))
 }

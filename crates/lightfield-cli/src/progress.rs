@@ -41,3 +41,11 @@ fn target() -> ProgressDrawTarget {
         ProgressDrawTarget::hidden()
     }
 }
+
+/// The process's peak resident memory, where the system says (Linux).
+pub(crate) fn peak_memory() -> Option<String> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(format!("{:.1} MiB", kib as f64 / 1024.0))
+}

@@ -26,10 +26,14 @@ pub struct Sync {
 }
 
 fn options(only: &[String], skip: &[String]) -> Options {
-    // `accounts`, `opportunity` and a custom slug all name a type as the API does.
+    // `accounts`, `opportunity` and a custom slug all name a type as the API does;
+    // `file(s)` names the files' metadata.
     let names = |v: &[String]| -> Vec<String> {
         v.iter()
-            .map(|n| object_type(n).as_api().to_string())
+            .map(|n| match n.as_str() {
+                "file" | "files" => "file".to_string(),
+                _ => object_type(n).as_api().to_string(),
+            })
             .collect()
     };
     Options::default().only(names(only)).skip(names(skip))
@@ -159,7 +163,7 @@ fn report(summary: &lightfield_sync::Summary, target: &str) -> Result<(), Failur
     let read = c.written + c.unchanged;
     eprintln!(
         "synced {read} records ({} written, {} trashed, {} deleted, {} restored) into {} in \
-         {seconds:.1} s ({:.0} records/s, {:.2} of the rate limit){}",
+         {seconds:.1} s ({:.0} records/s, {:.2} of the rate limit, {:.1}% in the database){}{}",
         c.written,
         c.trashed,
         c.deleted,
@@ -167,11 +171,13 @@ fn report(summary: &lightfield_sync::Summary, target: &str) -> Result<(), Failur
         shown(target),
         read as f64 / seconds,
         summary.share_of_limit(),
+        c.database.as_secs_f64() / seconds * 100.0,
         if summary.resumed {
             "; continued the run cut short"
         } else {
             ""
-        }
+        },
+        crate::progress::peak_memory().map_or(String::new(), |m| format!("; peak memory {m}")),
     );
     let mut problems = Vec::new();
     if !summary.forbidden.is_empty() {

@@ -331,7 +331,7 @@ that kept shifting), 130 Ctrl-C (run again to go on)."
         /// The Postgres schema the mirror lives in.
         #[arg(long, default_value = "lightfield")]
         schema: String,
-        /// Only these types (`account,contacts,vendor`).
+        /// Only these types (`account,contacts,vendor`; `files` for files' metadata).
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
         /// Not these types.
