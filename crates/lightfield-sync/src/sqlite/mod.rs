@@ -324,19 +324,24 @@ impl Store for Sqlite {
         if !self.table_exists(table)? {
             return Ok(Vec::new());
         }
+        // The streams as a list of parameters, so each row is one lookup in _lf_seen's
+        // key (a joined list of them made this a scan per row: quadratic in the type).
+        let marks: Vec<String> = (0..streams.len()).map(|i| format!("?{}", i + 2)).collect();
         let mut statement = self
             .db
             .prepare(&format!(
-                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {0} t
+                "SELECT id, _status, _absent_runs, _absent_run, _absent_since FROM {} t
                  WHERE _status <> 'deleted' AND _absent_run IS NOT ?1
-                 AND NOT EXISTS (SELECT 1 FROM _lf_seen s, json_each(?2) w
-                   WHERE s.run = ?1 AND s.stream = w.value AND s.id = t.id)",
-                quoted(table)
+                 AND NOT EXISTS (SELECT 1 FROM _lf_seen s
+                   WHERE s.run = ?1 AND s.stream IN ({}) AND s.id = t.id)",
+                quoted(table),
+                marks.join(", ")
             ))
             .map_err(failed(table))?;
-        let streams = serde_json::to_string(streams).unwrap_or_default();
+        let mut values: Vec<Sql> = vec![Sql::Integer(run)];
+        values.extend(streams.iter().map(|s| Sql::Text(s.clone())));
         let rows = statement
-            .query_map(params![run, streams], |r| {
+            .query_map(rusqlite::params_from_iter(values), |r| {
                 Ok(StoredRow {
                     id: r.get(0)?,
                     status: r.get(1)?,
