@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod churn;
 mod entity;
 mod error;
 mod faults;
@@ -39,6 +40,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use churn::{Churn, ChurnHandle};
 pub use entity::ListView;
 pub use error::ApiError;
 pub use faults::{Fault, FaultKind};
@@ -365,10 +367,7 @@ impl MockServer {
     /// definitions list it from now on and writes may set it. For tests of clients that
     /// cache definitions. Returns false when the mock has no such type.
     pub fn add_field(&self, object_type: &str, key: &str, label: &str, value_type: &str) -> bool {
-        // The schema holds `&'static str` (its seeds are literals); a field added at run
-        // time is leaked once, which is fine for a test double.
-        let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
-        let field = entity::FieldDef::new(leak(key), leak(label), leak(value_type));
+        let field = entity::FieldDef::added(key, label, value_type);
         self.shared
             .lock()
             .store

@@ -102,9 +102,14 @@ impl Collection {
 
     /// The ids of the records in the trash.
     pub fn trashed_ids(&self) -> Vec<String> {
+        self.ids_where(true)
+    }
+
+    /// The ids of the records in the trash (`true`) or in use (`false`).
+    pub fn ids_where(&self, trashed: bool) -> Vec<String> {
         self.records
             .iter()
-            .filter(|r| r.trashed)
+            .filter(|r| r.trashed == trashed)
             .map(|r| r.id.clone())
             .collect()
     }

@@ -46,6 +46,13 @@ impl FieldDef {
 
     /// Makes a select depend on field `parent_key`: each `(option, parent option)` pair
     /// puts one of its options under an option of that field.
+    /// A field an admin adds at run time. The schema holds `&'static str` (its seeds are
+    /// literals), so the added field's names are leaked once: fine for a test double.
+    pub fn added(key: &str, label: &str, value_type: &str) -> Self {
+        let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+        Self::new(leak(key), leak(label), leak(value_type))
+    }
+
     pub fn depends_on(
         mut self,
         parent_key: &'static str,
