@@ -38,6 +38,22 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             .await
             .map_err(|e| Failure::Local(format!("cannot add the demo records: {e}")))?;
     }
+    server.seed_records(
+        "account",
+        args.seed,
+        |i| serde_json::json!({"$name": format!("Seeded account {i}")}),
+    );
+    let _churn = match args.churn {
+        Some(rate) if rate.is_finite() && rate > 0.0 => {
+            Some(server.churn(lightfield_mock::Churn::new("account", rate)))
+        }
+        Some(rate) => {
+            return Err(Failure::Local(format!(
+                "--churn `{rate}`: changes per second, more than 0"
+            )));
+        }
+        None => None,
+    };
     // A reader that goes away (`| head -1`) does not stop the server.
     let demo_note = if args.demo {
         "; demo records added"

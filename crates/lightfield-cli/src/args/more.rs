@@ -167,6 +167,14 @@ pub struct MockArgs {
     /// The largest `offset` a list takes.
     #[arg(long)]
     pub offset_cap: Option<usize>,
+    /// Start with this many accounts besides (stored directly, in a moment even for
+    /// 100,000): an organisation big enough to try `sync` or `export` on.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: usize,
+    /// Keep changing accounts this many times a second (creates, updates, trashes,
+    /// restores, merges, new fields), as a busy organisation does.
+    #[arg(long, value_name = "PER_SECOND")]
+    pub churn: Option<f64>,
 }
 
 /// `mock --help`: its own flags only (the client settings mean nothing to a server).
@@ -183,6 +191,9 @@ Options:
       --list-lag-ms <MS>     Lists show writes this much later, like the API's index [default: 0]
       --newest-first         Lists show the newest records first
       --offset-cap <N>       The largest offset a list takes [default: none]
+      --seed <N>             Start with N accounts besides (100,000 in a moment) [default: 0]
+      --churn <PER_SECOND>   Keep changing accounts (creates, updates, trashes, restores,
+                             merges, new fields) this many times a second
   -h, --help                 Print help
 
 Then, in another shell:

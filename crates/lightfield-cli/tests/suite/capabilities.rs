@@ -236,6 +236,8 @@ fn the_local_server_starts_with_demo_records_at_its_own_limits() {
             "off",
             "--latency-ms",
             "1",
+            "--seed",
+            "40",
         ])
         .stdout(Stdio::piped())
         .spawn()
@@ -258,13 +260,25 @@ fn the_local_server_starts_with_demo_records_at_its_own_limits() {
     let _ = mock.kill();
     let _ = mock.wait();
     let page: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
-    assert!(page["totalCount"].as_u64() >= Some(5), "{page}");
+    assert!(page["totalCount"].as_u64() >= Some(45), "demo and seeded: {page}");
     let help = bare().args(["mock", "--help"]).output().unwrap();
     assert!(
         !text(&help.stdout).contains("--api-key"),
         "only its own flags"
     );
-    assert!(text(&help.stdout).contains("--latency-ms"));
+    for flag in [
+        "--port",
+        "--rate-limit",
+        "--latency-ms",
+        "--demo",
+        "--list-lag-ms",
+        "--newest-first",
+        "--offset-cap",
+        "--seed",
+        "--churn",
+    ] {
+        assert!(text(&help.stdout).contains(flag), "{flag} is in the help");
+    }
 }
 
 /// Senders and sequences, with the `preview` feature (as the SDK gates them).

@@ -106,7 +106,7 @@ async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
     let server = server().await;
     server.seed_records("vendor", 150, |i| json!({"$name": format!("Vendor {i}")}));
     server.seed_records("account", 100, |i| json!({"$name": format!("Account {i}")}));
-    server.set_latency(Duration::from_millis(4));
+    server.set_latency(Duration::from_millis(10));
     let dir = tempfile::tempdir().unwrap();
     let whole = dir.path().join("whole.db");
     ok(&run(&server, &["sync", whole.to_str().unwrap()]));
@@ -115,7 +115,7 @@ async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
     // failure can be replayed).
     let mut seed: u64 = 0x5eed;
     let mut kills = 0;
-    for _ in 0..8 {
+    for _ in 0..20 {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
@@ -133,7 +133,7 @@ async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
         }
         child.wait().unwrap();
     }
-    assert!(kills >= 4, "only {kills} runs were killed mid-way");
+    assert!(kills >= 12, "only {kills} runs were killed mid-way");
     let last = run(&server, &["sync", killed.to_str().unwrap()]);
     ok(&last);
     assert_eq!(dump(&killed), dump(&whole), "killed {kills} times");
