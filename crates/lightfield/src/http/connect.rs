@@ -1,6 +1,6 @@
 //! The HTTP clients the SDK builds: for the API, and for storage hosts. Both use rustls
-//! with the ring provider (the default provider, aws-lc-rs, costs a long C build) and
-//! follow no redirect.
+//! with the provider the crate's features chose (aws-lc-rs by default, with post-quantum
+//! key exchange; ring with the `ring` feature alone) and follow no redirect.
 
 use std::time::Duration;
 
@@ -16,16 +16,31 @@ pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
-/// Makes ring the process-wide rustls crypto provider, unless one is installed already.
+/// With the `ring` feature alone: makes ring the process-wide rustls crypto provider,
+/// unless one is installed already. With `aws-lc-rs` (the default) it does nothing: reqwest
+/// then brings its own provider, and the process's default is left to the application.
 ///
-/// The SDK builds reqwest without a built-in provider (the default one, aws-lc-rs, costs a
-/// long C build). [`ClientBuilder::build`](crate::ClientBuilder::build) calls this itself; call it before building your
-/// own `reqwest::Client` for [`ClientBuilder::http_client`](crate::ClientBuilder::http_client), or reqwest will refuse to
-/// build one without a provider.
+/// Under `ring`, reqwest is built without a provider of its own;
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) calls this itself. Call it before
+/// building a `reqwest::Client` of your own (for
+/// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client), or for anything else)
+/// before the first lightfield client, or reqwest refuses to build one.
 pub fn install_crypto_provider() {
-    // Fails harmlessly when the application already chose a provider.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    #[cfg(all(feature = "ring", not(feature = "aws-lc-rs")))]
+    {
+        // Chosen knowingly with the `ring` feature: rustls deprecates ring's provider for
+        // its lack of post-quantum key exchange, which the default feature has.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
+        // Fails harmlessly when the application already chose a provider.
+        let _ = provider.install_default();
+    }
 }
+
+#[cfg(not(any(feature = "aws-lc-rs", feature = "ring")))]
+compile_error!(
+    "lightfield needs a TLS provider: keep the default `aws-lc-rs` feature, or enable `ring`"
+);
 
 /// The client for storage hosts (file uploads and downloads): no default headers, no
 /// redirects (a redirect could carry the upload elsewhere), and no wait longer than
