@@ -260,7 +260,10 @@ fn the_local_server_starts_with_demo_records_at_its_own_limits() {
     let _ = mock.kill();
     let _ = mock.wait();
     let page: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
-    assert!(page["totalCount"].as_u64() >= Some(45), "demo and seeded: {page}");
+    assert!(
+        page["totalCount"].as_u64() >= Some(45),
+        "demo and seeded: {page}"
+    );
     let help = bare().args(["mock", "--help"]).output().unwrap();
     assert!(
         !text(&help.stdout).contains("--api-key"),
