@@ -113,12 +113,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             return sync::status(&database, &out);
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "lightfield",
-                &mut std::io::stdout(),
-            );
+            // Written whole from memory: clap_complete panics on a failed write, and a
+            // reader that goes away (`| head -1`) is no failure.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "lightfield", &mut script);
+            let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), &script);
             return Ok(());
         }
         _ => cli,

@@ -337,6 +337,21 @@ async fn output_formats_completions_and_a_body_from_stdin() {
         script.contains("lightfield") && script.contains("import"),
         "bash completions"
     );
+    // A reader that has gone (`completions bash | head -1`) is no failure, and no panic.
+    let mut early_close = crate::harness::bare()
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(early_close.stdout.take());
+    let closed = early_close.wait_with_output().unwrap();
+    assert!(
+        closed.status.success(),
+        "{:?}: {}",
+        closed.status,
+        String::from_utf8_lossy(&closed.stderr)
+    );
 
     let verbose = lightfield(&server, &["--verbose", "accounts", "list"]);
     let log = String::from_utf8_lossy(&verbose.stderr);
