@@ -50,7 +50,7 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     let (count, total) = match write_all(client, &export, &list, sink).await {
         Ok(done) => done,
         Err(failure) => {
-            if let Some(path) = &export.output {
+            if let (Some(path), Some(Target::Beside { .. })) = (&export.output, &target) {
                 eprintln!("export failed; {} was left as it was", path.display());
             }
             return Err(failure);
@@ -129,43 +129,98 @@ async fn write_all(
     Ok((count, total))
 }
 
-/// A file being written beside its final name.
-struct Target {
-    temp: tempfile::NamedTempFile,
-    path: PathBuf,
+/// Where an export goes: a regular file written beside its final name and renamed into
+/// place at the end, or something that is not a regular file (a device, a FIFO, a
+/// terminal), written directly: renaming over `/dev/null` or a pipe would replace it.
+enum Target {
+    Beside {
+        temp: tempfile::NamedTempFile,
+        path: PathBuf,
+    },
+    Direct(std::fs::File),
 }
+
+/// What temporary exports are called: the process's id in the name, so a later export can
+/// tell one whose process was killed from one still being written.
+const TEMP_PREFIX: &str = ".lightfield-export-";
 
 impl Target {
     fn beside(path: &Path) -> Result<Self, Failure> {
+        let cannot =
+            |e: std::io::Error| Failure::Local(format!("cannot write {}: {e}", path.display()));
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(cannot)?;
+            return Ok(Self::Direct(file));
+        }
+        // A symbolic link keeps pointing where it did: the file it names is replaced.
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
         };
+        remove_abandoned(&dir);
         let temp = tempfile::Builder::new()
-            .prefix(".lightfield-export-")
-            .tempfile_in(dir)
+            .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
+            .tempfile_in(&dir)
             .map_err(|e| Failure::Local(format!("cannot write in {}: {e}", dir.display())))?;
-        Ok(Self {
-            temp,
-            path: path.to_path_buf(),
-        })
+        Ok(Self::Beside { temp, path })
     }
 
     fn file(&self) -> Result<std::fs::File, Failure> {
-        self.temp.reopen().map_err(|e| {
-            Failure::Local(format!("cannot write {}: {e}", self.temp.path().display()))
-        })
+        match self {
+            Self::Beside { temp, .. } => temp.reopen(),
+            Self::Direct(file) => file.try_clone(),
+        }
+        .map_err(|e| Failure::Local(format!("cannot write the export: {e}")))
     }
 
     /// Makes the file durable, then puts it in place (an atomic rename).
     fn commit(self) -> Result<(), Failure> {
-        let failed = |e: &dyn std::fmt::Display| {
-            Failure::Local(format!("cannot write {}: {e}", self.path.display()))
+        let Self::Beside { temp, path } = self else {
+            return Ok(());
         };
-        self.temp.as_file().sync_all().map_err(|e| failed(&e))?;
-        let path = self.path.clone();
-        self.temp.persist(&path).map_err(|e| failed(&e.error))?;
+        let failed = |e: &dyn std::fmt::Display| {
+            Failure::Local(format!("cannot write {}: {e}", path.display()))
+        };
+        temp.as_file().sync_all().map_err(|e| failed(&e))?;
+        temp.persist(&path).map_err(|e| failed(&e.error))?;
         Ok(())
+    }
+}
+
+/// Removes the temporary files of exports into `dir` whose process has ended (killed: one
+/// that ends any other way removes its own). Where the system cannot say whether a process
+/// lives (not Linux), a day-old one counts as abandoned.
+fn remove_abandoned(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let abandoned = if cfg!(target_os = "linux") {
+            pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t.elapsed().is_ok_and(|age| age.as_secs() > 86_400))
+        };
+        if abandoned {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

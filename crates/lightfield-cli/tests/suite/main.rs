@@ -8,6 +8,7 @@ mod harness;
 mod identity;
 mod import;
 mod login;
+mod machine;
 mod mistakes;
 mod schema;
 mod sync;
