@@ -58,6 +58,8 @@ impl Sqlite {
             .map_err(failed("cannot switch to WAL"))?;
         db.pragma_update(None, "synchronous", "NORMAL")
             .map_err(failed("cannot set synchronous"))?;
+        // Room for the insert of each shape of record a type has (which fields are set).
+        db.set_prepared_statement_cache_capacity(64);
         db.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(failed("cannot set a busy timeout"))?;
         db.execute_batch(STATE)
@@ -290,10 +292,10 @@ impl Store for Sqlite {
                     }
                 }
             }
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR IGNORE INTO _lf_seen (run, stream, id) VALUES (?1, ?2, ?3)",
-                params![page.run, page.stream, record.id],
             )
+            .and_then(|mut s| s.execute(params![page.run, page.stream, record.id]))
             .map_err(failed("_lf_seen"))?;
         }
         tx.execute(
