@@ -29,10 +29,16 @@ pub fn write_failed(e: impl std::error::Error + 'static) -> Failure {
     Failure::Local(format!("cannot write: {e}"))
 }
 
-/// Prints text to standard output.
+/// Prints text to standard output. On a terminal, what would act on it (escape sequences,
+/// bidirectional controls from a record's values) is shown escaped instead.
 pub fn text(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes()).map_err(write_failed)
+    let shown = if out.is_terminal() {
+        safe::inert(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    out.write_all(shown.as_bytes()).map_err(write_failed)
 }
 
 /// Writes `bytes` to the file `path` whole or not at all: a temporary file beside it
@@ -86,20 +92,21 @@ impl Out {
         Ok(Self { format, query })
     }
 
-    /// With `--query`: prints what it selects from `value`, one match per line (text as
-    /// it is, anything else as JSON), and answers true.
+    /// With `--query`: prints what it selects from `value`, one match per line: text as it
+    /// is (as `jq -r` prints it; escaped on a terminal), anything else as JSON. Answers true.
     fn queried(&self, value: &Value) -> Result<bool, Failure> {
         let Some(query) = &self.query else {
             return Ok(false);
         };
-        let mut out = std::io::stdout().lock();
+        let mut lines = String::new();
         for found in query.query(value).all() {
-            let line = match found {
-                Value::String(s) => safe::for_terminal(s).into_owned(),
-                other => other.to_string(),
-            };
-            writeln!(out, "{line}").map_err(write_failed)?;
+            match found {
+                Value::String(s) => lines.push_str(s),
+                other => lines.push_str(&other.to_string()),
+            }
+            lines.push('\n');
         }
+        text(&lines)?;
         Ok(true)
     }
 
@@ -144,8 +151,7 @@ impl Out {
                 };
             }
         };
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{text}").map_err(write_failed)
+        self::text(&format!("{text}\n"))
     }
 
     /// Prints one record: for people, key, label and value; otherwise as the API gave it.
@@ -273,15 +279,15 @@ fn plain(value: &Value) -> String {
 
 /// Prints a header and rows as CSV, cells a spreadsheet would run kept inert.
 fn csv_out(header: &[String], rows: &[Vec<String>]) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    let mut csv = csv::Writer::from_writer(&mut out);
+    let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(header.iter().map(|c| safe::to_csv(c).into_owned()))
         .map_err(write_failed)?;
     for row in rows {
         csv.write_record(row.iter().map(|c| safe::to_csv(c).into_owned()))
             .map_err(write_failed)?;
     }
-    csv.flush().map_err(write_failed)
+    let bytes = csv.into_inner().map_err(|e| write_failed(e.into_error()))?;
+    text(&String::from_utf8_lossy(&bytes))
 }
 
 /// The columns of records as text: `id`, then one per field key, then one per

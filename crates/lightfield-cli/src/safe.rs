@@ -39,18 +39,47 @@ pub fn from_csv(cell: &str) -> &str {
     }
 }
 
-/// Text for a terminal: control characters (C0, DEL and C1, such as ESC and BEL) are shown
-/// escaped (`\u{1b}`) instead of being obeyed. Tabs and newlines too, since a table cell
-/// or a one-line message must stay on its line.
+/// Whether a terminal would obey `c` rather than show it: C0, DEL and C1 controls (ESC,
+/// BEL, CSI…), and the Unicode bidirectional controls that reorder what is shown (a
+/// file name `invoice\u{202e}fdp.exe` reads as `invoiceexe.pdf`).
+fn acts(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a terminal: characters that act on it ([`acts`]) are shown escaped
+/// (`\u{1b}`) instead of being obeyed. Tabs and newlines too, since a table cell or a
+/// one-line message must stay on its line.
 pub fn for_terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(acts) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
             .map(|c| {
-                if c.is_control() {
+                if acts(c) {
                     c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Whole output (JSON, CSV, lines) for a terminal: what [`acts`] on it, but newlines and
+/// tabs, becomes a `\u001b`-style escape, which is also how JSON writes such a character,
+/// so JSON stays valid JSON.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    let hostile = |c: char| acts(c) && c != '\n' && c != '\t';
+    if !text.chars().any(hostile) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if hostile(c) {
+                    format!("\\u{:04x}", u32::from(c))
                 } else {
                     c.to_string()
                 }
@@ -62,6 +91,18 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_for_a_terminal_escapes_what_would_act_and_stays_json() {
+        let hostile = "a\u{1b}]0;title\u{7}b\u{9b}31mc\u{202e}fdp.exe\rd";
+        let json = serde_json::to_string(&serde_json::json!({ "name": hostile })).unwrap();
+        let shown = inert(&json);
+        assert!(!shown.chars().any(acts), "{shown}");
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(back["name"], hostile, "the same JSON value");
+        assert_eq!(inert("two\nlines\tok"), "two\nlines\tok");
+        assert!(!for_terminal("x\u{2066}y").contains('\u{2066}'));
+    }
 
     #[test]
     fn formulas_are_quoted_and_numbers_are_not() {

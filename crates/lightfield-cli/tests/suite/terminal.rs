@@ -176,6 +176,68 @@ async fn a_download_with_escape_codes_is_not_poured_onto_the_terminal() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn values_that_would_act_on_a_terminal_are_shown_escaped_in_every_format() {
+    let server = server().await;
+    // A title escape (C0), a CSI in its one-byte C1 form, and a right-to-left override
+    // that would show `invoice\u{202e}fdp.exe` as `invoiceexe.pdf`.
+    let name = "invoice\u{1b}]0;PWNED\u{7}\u{9b}2J\u{202e}fdp.exe";
+    let id = server.insert_record_json(json!({
+        "id": "acc_hostile", "createdAt": "2026-03-01T10:00:00Z",
+        "fields": {"$name": {"value": name, "valueType": "TEXT"}},
+        "relationships": {}
+    }));
+    for format in ["json", "jsonl", "csv", "yaml", "table"] {
+        let screen = on_terminal(
+            &server,
+            &["accounts", "get", &id, "--format", format],
+            false,
+        );
+        for c in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+            assert!(
+                !screen.contains(c),
+                "{format}: {c:?} reached the terminal: {screen:?}"
+            );
+        }
+    }
+    let json = on_terminal(
+        &server,
+        &["accounts", "get", &id, "--format", "json"],
+        false,
+    );
+    let value: serde_json::Value = serde_json::from_str(&json).expect("still JSON");
+    assert_eq!(
+        value["fields"]["$name"]["value"], name,
+        "the same value, escaped"
+    );
+    // Piped, `--query` prints text as it is (as `jq -r` does): a real newline stays one.
+    let client = sdk(&server);
+    let note = client
+        .accounts()
+        .create("Two lines")
+        .field("$name", "Line one\nLine two")
+        .send()
+        .await
+        .unwrap();
+    let piped = super::harness::run(
+        &server,
+        &[
+            "accounts",
+            "get",
+            &note.id,
+            "--query",
+            "$.fields['$name'].value",
+        ],
+    );
+    assert_eq!(piped.stdout, b"Line one\nLine two\n");
+    let on_screen = on_terminal(
+        &server,
+        &["accounts", "get", &id, "--query", "$.fields['$name'].value"],
+        false,
+    );
+    assert!(!on_screen.contains('\u{202e}'), "{on_screen:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_table_piped_holds_only_its_header_and_rows() {
     let server = server().await;
     seed(&server);
