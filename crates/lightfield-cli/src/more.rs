@@ -75,7 +75,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
         }
         ListAction::Delete(args) => {
             let ids = values::ids(&args.ids)?;
-            let what = match ids.as_slice() {
+            let what = match ids.ids.as_slice() {
                 [one] => format!("Delete list {one}"),
                 many => format!("Delete {} lists", many.len()),
             };

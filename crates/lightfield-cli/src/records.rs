@@ -148,7 +148,21 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
         }
         Action::Write(WriteAction::Delete(args)) => {
             let ids = values::ids(&args.ids)?;
-            each(ids, out, labels, |id| records.delete(id).send()).await
+            let asked = ids.ids.len();
+            let outcome = each(ids, out, labels, |id| records.delete(id).send()).await;
+            if outcome.is_ok() {
+                // The answer is the record as it was: say where it went, and the way back.
+                let (records, them) = if asked == 1 {
+                    ("1 record".to_string(), "it")
+                } else {
+                    (format!("{} records", view::count(asked as u64)), "them")
+                };
+                eprintln!(
+                    "moved {records} to the trash; the same command with `restore` in place \
+                     of `delete` brings {them} back"
+                );
+            }
+            outcome
         }
         Action::Write(WriteAction::Restore(args)) => {
             let ids = values::ids(&args.ids)?;
@@ -228,7 +242,12 @@ async fn list(
 
 /// Runs `call` for every id, shows those done (a single record with its labels) and lists
 /// those that failed.
-pub async fn each<F, Fut, L, LFut>(ids: Vec<String>, out: &Out, labels: L, call: F) -> Outcome
+pub async fn each<F, Fut, L, LFut>(
+    asked: values::AskedIds,
+    out: &Out,
+    labels: L,
+    call: F,
+) -> Outcome
 where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = lightfield::Result<Record>>,
@@ -237,9 +256,9 @@ where
 {
     // Every id is tried: one that fails (missing, already deleted, a refusal) does not
     // leave the rest undone, so re-running the same command finishes the job.
-    let of = ids.len();
+    let of = asked.ids.len();
     let (mut done, mut failed) = (Vec::new(), Vec::new());
-    for id in ids {
+    for id in asked.ids {
         match call(id.clone()).await {
             Ok(record) if out.line_by_line() => out.record(&record, None)?,
             Ok(record) => done.push(record),
@@ -247,8 +266,8 @@ where
         }
     }
     match done.as_slice() {
-        [] => {}
-        [one] => out.record(one, labels().await.as_deref())?,
+        [] if !asked.list => {}
+        [one] if !asked.list => out.record(one, labels().await.as_deref())?,
         many => out.records(many, None, &[], None)?,
     }
     match failed.len() {

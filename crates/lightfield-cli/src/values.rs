@@ -223,9 +223,17 @@ fn add_link(
     Ok(())
 }
 
+/// The ids a command was given, and whether it answers with a list: several ids, or `-`
+/// (however many lines it reads), print `{"data": [...]}`; one id prints the record. A
+/// pipeline's shape never depends on how many records a filter matched.
+pub struct AskedIds {
+    pub ids: Vec<String>,
+    pub list: bool,
+}
+
 /// Record ids from the command line; a `-` among them reads more from standard input, one
 /// per line, or JSON lines with an `id` (as `list --format jsonl` prints them).
-pub fn ids(given: &[String]) -> Result<Vec<String>, Failure> {
+pub fn ids(given: &[String]) -> Result<AskedIds, Failure> {
     let mut out = Vec::new();
     for id in given {
         if id != "-" {
@@ -249,7 +257,10 @@ pub fn ids(given: &[String]) -> Result<Vec<String>, Failure> {
             out.push(id);
         }
     }
-    Ok(out)
+    Ok(AskedIds {
+        list: given.len() > 1 || given.iter().any(|g| g == "-"),
+        ids: out,
+    })
 }
 
 /// What to add and remove so that a relationship holding `now` holds `wanted`, each in the

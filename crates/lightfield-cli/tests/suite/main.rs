@@ -11,5 +11,6 @@ mod login;
 mod machine;
 mod mistakes;
 mod schema;
+mod shapes;
 mod sync;
 mod terminal;
