@@ -99,6 +99,40 @@ pub struct Plan {
     pub single: std::collections::BTreeSet<String>,
 }
 
+/// A CSV reading error in the user's words: a file not in UTF-8 is named as such.
+fn csv_problem(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text; save it as \"CSV UTF-8\" \
+            (Excel: File › Save As › CSV UTF-8) and import that"
+            .to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Refuses a header that would make values land under the wrong key: a column named twice
+/// (the last would silently win), or a file separated by `;` (read as one column).
+fn check_header_shape(headers: &[String]) -> Result<(), Failure> {
+    for (i, name) in headers.iter().enumerate() {
+        if let Some(j) = headers[i + 1..].iter().position(|other| other == name) {
+            return Err(Failure::Local(format!(
+                "the CSV header names `{name}` twice (columns {} and {}): rename or remove one, \
+                 so no value is lost",
+                i + 1,
+                i + j + 2
+            )));
+        }
+    }
+    if let [only] = headers
+        && only.contains(';')
+    {
+        return Err(Failure::Local(format!(
+            "the CSV header is one column, `{only}`: this file seems to use `;` between \
+             values; save it with commas (a spreadsheet's \"CSV UTF-8\")"
+        )));
+    }
+    Ok(())
+}
+
 /// The header of a CSV file (none for JSON lines), and its rows.
 pub type Rows = (
     Option<Vec<String>>,
@@ -115,15 +149,19 @@ pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
             let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
             let headers: Vec<String> = reader
                 .headers()
-                .map_err(|e| Failure::Local(format!("cannot read the CSV header: {e}")))?
+                .map_err(|e| {
+                    Failure::Local(format!("cannot read the CSV header: {}", csv_problem(&e)))
+                })?
                 .iter()
                 .map(str::to_string)
                 .collect();
+            check_header_shape(&headers)?;
             let names = headers.clone();
             // Numbered as a spreadsheet shows the file: the header is row 1.
             let rows = reader.into_records().zip(2..).map(move |(record, number)| {
-                let record = record
-                    .map_err(|e| Failure::Local(format!("row {number}: not valid CSV: {e}")))?;
+                let record = record.map_err(|e| {
+                    Failure::Local(format!("row {number}: not valid CSV: {}", csv_problem(&e)))
+                })?;
                 let values: Vec<String> = record.iter().map(str::to_string).collect();
                 let problem = (values.len() != names.len()).then(|| {
                     format!(

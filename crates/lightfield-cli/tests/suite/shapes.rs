@@ -46,3 +46,40 @@ async fn delete_says_the_record_went_to_the_trash_and_how_to_bring_it_back() {
     ok(&two);
     assert!(text(&two.stderr).contains("moved 2 records to the trash"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csv_that_would_put_values_under_the_wrong_key_is_named_plainly() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, says) in [
+        (
+            "twice.csv",
+            b"$name,tier,tier\nDup Col,Gold,Silver\n".to_vec(),
+            "names `tier` twice (columns 2 and 3)",
+        ),
+        (
+            "semicolons.csv",
+            b"$name;tier\nSemi Co;Gold\n".to_vec(),
+            "seems to use `;`",
+        ),
+        (
+            "latin1.csv",
+            b"$name,tier\nCaf\xe9 Co,Gold\n".to_vec(),
+            "not UTF-8",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        for dry in [true, false] {
+            let mut args = vec!["import", "account", path.to_str().unwrap()];
+            if dry {
+                args.push("--dry-run");
+            }
+            let out = run(&server, &args);
+            let said = text(&out.stderr);
+            assert!(!out.status.success(), "{name}: {said}");
+            assert!(said.contains(says), "{name}: {said}");
+        }
+    }
+    assert_eq!(server.record_count_of("account"), 0, "nothing was written");
+}
