@@ -8,7 +8,6 @@ use lightfield_mock::{MockConfig, MockServer};
 use reqwest::header::{HeaderMap, HeaderValue};
 
 pub fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut headers = HeaderMap::new();
     headers.insert(
         "authorization",
@@ -22,7 +21,6 @@ pub fn http() -> reqwest::Client {
 }
 
 pub fn bare_http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().build().expect("client builds")
 }
 
