@@ -89,9 +89,15 @@ async fn write_all(
         let columns = Columns::of_definitions(&*client.schema(export.object.clone()).await?);
         // The CSV writer buffers by itself.
         let mut writer = csv::Writer::from_writer(sink);
-        writer
-            .write_record(columns.header())
-            .map_err(write_failed)?;
+        // The header is the organisation's field keys: text another admin chose, so it is
+        // neutralised like the cells (and read back the same way by `import`).
+        let header = columns.header();
+        if export.raw_csv {
+            writer.write_record(&header)
+        } else {
+            writer.write_record(header.iter().map(|c| safe::to_csv(c).into_owned()))
+        }
+        .map_err(write_failed)?;
         Out::Csv(columns, Box::new(writer))
     } else {
         Out::Jsonl(std::io::BufWriter::new(sink))

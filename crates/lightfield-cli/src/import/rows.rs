@@ -153,7 +153,8 @@ pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
                     Failure::Local(format!("cannot read the CSV header: {}", csv_problem(&e)))
                 })?
                 .iter()
-                .map(str::to_string)
+                // Keys lose the `'` export puts before a would-be formula, as cells do.
+                .map(|h| if raw_csv { h } else { crate::safe::from_csv(h) }.to_string())
                 .collect();
             check_header_shape(&headers)?;
             let names = headers.clone();

@@ -111,3 +111,35 @@ async fn a_killed_exports_temporary_file_is_gone_after_the_next_export() {
     ok(&run(&server, &["export", "account", "-o", path]));
     assert_eq!(temps(), 0, "the next export removed it");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_field_key_that_reads_as_a_formula_is_neutralised_in_the_csv_header_and_read_back() {
+    let server = accounts(2).await;
+    assert!(server.add_field("account", "=HYPERLINK(\"x\")", "Sneaky", "TEXT"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts.csv");
+    ok(&run(
+        &server,
+        &["export", "account", "-o", file.to_str().unwrap()],
+    ));
+    let written = std::fs::read_to_string(&file).unwrap();
+    let header = written.lines().next().unwrap();
+    assert!(header.contains("'=HYPERLINK"), "{header}");
+    assert!(
+        !header
+            .split(',')
+            .any(|c| c.trim_matches('"').starts_with('=')),
+        "{header}"
+    );
+    // Read back as the key it is: the dry run finds every column a known key.
+    let dry = run(
+        &server,
+        &["import", "account", file.to_str().unwrap(), "--dry-run"],
+    );
+    ok(&dry);
+    assert!(
+        text(&dry.stderr).contains("0 with problems"),
+        "{}",
+        text(&dry.stderr)
+    );
+}
