@@ -46,6 +46,17 @@ pub fn text(text: &str) -> Result<(), Failure> {
 pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
     let failed =
         |e: &dyn std::fmt::Display| Failure::Local(format!("cannot write {}: {e}", path.display()));
+    // A device or a FIFO is written into: renaming over it would replace it.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| failed(&e));
+    }
+    // A symbolic link keeps pointing where it did: the file it names is replaced.
+    let resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = resolved.as_path();
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

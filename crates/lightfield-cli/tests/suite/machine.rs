@@ -143,3 +143,42 @@ async fn a_field_key_that_reads_as_a_formula_is_neutralised_in_the_csv_header_an
         text(&dry.stderr)
     );
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_download_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let server = server().await;
+    let file = sdk(&server)
+        .files()
+        .upload("notes.txt", "text/plain", b"hello".as_slice())
+        .send()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("download.pipe");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    let (sent, read) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::fs::File::open(&fifo).and_then(|mut f| f.read_to_string(&mut text));
+            let _ = sent.send(text);
+        });
+    }
+    ok(&run(
+        &server,
+        &["files", "download", &file.id, "-o", fifo.to_str().unwrap()],
+    ));
+    let read = read
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the download wrote into the FIFO");
+    assert_eq!(read, "hello");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
