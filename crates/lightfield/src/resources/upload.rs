@@ -197,7 +197,20 @@ fn storage_failure(source: reqwest::Error) -> Error {
 /// however much it sends.
 async fn storage_refusal(response: reqwest::Response, what: &str) -> Error {
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
+    let mut headers = response.headers().clone();
+    // A redirect's Location can carry a signature (S3's region redirects do): only where it
+    // points, by scheme and host, is kept to show.
+    if let Some(location) = headers.get(http::header::LOCATION) {
+        let shown = std::str::from_utf8(location.as_bytes())
+            .ok()
+            .and_then(|l| reqwest::Url::parse(l).ok())
+            .map_or("another address".to_string(), |u| {
+                format!("{}://{}", u.scheme(), u.host_str().unwrap_or_default())
+            });
+        if let Ok(value) = http::HeaderValue::from_str(&shown) {
+            headers.insert(http::header::LOCATION, value);
+        }
+    }
     let mut body = Vec::new();
     let mut chunks = response.bytes_stream();
     while let Some(Ok(chunk)) = chunks.next().await {

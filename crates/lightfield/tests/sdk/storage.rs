@@ -60,6 +60,26 @@ async fn an_endless_refusal_is_read_a_few_kib_deep() {
 }
 
 #[tokio::test]
+async fn a_storage_redirect_is_named_by_scheme_and_host_only() {
+    // S3's region redirects carry the signature in their Location.
+    let storage = raw(|_, _| {
+        let location = format!("http://elsewhere.example:9000/bucket/fil_1?{SECRET}");
+        answer("302 Found", &[("location", location.as_str())], "")
+    })
+    .await;
+    let api = api_pointing_at(&storage.url).await;
+    let err = client(&api)
+        .files()
+        .download("fil_1")
+        .await
+        .expect_err("302");
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("http://elsewhere.example"), "{shown}");
+    assert!(!shown.contains("SECRET_SIGNATURE"), "{shown}");
+    assert!(!shown.contains("/bucket/"), "{shown}");
+}
+
+#[tokio::test]
 async fn a_storage_host_that_says_nothing_costs_an_error_not_a_hang() {
     let storage = raw(|_, _| Reply::Silent).await;
     let api = api_pointing_at(&storage.url).await;
