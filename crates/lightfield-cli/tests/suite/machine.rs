@@ -21,6 +21,20 @@ async fn accounts(count: usize) -> lightfield_mock::MockServer {
     server
 }
 
+/// What a reader of the FIFO at `path` reads, once a writer closes it (a reader left
+/// waiting means nothing was written into the pipe).
+#[cfg(unix)]
+fn reader(path: &std::path::Path) -> std::sync::mpsc::Receiver<String> {
+    let (sent, read) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::fs::File::open(&path).and_then(|mut f| f.read_to_string(&mut text));
+        let _ = sent.send(text);
+    });
+    read
+}
+
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn an_export_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
@@ -29,15 +43,7 @@ async fn an_export_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("records.pipe");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
-    let (sent, read) = std::sync::mpsc::channel();
-    {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = std::fs::File::open(&fifo).and_then(|mut f| f.read_to_string(&mut text));
-            let _ = sent.send(text);
-        });
-    }
+    let read = reader(&fifo);
     let out = run(
         &server,
         &["export", "account", "-o", fifo.to_str().unwrap()],
@@ -158,15 +164,7 @@ async fn a_download_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("download.pipe");
     nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
-    let (sent, read) = std::sync::mpsc::channel();
-    {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = std::fs::File::open(&fifo).and_then(|mut f| f.read_to_string(&mut text));
-            let _ = sent.send(text);
-        });
-    }
+    let read = reader(&fifo);
     ok(&run(
         &server,
         &["files", "download", &file.id, "-o", fifo.to_str().unwrap()],
