@@ -90,12 +90,20 @@ fn number_before(line: &str, marker: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The first line of `text` that contains `marker`, with `|` made safe for a table.
+/// The first line of `text` that contains `marker`, with `|` made safe for a table and
+/// the database named by its file name (not this run's temporary directory).
 fn clause(text: &str, marker: &str) -> String {
-    text.lines()
-        .find(|l| l.contains(marker))
-        .unwrap_or_default()
-        .replace('|', "/")
+    let line = text.lines().find(|l| l.contains(marker)).unwrap_or_default();
+    let path = line
+        .split(" into ")
+        .nth(1)
+        .and_then(|rest| rest.split(" in ").next())
+        .unwrap_or_default();
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    line.replace(path, &name).replace('|', "/")
 }
 
 /// Seeds `count` accounts and mirrors them twice into a new SQLite file.
