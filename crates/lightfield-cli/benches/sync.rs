@@ -93,7 +93,10 @@ fn number_before(line: &str, marker: &str) -> f64 {
 /// The first line of `text` that contains `marker`, with `|` made safe for a table and
 /// the database named by its file name (not this run's temporary directory).
 fn clause(text: &str, marker: &str) -> String {
-    let line = text.lines().find(|l| l.contains(marker)).unwrap_or_default();
+    let line = text
+        .lines()
+        .find(|l| l.contains(marker))
+        .unwrap_or_default();
     let path = line
         .split(" into ")
         .nth(1)
