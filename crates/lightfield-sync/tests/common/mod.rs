@@ -326,16 +326,41 @@ pub async fn files_scenario(server: &MockServer, client: &Client, store: &mut (d
         .await
         .expect("sync");
     assert_eq!(quiet.counts.written, 0, "nothing changed: {quiet:?}");
+    assert_eq!(quiet.counts.requests, 2, "two pages of files: {quiet:?}");
 
     client.files().cancel(&ids[3]).send().await.expect("cancel");
     assert!(server.purge_file(&ids[7]));
+    // A retrieve that fails is no evidence: the file stays, and the run says it failed.
+    server.inject(
+        lightfield_mock::Fault::status(503)
+            .exactly(format!("/v1/files/{}", ids[7]))
+            .always(),
+    );
+    assert!(
+        lightfield_sync::sync(client, store, &options)
+            .await
+            .is_err()
+    );
+    let kept = store.dump("files").await.expect("files");
+    assert_eq!(
+        kept.iter()
+            .find(|f| f.id == ids[7])
+            .map(|f| f.status.as_str()),
+        Some("active"),
+        "a 503 deleted nothing"
+    );
+    server.clear_faults();
     let changed = lightfield_sync::sync(client, store, &options)
         .await
         .expect("sync");
     assert_eq!(
         (changed.counts.written, changed.counts.deleted),
-        (1, 1),
-        "{changed:?}"
+        (0, 1),
+        "the cancel was written by the failed run: {changed:?}"
+    );
+    assert_eq!(
+        changed.counts.requests, 3,
+        "two pages and one retrieve: {changed:?}"
     );
     let mirrored = store.dump("files").await.expect("files");
     let of = |id: &str| mirrored.iter().find(|f| f.id == id).cloned().unwrap();
