@@ -374,7 +374,15 @@ pub async fn runs(client: &Client, action: RunsAction, out: &Out) -> Outcome {
 pub async fn auth(client: &Client, settings: &Settings, action: AuthAction, out: &Out) -> Outcome {
     match action {
         AuthAction::Status => {
-            let key = client.validate().send().await?;
+            let key = client.validate().send().await.inspect_err(|_| {
+                // What was tried, even when the check fails (as `gh auth status` does).
+                eprintln!(
+                    "profile: {}; key from: {}; server: {}",
+                    settings.profile.as_deref().unwrap_or("(none)"),
+                    settings.key_source,
+                    client.base_url()
+                );
+            })?;
             out.value(&json!({
                 "active": key.active,
                 "subjectType": key.subject_type.as_ref().map(|s| s.as_api().to_string()),

@@ -418,3 +418,39 @@ async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
         "trashed"
     );
 }
+
+/// Pages asked for ahead line up with the pages the scan reads and stop at the count: a
+/// long stream whose size is a whole number of steps (the last step's offset is the count
+/// itself) sends exactly the calls the plan said, no page twice.
+#[tokio::test]
+async fn pages_in_flight_send_exactly_the_planned_calls_on_a_long_stream() {
+    let server = server().await;
+    let client = client(&server);
+    server.seed_records(
+        "vendor",
+        24 * 12,
+        |i| json!({"$name": format!("Vendor {i}")}),
+    );
+    server.set_latency(Duration::from_millis(3));
+    let options = options().only(["vendor"]);
+    let plan = lightfield_sync::plan(&client, &options).await.unwrap();
+    let mut store = Sqlite::in_memory().unwrap();
+    let from = server.requests().len();
+    let run = lightfield_sync::sync(&client, &mut store, &options)
+        .await
+        .unwrap();
+    let pages: Vec<String> = server.requests()[from..]
+        .iter()
+        .filter(|r| r.query.contains("limit=25"))
+        .map(|r| r.query.clone())
+        .collect();
+    let planned: u64 = plan.streams.iter().map(|s| s.calls).sum();
+    assert_eq!(pages.len() as u64, planned, "{pages:?}");
+    let distinct: BTreeSet<&String> = pages.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        pages.len(),
+        "a page asked for twice: {pages:?}"
+    );
+    assert_eq!(run.counts.written, 24 * 12);
+}

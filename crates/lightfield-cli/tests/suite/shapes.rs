@@ -83,3 +83,19 @@ async fn a_csv_that_would_put_values_under_the_wrong_key_is_named_plainly() {
     }
     assert_eq!(server.record_count_of("account"), 0, "nothing was written");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_status_says_what_it_tried_even_when_the_check_fails() {
+    let server = server().await;
+    let url = server.url().to_string();
+    drop(server); // Nothing answers there now.
+    let mut command = bare();
+    command
+        .env("LIGHTFIELD_API_KEY", KEY)
+        .env("LIGHTFIELD_BASE_URL", &url);
+    let out = run_with(command, &["auth", "status"], b"");
+    assert!(!out.status.success());
+    let said = text(&out.stderr);
+    assert!(said.contains("key from:") && said.contains(&url), "{said}");
+    assert!(!said.contains(KEY), "never the key: {said}");
+}
