@@ -9,6 +9,7 @@ use tokio_postgres::{Client, NoTls};
 mod definitions;
 mod files;
 mod history;
+mod lists;
 mod page;
 mod read;
 
@@ -419,24 +420,7 @@ impl Store for Postgres {
         member_type: &str,
         ids: &[String],
     ) -> Result<(), String> {
-        let tx = self
-            .db
-            .transaction()
-            .await
-            .map_err(failed("list_members"))?;
-        tx.execute("DELETE FROM list_members WHERE list_id = $1", &[&list_id])
-            .await
-            .map_err(failed("list_members"))?;
-        for id in ids {
-            tx.execute(
-                "INSERT INTO list_members (list_id, member_type, member_id) VALUES ($1, $2, $3)
-                 ON CONFLICT DO NOTHING",
-                &[&list_id, &member_type, id],
-            )
-            .await
-            .map_err(failed("list_members"))?;
-        }
-        tx.commit().await.map_err(failed("list_members"))
+        lists::set_members(&mut self.db, list_id, member_type, ids).await
     }
 
     async fn write_files(&mut self, run: i64, files: &[FileRow]) -> Result<u64, String> {
