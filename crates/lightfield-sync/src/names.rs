@@ -100,6 +100,19 @@ pub fn view_of(object: &ObjectType, key: &str) -> String {
     format!("{}__{}", table_of(object), column_of(key))
 }
 
+/// The two columns of a relationship's view: `account_id`, `opportunity_id`; a type linked
+/// to itself gets `linked_` on the far end (`account_id`, `linked_account_id`).
+pub fn view_columns(object_type: &str, target: &str) -> (String, String) {
+    let side = |t: &str| format!("{}_id", identifier(t));
+    let (from, to) = (side(object_type), side(target));
+    if to == from {
+        let linked = format!("linked_{to}");
+        (from, linked)
+    } else {
+        (from, to)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -230,13 +230,7 @@ impl Store for Sqlite {
         cardinality: &str,
         view: &str,
     ) -> Result<(), String> {
-        let side = |t: &str| format!("{}_id", crate::names::identifier(t));
-        let (from, to) = (side(object_type), side(target));
-        let to = if to == from {
-            format!("linked_{to}")
-        } else {
-            to
-        };
+        let (from, to) = crate::names::view_columns(object_type, target);
         let tx = self.db.transaction().map_err(failed("_lf_relationships"))?;
         tx.execute(
             "INSERT INTO _lf_relationships (object_type, rel_key, target_type, cardinality, view_name)
