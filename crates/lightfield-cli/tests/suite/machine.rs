@@ -180,3 +180,39 @@ async fn a_download_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
             .is_fifo()
     );
 }
+
+/// Plain http is allowed to a server on this machine because it never leaves the host: a
+/// proxy named by `HTTP_PROXY` must not carry it (and the key) off it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proxy_variable_does_not_carry_a_loopback_request_off_the_machine() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = accounts(2).await;
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    proxy.set_nonblocking(true).unwrap();
+    let reached = std::sync::Arc::new(AtomicUsize::new(0));
+    {
+        let reached = reached.clone();
+        std::thread::spawn(move || {
+            for stream in proxy.incoming() {
+                match stream {
+                    Ok(_) => {
+                        reached.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+    }
+    let mut command = at(&server);
+    command
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy");
+    let out = run_with(command, &["accounts", "list", "--format", "json"], b"");
+    ok(&out);
+    assert_eq!(json(&out)["totalCount"], 2);
+    assert_eq!(reached.load(Ordering::SeqCst), 0, "the proxy was reached");
+}

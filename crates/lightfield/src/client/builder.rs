@@ -231,7 +231,11 @@ impl ClientBuilder {
             .map_err(|_| Error::Config("the user agent is not a valid header value".into()))?;
         let http = match self.http {
             Some(http) => http,
-            None => crate::http::connect::default_http_client()?,
+            None => {
+                let local = reqwest::Url::parse(&base_url)
+                    .is_ok_and(|url| crate::http::connect::is_loopback(&url));
+                crate::http::connect::default_http_client(local)?
+            }
         };
         let rate = match self.rate_limit {
             Some(0) => {

@@ -56,11 +56,14 @@ pub(crate) fn storage_http_client(idle: Duration) -> Result<reqwest::Client> {
         .map_err(|e| Error::Config(format!("cannot build the storage HTTP client: {e}")))
 }
 
-/// The default HTTP client: rustls with the ring provider, connection reuse, and a
-/// connect timeout.
-pub(crate) fn default_http_client() -> Result<reqwest::Client> {
+/// The default HTTP client: rustls, connection reuse, and a connect timeout. For a server
+/// on this machine (`local`), no proxy: plain http to loopback is allowed because it never
+/// leaves the host, and a proxy from `HTTP_PROXY` would carry it, key and all, off it.
+pub(crate) fn default_http_client(local: bool) -> Result<reqwest::Client> {
     install_crypto_provider();
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder();
+    let builder = if local { builder.no_proxy() } else { builder };
+    builder
         // The API never redirects: following one would turn a write into a GET elsewhere
         // (a silent success) or replay it, key and all, to another origin. A 3xx is an
         // error naming the status and the Location.
