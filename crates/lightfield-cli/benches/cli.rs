@@ -7,10 +7,13 @@
 //! Run with `cargo xtask bench` (or `cargo bench -p lightfield-cli --bench cli`); prints
 //! Markdown table rows.
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "common/mod.rs"]
+mod common;
 
+use std::path::Path;
+use std::time::Duration;
+
+use common::{lightfield, yes};
 use lightfield_mock::{MockConfig, MockServer};
 use serde_json::json;
 
@@ -38,10 +41,6 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn yes(met: bool) -> &'static str {
-    if met { "yes" } else { "NO" }
-}
-
 async fn slow_server() -> MockServer {
     MockServer::start_with(MockConfig {
         latency: Duration::from_millis(150),
@@ -49,23 +48,6 @@ async fn slow_server() -> MockServer {
     })
     .await
     .unwrap_or_else(|_| std::process::abort())
-}
-
-fn lightfield(server: &MockServer, args: &[&str]) -> (Duration, String) {
-    let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_lightfield"))
-        .args(args)
-        .env("LIGHTFIELD_API_KEY", "sk_lf_bench")
-        .env("LIGHTFIELD_BASE_URL", server.url())
-        .output()
-        .unwrap_or_else(|_| std::process::abort());
-    let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if !output.status.success() {
-        eprintln!("lightfield {args:?} failed: {stderr}");
-        std::process::exit(1);
-    }
-    (elapsed, stderr)
 }
 
 /// The peak memory the CLI reported (`peak memory 12.3 MiB`).

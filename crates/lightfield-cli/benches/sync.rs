@@ -7,10 +7,13 @@
 //! Run with `cargo xtask bench` (or `cargo bench -p lightfield-cli --bench sync`); prints
 //! Markdown table rows.
 
-use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
+#[path = "common/mod.rs"]
+mod common;
 
+use std::path::Path;
+use std::time::Duration;
+
+use common::{lightfield, yes};
 use lightfield_mock::{MockConfig, MockServer};
 use serde_json::json;
 
@@ -77,10 +80,6 @@ fn rows(small: &Mirrored, large: &Mirrored) -> Vec<String> {
     ]
 }
 
-fn yes(met: bool) -> &'static str {
-    if met { "yes" } else { "NO" }
-}
-
 /// The number just before `marker` in `line` (`12.5` in `… 12.5 MiB`), NaN when absent.
 fn number_before(line: &str, marker: &str) -> f64 {
     line.find(marker)
@@ -139,21 +138,4 @@ async fn mirror(dir: &Path, count: u64) -> Mirrored {
         first: (elapsed, pages, first),
         second,
     }
-}
-
-fn lightfield(server: &MockServer, args: &[&str]) -> (Duration, String) {
-    let started = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_lightfield"))
-        .args(args)
-        .env("LIGHTFIELD_API_KEY", "sk_lf_bench")
-        .env("LIGHTFIELD_BASE_URL", server.url())
-        .output()
-        .unwrap_or_else(|_| std::process::abort());
-    let elapsed = started.elapsed();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if !output.status.success() {
-        eprintln!("lightfield {args:?} failed: {stderr}");
-        std::process::exit(1);
-    }
-    (elapsed, stderr)
 }

@@ -152,15 +152,7 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
             let outcome = each(ids, out, labels, |id| records.delete(id).send()).await;
             if outcome.is_ok() {
                 // The answer is the record as it was: say where it went, and the way back.
-                let (records, them) = if asked == 1 {
-                    ("1 record".to_string(), "it")
-                } else {
-                    (format!("{} records", view::count(asked as u64)), "them")
-                };
-                eprintln!(
-                    "moved {records} to the trash; the same command with `restore` in place \
-                     of `delete` brings {them} back"
-                );
+                eprintln!("{}", view::trashed(asked));
             }
             outcome
         }

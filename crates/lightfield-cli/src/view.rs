@@ -351,3 +351,16 @@ pub fn count(n: u64) -> String {
     }
     out
 }
+
+/// What a delete of `n` records did: they went to the trash, and how they come back.
+pub fn trashed(n: usize) -> String {
+    let (records, them) = if n == 1 {
+        ("1 record".to_string(), "it")
+    } else {
+        (format!("{} records", count(n as u64)), "them")
+    };
+    format!(
+        "moved {records} to the trash; the same command with `restore` in place of `delete` \
+         brings {them} back"
+    )
+}
