@@ -18,7 +18,7 @@ use crate::store::{
     Cell, Counts, DefinitionRow, DumpRow, FieldColumn, FileRow, PageCounts, PageWrite, Run, Store,
     StoredRow, StreamState, Verdict,
 };
-use page::{STATE, write_record};
+use page::{STATE, write_records};
 
 /// A mirror in one schema of a Postgres database.
 pub struct Postgres {
@@ -322,26 +322,7 @@ impl Store for Postgres {
     async fn write_page(&mut self, page: &PageWrite<'_>) -> Result<PageCounts, String> {
         let types = self.types.get(page.table).cloned().unwrap_or_default();
         let tx = self.db.transaction().await.map_err(failed(page.table))?;
-        let mut counts = PageCounts::default();
-        for record in page.records {
-            match write_record(&tx, &types, page, record).await? {
-                (false, _) => counts.unchanged += 1,
-                (true, change) => {
-                    counts.written += 1;
-                    match change {
-                        Some("restored") => counts.restored += 1,
-                        Some("listed") => counts.trashed += 1,
-                        _ => {}
-                    }
-                }
-            }
-            tx.execute(
-                "INSERT INTO _lf_seen (run, stream, id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                &[&page.run, &page.stream, &record.id],
-            )
-            .await
-            .map_err(failed("_lf_seen"))?;
-        }
+        let counts = write_records(&tx, &types, page).await?;
         let next = page.next;
         tx.execute(
             "INSERT INTO _lf_streams (run, stream, next_offset, boundary, state, shifts)

@@ -1,13 +1,18 @@
 //! Writing a page of records to Postgres: each record compared with what is stored,
 //! rewritten only when it changed (values sent as text and cast to their column's type),
 //! its edges replaced; and the tables the mirror keeps.
+//!
+//! A page costs a fixed number of round trips, not a few per record: what is stored is read
+//! for the whole page at once, the upserts are sent together (tokio-postgres pipelines
+//! queries polled at the same time), and edges and sightings go as arrays.
 
 use std::collections::HashMap;
 
+use futures_util::future::try_join_all;
 use tokio_postgres::types::ToSql;
 
 use super::{failed, quoted, text_for};
-use crate::store::{PageWrite, RecordRow, status_change};
+use crate::store::{PageCounts, PageWrite, RecordRow, status_change};
 
 /// The mirror's own tables, created on first use.
 pub(super) const STATE: &str = "
@@ -45,42 +50,143 @@ CREATE TABLE IF NOT EXISTS list_members (list_id TEXT NOT NULL, member_type TEXT
   member_id TEXT NOT NULL, PRIMARY KEY (list_id, member_id));
 ";
 
-pub(super) async fn write_record(
+/// Writes `page` in `tx` (the stream's state is the caller's) and says what it did.
+pub(super) async fn write_records(
     tx: &tokio_postgres::Transaction<'_>,
     types: &HashMap<String, &'static str>,
     page: &PageWrite<'_>,
-    record: &RecordRow,
-) -> Result<(bool, Option<&'static str>), String> {
+) -> Result<PageCounts, String> {
     let table = quoted(page.table);
-    let stored = tx
-        .query_opt(
-            &format!("SELECT _raw, _status, _absent_runs FROM {table} WHERE id = $1"),
-            &[&record.id],
+    let ids: Vec<&str> = page.records.iter().map(|r| r.id.as_str()).collect();
+    let stored: HashMap<String, (String, String, i64)> = tx
+        .query(
+            &format!("SELECT id, _raw, _status, _absent_runs FROM {table} WHERE id = ANY($1)"),
+            &[&ids],
         )
         .await
         .map_err(failed(page.table))?
-        .map(|r| {
-            (
-                r.get::<_, String>(0),
-                r.get::<_, String>(1),
-                r.get::<_, i64>(2),
-            )
-        });
-    if let Some((raw, status, absent)) = &stored
-        && *raw == record.raw
-        && status == page.status
-    {
-        if *absent != 0 {
-            tx.execute(
-                &format!("UPDATE {table} SET _absent_runs = 0, _absent_run = NULL, _absent_since = NULL WHERE id = $1"),
-                &[&record.id],
-            )
-            .await
-            .map_err(failed(page.table))?;
+        .into_iter()
+        .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
+        .collect();
+    let mut counts = PageCounts::default();
+    let mut present_again: Vec<&str> = Vec::new();
+    let mut upserts = Vec::new();
+    for record in page.records {
+        let old = stored.get(&record.id);
+        if let Some((raw, status, absent)) = old
+            && *raw == record.raw
+            && status == page.status
+        {
+            counts.unchanged += 1;
+            if *absent != 0 {
+                present_again.push(&record.id);
+            }
+            continue;
         }
-        return Ok((false, None));
+        let change = status_change(old.map(|s| s.1.as_str()), page.status);
+        counts.written += 1;
+        match change {
+            Some("restored") => counts.restored += 1,
+            Some("listed") => counts.trashed += 1,
+            _ => {}
+        }
+        upserts.push(upsert(types, page, record, change));
     }
-    let change = status_change(stored.as_ref().map(|s| s.1.as_str()), page.status);
+    if !present_again.is_empty() {
+        tx.execute(
+            &format!(
+                "UPDATE {table} SET _absent_runs = 0, _absent_run = NULL, _absent_since = NULL
+                 WHERE id = ANY($1)"
+            ),
+            &[&present_again],
+        )
+        .await
+        .map_err(failed(page.table))?;
+    }
+    try_join_all(upserts.iter().map(|(statement, values)| {
+        let params: Vec<&(dyn ToSql + Sync)> = values
+            .iter()
+            .map(|(v, _)| v as &(dyn ToSql + Sync))
+            .collect();
+        async move { tx.execute(statement.as_str(), &params).await }
+    }))
+    .await
+    .map_err(failed(page.table))?;
+    let written: Vec<&RecordRow> = page
+        .records
+        .iter()
+        .filter(|r| {
+            stored
+                .get(&r.id)
+                .is_none_or(|(raw, status, _)| *raw != r.raw || status != page.status)
+        })
+        .collect();
+    replace_edges(tx, page, &written).await?;
+    tx.execute(
+        "INSERT INTO _lf_seen (run, stream, id) SELECT $1, $2, UNNEST($3::TEXT[])
+         ON CONFLICT DO NOTHING",
+        &[&page.run, &page.stream, &ids],
+    )
+    .await
+    .map_err(failed("_lf_seen"))?;
+    Ok(counts)
+}
+
+/// The edges of the records written: the old ones deleted, the new ones inserted, each in
+/// one statement.
+async fn replace_edges(
+    tx: &tokio_postgres::Transaction<'_>,
+    page: &PageWrite<'_>,
+    written: &[&RecordRow],
+) -> Result<(), String> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = written.iter().map(|r| r.id.as_str()).collect();
+    tx.execute("DELETE FROM _edges WHERE src_id = ANY($1)", &[&ids])
+        .await
+        .map_err(failed("_edges"))?;
+    // One array per column, a row per edge.
+    let mut columns: [Vec<&str>; 5] = Default::default();
+    for record in written {
+        for edge in &record.edges {
+            let direction = edge.direction.as_deref().unwrap_or_default();
+            let row = [
+                &*record.id,
+                &*edge.rel_key,
+                &*edge.dst_type,
+                &*edge.dst_id,
+                direction,
+            ];
+            for (column, value) in columns.iter_mut().zip(row) {
+                column.push(value);
+            }
+        }
+    }
+    if columns[0].is_empty() {
+        return Ok(());
+    }
+    let [sources, keys, kinds, targets, directions] = &columns;
+    tx.execute(
+        "INSERT INTO _edges (src_type, src_id, rel_key, dst_type, dst_id, direction)
+         SELECT $1, * FROM UNNEST($2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[])
+         ON CONFLICT DO NOTHING",
+        &[&page.object_type, sources, keys, kinds, targets, directions],
+    )
+    .await
+    .map_err(failed("_edges"))?;
+    Ok(())
+}
+
+/// The statement that writes `record` whole (inserted, or updated in place) and its values,
+/// each sent as text and cast to its column's type.
+fn upsert(
+    types: &HashMap<String, &'static str>,
+    page: &PageWrite<'_>,
+    record: &RecordRow,
+    change: Option<&'static str>,
+) -> (String, Vec<(Option<String>, &'static str)>) {
+    let table = quoted(page.table);
     // Every value goes as text with a cast to its column's type.
     let mut columns: Vec<String> = ["id", "created_at", "updated_at", "external_id", "http_link"]
         .into_iter()
@@ -123,32 +229,5 @@ pub(super) async fn write_record(
         marks.join(", "),
         updates.join(", ")
     );
-    let params: Vec<&(dyn ToSql + Sync)> = values
-        .iter()
-        .map(|(v, _)| v as &(dyn ToSql + Sync))
-        .collect();
-    tx.execute(&statement, &params)
-        .await
-        .map_err(failed(page.table))?;
-    tx.execute("DELETE FROM _edges WHERE src_id = $1", &[&record.id])
-        .await
-        .map_err(failed("_edges"))?;
-    for edge in &record.edges {
-        let direction = edge.direction.clone().unwrap_or_default();
-        tx.execute(
-            "INSERT INTO _edges (src_type, src_id, rel_key, dst_type, dst_id, direction)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            &[
-                &page.object_type,
-                &record.id,
-                &edge.rel_key,
-                &edge.dst_type,
-                &edge.dst_id,
-                &direction,
-            ],
-        )
-        .await
-        .map_err(failed("_edges"))?;
-    }
-    Ok((true, change))
+    (statement, values)
 }
