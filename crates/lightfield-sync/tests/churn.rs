@@ -9,19 +9,18 @@ use std::time::Duration;
 
 use common::*;
 use lightfield_mock::Churn;
-use lightfield_sync::{Sqlite, Store};
 use serde_json::json;
 
-async fn churned(object: &str, table: &str, trash_listed: bool) {
+async fn churned(backend: Backend, object: &str, table: &str, trash_listed: bool) {
     let server = server().await;
     let client = client(&server);
     server.seed_records(object, 150, |i| json!({"$name": format!("Seeded {i}")}));
     server.set_latency(Duration::from_millis(2));
     let churn = server.churn(Churn::new(object, 150.0).seed(7));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only([object]);
     for _ in 0..4 {
-        let run = lightfield_sync::sync(&client, &mut store, &options).await;
+        let run = lightfield_sync::sync(&client, store.as_mut(), &options).await;
         let run = run.unwrap();
         let held: Vec<String> = server.record_ids_of(object);
         for row in store.dump(table).await.unwrap() {
@@ -37,7 +36,7 @@ async fn churned(object: &str, table: &str, trash_listed: bool) {
     // Quiet now: the next runs settle what the busy ones could not judge (a type without
     // a trash listing needs two runs that miss a record).
     for _ in 0..2 {
-        let run = lightfield_sync::sync(&client, &mut store, &options)
+        let run = lightfield_sync::sync(&client, store.as_mut(), &options)
             .await
             .unwrap();
         assert!(run.unstable.is_empty(), "{run:?}");
@@ -48,7 +47,7 @@ async fn churned(object: &str, table: &str, trash_listed: bool) {
             .collect::<Vec<_>>()
     };
     assert_eq!(
-        of(mirrored(&store), "active"),
+        of(held(store.as_mut()).await, "active"),
         of(served(&server), "active"),
         "every record in use, exactly, after {changes} changes"
     );
@@ -58,12 +57,12 @@ async fn churned(object: &str, table: &str, trash_listed: bool) {
             .collect::<std::collections::BTreeSet<_>>()
     };
     let (mirror_trash, server_trash) = (
-        ids(of(mirrored(&store), "trashed")),
+        ids(of(held(store.as_mut()).await, "trashed")),
         ids(of(served(&server), "trashed")),
     );
     if trash_listed {
         assert_eq!(
-            of(mirrored(&store), "trashed"),
+            of(held(store.as_mut()).await, "trashed"),
             of(served(&server), "trashed"),
             "the trash, exactly"
         );
@@ -79,12 +78,15 @@ async fn churned(object: &str, table: &str, trash_listed: bool) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_type_with_a_trash_listing_is_mirrored_exactly_after_churn() {
-    churned("account", "accounts", true).await;
+async fn a_type_with_a_trash_listing_is_mirrored_exactly_after_churn(backend: Backend) {
+    churned(backend, "account", "accounts", true).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_type_without_a_trash_listing_is_mirrored_exactly_after_churn() {
-    churned("vendor", "obj_vendor", false).await;
+async fn a_type_without_a_trash_listing_is_mirrored_exactly_after_churn(backend: Backend) {
+    churned(backend, "vendor", "obj_vendor", false).await;
 }
+
+on_each_backend!(multi_thread:
+    a_type_with_a_trash_listing_is_mirrored_exactly_after_churn,
+    a_type_without_a_trash_listing_is_mirrored_exactly_after_churn,
+);

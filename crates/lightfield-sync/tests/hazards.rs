@@ -1,5 +1,6 @@
 //! What a mirror must survive: a list order that shifts under the scan, lists that lag
-//! behind writes, an offset cap, server faults, scans that never settle.
+//! behind writes, an offset cap, server faults, scans that never settle. Each scenario runs
+//! on SQLite and on Postgres (`on_each_backend!`).
 
 mod common;
 
@@ -7,11 +8,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use common::*;
-use lightfield_sync::Sqlite;
 use serde_json::json;
 
-#[tokio::test]
-async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete_nothing() {
+async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete_nothing(
+    backend: Backend,
+) {
     let server = server().await;
     let client = client(&server);
     let ids = server.seed_records("vendor", 200, |i| json!({"$name": format!("Vendor {i}")}));
@@ -28,46 +29,32 @@ async fn records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete
             }
         }
     };
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]);
-    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
+    let (run, ()) = tokio::join!(
+        lightfield_sync::sync(&client, store.as_mut(), &options),
+        purger
+    );
     let run = run.unwrap();
     server.set_latency(Duration::ZERO);
-    let mirrored_ids: BTreeSet<String> = store
-        .connection()
-        .prepare("SELECT id FROM obj_vendor WHERE _status = 'active'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(|r| r.unwrap())
-        .collect();
+    let mirrored_ids = active_in(&mut *store, "obj_vendor").await;
     // Every record that existed through the whole scan is there: none slipped between pages.
     for id in &ids[30..] {
         assert!(mirrored_ids.contains(id), "{id} was skipped; {run:?}");
     }
-    let shifts: i64 = store
-        .connection()
-        .query_row("SELECT SUM(shifts) FROM _lf_streams", [], |r| r.get(0))
-        .unwrap();
+    let shifts = shifts_in(&mut *store, run.run, "vendor:active").await;
     assert!(shifts > 0, "the scan saw the order shift");
     // The purged ones are found gone by their 404, never by their absence alone.
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(run.counts.trashed, 0, "{run:?}");
-    let active: i64 = store
-        .connection()
-        .query_row(
-            "SELECT COUNT(*) FROM obj_vendor WHERE _status = 'active'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(active, 170);
+    assert_eq!(active_in(&mut *store, "obj_vendor").await.len(), 170);
 }
 
-#[tokio::test]
-async fn records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_nothing() {
+async fn records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_nothing(
+    backend: Backend,
+) {
     let server = server_with(lightfield_mock::ListView {
         newest_first: true,
         ..Default::default()
@@ -82,29 +69,33 @@ async fn records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_
             server.seed_records("vendor", 1, |_| json!({"$name": format!("New {i}")}));
         }
     };
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]);
     let (run, ()) = tokio::join!(
-        lightfield_sync::sync(&client, &mut store, &options),
+        lightfield_sync::sync(&client, store.as_mut(), &options),
         creator
     );
     run.unwrap();
     server.set_latency(Duration::ZERO);
-    let mirrored = active_ids(&store, "obj_vendor");
+    let mirrored = active_in(&mut *store, "obj_vendor").await;
     for id in &ids {
         assert!(mirrored.contains(id), "{id} was skipped");
     }
     // The next quiet run has the newcomers too, and deletes nothing.
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
-    assert_eq!(active_ids(&store, "obj_vendor").len(), 170);
-    assert_eq!(mirrored_links(&store).len(), served_links(&server).len());
+    assert_eq!(active_in(&mut *store, "obj_vendor").await.len(), 170);
+    assert_eq!(
+        held_links(&mut *store).await.len(),
+        served_links(&server).len()
+    );
 }
 
-#[tokio::test]
-async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_run_is_exact() {
+async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_run_is_exact(
+    backend: Backend,
+) {
     let server = server_with(lightfield_mock::ListView {
         lag: Duration::from_millis(400),
         ..Default::default()
@@ -114,9 +105,9 @@ async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_ru
     let vendors = server.seed_records("vendor", 30, |i| json!({"$name": format!("Vendor {i}")}));
     let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
     tokio::time::sleep(Duration::from_millis(450)).await;
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor", "account"]);
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     // Trashed and created just now: the lists do not show it yet.
@@ -128,34 +119,36 @@ async fn lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_ru
         .unwrap();
     client.accounts().delete(&accounts[0]).send().await.unwrap();
     let fresh = client.accounts().create("Fresh").send().await.unwrap();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
     tokio::time::sleep(Duration::from_millis(450)).await;
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(
-        standing(&store, "accounts", &accounts[0]).0,
+        standing_in(&mut *store, "accounts", &accounts[0]).await.0,
         "trashed",
         "{run:?}"
     );
-    assert!(active_ids(&store, "accounts").contains(&fresh.id));
+    assert!(active_in(&mut *store, "accounts").await.contains(&fresh.id));
     // The custom record needs a second run that misses it: two strikes.
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
-    assert_eq!(standing(&store, "obj_vendor", &vendors[0]).0, "trashed");
+    assert_eq!(
+        standing_in(&mut *store, "obj_vendor", &vendors[0]).await.0,
+        "trashed"
+    );
     let expected: BTreeSet<_> = served(&server)
         .into_iter()
         .filter(|(t, ..)| t == "vendor" || t == "account")
         .collect();
-    assert_eq!(mirrored(&store), expected);
+    assert_eq!(held(&mut *store).await, expected);
 }
 
-#[tokio::test]
-async fn an_offset_cap_is_reported_and_infers_no_delete() {
+async fn an_offset_cap_is_reported_and_infers_no_delete(backend: Backend) {
     let server = server_with(lightfield_mock::ListView {
         offset_cap: Some(48),
         ..Default::default()
@@ -163,15 +156,15 @@ async fn an_offset_cap_is_reported_and_infers_no_delete() {
     .await;
     let client = client(&server);
     let ids = server.seed_records("vendor", 100, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]);
-    let first = lightfield_sync::sync(&client, &mut store, &options)
+    let first = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(first.capped, ["vendor"], "{first:?}");
     // Even a record the mirror holds that is now beyond reach is not judged.
     server.set_listing(lightfield_mock::ListView::default());
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     server.set_listing(lightfield_mock::ListView {
@@ -179,17 +172,16 @@ async fn an_offset_cap_is_reported_and_infers_no_delete() {
         ..Default::default()
     });
     for _ in 0..2 {
-        let run = lightfield_sync::sync(&client, &mut store, &options)
+        let run = lightfield_sync::sync(&client, store.as_mut(), &options)
             .await
             .unwrap();
         assert_eq!(run.capped, ["vendor"]);
         assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
     }
-    assert_eq!(active_ids(&store, "obj_vendor").len(), ids.len());
+    assert_eq!(active_in(&mut *store, "obj_vendor").await.len(), ids.len());
 }
 
-#[tokio::test]
-async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes() {
+async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes(backend: Backend) {
     use lightfield_mock::Fault;
     let server = server().await;
     let client = client(&server);
@@ -202,36 +194,35 @@ async fn server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes() 
             .path("/v1/objects/vendor")
             .times(1),
     );
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert!(!run.resumed);
-    assert_eq!(mirrored(&store), served(&server));
+    assert_eq!(held(&mut *store).await, served(&server));
     // A dropped connection on every call of one type: a clean stop, then a finished run.
     server.inject(Fault::drop_before_handling().path("/v1/notes").times(100));
     assert!(
-        lightfield_sync::sync(&client, &mut store, &options)
+        lightfield_sync::sync(&client, store.as_mut(), &options)
             .await
             .is_err()
     );
     server.clear_faults();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert!(run.resumed);
-    assert_eq!(mirrored(&store), served(&server));
+    assert_eq!(held(&mut *store).await, served(&server));
 }
 
-#[tokio::test]
-async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing() {
+async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing(backend: Backend) {
     let server = server().await;
     let client = client(&server);
     let ids = server.seed_records("vendor", 120, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]).max_shifts(0);
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     // A vendor gone from the list (trashed), and records purged under the scan.
@@ -248,23 +239,28 @@ async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing() {
             server.purge_record("vendor", id);
         }
     };
-    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purger);
+    let (run, ()) = tokio::join!(
+        lightfield_sync::sync(&client, store.as_mut(), &options),
+        purger
+    );
     let run = run.unwrap();
     server.set_latency(Duration::ZERO);
     assert_eq!(run.unstable, ["vendor"], "{run:?}");
     assert_eq!((run.counts.trashed, run.counts.deleted), (0, 0), "{run:?}");
-    assert_eq!(standing(&store, "obj_vendor", &ids[100]).0, "active");
+    assert_eq!(
+        standing_in(&mut *store, "obj_vendor", &ids[100]).await.0,
+        "active"
+    );
 }
 
-#[tokio::test]
-async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
-    use lightfield_sync::{PageWrite, Store, StreamState};
+async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued(backend: Backend) {
+    use lightfield_sync::{PageWrite, StreamState};
     let server = server().await;
     let client = client(&server);
     let ids = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]);
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     client
@@ -292,7 +288,7 @@ async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
         .await
         .unwrap();
     let from = server.requests().len();
-    let continued = lightfield_sync::sync(&client, &mut store, &options)
+    let continued = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert!(continued.resumed);
@@ -300,14 +296,13 @@ async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued() {
     assert_eq!(retrieves(&server, from), 0, "nothing is judged");
 }
 
-#[tokio::test]
-async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run() {
+async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run(backend: Backend) {
     use lightfield_mock::Fault;
     for status in [503, 400] {
         let server = server().await;
         let client = client(&server);
         server.seed_records("vendor", 60, |i| json!({"$name": format!("Vendor {i}")}));
-        let mut store = Sqlite::in_memory().unwrap();
+        let mut store = backend.mirror().await;
         let options = options().only(["vendor"]);
         for after in [0, 1] {
             server.clear_faults();
@@ -317,7 +312,7 @@ async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run() {
                     .after(after)
                     .always(),
             );
-            let run = lightfield_sync::sync(&client, &mut store, &options).await;
+            let run = lightfield_sync::sync(&client, store.as_mut(), &options).await;
             assert!(
                 run.is_err(),
                 "a {status} on page {} is a failure: {run:?}",
@@ -327,8 +322,7 @@ async fn only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run() {
     }
 }
 
-#[tokio::test]
-async fn one_shift_within_the_tolerance_leaves_the_scan_complete() {
+async fn one_shift_within_the_tolerance_leaves_the_scan_complete(backend: Backend) {
     use lightfield_mock::Fault;
     let server = server().await;
     let client = client(&server);
@@ -343,25 +337,24 @@ async fn one_shift_within_the_tolerance_leaves_the_scan_complete() {
         tokio::time::sleep(Duration::from_millis(60)).await;
         server.purge_record("vendor", &ids[0]);
     };
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]).max_shifts(1);
-    let (run, ()) = tokio::join!(lightfield_sync::sync(&client, &mut store, &options), purge);
+    let (run, ()) = tokio::join!(
+        lightfield_sync::sync(&client, store.as_mut(), &options),
+        purge
+    );
     let run = run.unwrap();
-    let shifts: i64 = store
-        .connection()
-        .query_row("SELECT SUM(shifts) FROM _lf_streams", [], |r| r.get(0))
-        .unwrap();
+    let shifts = shifts_in(&mut *store, run.run, "vendor:active").await;
     assert_eq!(shifts, 1, "{run:?}");
     assert!(run.unstable.is_empty(), "{run:?}");
     assert_eq!(
-        active_ids(&store, "obj_vendor").len(),
+        active_in(&mut *store, "obj_vendor").await.len(),
         60,
         "the purged one is judged next run"
     );
 }
 
-#[tokio::test]
-async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
+async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed(backend: Backend) {
     let lag = Duration::from_millis(60);
     let server = server_with(lightfield_mock::ListView {
         lag,
@@ -370,7 +363,7 @@ async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
     .await;
     let client = client(&server);
     let ids = server.seed_records("vendor", 5, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let vendor = client.object("vendor");
     // Trashed and restored at once (an undo), twice, each time just before a run: the
     // lagging list misses the record in both runs, yet it never left.
@@ -383,16 +376,15 @@ async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
         }
     };
     let careful = lightfield_sync::Options::default().only(["vendor"]);
-    lightfield_sync::sync(&client, &mut store, &careful)
+    lightfield_sync::sync(&client, store.as_mut(), &careful)
         .await
         .unwrap();
     for _ in 0..2 {
         let options = flicker_then_sync(careful.clone()).await;
-        lightfield_sync::sync(&client, &mut store, &options)
+        lightfield_sync::sync(&client, store.as_mut(), &options)
             .await
             .unwrap();
     }
-    use lightfield_sync::Store;
     let row =
         |rows: Vec<lightfield_sync::DumpRow>| rows.into_iter().find(|r| r.id == ids[1]).unwrap();
     assert_eq!(
@@ -402,14 +394,14 @@ async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
     );
     // Without the gap, the same two misses would trash it: the gap is what guards it.
     let hasty = careful.clone().absence_gap(Duration::ZERO);
-    let mut hasty_store = Sqlite::in_memory().unwrap();
+    let mut hasty_store = backend.mirror().await;
     tokio::time::sleep(lag * 2).await;
-    lightfield_sync::sync(&client, &mut hasty_store, &hasty)
+    lightfield_sync::sync(&client, hasty_store.as_mut(), &hasty)
         .await
         .unwrap();
     for _ in 0..2 {
         let options = flicker_then_sync(hasty.clone()).await;
-        lightfield_sync::sync(&client, &mut hasty_store, &options)
+        lightfield_sync::sync(&client, hasty_store.as_mut(), &options)
             .await
             .unwrap();
     }
@@ -422,8 +414,7 @@ async fn a_record_missing_only_while_the_lists_catch_up_is_not_trashed() {
 /// Pages asked for ahead line up with the pages the scan reads and stop at the count: a
 /// long stream whose size is a whole number of steps (the last step's offset is the count
 /// itself) sends exactly the calls the plan said, no page twice.
-#[tokio::test]
-async fn pages_in_flight_send_exactly_the_planned_calls_on_a_long_stream() {
+async fn pages_in_flight_send_exactly_the_planned_calls_on_a_long_stream(backend: Backend) {
     let server = server().await;
     let client = client(&server);
     server.seed_records(
@@ -434,9 +425,9 @@ async fn pages_in_flight_send_exactly_the_planned_calls_on_a_long_stream() {
     server.set_latency(Duration::from_millis(3));
     let options = options().only(["vendor"]);
     let plan = lightfield_sync::plan(&client, &options).await.unwrap();
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let from = server.requests().len();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     let pages: Vec<String> = server.requests()[from..]
@@ -454,3 +445,17 @@ async fn pages_in_flight_send_exactly_the_planned_calls_on_a_long_stream() {
     );
     assert_eq!(run.counts.written, 24 * 12);
 }
+
+on_each_backend!(
+    records_deleted_before_the_offset_during_a_scan_skip_nothing_and_delete_nothing,
+    records_created_at_the_head_of_a_newest_first_order_during_a_scan_skip_nothing,
+    lists_lagging_behind_writes_cause_no_false_delete_and_the_next_quiet_run_is_exact,
+    an_offset_cap_is_reported_and_infers_no_delete,
+    server_faults_end_in_a_finished_run_or_a_stop_the_next_run_completes,
+    a_scan_that_keeps_shifting_is_unstable_and_judges_nothing,
+    a_stream_left_unstable_stays_unstable_when_its_run_is_continued,
+    only_a_refused_offset_caps_a_stream_any_other_failure_stops_the_run,
+    one_shift_within_the_tolerance_leaves_the_scan_complete,
+    a_record_missing_only_while_the_lists_catch_up_is_not_trashed,
+    pages_in_flight_send_exactly_the_planned_calls_on_a_long_stream,
+);

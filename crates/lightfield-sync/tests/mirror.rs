@@ -1,20 +1,19 @@
 //! The mirror against lightfield-mock over HTTP: what it holds equals what the server has,
-//! a second run writes nothing, and deletes are mirrored only on evidence.
+//! a second run writes nothing and sends the calls the plan said, deletes are mirrored only
+//! on evidence, a run cut short is continued. Each on SQLite and on Postgres.
 
 mod common;
 
 use common::*;
-use lightfield_sync::Sqlite;
 use serde_json::json;
 
-#[tokio::test]
-async fn the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing() {
+async fn the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing(backend: Backend) {
     let server = server().await;
     let client = client(&server);
-    organisation(&server, &client).await;
-    let mut store = Sqlite::in_memory().unwrap();
+    let accounts = organisation(&server, &client).await;
+    let mut store = backend.mirror().await;
     let options = options();
-    let first = lightfield_sync::sync(&client, &mut store, &options)
+    let first = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert!(first.counts.written > 100, "{first:?}");
@@ -26,17 +25,17 @@ async fn the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing() 
         expected.len()
     );
     assert_eq!(
-        mirrored(&store),
+        held(store.as_mut()).await,
         expected,
         "the mirror is the server's records"
     );
     assert!(served_links(&server).len() >= 15, "links to compare");
     assert_eq!(
-        mirrored_links(&store),
+        held_links(store.as_mut()).await,
         served_links(&server),
         "and their links"
     );
-    let second = lightfield_sync::sync(&client, &mut store, &options)
+    let second = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(second.counts.written, 0, "{second:?}");
@@ -45,18 +44,37 @@ async fn the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing() 
         0,
         "{second:?}"
     );
-    assert_eq!(mirrored(&store), served(&server));
+    assert_eq!(held(store.as_mut()).await, served(&server));
+
+    // Links added, then one taken away: the mirror's edges follow, none left behind.
+    let linked = client
+        .accounts()
+        .update(&accounts[1])
+        .add("partners", [accounts[2].as_str(), accounts[3].as_str()]);
+    linked.send().await.unwrap();
+    lightfield_sync::sync(&client, store.as_mut(), &options)
+        .await
+        .unwrap();
+    let unlinked = client
+        .accounts()
+        .update(&accounts[1])
+        .remove("partners", [accounts[2].as_str()]);
+    unlinked.send().await.unwrap();
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
+        .await
+        .unwrap();
+    assert_eq!(run.counts.written, 2, "both ends of the link: {run:?}");
+    assert_eq!(held_links(store.as_mut()).await, served_links(&server));
 }
 
-#[tokio::test]
-async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
+async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence(backend: Backend) {
     let server = server().await;
     let client = client(&server);
     let accounts = organisation(&server, &client).await;
     let vendors = server.record_ids_of("vendor");
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options();
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
 
@@ -75,37 +93,39 @@ async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
         .await
         .unwrap();
     // An account with links is purged: its retrieve answers 404.
-    assert!(links_of(&store, &accounts[0]) > 0);
+    assert!(links_touching(store.as_mut(), &accounts[0]).await > 0);
     assert!(server.purge_record("account", &accounts[0]));
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(
-        standing(&store, "accounts", &accounts[20]),
+        standing_in(store.as_mut(), "accounts", &accounts[20]).await,
         ("trashed".into(), Some("listed".into()))
     );
     assert_eq!(
-        standing(&store, "accounts", &accounts[0]),
+        standing_in(store.as_mut(), "accounts", &accounts[0]).await,
         ("deleted".into(), Some("gone".into()))
     );
     assert_eq!(
-        links_of(&store, &accounts[0]),
+        links_touching(store.as_mut(), &accounts[0]).await,
         0,
         "the edges of a deleted record go"
     );
     assert_eq!(
-        standing(&store, "obj_vendor", &vendors[3]).0,
+        standing_in(store.as_mut(), "obj_vendor", &vendors[3])
+            .await
+            .0,
         "active",
         "one scan that missed a record is no evidence"
     );
     assert_eq!((run.counts.trashed, run.counts.deleted), (1, 1), "{run:?}");
 
     let from = server.requests().len();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(
-        standing(&store, "obj_vendor", &vendors[3]),
+        standing_in(store.as_mut(), "obj_vendor", &vendors[3]).await,
         ("trashed".into(), Some("absent".into()))
     );
     assert_eq!((run.counts.trashed, run.counts.written), (1, 0), "{run:?}");
@@ -135,44 +155,40 @@ async fn trash_restore_and_purge_are_mirrored_and_deletes_need_evidence() {
         .send()
         .await
         .unwrap();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(
-        standing(&store, "accounts", &accounts[20]),
+        standing_in(store.as_mut(), "accounts", &accounts[20]).await,
         ("active".into(), Some("restored".into()))
     );
     assert_eq!(
-        standing(&store, "obj_vendor", &vendors[3]),
+        standing_in(store.as_mut(), "obj_vendor", &vendors[3]).await,
         ("active".into(), Some("restored".into()))
     );
     assert_eq!(run.counts.restored, 2, "{run:?}");
-    assert_eq!(mirrored(&store), served(&server));
+    assert_eq!(held(store.as_mut()).await, served(&server));
 }
 
-#[tokio::test]
-async fn a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled() {
+async fn a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled(backend: Backend) {
     use lightfield_mock::Fault;
     let server = server().await;
     let client = client(&server);
     organisation(&server, &client).await;
     // The server fails for good on the 4th page of vendors: the run stops there.
     server.inject(Fault::status(503).path("/v1/objects/vendor").times(1_000));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options();
-    let cut = lightfield_sync::sync(&client, &mut store, &options).await;
+    let cut = lightfield_sync::sync(&client, store.as_mut(), &options).await;
     assert!(cut.is_err(), "{cut:?}");
-    let before: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM accounts", [], |r| r.get(0))
-        .unwrap();
+    let before = store.dump("accounts").await.unwrap().len();
     assert!(
         before >= 60,
         "the pages read before the failure were kept: {before}"
     );
     server.clear_faults();
     let requests_before = server.requests().len();
-    let resumed = lightfield_sync::sync(&client, &mut store, &options)
+    let resumed = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert!(resumed.resumed, "the same run goes on");
@@ -182,112 +198,25 @@ async fn a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled()
         .filter(|r| r.path == "/v1/accounts")
         .count();
     assert_eq!(accounts_read_again, 0);
-    assert_eq!(mirrored(&store), served(&server));
-    let again = lightfield_sync::sync(&client, &mut store, &options)
+    assert_eq!(held(store.as_mut()).await, served(&server));
+    let again = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(again.counts.written, 0, "{again:?}");
 }
 
-#[tokio::test]
-async fn a_field_added_or_retyped_between_runs_gets_a_column_and_no_column_changes_meaning() {
-    let server = server().await;
-    let client = client(&server);
-    let ids = server.seed_records(
-        "account",
-        3,
-        |i| json!({"$name": format!("Account {i}"), "seats": i}),
-    );
-    let mut store = Sqlite::in_memory().unwrap();
-    let options = options().only(["account"]);
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let before = columns(&store, "accounts");
-    assert!(before.contains(&"seats".to_string()));
-
-    assert!(server.add_field("account", "region", "Region", "TEXT"));
-    client
-        .accounts()
-        .update(&ids[0])
-        .field("region", "EMEA")
-        .send()
-        .await
-        .unwrap();
-    // A newer server sends `seats` as text for one record: a second column, not a new
-    // meaning for the first.
-    server.insert_record_json_of(
-        "account",
-        json!({"id": "acc_retyped", "createdAt": "2026-01-01T00:00:00Z",
-               "fields": {"$name": {"value": "Retyped", "valueType": "TEXT"},
-                          "seats": {"value": "about forty", "valueType": "TEXT"}},
-               "relationships": {}}),
-    );
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let after = columns(&store, "accounts");
-    for column in &before {
-        assert!(after.contains(column), "{column} is kept");
-    }
-    assert!(after.contains(&"region".to_string()), "{after:?}");
-    assert!(after.contains(&"seats__text".to_string()), "{after:?}");
-    let cell = |id: &str, column: &str| -> Option<String> {
-        store
-            .connection()
-            .query_row(
-                &format!("SELECT CAST({column} AS TEXT) FROM accounts WHERE id = ?1"),
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap()
-    };
-    assert_eq!(cell(&ids[0], "region").as_deref(), Some("EMEA"));
-    assert_eq!(
-        cell("acc_retyped", "seats__text").as_deref(),
-        Some("about forty")
-    );
-    assert_eq!(
-        cell("acc_retyped", "seats"),
-        None,
-        "the number column holds numbers only"
-    );
-    assert_eq!(cell(&ids[2], "seats").as_deref(), Some("2.0"));
-    // The organisation's definitions have a table of their own, the new field included.
-    let (label, of, raw): (String, String, String) = store
-        .connection()
-        .query_row(
-            "SELECT label, of, raw FROM definitions WHERE object_type = 'account' AND key = 'region'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!((label.as_str(), of.as_str()), ("Region", "TEXT"));
-    assert!(raw.contains("\"valueType\":\"TEXT\""), "{raw}");
-    let links: i64 = store
-        .connection()
-        .query_row(
-            "SELECT COUNT(*) FROM definitions WHERE object_type = 'account' AND kind = 'relationship'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(links >= 5, "{links} relationships defined");
-}
-
-#[tokio::test]
-async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent() {
+async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent(backend: Backend) {
     let server = server().await;
     let client = client(&server);
     organisation(&server, &client).await;
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options();
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     let plan = lightfield_sync::plan(&client, &options).await.unwrap();
     let from = server.requests().len();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    let run = lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(retrieves(&server, from), 0, "nothing was missing");
@@ -305,15 +234,14 @@ async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent() {
     );
 }
 
-#[tokio::test]
-async fn a_failed_retrieve_is_no_evidence_of_a_delete() {
+async fn a_failed_retrieve_is_no_evidence_of_a_delete(backend: Backend) {
     use lightfield_mock::Fault;
     let server = server().await;
     let client = client(&server);
     let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]);
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     client
@@ -328,246 +256,71 @@ async fn a_failed_retrieve_is_no_evidence_of_a_delete() {
             .path(format!("/v1/objects/vendor/values/{}", vendors[4]))
             .always(),
     );
-    let failed = lightfield_sync::sync(&client, &mut store, &options).await;
+    let failed = lightfield_sync::sync(&client, store.as_mut(), &options).await;
     assert!(failed.is_err(), "{failed:?}");
-    assert_eq!(standing(&store, "obj_vendor", &vendors[4]).0, "active");
+    assert_eq!(
+        standing_in(store.as_mut(), "obj_vendor", &vendors[4])
+            .await
+            .0,
+        "active"
+    );
     server.clear_faults();
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     assert_eq!(
-        standing(&store, "obj_vendor", &vendors[4]).0,
+        standing_in(store.as_mut(), "obj_vendor", &vendors[4])
+            .await
+            .0,
         "active",
         "one strike"
     );
 }
 
-#[tokio::test]
-async fn a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed() {
+async fn a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed(backend: Backend) {
     let server = server().await;
     let client = client(&server);
     let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     let options = options().only(["vendor"]);
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
     let vendor = client.object("vendor");
     vendor.delete(&vendors[2]).send().await.unwrap();
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap(); // strike one
     vendor.restore(&vendors[2]).send().await.unwrap();
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap(); // seen: strikes reset
     vendor.delete(&vendors[2]).send().await.unwrap();
-    lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap(); // strike one again
-    assert_eq!(standing(&store, "obj_vendor", &vendors[2]).0, "active");
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    assert_eq!(standing(&store, "obj_vendor", &vendors[2]).0, "trashed");
-}
-
-#[tokio::test]
-async fn another_organisation_or_a_newer_layout_is_refused_before_anything_is_written() {
-    use lightfield_sync::Store;
-    let (one, other) = (server().await, server().await);
-    let mut store = Sqlite::in_memory().unwrap();
-    let options = options().only(["account"]);
-    lightfield_sync::sync(&client(&one), &mut store, &options)
-        .await
-        .unwrap();
-    let refused = lightfield_sync::sync(&client(&other), &mut store, &options).await;
-    assert!(
-        matches!(refused, Err(lightfield_sync::Error::Refused(ref why)) if why.contains("another organisation")),
-        "{refused:?}"
-    );
-    store.set_meta("format", "99").await.unwrap();
-    let refused = lightfield_sync::sync(&client(&one), &mut store, &options).await;
-    assert!(
-        matches!(refused, Err(lightfield_sync::Error::Refused(ref why)) if why.contains("newer")),
-        "{refused:?}"
-    );
-    let runs: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM _lf_runs", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(runs, 1, "no run was opened");
-}
-
-#[tokio::test]
-async fn each_relationship_reads_as_a_view_from_its_own_type() {
-    let server = server().await;
-    let client = client(&server);
-    let accounts = organisation(&server, &client).await;
-    client
-        .accounts()
-        .update(&accounts[1])
-        .add("partners", [accounts[2].as_str()])
-        .send()
-        .await
-        .unwrap();
-    let mut store = Sqlite::in_memory().unwrap();
-    lightfield_sync::sync(&client, &mut store, &options())
-        .await
-        .unwrap();
-    let pairs: i64 = store
-        .connection()
-        .query_row(
-            "SELECT COUNT(*) FROM opportunities o JOIN opportunities__account l
-             ON l.opportunity_id = o.id JOIN accounts a ON a.id = l.account_id",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(pairs, 5);
-    let partner: String = store
-        .connection()
-        .query_row(
-            "SELECT linked_account_id FROM accounts__partners WHERE account_id = ?1",
-            [&accounts[1]],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(partner, accounts[2]);
-}
-
-#[tokio::test]
-async fn the_members_of_each_list_are_mirrored_and_follow_it() {
-    use lightfield::ListMembers;
-    use lightfield_sync::Store;
-    let server = server().await;
-    let client = client(&server);
-    let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
-    let members: Vec<&str> = accounts.iter().take(27).map(String::as_str).collect();
-    let list = client
-        .lists()
-        .create("Targets", ListMembers::Accounts(members.clone().into()))
-        .send()
-        .await
-        .unwrap();
-    let mut store = Sqlite::in_memory().unwrap();
-    let options = options().only(["list"]);
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let mut expected: Vec<String> = members.iter().map(|m| m.to_string()).collect();
-    expected.sort();
     assert_eq!(
-        store.list_members(&list.id).await.unwrap(),
-        expected,
-        "27 members, two pages"
-    );
-
-    client
-        .lists()
-        .update(&list.id)
-        .remove_members(ListMembers::Accounts([accounts[0].as_str()].into()))
-        .send()
-        .await
-        .unwrap();
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    expected.retain(|id| id != &accounts[0]);
-    assert_eq!(store.list_members(&list.id).await.unwrap(), expected);
-
-    client.lists().delete(&list.id).send().await.unwrap();
-    for _ in 0..2 {
-        lightfield_sync::sync(&client, &mut store, &options)
+        standing_in(store.as_mut(), "obj_vendor", &vendors[2])
             .await
-            .unwrap();
-    }
-    assert!(
-        store.list_members(&list.id).await.unwrap().is_empty(),
-        "a list gone has no members"
+            .0,
+        "active"
     );
-}
-
-#[tokio::test]
-async fn a_run_says_where_it_is_after_each_page() {
-    use std::sync::{Arc, Mutex};
-    let server = server().await;
-    let client = client(&server);
-    server.seed_records("account", 60, |i| json!({"$name": format!("Account {i}")}));
-    let told: Arc<Mutex<Vec<lightfield_sync::Progress>>> = Arc::default();
-    let seen = told.clone();
-    let options = options()
-        .only(["account"])
-        .on_progress(move |p| seen.lock().unwrap().push(p.clone()));
-    let mut store = Sqlite::in_memory().unwrap();
-    let run = lightfield_sync::sync(&client, &mut store, &options)
+    lightfield_sync::sync(&client, store.as_mut(), &options)
         .await
         .unwrap();
-    let told = told.lock().unwrap();
-    assert!(told.len() >= 3, "a word per page: {told:?}");
-    assert!(told.windows(2).all(|w| w[0].read <= w[1].read), "{told:?}");
-    let last = told.last().unwrap();
-    assert_eq!(last.read, run.counts.written + run.counts.unchanged);
-    assert!(told.iter().any(|p| p.stream == "account:active"));
-}
-
-#[tokio::test]
-async fn the_history_of_chosen_fields_is_kept_and_read_only_back_to_what_is_stored() {
-    let server = server().await;
-    let client = client(&server);
-    let acme = client.accounts().create("Acme").send().await.unwrap();
-    for name in ["Acme Inc", "Acme Group"] {
-        client
-            .accounts()
-            .update(&acme.id)
-            .field("$name", name)
-            .send()
-            .await
-            .unwrap();
-    }
-    let options = options()
-        .only(["account"])
-        .history([("account".to_string(), "$name".to_string())]);
-    let mut store = Sqlite::in_memory().unwrap();
-    let entries = |store: &Sqlite| -> Vec<String> {
-        store
-            .connection()
-            .prepare("SELECT value FROM field_history WHERE record_id = ?1 ORDER BY recorded_at")
-            .unwrap()
-            .query_map([&acme.id], |r| r.get(0))
-            .unwrap()
-            .map(|r| r.unwrap())
-            .collect()
-    };
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let first = entries(&store);
-    assert!(first.len() >= 2, "{first:?}");
-    assert!(first.last().unwrap().contains("Acme Group"), "{first:?}");
-    let from = server.requests().len();
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let history_calls = server.requests()[from..]
-        .iter()
-        .filter(|r| r.path.contains("/history"))
-        .count();
     assert_eq!(
-        history_calls, 0,
-        "an unchanged record's history is not read again"
+        standing_in(store.as_mut(), "obj_vendor", &vendors[2])
+            .await
+            .0,
+        "trashed"
     );
-    client
-        .accounts()
-        .update(&acme.id)
-        .field("$name", "Acme Holdings")
-        .send()
-        .await
-        .unwrap();
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let last = entries(&store);
-    assert_eq!(last.len(), first.len() + 1, "only the new entry: {last:?}");
-    assert!(last.last().unwrap().contains("Acme Holdings"));
 }
+
+on_each_backend!(
+    the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing,
+    trash_restore_and_purge_are_mirrored_and_deletes_need_evidence,
+    a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled,
+    a_quiet_run_retrieves_nothing_and_counts_what_it_sent,
+    a_failed_retrieve_is_no_evidence_of_a_delete,
+    a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed,
+);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use lightfield_sync::{Sqlite, Store};
+use lightfield_sync::Store;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -45,7 +45,10 @@ fn step() -> impl Strategy<Value = Step> {
 /// Records the mirror judged wrongly: deleted but still on the server, or trashed by
 /// absence but not in its trash. (Trashed because the trash listing said so is the API's
 /// own word: a listing lagging behind a restore says it for a while.)
-async fn false_judgements(server: &lightfield_mock::MockServer, store: &mut Sqlite) -> Vec<String> {
+async fn false_judgements(
+    server: &lightfield_mock::MockServer,
+    store: &mut (dyn Store + Send),
+) -> Vec<String> {
     let mut wrong = Vec::new();
     for (object, table) in [("account", "accounts"), ("vendor", "obj_vendor")] {
         let present = server.record_ids_of(object);
@@ -67,7 +70,7 @@ async fn false_judgements(server: &lightfield_mock::MockServer, store: &mut Sqli
     wrong
 }
 
-async fn play(steps: Vec<Step>) -> Result<(), TestCaseError> {
+async fn play(backend: &Backend, steps: Vec<Step>) -> Result<(), TestCaseError> {
     // Lists lag behind writes, as the API's search index does.
     let lag = std::time::Duration::from_millis(40);
     let server = server_with(lightfield_mock::ListView {
@@ -78,7 +81,7 @@ async fn play(steps: Vec<Step>) -> Result<(), TestCaseError> {
     let client = client(&server);
     server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
     server.seed_records("vendor", 30, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = Sqlite::in_memory().unwrap();
+    let mut store = backend.mirror().await;
     // Two strikes count only when further apart than the lists can lag.
     let options = lightfield_sync::Options::default()
         .only(["account", "vendor"])
@@ -151,8 +154,8 @@ async fn play(steps: Vec<Step>) -> Result<(), TestCaseError> {
             }
             Step::Sync => {
                 // A run that stops on a failure is fine; what it judged must still be true.
-                let _ = lightfield_sync::sync(&client, &mut store, &options).await;
-                let wrong = false_judgements(&server, &mut store).await;
+                let _ = lightfield_sync::sync(&client, store.as_mut(), &options).await;
+                let wrong = false_judgements(&server, store.as_mut()).await;
                 prop_assert!(wrong.is_empty(), "false judgements: {wrong:?}");
             }
         }
@@ -161,7 +164,7 @@ async fn play(steps: Vec<Step>) -> Result<(), TestCaseError> {
     // Two quiet runs further apart than the gap: the mirror is then exact.
     for _ in 0..2 {
         tokio::time::sleep(lag * 4).await;
-        lightfield_sync::sync(&client, &mut store, &options)
+        lightfield_sync::sync(&client, store.as_mut(), &options)
             .await
             .unwrap();
     }
@@ -172,7 +175,7 @@ async fn play(steps: Vec<Step>) -> Result<(), TestCaseError> {
     };
     let expected: std::collections::BTreeSet<_> =
         served(&server).into_iter().filter(knowable).collect();
-    let held: std::collections::BTreeSet<_> = held(&mut store)
+    let held: std::collections::BTreeSet<_> = held(store.as_mut())
         .await
         .into_iter()
         .filter(knowable)
@@ -186,12 +189,36 @@ async fn play(steps: Vec<Step>) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+/// Plays `cases` random sequences on `backend` (one mirror each), shrinking a failure to
+/// its shortest sequence; failures are kept in `property.proptest-regressions` and played
+/// first next time.
+fn never_a_false_delete(backend: Backend, cases: u32) {
+    let config = ProptestConfig {
+        cases,
+        source_file: Some(file!()),
+        ..ProptestConfig::default()
+    };
+    let mut runner = proptest::test_runner::TestRunner::new(config);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let steps = proptest::collection::vec(step(), 1..16);
+    if let Err(failure) = runner.run(&steps, |steps| runtime.block_on(play(&backend, steps))) {
+        panic!("{failure}");
+    }
+}
 
-    #[test]
-    fn random_changes_and_runs_never_show_a_false_delete(steps in proptest::collection::vec(step(), 1..16)) {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(play(steps))?;
+#[test]
+fn random_changes_and_runs_never_show_a_false_delete_in_sqlite() {
+    never_a_false_delete(Backend::Sqlite, 24);
+}
+
+/// Fewer cases: each run costs a Postgres transaction per page.
+#[cfg(feature = "postgres")]
+#[test]
+fn random_changes_and_runs_never_show_a_false_delete_in_postgres() {
+    if let Some(backend) = Backend::postgres() {
+        never_a_false_delete(backend, 12);
     }
 }

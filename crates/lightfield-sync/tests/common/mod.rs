@@ -3,7 +3,11 @@
 
 #![allow(dead_code)]
 
+#[cfg(feature = "postgres")]
+pub mod cluster;
+
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lightfield::Client;
 use lightfield_mock::{MockConfig, MockServer};
@@ -24,6 +28,84 @@ pub const TYPES: [(&str, &str); 10] = [
     ("list", "lists"),
     ("vendor", "obj_vendor"),
 ];
+
+/// Where a scenario keeps its mirrors: SQLite in memory, or a Postgres cluster of the
+/// test's own (a schema per mirror). [`on_each_backend!`] runs a scenario on both.
+pub enum Backend {
+    Sqlite,
+    #[cfg(feature = "postgres")]
+    Postgres(cluster::Cluster),
+}
+
+/// A mirror on any backend.
+pub type Mirror = Box<dyn Store + Send>;
+
+impl Backend {
+    /// A fresh cluster, or `None` when Postgres is not installed and not required.
+    #[cfg(feature = "postgres")]
+    pub fn postgres() -> Option<Self> {
+        cluster::Cluster::start().map(Backend::Postgres)
+    }
+
+    /// A new, empty mirror.
+    pub async fn mirror(&self) -> Mirror {
+        match self {
+            Backend::Sqlite => Box::new(Sqlite::in_memory().expect("SQLite in memory")),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(cluster) => {
+                static SCHEMAS: AtomicUsize = AtomicUsize::new(0);
+                let schema = format!("mirror_{}", SCHEMAS.fetch_add(1, Ordering::Relaxed));
+                Box::new(postgres(cluster, &schema).await)
+            }
+        }
+    }
+}
+
+/// Connects to `schema` in `cluster`, retrying while the server finishes starting up.
+#[cfg(feature = "postgres")]
+pub async fn postgres(cluster: &cluster::Cluster, schema: &str) -> lightfield_sync::Postgres {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        match lightfield_sync::Postgres::connect(&cluster.url(), schema).await {
+            Ok(store) => return store,
+            Err(_) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => panic!("cannot connect: {e}"),
+        }
+    }
+}
+
+/// Runs each named scenario (`async fn(Backend)`) as two tests, `scenario::sqlite` and
+/// `scenario::postgres` (with the `postgres` feature; it skips, saying why, when Postgres
+/// is not installed and not required). `multi_thread:` first runs them on two workers.
+#[macro_export]
+macro_rules! on_each_backend {
+    (multi_thread: $($scenario:ident),+ $(,)?) => {
+        $crate::on_each_backend!(@ [tokio::test(flavor = "multi_thread", worker_threads = 2)] $($scenario),+);
+    };
+    ($($scenario:ident),+ $(,)?) => {
+        $crate::on_each_backend!(@ [tokio::test] $($scenario),+);
+    };
+    (@ $test:tt $($scenario:ident),+) => {
+        $(
+            mod $scenario {
+                #$test
+                async fn sqlite() {
+                    super::$scenario($crate::common::Backend::Sqlite).await
+                }
+
+                #[cfg(feature = "postgres")]
+                #$test
+                async fn postgres() {
+                    if let Some(backend) = $crate::common::Backend::postgres() {
+                        super::$scenario(backend).await
+                    }
+                }
+            }
+        )+
+    };
+}
 
 pub async fn server() -> MockServer {
     MockServer::start_with(MockConfig {
@@ -256,7 +338,7 @@ pub fn retrieves(server: &MockServer, from: usize) -> usize {
 
 /// What `store` holds, in the shape of [`served`] (deleted rows left out), read through
 /// the Store trait: the same check for every backend.
-pub async fn held(store: &mut dyn Store) -> BTreeSet<(String, String, String, String)> {
+pub async fn held(store: &mut (dyn Store + Send)) -> BTreeSet<(String, String, String, String)> {
     let mut out = BTreeSet::new();
     for (object, table) in TYPES {
         let Ok(rows) = store.dump(table).await else {
@@ -278,8 +360,46 @@ pub async fn held(store: &mut dyn Store) -> BTreeSet<(String, String, String, St
     out
 }
 
+/// The ids of the records in use in `table` of `store`.
+pub async fn active_in(store: &mut (dyn Store + Send), table: &str) -> BTreeSet<String> {
+    let rows = store.dump(table).await.expect("a mirrored table");
+    rows.into_iter()
+        .filter(|r| r.status == "active")
+        .map(|r| r.id)
+        .collect()
+}
+
+/// The standing of record `id` in `table` of `store`: `(status, reason)`.
+pub async fn standing_in(
+    store: &mut (dyn Store + Send),
+    table: &str,
+    id: &str,
+) -> (String, Option<String>) {
+    let rows = store.dump(table).await.expect("a mirrored table");
+    let row = rows
+        .into_iter()
+        .find(|r| r.id == id)
+        .expect("a mirrored record");
+    (row.status, row.reason)
+}
+
+/// How many links `store` holds from or to record `id`.
+pub async fn links_touching(store: &mut (dyn Store + Send), id: &str) -> usize {
+    let links = store.links().await.expect("links");
+    links
+        .iter()
+        .filter(|(from, _, to)| from == id || to == id)
+        .count()
+}
+
+/// Pages of `stream` (`vendor:active`) read again in `run` because the order shifted.
+pub async fn shifts_in(store: &mut (dyn Store + Send), run: i64, stream: &str) -> u32 {
+    let state = store.stream(run, stream).await.expect("stream state");
+    state.map_or(0, |s| s.shifts)
+}
+
 /// The links `store` holds, in the shape of [`served_links`].
-pub async fn held_links(store: &mut dyn Store) -> BTreeSet<(String, String, String)> {
+pub async fn held_links(store: &mut (dyn Store + Send)) -> BTreeSet<(String, String, String)> {
     store.links().await.expect("links").into_iter().collect()
 }
 
