@@ -2,6 +2,9 @@
 //! test binary with a module per subject.
 
 mod capabilities;
+// A throwaway Postgres cluster, shared with the sync library's suites.
+#[path = "../../../lightfield-sync/tests/common/cluster.rs"]
+mod cluster;
 mod commands;
 mod everyday;
 mod harness;

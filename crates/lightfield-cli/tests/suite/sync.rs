@@ -1,5 +1,6 @@
 //! `lightfield sync` as a user runs it: a mirror made and kept current, another
-//! organisation refused, and a sync killed at random points finished by the next run.
+//! organisation refused, and a sync killed at random points finished by the next run, into
+//! a SQLite file and into Postgres.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::time::Duration;
 use lightfield_sync::rusqlite::Connection;
 use serde_json::json;
 
+use crate::cluster::Cluster;
 use crate::harness::*;
 
 /// Every row of every record table: `(table, id, status, raw)`.
@@ -100,17 +102,59 @@ async fn a_mirror_of_another_organisation_is_refused_before_anything_is_written(
     assert_eq!(dump(&db), before);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-#[cfg(unix)]
-async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
+/// Where a test's mirrors go: SQLite files in a directory, or schemas of a Postgres cluster.
+enum Mirrors {
+    Files(tempfile::TempDir),
+    Postgres(Cluster),
+}
+
+impl Mirrors {
+    /// The arguments that name mirror `name`.
+    fn args(&self, name: &str) -> Vec<String> {
+        match self {
+            Mirrors::Files(dir) => vec![dir.path().join(name).to_string_lossy().into_owned()],
+            Mirrors::Postgres(cluster) => vec![cluster.url(), "--schema".into(), name.into()],
+        }
+    }
+
+    /// Every row of every record table of mirror `name`: `(table, id, status, raw)`.
+    async fn dump(&self, name: &str) -> BTreeSet<(String, String, String, String)> {
+        match self {
+            Mirrors::Files(dir) => dump(&dir.path().join(name)),
+            Mirrors::Postgres(cluster) => {
+                use lightfield_sync::Store;
+                let mut store = lightfield_sync::Postgres::connect(&cluster.url(), name)
+                    .await
+                    .expect("the mirror is free again: a killed sync holds no lock");
+                let mut out = BTreeSet::new();
+                for table in store.tables().await.unwrap() {
+                    for row in store.dump(&table).await.unwrap() {
+                        out.insert((table.clone(), row.id, row.status, row.raw));
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+/// `lightfield sync` killed (SIGKILL) at 20 points, then run once more, leaves the mirror
+/// an uninterrupted run makes.
+async fn killed_at_random_points_then_finished(mirrors: Mirrors) {
     let server = server().await;
     server.seed_records("vendor", 150, |i| json!({"$name": format!("Vendor {i}")}));
     server.seed_records("account", 100, |i| json!({"$name": format!("Account {i}")}));
     server.set_latency(Duration::from_millis(10));
-    let dir = tempfile::tempdir().unwrap();
-    let whole = dir.path().join("whole.db");
-    ok(&run(&server, &["sync", whole.to_str().unwrap()]));
-    let killed = dir.path().join("killed.db");
+    let sync = |name: &str| {
+        let mut args = vec!["sync".to_string()];
+        args.extend(mirrors.args(name));
+        args
+    };
+    ok(&run(&server, &strs(&sync("whole"))));
     // A fixed sequence of kill times, different at each point (no clock in the seed: a
     // failure can be replayed).
     let mut seed: u64 = 0x5eed;
@@ -121,7 +165,7 @@ async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
             .wrapping_add(1442695040888963407);
         let after = Duration::from_millis(20 + (seed >> 33) % 400);
         let mut child = at(&server)
-            .args(["sync", killed.to_str().unwrap()])
+            .args(sync("killed"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -134,9 +178,34 @@ async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
         child.wait().unwrap();
     }
     assert!(kills >= 12, "only {kills} runs were killed mid-way");
-    let last = run(&server, &["sync", killed.to_str().unwrap()]);
+    let last = run(&server, &strs(&sync("killed")));
     ok(&last);
-    assert_eq!(dump(&killed), dump(&whole), "killed {kills} times");
+    let (killed, whole) = (mirrors.dump("killed").await, mirrors.dump("whole").await);
+    let ids = |rows: &mut dyn Iterator<Item = &(String, String, String, String)>| {
+        rows.map(|(table, id, status, _)| format!("{table}/{id} {status}"))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        killed == whole,
+        "killed {kills} times; missing or different: {:?}; extra or different: {:?}",
+        ids(&mut whole.difference(&killed)),
+        ids(&mut killed.difference(&whole)),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg(unix)]
+async fn a_sync_killed_at_random_points_is_finished_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    killed_at_random_points_then_finished(Mirrors::Files(dir)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[cfg(unix)]
+async fn a_sync_into_postgres_killed_at_random_points_is_finished_by_the_next_run() {
+    if let Some(cluster) = Cluster::start() {
+        killed_at_random_points_then_finished(Mirrors::Postgres(cluster)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
