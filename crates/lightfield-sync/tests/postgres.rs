@@ -104,3 +104,46 @@ async fn a_postgres_mirror_holds_files_as_sent_and_deletes_them_only_on_a_404() 
     let mut store = postgres(&cluster, "files").await;
     files_scenario(&server, &client, &mut store).await;
 }
+
+#[tokio::test]
+async fn a_postgres_mirror_over_tls_checks_the_servers_certificate() {
+    let Some(cluster) = Cluster::start_tls() else {
+        return;
+    };
+    let server = server().await;
+    let client = client(&server);
+    server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
+    let url = format!(
+        "postgres://postgres@localhost:{}/postgres?sslmode=require",
+        cluster.port()
+    );
+    // The server takes TLS connections only: a plain one is turned away by the server.
+    let plain = url.replace("sslmode=require", "sslmode=disable");
+    assert!(Postgres::connect(&plain, "tls").await.is_err());
+    // A certificate no known root signed is refused, and the error says why.
+    let refused = Postgres::connect(&url, "tls").await;
+    let said = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(said.contains("certificate"), "{said}");
+    // With the CA named by sslrootcert, the mirror is made over TLS.
+    let ca = cluster.ca_file();
+    let trusted = format!("{url}&sslrootcert={}", ca.display());
+    let mut store = Postgres::connect(&trusted, "tls")
+        .await
+        .expect("TLS connection");
+    let run = lightfield_sync::sync(&client, &mut store, &options().only(["account"]))
+        .await
+        .unwrap();
+    assert_eq!(run.counts.written, 30, "{run:?}");
+    // A file that holds no certificate is named plainly.
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    let wrong = format!("{url}&sslrootcert={}", empty.path().display());
+    let said = Postgres::connect(&wrong, "tls")
+        .await
+        .err()
+        .map(|e| e.to_string());
+    assert!(
+        said.as_deref()
+            .is_some_and(|s| s.contains("no PEM certificate")),
+        "{said:?}"
+    );
+}

@@ -310,6 +310,7 @@ held back (listed).")]
   lightfield sync                      # into ./lightfield.db
   lightfield sync crm.db --only account,opportunity
   lightfield sync postgres://me@db.internal/crm --schema lightfield
+  lightfield sync 'postgres://me@db.example.com/crm?sslmode=require&sslrootcert=ca.pem'
   lightfield sync --plan               # what a run would cost, sending one call per stream
   lightfield sync status crm.db
   lightfield sync crm.db --watch 15m    # keep it current until Ctrl-C
@@ -325,7 +326,8 @@ that kept shifting), 130 Ctrl-C (run again to go on)."
     Sync {
         #[command(subcommand)]
         action: Option<SyncAction>,
-        /// The database: a SQLite file, or a Postgres URL (`postgres://user@host/db`).
+        /// The database: a SQLite file, or a Postgres URL (`postgres://user@host/db`; TLS
+        /// with `?sslmode=require`, a CA bundle with `&sslrootcert=FILE`).
         #[arg(default_value = "lightfield.db")]
         database: PathBuf,
         /// The Postgres schema the mirror lives in.

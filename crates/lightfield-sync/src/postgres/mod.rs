@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 mod definitions;
 mod files;
@@ -12,6 +12,7 @@ mod history;
 mod lists;
 mod page;
 mod read;
+mod tls;
 
 use crate::names::sql_type;
 use crate::store::{
@@ -56,13 +57,33 @@ fn text_for(cell: &Cell, pg: &str) -> Option<String> {
     }
 }
 
+/// An error with its causes (`error performing TLS handshake: invalid peer certificate:
+/// UnknownIssuer`): tokio-postgres keeps what went wrong in the source.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text = format!("{text}: {cause}");
+        source = cause.source();
+    }
+    text
+}
+
 impl Postgres {
     /// Connects to `url` (`postgres://user@host/db`) and keeps the mirror in `schema`,
     /// created when missing; refused while another sync holds the same schema.
+    ///
+    /// TLS as libpq does it: `sslmode=prefer` (the default) when the server offers it,
+    /// `sslmode=require` to refuse a server that does not. The server's certificate is
+    /// checked against the system's roots and those in the PEM file a `sslrootcert=`
+    /// parameter names (`postgres://me@db.example/crm?sslmode=require&sslrootcert=ca.pem`).
     pub async fn connect(url: &str, schema: &str) -> Result<Self, crate::Error> {
-        let (db, connection) = tokio_postgres::connect(url, NoTls)
-            .await
-            .map_err(|e| crate::Error::Store(format!("cannot connect to Postgres: {e}")))?;
+        let (url, root) = tls::split_root_cert(url);
+        let tls = tls::connector(root.as_deref().map(std::path::Path::new))
+            .map_err(crate::Error::Store)?;
+        let (db, connection) = tokio_postgres::connect(&url, tls).await.map_err(|e| {
+            crate::Error::Store(format!("cannot connect to Postgres: {}", chain(&e)))
+        })?;
         tokio::spawn(async move {
             let _ = connection.await;
         });
