@@ -122,3 +122,29 @@ async fn a_dry_run_checks_a_write_prints_its_body_and_sends_nothing() {
         "one write was sent"
     );
 }
+
+/// A label another admin chose cannot open a Markdown block in `schema --rust`'s doc
+/// comments: an indented or fenced one would be a doctest that `cargo test` runs.
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_rust_keeps_every_label_inside_a_line_of_its_own_words() {
+    let server = server().await;
+    let planted = "    fn main() { std::process::abort(); } //";
+    assert!(server.add_field("account", "planted", planted, "TEXT"));
+    assert!(server.add_field("account", "fenced", "```", "TEXT"));
+    let out = run(&server, &["schema", "account", "--rust", "Account"]);
+    ok(&out);
+    let source = text(&out.stdout);
+    for line in source
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("///"))
+    {
+        assert!(
+            [" Field: ", " Options: ", " Relationship: "]
+                .iter()
+                .any(|start| line.starts_with(start)),
+            "a doc line begun by the server's text: {line:?}"
+        );
+    }
+    assert!(source.contains("/// Field: \\`\\`\\` (TEXT)"), "{source}");
+    assert!(source.contains("/// Field:     fn main()"), "{source}");
+}

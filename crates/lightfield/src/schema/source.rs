@@ -47,18 +47,28 @@ fn rust_type(field: &FieldDefinition) -> &'static str {
     }
 }
 
-/// Server text made safe inside a `///` comment: a control character (a newline above
-/// all, which would end the comment and let the rest be read as code) is written escaped.
+/// Server text made safe inside a `///` comment. A control character (a newline above
+/// all, which would end the comment and let the rest be read as code) is written escaped;
+/// the characters Markdown gives a meaning inside a line (code spans, links, HTML,
+/// emphasis) are escaped with a backslash, so the label reads as written. Server text never
+/// starts a doc line: each begins with fixed words (`Field:`, `Options:`), so no label can
+/// open a Markdown block, and with it a code block that `cargo test` would run.
 fn comment(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            if matches!(
+                c,
+                '\\' | '`' | '<' | '>' | '[' | ']' | '*' | '_' | '&' | '!'
+            ) {
+                out.push('\\');
             }
-        })
-        .collect()
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `name` as a Rust type name: letters, digits and `_` only, not starting with a digit.
@@ -103,7 +113,7 @@ pub fn rust_source(definitions: &Definitions, type_name: &str) -> String {
     for (key, field) in &definitions.fields {
         let _ = writeln!(
             out,
-            "    /// {} ({}{})",
+            "    /// Field: {} ({}{})",
             comment(&field.label),
             comment(&field.value_type.to_string()),
             if field.read_only { ", read-only" } else { "" }
@@ -118,7 +128,7 @@ pub fn rust_source(definitions: &Definitions, type_name: &str) -> String {
     for (key, relationship) in &definitions.relationships {
         let _ = writeln!(
             out,
-            "    /// {} ({} {})",
+            "    /// Relationship: {} ({} {})",
             comment(&relationship.label),
             comment(&relationship.cardinality.to_string()),
             comment(&relationship.object_type)
@@ -142,10 +152,8 @@ mod tests {
     use super::*;
     use crate::{FieldDefinition, ValueType};
 
-    #[test]
-    fn labels_from_the_server_cannot_end_a_comment_and_plant_code() {
-        let label = "Tier\n}\n#[used] static RUN: fn() = evil;\n/// ";
-        let field = FieldDefinition {
+    fn text_field(label: &str) -> FieldDefinition {
+        FieldDefinition {
             id: None,
             label: label.to_string(),
             description: None,
@@ -159,7 +167,12 @@ mod tests {
             parent_field_key: None,
             extra: BTreeMap::new(),
             configuration_extra: BTreeMap::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn labels_from_the_server_cannot_end_a_comment_and_plant_code() {
+        let field = text_field("Tier\n}\n#[used] static RUN: fn() = evil;\n/// ");
         let definitions = Definitions {
             object_type: Some("account".into()),
             fields: BTreeMap::from([("tier".to_string(), field)]),
@@ -180,5 +193,59 @@ mod tests {
         assert_eq!(source.matches("pub struct").count(), 1, "{source}");
         let parsed = syn::parse_file(&source).expect("the output is Rust");
         assert_eq!(parsed.items.len(), 1, "one item: the struct\n{source}");
+    }
+
+    /// A label (or option) that would open a Markdown block at the start of a doc line, an
+    /// indented or fenced code block above all, which rustdoc runs as a doctest.
+    #[test]
+    fn labels_from_the_server_cannot_open_a_markdown_block() {
+        let hostile = [
+            "    fn main() { std::process::abort(); } //",
+            "```",
+            "~~~rust",
+            "# Heading",
+            "<script>",
+            "- item",
+            "`code` [link](http://x) *em*",
+        ];
+        let fields = hostile.iter().enumerate().map(|(i, label)| {
+            let field = FieldDefinition {
+                label: label.to_string(),
+                value_type: ValueType::SingleSelect,
+                options: vec![crate::definitions::SelectOption {
+                    id: "o".into(),
+                    label: label.to_string(),
+                    description: None,
+                    parent_id: None,
+                    extra: BTreeMap::new(),
+                }],
+                ..text_field("")
+            };
+            (format!("f{i}"), field)
+        });
+        let definitions = Definitions {
+            object_type: Some("account".into()),
+            fields: fields.collect(),
+            relationships: BTreeMap::new(),
+            extra: BTreeMap::new(),
+        };
+        let source = rust_source(&definitions, "Account");
+        for line in source
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("///"))
+        {
+            assert!(
+                line.starts_with(" Field: ") || line.starts_with(" Options: "),
+                "a doc line that server text begins: {line:?}"
+            );
+            assert!(
+                !line.replace("\\`", "").contains('`'),
+                "an unescaped backtick: {line:?}"
+            );
+        }
+        assert!(
+            source.contains(r"Field: \`code\` \[link\](http://x) \*em\*"),
+            "{source}"
+        );
     }
 }
