@@ -39,16 +39,24 @@ pub struct Settings {
     pub key_source: String,
 }
 
-/// Where the config file is looked for.
+/// Where the config file is looked for: `LIGHTFIELD_CONFIG`, else the one in
+/// [`user_dir`].
 pub fn config_path() -> Option<PathBuf> {
+    match std::env::var_os("LIGHTFIELD_CONFIG").filter(|v| !v.is_empty()) {
+        Some(path) => Some(PathBuf::from(path)),
+        None => user_dir().map(|dir| dir.join("config.toml")),
+    }
+}
+
+/// The user's own lightfield directory, `$XDG_CONFIG_HOME/lightfield` else
+/// `~/.config/lightfield`, whatever `LIGHTFIELD_CONFIG` names: keys saved by `auth login`
+/// live here, never beside a config file that may sit in a project and be committed.
+pub fn user_dir() -> Option<PathBuf> {
     let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(path) = var("LIGHTFIELD_CONFIG") {
-        return Some(PathBuf::from(path));
-    }
     if let Some(dir) = var("XDG_CONFIG_HOME") {
-        return Some(Path::new(&dir).join("lightfield/config.toml"));
+        return Some(Path::new(&dir).join("lightfield"));
     }
-    var("HOME").map(|home| Path::new(&home).join(".config/lightfield/config.toml"))
+    var("HOME").map(|home| Path::new(&home).join(".config/lightfield"))
 }
 
 /// A variable of the environment, when set and not empty.
@@ -87,9 +95,14 @@ pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
             "nowhere (no --api-key, LIGHTFIELD_API_KEY or profile)",
         ),
     };
+    let asked_url = match (&cli.base_url, env("LIGHTFIELD_BASE_URL")) {
+        (Some(url), _) => Some((url.clone(), "--base-url")),
+        (None, Some(url)) => Some((url, "LIGHTFIELD_BASE_URL")),
+        (None, None) => None,
+    };
     let mut settings = Settings {
         api_key,
-        base_url: cli.base_url.clone().or_else(|| env("LIGHTFIELD_BASE_URL")),
+        base_url: asked_url.as_ref().map(|(url, _)| url.clone()),
         format,
         profile: None,
         key_source: key_source.into(),
@@ -132,6 +145,7 @@ pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
             .and_then(|v| v.as_str())
             .map(str::to_string)
     };
+    let key_from_outside = settings.api_key.is_some();
     if settings.base_url.is_none() {
         settings.base_url = text("base_url");
     }
@@ -157,6 +171,27 @@ pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
             settings.key_source = format!("{} (profile `{name}`)", path.display());
         }
     }
+    // A profile's key is for the profile's server: a URL from elsewhere (the mock's banner
+    // suggests exporting one) must not carry it to another server.
+    if !key_from_outside
+        && settings.api_key.is_some()
+        && let Some((url, from)) = &asked_url
+        && !same_server(
+            url,
+            text("base_url")
+                .as_deref()
+                .unwrap_or(lightfield::DEFAULT_BASE_URL),
+        )
+    {
+        return Err(Failure::Local(format!(
+            "profile `{name}` holds a key for {}, and {from} names {url}: the key is not \
+             sent there. Use a profile for that server (--profile), give its key with \
+             LIGHTFIELD_API_KEY, or unset {from}",
+            text("base_url")
+                .as_deref()
+                .unwrap_or(lightfield::DEFAULT_BASE_URL)
+        )));
+    }
     if profile.contains_key("api_key") {
         return Err(Failure::Local(format!(
             "profile `{name}` holds a key in {shown}; keep keys out of the config file: \
@@ -165,6 +200,26 @@ pub fn settings(cli: &Cli) -> Result<Settings, Failure> {
     }
     settings.profile = Some(name);
     Ok(settings)
+}
+
+/// Whether two base URLs name the same server (a trailing `/` aside, the scheme and host
+/// in any case).
+fn same_server(one: &str, other: &str) -> bool {
+    let normal = |url: &str| {
+        let url = url.trim().trim_end_matches('/');
+        match url.split_once("://") {
+            Some((scheme, rest)) => {
+                let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+                format!(
+                    "{}://{}/{path}",
+                    scheme.to_ascii_lowercase(),
+                    host.to_ascii_lowercase()
+                )
+            }
+            None => url.to_string(),
+        }
+    };
+    normal(one) == normal(other)
 }
 
 fn read(path: &Path) -> Result<toml::Table, Failure> {

@@ -1,11 +1,13 @@
 //! `lightfield auth login`: an API key saved as a profile, so later commands need neither a
 //! variable nor a flag.
 //!
-//! The key goes to a file of its own (`NAME.key` beside the config file, readable only by
-//! you) and the profile names that file: the config file never holds a key, so it can be
-//! shared or committed. A new profile is added at the end of the config file, whose other
-//! text is kept as it is; both files are written beside their final name and renamed into
-//! place, so neither is ever left half-written.
+//! The key goes to a file of its own, readable only by you, in your own config directory
+//! (`~/.config/lightfield/NAME.key`) whatever `LIGHTFIELD_CONFIG` names: a config file in
+//! a project may be shared or committed, and a key beside it would go with it. The profile
+//! names that file, so the config file never holds a key. A new profile is added at the end
+//! of the config file, whose other text is kept as it is; both files are written beside
+//! their final name and renamed into place, so neither is ever left half-written, and a
+//! lock in your config directory keeps two logins at once from losing one of the profiles.
 
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -17,6 +19,8 @@ use crate::exit::Failure;
 /// Saves the key typed (or piped in) as the profile `--profile` / `LIGHTFIELD_PROFILE`
 /// names, `default` otherwise; unless `no_check`, only once the server has accepted it.
 pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
+    // Held from reading the config file to writing it back: another login waits.
+    let _lock = lock()?;
     let Place {
         name,
         config_file,
@@ -25,7 +29,6 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         old_text,
         table,
     } = place(cli)?;
-    let profiles = table.get("profiles").and_then(toml::Value::as_table);
     let existing = profile(&table, &name);
     let asked_url = cli
         .base_url
@@ -93,9 +96,10 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         "Saved the key in {} (readable only by you).",
         key_file.display()
     ));
+    // With no default_profile, commands use no profile at all: the new one becomes the
+    // default, as the message below says.
+    let first = !table.contains_key("default_profile");
     if existing.is_none() {
-        let first =
-            profiles.is_none_or(toml::Table::is_empty) && !table.contains_key("default_profile");
         let text = with_profile(
             old_text.as_deref(),
             &name,
@@ -109,10 +113,10 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
             config_file.display()
         ));
     }
-    let default = table
-        .get("default_profile")
-        .and_then(toml::Value::as_str)
-        .is_none_or(|d| d == name);
+    let default = match table.get("default_profile").and_then(toml::Value::as_str) {
+        Some(default) => default == name,
+        None => existing.is_none(),
+    };
     said.push(if default {
         format!("`{name}` is the default profile: commands use it unless told otherwise.")
     } else {
@@ -175,10 +179,52 @@ fn saved_by_login(profile: &toml::Table, key_file: &Path) -> bool {
 struct Place {
     name: String,
     config_file: PathBuf,
+    /// Where the key file goes: the user's own config directory.
     dir: PathBuf,
     key_file: PathBuf,
     old_text: Option<String>,
     table: toml::Table,
+}
+
+/// The file the key of profile `name` of `config_file` is saved in: `NAME.key` in the
+/// user's config directory for its own config file, and for any other (a project's) a
+/// name that tells the two apart, so profiles of the same name never share a key.
+fn key_file(config_file: &Path, name: &str) -> Result<PathBuf, Failure> {
+    let dir = config::user_dir().ok_or_else(|| {
+        Failure::Local(
+            "no place for the key: set HOME or XDG_CONFIG_HOME (keys are kept in your own \
+             config directory, never beside a config file)"
+                .into(),
+        )
+    })?;
+    let own = dir.join("config.toml");
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    if absolute(config_file) == absolute(&own) {
+        return Ok(dir.join(format!("{name}.key")));
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(absolute(config_file).as_os_str().as_encoded_bytes());
+    let tag: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    Ok(dir.join(format!("{name}-{tag}.key")))
+}
+
+/// An exclusive lock (`.login.lock` in the user's config directory), released when
+/// dropped: two logins at once would each read the config file, and the second write would
+/// drop the first one's profile. One lock for all of a user's logins: they are rare.
+fn lock() -> Result<std::fs::File, Failure> {
+    let dir = config::user_dir().ok_or_else(|| {
+        Failure::Local("no place for the key: set HOME or XDG_CONFIG_HOME".into())
+    })?;
+    make_dir(&dir)?;
+    let path = dir.join(".login.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| cannot("open", &path, e))?;
+    file.lock().map_err(|e| cannot("lock", &path, e))?;
+    Ok(file)
 }
 
 /// The profile `--profile` or `LIGHTFIELD_PROFILE` names (else the config file's default,
@@ -193,10 +239,6 @@ fn place(cli: &Cli) -> Result<Place, Failure> {
             "no place for the config file: set HOME, XDG_CONFIG_HOME or LIGHTFIELD_CONFIG".into(),
         )
     })?;
-    let dir = match config_file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     let old_text = match std::fs::read_to_string(&config_file) {
         Ok(text) => Some(text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -228,7 +270,8 @@ fn place(cli: &Cli) -> Result<Place, Failure> {
             "profile name `{name}`: use letters, digits, `-` and `_`"
         )));
     }
-    let key_file = dir.join(format!("{name}.key"));
+    let key_file = key_file(&config_file, &name)?;
+    let dir = key_file.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Place {
         name,
         config_file,

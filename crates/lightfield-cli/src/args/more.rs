@@ -89,8 +89,8 @@ pub enum AuthAction {
     /// Save an API key as a profile, so later commands need no variable.
     ///
     /// The key (typed without echo on a terminal, piped in, or given with --api-key) is
-    /// checked with the server, written to a file only you can read beside the config file,
-    /// and the profile (`--profile`, else the default profile, else `default`) points at it.
+    /// checked with the server, written to a file only you can read in your own config
+    /// directory (whatever LIGHTFIELD_CONFIG names), and the profile (`--profile`, else the default profile, else `default`) points at it.
     #[command(after_help = "Examples:
   lightfield auth login                                   # the `default` profile
   lightfield auth login --profile staging --base-url https://staging.example.com

@@ -45,6 +45,8 @@ pub fn bare() -> Command {
         "LIGHTFIELD_CONFIG",
         "/nonexistent/lightfield-test-config.toml",
     );
+    // Where `auth login` keeps keys: never the real home's.
+    command.env("XDG_CONFIG_HOME", "/nonexistent/lightfield-test-home");
     command
 }
 

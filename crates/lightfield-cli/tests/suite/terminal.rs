@@ -255,7 +255,7 @@ async fn a_key_typed_at_login_is_not_shown() {
     use std::io::Write;
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
+    let config = dir.path().join("lightfield/config.toml");
     let pair = native_pty_system()
         .openpty(PtySize {
             rows: 24,
@@ -267,6 +267,7 @@ async fn a_key_typed_at_login_is_not_shown() {
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_lightfield"));
     command.args(["auth", "login", "--base-url", server.url()]);
     command.env("LIGHTFIELD_CONFIG", &config);
+    command.env("XDG_CONFIG_HOME", dir.path());
     command.env_remove("LIGHTFIELD_API_KEY");
     command.env_remove("LIGHTFIELD_PROFILE");
     let mut child = pair.slave.spawn_command(command).expect("spawned");
@@ -315,6 +316,6 @@ async fn a_key_typed_at_login_is_not_shown() {
         !screen.contains("sk_lf_typed_secret"),
         "the key was echoed: {screen}"
     );
-    let key = std::fs::read_to_string(dir.path().join("default.key")).unwrap();
+    let key = std::fs::read_to_string(dir.path().join("lightfield/default.key")).unwrap();
     assert_eq!(key, "sk_lf_typed_secret\n");
 }
