@@ -126,7 +126,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let out = Out::new(settings.format, cli.query.as_deref())?;
     let client = config::client(&cli, &settings)?;
     let target =
-        import::journal::Target::new(client.base_url(), settings.api_key.as_deref().unwrap_or(""));
+        import::target::Target::new(client.base_url(), settings.api_key.as_deref().unwrap_or(""));
     let (object, action): (ObjectType, args::Action) = match cli.command {
         Command::Accounts { action } => (ObjectType::Account, action.into()),
         Command::Contacts { action } => (ObjectType::Contact, action.into()),
@@ -149,7 +149,7 @@ async fn other_command(
     settings: &config::Settings,
     command: Command,
     out: &Out,
-    target: import::journal::Target,
+    target: import::target::Target,
 ) -> Result<(), Failure> {
     match command {
         Command::Objects {

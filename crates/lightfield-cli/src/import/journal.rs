@@ -2,8 +2,9 @@
 //! interrupted import (Ctrl-C, a crash, `kill -9`) continues where it stopped, and a file
 //! edited in between resumes without writing a row twice.
 //!
-//! The first line names the record type and the target: the base URL, and a fingerprint of
-//! the API key the import began with (the key itself is never written). The journal belongs
+//! The first line names the record type and the target: the base URL, and a salted
+//! fingerprint of the API key the import began with ([`super::target`]; the key itself is
+//! never written). The journal belongs
 //! to the organisation, not the key: a new key of the same organisation resumes once a
 //! record this journal wrote is visible with it (a `target` line then records the new
 //! key); a key that sees none of them is another organisation, and is refused. Another
@@ -30,9 +31,9 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lightfield::{Client, ObjectType, Record};
-use md5::{Digest, Md5};
 use serde_json::{Value, json};
 
+use super::target::Target;
 use crate::exit::Failure;
 
 /// The journal format this CLI writes: 3 keys rows by the write they plan.
@@ -58,51 +59,6 @@ pub struct InFlight {
     pub row: u64,
     pub sent_at: u64,
     pub replayable: bool,
-}
-
-/// Where an import writes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Target {
-    pub base_url: String,
-    /// A fingerprint of the API key (never the key).
-    pub key_fingerprint: String,
-}
-
-impl Target {
-    /// The target of a client with `api_key` at `base_url`.
-    pub fn new(base_url: &str, api_key: &str) -> Self {
-        Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            key_fingerprint: hex(&Md5::digest(format!("lightfield-journal:{api_key}")))[..12]
-                .to_string(),
-        }
-    }
-
-    fn of(value: &Value) -> Self {
-        Self {
-            base_url: value["baseUrl"].as_str().unwrap_or("?").to_string(),
-            key_fingerprint: value["keyFingerprint"].as_str().unwrap_or("?").to_string(),
-        }
-    }
-
-    fn to_json(&self) -> Value {
-        json!({"baseUrl": self.base_url, "keyFingerprint": self.key_fingerprint})
-    }
-
-    /// A short name for the file name of a journal set aside.
-    fn slug(&self) -> String {
-        hex(&Md5::digest(format!(
-            "{}\0{}",
-            self.base_url, self.key_fingerprint
-        )))[..10]
-            .to_string()
-    }
-}
-
-impl std::fmt::Display for Target {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} with key {}…", self.base_url, self.key_fingerprint)
-    }
 }
 
 /// An open journal.
@@ -144,15 +100,28 @@ pub fn path_of(input: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The journal of `input` for `target` set aside earlier, if there is one: each journal
+/// beside the input is read, since a salted fingerprint names no key in a file name.
+fn aside_of(input: &Path, target: &Target) -> Option<PathBuf> {
+    let journal = path_of(input);
+    let prefix = format!("{}.", journal.file_name()?.to_string_lossy());
+    let dir = journal.parent().filter(|d| !d.as_os_str().is_empty());
+    let entries = std::fs::read_dir(dir.unwrap_or(Path::new("."))).ok()?;
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .find(|path| {
+            let found = File::open(path).map(|f| read(&f));
+            found.is_ok_and(|c| c.target.is_some_and(|t| target.is(&t)))
+        })
+}
+
 /// Where the journal of `input` for `target` is kept while another target's is in use.
 fn aside_path(input: &Path, target: &Target) -> PathBuf {
     let mut name = path_of(input).into_os_string();
     name.push(format!(".{}", target.slug()));
     PathBuf::from(name)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Seconds since 1970, for `sent` lines.
@@ -232,12 +201,9 @@ impl Journal {
     ) -> Result<Self, Failure> {
         let path = path_of(input);
         let name = object.as_api();
-        let header = json!({
-            "lightfieldImport": VERSION,
-            "object": name,
-            "baseUrl": target.base_url,
-            "keyFingerprint": target.key_fingerprint,
-        });
+        let mut header = target.to_json();
+        header["lightfieldImport"] = json!(VERSION);
+        header["object"] = json!(name);
         let file = lock(&path)?;
         let contents = read(&file);
         let Some(found) = &contents.header else {
@@ -245,7 +211,7 @@ impl Journal {
         };
         check_kind(&path, found, name)?;
         let theirs = contents.target.clone().unwrap_or_else(|| Target::of(found));
-        if &theirs == target {
+        if target.is(&theirs) {
             return Self::resume(path, file, contents);
         }
         if theirs.base_url == target.base_url
@@ -260,9 +226,9 @@ impl Journal {
             );
             return Ok(journal);
         }
-        let ours_aside = aside_path(input, target);
+        let ours_aside = aside_of(input, target);
         if !new_journal {
-            let back = if ours_aside.exists() {
+            let back = if let Some(ours_aside) = &ours_aside {
                 format!(
                     " The journal of this file's import into {target} is kept at {}: \
                      --new-journal sets the current one aside and resumes that one.",
@@ -294,7 +260,7 @@ impl Journal {
             "the journal of the import into {theirs} is now {}",
             theirs_aside.display()
         );
-        if ours_aside.exists() {
+        if let Some(ours_aside) = ours_aside {
             std::fs::rename(&ours_aside, &path).map_err(|e| io(&path, e))?;
             eprintln!("resuming the import into {target} from its journal, set aside earlier");
             let file = lock(&path)?;

@@ -19,6 +19,7 @@ pub mod journal;
 pub mod rejects;
 pub mod rows;
 mod survey;
+pub mod target;
 mod write;
 
 use std::cell::RefCell;
@@ -30,9 +31,10 @@ use futures_util::StreamExt;
 use lightfield::{Client, ObjectType, Record, Records};
 
 use self::identity::Mode;
-use self::journal::{Done, History, Journal, Target};
+use self::journal::{Done, History, Journal};
 use self::rejects::Rejects;
 use self::survey::{Edit, Keyed, Reader, Survey, Unsure};
+use self::target::Target;
 use self::write::{Found, Sent};
 use crate::exit::Failure;
 use crate::progress;

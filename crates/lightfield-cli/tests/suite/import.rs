@@ -413,3 +413,65 @@ async fn an_export_of_records_that_change_meanwhile_says_it_is_not_a_snapshot() 
     let written = std::fs::read_to_string(&path).expect("written");
     assert_eq!(written.lines().count(), 50);
 }
+
+/// The journal beside the input (often shared) cannot confirm a guessed key: its
+/// fingerprint is salted, each journal its own salt. A journal of the earlier, unsalted
+/// format still resumes, writing only the rows it has not.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_journal_fingerprints_its_key_with_a_salt_of_its_own_and_an_older_one_resumes() {
+    use md5::Digest;
+    let server = lightfield_mock::MockServer::start().await.expect("mock");
+    let dir = tempfile::tempdir().unwrap();
+    let header = |input: &Path| -> Value {
+        let journal = std::fs::read_to_string(input.with_extension("csv.journal")).unwrap();
+        serde_json::from_str(journal.lines().next().unwrap()).unwrap()
+    };
+    let unsalted: String = md5::Md5::digest(format!("lightfield-journal:{KEY}"))
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut fingerprints = Vec::new();
+    for (name, rows) in [("one", "Alpha\nBeta\n"), ("two", "Delta\nEcho\n")] {
+        std::fs::create_dir_all(dir.path().join(name)).unwrap();
+        let input = dir.path().join(name).join("accounts.csv");
+        std::fs::write(&input, format!("$name\n{rows}")).unwrap();
+        let out = run(&server, &["import", "account", input.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let header = header(&input);
+        let fingerprint = header["keyFingerprint"].as_str().unwrap().to_string();
+        assert!(
+            !unsalted.starts_with(&fingerprint),
+            "an unsalted digest: {header}"
+        );
+        assert_eq!(
+            header["keySalt"].as_str().map(str::len),
+            Some(32),
+            "{header}"
+        );
+        assert!(!header.to_string().contains(KEY));
+        fingerprints.push(fingerprint);
+    }
+    assert_ne!(fingerprints[0], fingerprints[1], "the same key, two salts");
+
+    // The journal as the earlier version wrote it: an unsalted fingerprint, no salt.
+    let input = dir.path().join("one/accounts.csv");
+    let journal = input.with_extension("csv.journal");
+    let old = std::fs::read_to_string(&journal).unwrap();
+    let mut lines: Vec<String> = old.lines().map(str::to_string).collect();
+    let mut first: Value = serde_json::from_str(&lines[0]).unwrap();
+    first["keyFingerprint"] = json!(unsalted[..12]);
+    first.as_object_mut().unwrap().remove("keySalt");
+    lines[0] = first.to_string();
+    std::fs::write(&journal, lines.join("\n") + "\n").unwrap();
+    std::fs::write(&input, "$name\nAlpha\nBeta\nGamma\n").unwrap();
+    let out = run(&server, &["import", "account", input.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let names: Vec<String> = server
+        .records_of("account")
+        .iter()
+        .filter_map(|r| r.pointer("/fields/$name/value").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(names.len(), 5, "each row once: {names:?}");
+    assert!(names.contains(&"Gamma".to_string()), "{names:?}");
+}
