@@ -30,11 +30,13 @@ mod entity;
 mod error;
 mod faults;
 mod limits;
+mod log;
 mod params;
 mod resources;
 mod routes;
 mod seeds;
 mod server;
+mod storage;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -44,8 +46,9 @@ pub use churn::{Churn, ChurnHandle};
 pub use entity::ListView;
 pub use error::ApiError;
 pub use faults::{Fault, FaultKind};
+pub use log::{LOGGED_BODY, LoggedRequest};
 use serde_json::Value;
-pub use server::{LOGGED_BODY, LoggedRequest, MAX_API_BODY};
+pub use server::MAX_API_BODY;
 
 /// The API version the mock speaks (the `Lightfield-Version` header it requires): the
 /// spec's, as the SDK's is.
@@ -114,7 +117,7 @@ pub(crate) struct State {
     pub(crate) store: resources::Store,
     pub(crate) faults: Vec<Fault>,
     pub(crate) rng: fastrand::Rng,
-    pub(crate) log: server::RequestLog,
+    pub(crate) log: log::RequestLog,
     pub(crate) limiter: limits::RateLimiter,
     pub(crate) idempotency: limits::IdempotencyStore,
 }
@@ -160,7 +163,7 @@ impl MockServer {
                 config,
                 store,
                 faults: Vec::new(),
-                log: server::RequestLog::default(),
+                log: log::RequestLog::default(),
                 limiter: limits::RateLimiter::default(),
                 idempotency: limits::IdempotencyStore::default(),
             }),

@@ -75,10 +75,18 @@ pub enum KeyState {
     },
 }
 
+/// The most idempotency keys kept, and the most bytes of answers kept for replay: a
+/// client that sends a new key with every write cannot grow the mock without end. Past
+/// either, expired keys go first, then the oldest answers.
+pub const MAX_IDEMPOTENCY_KEYS: usize = 50_000;
+pub const MAX_IDEMPOTENCY_BYTES: usize = 64 * 1024 * 1024;
+
 /// Idempotency keys by (operation type, key).
 #[derive(Debug, Default)]
 pub struct IdempotencyStore {
     keys: HashMap<(String, String), KeyState>,
+    /// Bytes of the answers kept.
+    bytes: usize,
 }
 
 /// What to do with a request carrying an idempotency key.
@@ -103,16 +111,56 @@ impl IdempotencyStore {
                 body: body.clone(),
             },
             _ => {
-                self.keys.insert(entry, KeyState::InFlight);
+                self.make_room(ttl);
+                if let Some(KeyState::Done { body, .. }) =
+                    self.keys.insert(entry, KeyState::InFlight)
+                {
+                    self.bytes -= body.len();
+                }
                 Claim::Run
             }
         }
     }
 
+    /// Keeps the store within its bounds before a key is added: expired answers go, then
+    /// the oldest ones, down to three quarters of the bounds (so this runs seldom). A key in
+    /// flight is never dropped.
+    fn make_room(&mut self, ttl: Duration) {
+        if self.keys.len() < MAX_IDEMPOTENCY_KEYS && self.bytes < MAX_IDEMPOTENCY_BYTES {
+            return;
+        }
+        let mut done: Vec<(Instant, (String, String))> = self
+            .keys
+            .iter()
+            .filter_map(|(k, v)| match v {
+                KeyState::Done { at, .. } => Some((*at, k.clone())),
+                KeyState::InFlight => None,
+            })
+            .collect();
+        done.sort();
+        for (at, key) in done {
+            let roomy = self.keys.len() <= MAX_IDEMPOTENCY_KEYS * 3 / 4
+                && self.bytes <= MAX_IDEMPOTENCY_BYTES * 3 / 4;
+            if roomy && at.elapsed() < ttl {
+                break;
+            }
+            if let Some(KeyState::Done { body, .. }) = self.keys.remove(&key) {
+                self.bytes -= body.len();
+            }
+        }
+    }
+
+    /// How many keys are kept.
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
     /// Records the outcome: a success is kept for replay, a failure frees the key.
     pub fn finish(&mut self, operation: &str, key: &str, status: u16, body: bytes::Bytes) {
         let entry = (operation.to_string(), key.to_string());
-        if (200..300).contains(&status) {
+        let old = if (200..300).contains(&status) {
+            self.bytes += body.len();
             self.keys.insert(
                 entry,
                 KeyState::Done {
@@ -120,9 +168,48 @@ impl IdempotencyStore {
                     body,
                     at: Instant::now(),
                 },
-            );
+            )
         } else {
-            self.keys.remove(&entry);
+            self.keys.remove(&entry)
+        };
+        if let Some(KeyState::Done { body, .. }) = old {
+            self.bytes -= body.len();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_idempotency_store_stays_within_its_bounds_and_keeps_what_is_in_flight() {
+        let mut store = IdempotencyStore::default();
+        let day = Duration::from_secs(86_400);
+        assert!(matches!(store.claim("op", "running", day), Claim::Run));
+        for i in 0..MAX_IDEMPOTENCY_KEYS + 10_000 {
+            let key = format!("k{i}");
+            assert!(matches!(store.claim("op", &key, day), Claim::Run));
+            store.finish("op", &key, 200, bytes::Bytes::from_static(b"{}"));
+        }
+        assert!(store.len() <= MAX_IDEMPOTENCY_KEYS, "{}", store.len());
+        assert!(matches!(store.claim("op", "running", day), Claim::Conflict));
+        let newest = format!("k{}", MAX_IDEMPOTENCY_KEYS + 9_999);
+        assert!(matches!(
+            store.claim("op", &newest, day),
+            Claim::Replay { .. }
+        ));
+        // Bytes bound: a few big answers push out the older ones.
+        let big = bytes::Bytes::from(vec![b'x'; 8 * 1024 * 1024]);
+        for i in 0..20 {
+            let key = format!("big{i}");
+            let _ = store.claim("op", &key, day);
+            store.finish("op", &key, 200, big.clone());
+        }
+        assert!(
+            store.bytes <= MAX_IDEMPOTENCY_BYTES + big.len(),
+            "{}",
+            store.bytes
+        );
     }
 }

@@ -1,6 +1,5 @@
 //! The HTTP side: one handler that logs, injects faults, limits, authenticates and routes.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
@@ -11,109 +10,59 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::faults::{self, FaultKind};
 use crate::limits::{Claim, Verdict};
+use crate::log::LoggedRequest;
 use crate::routes::{self, Route};
 use crate::{API_VERSION, Shared, api};
-
-/// How much of each request body the log keeps.
-pub const LOGGED_BODY: usize = 1024 * 1024;
-
-/// The most requests the log holds; past it, the older half is forgotten.
-const LOGGED_REQUESTS: usize = 20_000;
-
-/// The requests received, oldest first, bounded in number and in body size.
-#[derive(Debug, Default)]
-pub(crate) struct RequestLog {
-    entries: Vec<LoggedRequest>,
-    /// How many entries were forgotten: indices stay valid across a trim.
-    forgotten: usize,
-}
-
-impl RequestLog {
-    /// Adds an entry; answers its index.
-    pub(crate) fn push(&mut self, entry: LoggedRequest) -> usize {
-        if self.entries.len() >= LOGGED_REQUESTS {
-            let half = self.entries.len() / 2;
-            self.entries.drain(..half);
-            self.forgotten += half;
-        }
-        self.entries.push(entry);
-        self.forgotten + self.entries.len() - 1
-    }
-
-    /// The entry at `index`, unless it was forgotten.
-    pub(crate) fn get_mut(&mut self, index: usize) -> Option<&mut LoggedRequest> {
-        let at = index.checked_sub(self.forgotten)?;
-        self.entries.get_mut(at)
-    }
-
-    /// The entries held.
-    pub(crate) fn entries(&self) -> &[LoggedRequest] {
-        &self.entries
-    }
-
-    pub(crate) fn clear(&mut self) {
-        self.forgotten += self.entries.len();
-        self.entries.clear();
-    }
-}
-
-/// One request as the server received it.
-#[derive(Debug, Clone)]
-pub struct LoggedRequest {
-    /// `GET`, `POST` or `DELETE`.
-    pub method: String,
-    /// The path, without the query.
-    pub path: String,
-    /// The raw query string (percent-encoded), empty when there is none.
-    pub query: String,
-    /// Header names (lower case) and values; a repeated header keeps its last value.
-    pub headers: BTreeMap<String, String>,
-    /// The body as text: its first [`LOGGED_BODY`] bytes.
-    pub body: String,
-    /// The status answered, or `None` when the connection was dropped.
-    pub status: Option<u16>,
-}
-
-impl LoggedRequest {
-    /// The value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
-    }
-
-    /// The body parsed as JSON (`Value::Null` when it is empty or not JSON).
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or(Value::Null)
-    }
-
-    /// The query as decoded `(key, value)` pairs, in order.
-    pub fn query_pairs(&self) -> Vec<(String, String)> {
-        decode_query(&self.query)
-    }
-}
 
 /// The largest API body the mock reads (a bulk of records is far smaller); the API's
 /// own limit is not published, so this is a bound, not a promise.
 pub const MAX_API_BODY: usize = 16 * 1024 * 1024;
 
 pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
+    let storage_shared = shared.clone();
+    let storage = move |request: axum::extract::Request| {
+        let shared = storage_shared.clone();
+        async move {
+            match foreign_host(request.headers()) {
+                Some(refused) => refused,
+                None => crate::storage::handle(shared, request).await,
+            }
+        }
+    };
     let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
         let shared = shared.clone();
         async move { handle(shared, method, uri, headers, body).await }
     };
-    // Uploads reach the storage endpoint whole: the API's file limit plus headroom. Every
-    // other body is bounded far lower, so a client cannot make the mock hold hundreds of
-    // MiB per request.
-    let storage_limit = axum::extract::DefaultBodyLimit::max(600 * 1024 * 1024);
+    // API bodies are bounded far below an upload, so a client cannot make the mock hold
+    // hundreds of MiB per request; the storage host reads its own (`storage.rs`).
     let api_limit = axum::extract::DefaultBodyLimit::max(MAX_API_BODY);
     axum::Router::new()
-        .route(
-            "/storage/{*file}",
-            axum::routing::any(handler.clone()).layer(storage_limit),
-        )
+        .route("/storage/{*file}", axum::routing::any(storage))
         .fallback(handler)
         .layer(api_limit)
+}
+
+/// The answer to a request for another host than this one (the mock listens on loopback
+/// only, and is reached as `127.0.0.1`, `localhost` or `[::1]`): a page on another site
+/// whose name was rebound to 127.0.0.1 (DNS rebinding) must not reach it.
+fn foreign_host(headers: &HeaderMap) -> Option<Response> {
+    let host = headers
+        .get(axum::http::header::HOST)?
+        .to_str()
+        .unwrap_or("?");
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(""),
+        None => host.split(':').next().unwrap_or(""),
+    };
+    let local = ["127.0.0.1", "localhost", "::1"].contains(&name.to_ascii_lowercase().as_str());
+    if local {
+        return None;
+    }
+    let mut response = Response::new(Body::from(format!(
+        "this server answers requests for 127.0.0.1, localhost or [::1] only, not {host:?}"
+    )));
+    *response.status_mut() = StatusCode::MISDIRECTED_REQUEST;
+    Some(response)
 }
 
 fn decode_query(query: &str) -> Vec<(String, String)> {
@@ -153,41 +102,20 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(refused) = foreign_host(&headers) {
+        return refused;
+    }
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or("").to_string();
     let (log_index, fault, latency) = {
         let mut state = shared.lock();
-        let logged = LoggedRequest {
-            method: method.to_string(),
-            path: path.clone(),
-            query: query.clone(),
-            headers: headers
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
-            // A bounded copy: a mock that keeps every body whole grows without end.
-            body: String::from_utf8_lossy(&body[..body.len().min(LOGGED_BODY)]).into_owned(),
-            status: None,
-        };
-        let index = state.log.push(logged);
+        let index = state
+            .log
+            .push(LoggedRequest::of(&method, &uri, &headers, &body));
         let state = &mut *state;
         let fault = faults::take(&mut state.faults, &mut state.rng, method.as_str(), &path);
         (index, fault, state.config.latency)
     };
-    if let Some(id) = path.strip_prefix("/storage/") {
-        let outcome = storage(&shared, &method, id, &query, &headers, &body);
-        if let Outcome::Answer { status, .. } = &outcome
-            && let Some(entry) = shared.lock().log.get_mut(log_index)
-        {
-            entry.status = Some(*status);
-        }
-        return respond(outcome, None, log_index);
-    }
     let route = routes::resolve(method.as_str(), &path);
     let verdict = route.as_ref().and_then(|r| {
         let mut state = shared.lock();
@@ -376,38 +304,6 @@ async fn process(
             .finish(&scope, key, *status, body.clone());
     }
     outcome
-}
-
-/// The storage host's side of an upload or download: no API key, a token instead.
-fn storage(
-    shared: &Shared,
-    method: &Method,
-    id: &str,
-    query: &str,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Outcome {
-    let token = match method.as_str() {
-        "PUT" => headers
-            .get("x-upload-token")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string),
-        _ => decode_query(query)
-            .into_iter()
-            .find(|(k, _)| k == "token")
-            .map(|(_, v)| v),
-    };
-    let (status, answer) =
-        shared
-            .lock()
-            .store
-            .files
-            .storage(method.as_str(), id, token.as_deref(), body);
-    Outcome::Answer {
-        status,
-        body: Bytes::from(answer),
-        extra: vec![("content-type", "application/octet-stream".to_string())],
-    }
 }
 
 /// The answer to request number `request` (its index in the log, which also makes its

@@ -14,6 +14,11 @@ use crate::params::page_params;
 /// The largest file accepted: 512 MiB.
 const MAX_SIZE: u64 = 536_870_912;
 
+/// The most bytes of uploads the mock holds at once, all files together: past it, an
+/// upload is refused (507) until files are purged. A developer tool must not take a
+/// machine's memory.
+pub const MAX_STORED: usize = 1024 * 1024 * 1024;
+
 #[derive(Debug)]
 struct StoredFile {
     id: String,
@@ -77,6 +82,18 @@ fn conflict(message: String) -> ApiError {
     }
 }
 
+/// A token no one can guess from the ones seen before: 128 random bits.
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    // With no randomness from the system, fastrand's (seeded from the clock and the
+    // thread) is the fallback: a local test server, not a vault.
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes.iter_mut().for_each(|b| *b = fastrand::u8(..));
+    }
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("tok_{hex}")
+}
+
 impl FileStore {
     fn find(&mut self, id: &str) -> Result<&mut StoredFile, ApiError> {
         let file = self
@@ -121,7 +138,7 @@ impl FileStore {
         }
         let id = format!("fil_{:010}", self.next_id);
         self.next_id += 1;
-        let token = format!("tok_{id}_{}", self.next_id * 7919);
+        let token = random_token();
         let file = StoredFile {
             id: id.clone(),
             filename,
@@ -149,6 +166,27 @@ impl FileStore {
 
     /// Removes file `id` outright (as the organisation's retention would): a test's way to
     /// make the API answer 404 for a file that existed. Answers whether it was there.
+    /// Bytes of uploads held.
+    fn stored(&self) -> usize {
+        self.files
+            .iter()
+            .filter_map(|f| f.bytes.as_ref())
+            .map(Vec::len)
+            .sum()
+    }
+
+    /// Whether a storage request for file `id` carries its token, answered before the
+    /// body of an upload is read: a request with no right to store costs no memory.
+    pub fn check_token(&mut self, id: &str, token: Option<&str>) -> Result<(), (u16, Vec<u8>)> {
+        let Ok(file) = self.find(id) else {
+            return Err((404, b"no such object".to_vec()));
+        };
+        if token != Some(file.token.as_str()) {
+            return Err((403, b"signature does not match".to_vec()));
+        }
+        Ok(())
+    }
+
     pub fn purge(&mut self, id: &str) -> bool {
         let before = self.files.len();
         self.files.retain(|f| f.id != id);
@@ -247,12 +285,19 @@ impl FileStore {
         token: Option<&str>,
         body: &[u8],
     ) -> (u16, Vec<u8>) {
+        if let Err(refused) = self.check_token(id, token) {
+            return refused;
+        }
+        if method == "PUT" && self.stored() + body.len() > MAX_STORED {
+            return (
+                507,
+                format!("the local server holds {MAX_STORED} bytes of uploads at most")
+                    .into_bytes(),
+            );
+        }
         let Ok(file) = self.find(id) else {
             return (404, b"no such object".to_vec());
         };
-        if token != Some(file.token.as_str()) {
-            return (403, b"signature does not match".to_vec());
-        }
         match method {
             "PUT" if file.status == "PENDING" => {
                 file.bytes = Some(body.to_vec());

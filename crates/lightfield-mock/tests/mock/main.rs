@@ -7,6 +7,7 @@ mod layers;
 mod lists;
 mod records;
 mod reliability;
+mod safety;
 
 use lightfield_gen::types::RecordCreateBody;
 use serde_json::{Value, json};
