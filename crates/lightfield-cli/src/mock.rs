@@ -28,6 +28,9 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
             lag: Duration::from_millis(args.list_lag_ms),
             offset_cap: args.offset_cap,
         },
+        // With --demo, nobody else is answered until every demo record is made: a `list`
+        // sent meanwhile waits instead of seeing half of them.
+        held_for: args.demo.then(|| DEMO_KEY.to_string()),
         ..Default::default()
     };
     let server = lightfield_mock::MockServer::start_with(config)
@@ -37,6 +40,7 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
         demo(server.url())
             .await
             .map_err(|e| Failure::Local(format!("cannot add the demo records: {e}")))?;
+        server.open();
     }
     server.seed_records(
         "account",
@@ -74,11 +78,14 @@ pub async fn run(args: MockArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The key the demo records are made with, while the server answers no one else.
+const DEMO_KEY: &str = "sk_lf_demo_setup";
+
 /// Demo accounts with contacts, opportunities, tasks and notes, made through the SDK as a
 /// user would (so they are exactly what the API would hold).
 async fn demo(url: &str) -> lightfield::Result<()> {
     let client = Client::builder()
-        .api_key("sk_lf_demo")
+        .api_key(DEMO_KEY)
         .base_url(url)
         .rate_limit(None)
         .build()?;

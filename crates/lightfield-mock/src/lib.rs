@@ -88,6 +88,10 @@ pub struct MockConfig {
     /// How lists read records: order, lag behind writes, largest offset (oldest first, no
     /// lag, no cap by default).
     pub listing: ListView,
+    /// Starts the server held: only requests with this API key are answered until
+    /// [`MockServer::open`]; every other request waits for it. For a server that must be
+    /// seen only once set up (`lightfield mock --demo` making its records over HTTP).
+    pub held_for: Option<String>,
 }
 
 impl Default for MockConfig {
@@ -101,6 +105,7 @@ impl Default for MockConfig {
             upload_ttl: Duration::from_secs(3600),
             polls_to_finish: 3,
             listing: ListView::default(),
+            held_for: None,
         }
     }
 }
@@ -109,6 +114,8 @@ impl Default for MockConfig {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) state: Mutex<State>,
+    /// Open (`true`) once the server answers everyone; see [`MockConfig::held_for`].
+    pub(crate) open: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Debug)]
@@ -157,7 +164,9 @@ impl MockServer {
         store.files.upload_ttl = config.upload_ttl;
         store.runs.polls_to_finish = config.polls_to_finish;
         store.listing = config.listing;
+        let open = tokio::sync::watch::Sender::new(config.held_for.is_none());
         let shared = Arc::new(Shared {
+            open,
             state: Mutex::new(State {
                 rng: fastrand::Rng::with_seed(config.seed),
                 config,
@@ -233,6 +242,12 @@ impl MockServer {
     /// Changes the per-category rate limit (`None` for no limit).
     pub fn set_rate_limit(&self, per_second: Option<u32>) {
         self.shared.lock().config.rate_limit = per_second;
+    }
+
+    /// Answers every request from now on: a server started [held](MockConfig::held_for)
+    /// lets the requests waiting through.
+    pub fn open(&self) {
+        self.shared.open.send_replace(true);
     }
 
     /// Every request received so far, in arrival order.

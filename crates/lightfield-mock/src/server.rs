@@ -23,10 +23,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
     let storage = move |request: axum::extract::Request| {
         let shared = storage_shared.clone();
         async move {
-            match foreign_host(request.headers()) {
-                Some(refused) => refused,
-                None => crate::storage::handle(shared, request).await,
+            if let Some(refused) = foreign_host(request.headers()) {
+                return refused;
             }
+            wait_until_open(&shared, request.headers()).await;
+            crate::storage::handle(shared, request).await
         }
     };
     let handler = move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -40,6 +41,23 @@ pub(crate) fn router(shared: Arc<Shared>) -> axum::Router {
         .route("/storage/{*file}", axum::routing::any(storage))
         .fallback(handler)
         .layer(api_limit)
+}
+
+/// Waits, unless the server is open or the request carries the key it is held for.
+pub(crate) async fn wait_until_open(shared: &Shared, headers: &HeaderMap) {
+    let mut open = shared.open.subscribe();
+    if *open.borrow() {
+        return;
+    }
+    let held_for = shared.lock().config.held_for.clone();
+    let bearer = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if held_for.is_some() && bearer == held_for.as_deref() {
+        return;
+    }
+    let _ = open.wait_for(|open| *open).await;
 }
 
 /// The answer to a request for another host than this one (the mock listens on loopback
@@ -105,6 +123,7 @@ async fn handle(
     if let Some(refused) = foreign_host(&headers) {
         return refused;
     }
+    wait_until_open(&shared, &headers).await;
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or("").to_string();
     let (log_index, fault, latency) = {

@@ -224,6 +224,54 @@ async fn list_members_files_email_runs_auth_and_open() {
     assert_eq!(run(&server, &["open", "vendor_1"]).status.code(), Some(5));
 }
 
+/// A `list` sent while `mock --demo` is still making its records waits for them all: the
+/// first answer anyone gets is the whole demo.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_server_answers_only_once_its_records_are_all_made() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap();
+    let mut mock = bare()
+        .args([
+            "mock",
+            "--demo",
+            "--rate-limit",
+            "off",
+            "--port",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mock runs");
+    let client = lightfield::Client::builder()
+        .api_key("sk_lf_early")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .rate_limit(None)
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let first = loop {
+        match client.accounts().list().send().await {
+            Ok(page) => break page.total_count,
+            Err(e) => {
+                assert!(std::time::Instant::now() < deadline, "never answered: {e}");
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
+    };
+    let mut banner = String::new();
+    BufReader::new(mock.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let last = client.accounts().list().send().await.unwrap().total_count;
+    let _ = mock.kill();
+    let _ = mock.wait();
+    assert!(last > 0, "{banner}");
+    assert_eq!(first, last, "the first answer had every demo account");
+}
+
 #[test]
 fn the_local_server_starts_with_demo_records_at_its_own_limits() {
     let mut mock = bare()
