@@ -2,7 +2,7 @@
 //! themselves: a list in use has its members replaced when they changed; a list trashed
 //! or deleted has none in the mirror.
 
-use lightfield::{Client, Record};
+use lightfield::Client;
 use serde_json::Value;
 
 use crate::Error;
@@ -54,12 +54,6 @@ async fn member_ids(
     let mut offset = 0;
     loop {
         let lists = client.lists();
-        let ids_of = |records: Vec<&Record>| -> Vec<String> {
-            records
-                .into_iter()
-                .map(|r| r.id.clone())
-                .collect::<Vec<_>>()
-        };
         let page: Vec<String> = match kind {
             "account" => {
                 let page = lists
@@ -68,7 +62,7 @@ async fn member_ids(
                     .limit(25)
                     .send()
                     .await?;
-                ids_of(page.items.iter().map(AsRef::as_ref).collect())
+                page.items.into_iter().map(|r| r.id).collect()
             }
             "contact" => {
                 let page = lists
@@ -77,7 +71,7 @@ async fn member_ids(
                     .limit(25)
                     .send()
                     .await?;
-                ids_of(page.items.iter().map(AsRef::as_ref).collect())
+                page.items.into_iter().map(|r| r.id).collect()
             }
             _ => {
                 let page = lists
@@ -86,7 +80,7 @@ async fn member_ids(
                     .limit(25)
                     .send()
                     .await?;
-                ids_of(page.items.iter().map(AsRef::as_ref).collect())
+                page.items.into_iter().map(|r| r.id).collect()
             }
         };
         counts.requests += 1;

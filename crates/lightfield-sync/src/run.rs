@@ -192,7 +192,7 @@ async fn preflight(client: &Client, store: &mut dyn Store) -> Result<(), Error> 
     let first = members
         .items
         .first()
-        .map(|m| m.as_ref().id.clone())
+        .map(|m| m.id.clone())
         .unwrap_or_default();
     if first.is_empty() {
         // No member listed yet (a list lagging behind a new organisation): nothing to tell

@@ -279,64 +279,84 @@ where
     })
 }
 
-/// Declares a typed record: a newtype over [`Record`](struct@crate::Record) that derefs to it, with the
-/// capability markers of its type.
+/// Declares a typed record: a plain struct with the fields and methods of
+/// [`Record`](struct@crate::Record) (its id is a field of its own, so
+/// `created.map(|a| a.id)` moves it out), converted to and from a `Record` at no cost, with
+/// the capability markers of its type.
 macro_rules! typed_record {
     ($(#[$doc:meta])* $name:ident $(: $($marker:ident),+)?) => {
         $(#[$doc])*
+        ///
+        /// The fields and methods are those of every [`Record`](struct@crate::Record);
+        /// `Record::from(typed)` (or [`into_record`](Self::into_record)) gives the record
+        /// of any type, and `Self::from(record)` takes one back.
         #[derive(Debug, Clone, PartialEq)]
-        pub struct $name(pub $crate::Record);
+        #[non_exhaustive]
+        pub struct $name {
+            /// Unique identifier.
+            pub id: String,
+            /// When the record was created (RFC 3339 text; see `created_at_parsed`).
+            pub created_at: String,
+            /// When the record last changed, if it has.
+            pub updated_at: Option<String>,
+            /// An identifier from another system.
+            pub external_id: Option<String>,
+            /// Where to see the record in the Lightfield app.
+            pub http_link: Option<String>,
+            /// The record's type, on types whose records say it (`meeting`, `email`…).
+            pub object_type: Option<String>,
+            /// `FULL` or `METADATA` on meetings, emails and messages.
+            pub access_level: Option<String>,
+            /// Every field by key (`$name`, `tier`…).
+            pub fields: std::collections::BTreeMap<String, $crate::Field>,
+            /// Every relationship by key (`$owner`, `$contact`…).
+            pub relationships: std::collections::BTreeMap<String, $crate::Relationship>,
+            /// Top-level keys a newer server sent that this SDK does not model, as received.
+            pub extra: std::collections::BTreeMap<String, serde_json::Value>,
+            /// Entries of `fields` or `relationships` that are not objects, as received.
+            pub unread: std::collections::BTreeMap<String, serde_json::Value>,
+        }
 
         impl From<$crate::Record> for $name {
             fn from(record: $crate::Record) -> Self {
-                Self(record)
+                $crate::entity::moved_record!(record => $name)
             }
         }
 
         impl From<$name> for $crate::Record {
             fn from(typed: $name) -> Self {
-                typed.0
-            }
-        }
-
-        impl std::ops::Deref for $name {
-            type Target = $crate::Record;
-            fn deref(&self) -> &$crate::Record {
-                &self.0
-            }
-        }
-
-        impl AsRef<$crate::Record> for $name {
-            fn as_ref(&self) -> &$crate::Record {
-                &self.0
+                $crate::entity::moved_record!(typed => $crate::Record)
             }
         }
 
         impl $name {
             /// Decodes one record from its JSON, exactly as the client does.
             pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
-                $crate::Record::from_json(body).map(Self)
+                $crate::Record::from_json(body).map(Self::from)
             }
 
             /// Decodes the records of a list page from its JSON, exactly as the client does.
             pub fn page_from_json(body: &[u8]) -> Result<Vec<Self>, serde_json::Error> {
-                $crate::Record::page_from_json(body).map(|v| v.into_iter().map(Self).collect())
+                $crate::Record::page_from_json(body)
+                    .map(|v| v.into_iter().map(Self::from).collect())
             }
 
-            /// The generic record.
+            /// The record of any type, fields moved (no copy).
             pub fn into_record(self) -> $crate::Record {
-                self.0
+                self.into()
             }
 
-            /// The record's id, owned (`created.map(|a| a.into_id())`).
+            /// The record's id, owned (as `created.map(|a| a.id)`).
             pub fn into_id(self) -> String {
-                self.0.id
+                self.id
             }
 
             /// The record's fields by key, owned.
             pub fn into_fields(self) -> std::collections::BTreeMap<String, $crate::Field> {
-                self.0.fields
+                self.fields
             }
+
+            $crate::entity::record_methods!();
         }
 
         impl $name {
@@ -350,11 +370,11 @@ macro_rules! typed_record {
         impl $crate::entity::sealed::Sealed for $name {}
         impl $crate::entity::Entity for $name {
             fn decode(record: $crate::Record) -> $crate::Result<Self> {
-                Ok(Self(record))
+                Ok(Self::from(record))
             }
 
             fn identity(&self) -> Option<&str> {
-                Some(&self.0.id)
+                Some(&self.id)
             }
         }
         $($(impl $crate::entity::$marker for $name {})+)?
@@ -370,4 +390,5 @@ macro_rules! impl_for {
 }
 
 pub(crate) use decode::raw_record;
+pub(crate) use record::{moved_record, record_methods};
 pub(crate) use {impl_for, typed_record};

@@ -6,8 +6,8 @@ use crate::value::{Address, InputValue};
 use super::{facade, strings};
 
 typed_record!(
-    /// An account record: getters for its system fields, the generic [`Record`](struct@crate::Record)
-    /// through `Deref` for the rest.
+    /// An account record: getters for its system fields beside the fields and methods of every
+    /// [`Record`](struct@crate::Record).
     Account: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 

@@ -6,8 +6,8 @@ use crate::value::{FieldValue, FullName, InputValue};
 use super::{facade, strings};
 
 typed_record!(
-    /// A contact record: getters for its system fields, the generic
-    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
+    /// A contact record: getters for its system fields beside the fields and methods of every
+    /// [`Record`](struct@crate::Record).
     Contact: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 

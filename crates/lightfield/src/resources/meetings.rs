@@ -13,9 +13,8 @@ use crate::value::InputValue;
 use super::{datetime, facade, parse_datetime, strings};
 
 typed_record!(
-    /// A meeting record: getters for its system fields, the generic
-    /// [`Record`](struct@crate::Record) through `Deref` for the rest
-    /// ([`Record::access_level`](crate::Record::access_level) among them).
+    /// A meeting record: getters for its system fields beside the fields and methods of every
+    /// [`Record`](struct@crate::Record) (`access_level` among them).
     Meeting: Editable, Described, Deletable, Trashable
 );
 

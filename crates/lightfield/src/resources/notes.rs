@@ -9,8 +9,8 @@ use crate::value::InputValue;
 use super::facade;
 
 typed_record!(
-    /// A note record: getters for its system fields, the generic
-    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
+    /// A note record: getters for its system fields beside the fields and methods of every
+    /// [`Record`](struct@crate::Record).
     Note: Editable, Described, Deletable, Trashable
 );
 

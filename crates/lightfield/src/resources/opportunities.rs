@@ -6,8 +6,8 @@ use crate::value::InputValue;
 use super::facade;
 
 typed_record!(
-    /// An opportunity record: getters for its system fields, the generic
-    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
+    /// An opportunity record: getters for its system fields beside the fields and methods of every
+    /// [`Record`](struct@crate::Record).
     Opportunity: Editable, Described, Deletable, Trashable, WithHistory, Mergeable
 );
 

@@ -9,8 +9,8 @@ use crate::value::InputValue;
 use super::{datetime, facade, parse_datetime};
 
 typed_record!(
-    /// A task record: getters for its system fields, the generic
-    /// [`Record`](struct@crate::Record) through `Deref` for the rest.
+    /// A task record: getters for its system fields beside the fields and methods of every
+    /// [`Record`](struct@crate::Record).
     Task: Editable, Described, Deletable, Trashable
 );
 

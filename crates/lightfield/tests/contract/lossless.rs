@@ -118,12 +118,12 @@ impl<T: Lossless> Lossless for lightfield::Page<T> {
     }
 }
 
-/// Typed records compare as the record they wrap.
+/// Typed records compare as the record of any type they convert to.
 macro_rules! lossless_records {
     ($($ty:ty),+) => {$(
         impl Lossless for $ty {
             fn compare(&self, received: &Value) -> Result<usize, String> {
-                AsRef::<lightfield::Record>::as_ref(self).compare(received)
+                lightfield::Record::from(self.clone()).compare(received)
             }
         }
     )+};

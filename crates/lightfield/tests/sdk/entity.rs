@@ -132,9 +132,14 @@ fn last(server: &MockServer) -> LoggedRequest {
     server.requests().pop().expect("a request was sent")
 }
 
+/// A typed record as the record of any type it converts to.
+fn record<T: Into<Record> + Clone>(typed: &T) -> Record {
+    typed.clone().into()
+}
+
 async fn run<T>(server: &MockServer, records: Records<T>, case: &Case)
 where
-    T: Editable + Trashable + AsRef<Record>,
+    T: Editable + Trashable + Into<Record> + Clone,
 {
     let object = case.object;
     // The records it links to exist, as the API requires.
@@ -164,7 +169,7 @@ where
         .send()
         .await
         .unwrap_or_else(|e| panic!("{object}: create: {e}"));
-    let created = created.as_ref().clone();
+    let created: Record = created.into();
     let sent = last(server);
     assert_eq!(sent.method, "POST", "{object}");
     let create_path = if object == "vendor" {
@@ -202,7 +207,7 @@ where
     // retrieve
     let fetched = records.retrieve(&id).send().await.expect("retrieve");
     assert_eq!(
-        fetched.as_ref().to_json(),
+        record(&fetched).to_json(),
         created.to_json(),
         "{object}: retrieve"
     );
@@ -217,7 +222,7 @@ where
         .await
         .expect("list");
     assert_eq!(page.total_count, 1, "{object}: filter {key}");
-    assert_eq!(page.items[0].as_ref().id, id);
+    assert_eq!(record(&page.items[0]).id, id);
     let pairs = last(server).query_pairs();
     assert!(
         pairs.contains(&(format!("{key}[{}]", op.as_api()), value.to_string())),
@@ -230,7 +235,7 @@ where
         .try_collect()
         .await
         .expect("stream");
-    assert!(all.iter().any(|r| r.as_ref().id == id), "{object}: stream");
+    assert!(all.iter().any(|r| record(r).id == id), "{object}: stream");
 
     // update: set, clear, relate
     let (update_key, update_value) = &case.update;
@@ -245,7 +250,7 @@ where
         .send()
         .await
         .unwrap_or_else(|e| panic!("{object}: update: {e}"));
-    let updated = updated.as_ref();
+    let updated = record(&updated);
     let mut fields = serde_json::Map::new();
     fields.insert(update_key.to_string(), update_value.clone());
     // Clearing a field that holds a list sends the empty list (some take no `null`).
@@ -308,7 +313,7 @@ where
             .await
             .expect("trashed");
         assert!(
-            trashed.items.iter().any(|r| r.as_ref().id == id),
+            trashed.items.iter().any(|r| record(r).id == id),
             "{object}: trashed list"
         );
         assert!(
