@@ -187,7 +187,8 @@ pub fn code(failure: &Failure) -> ExitCode {
             Error::Api(_)
             | Error::Network { .. }
             | Error::Timeout { .. }
-            | Error::OutcomeUnknown(_),
+            | Error::OutcomeUnknown(_)
+            | Error::Shifted(_),
         ) => 4,
         Failure::Sdk(Error::InvalidInput { .. } | Error::Config(_)) => 5,
         Failure::Local(_) => 5,

@@ -43,17 +43,32 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
         Some(path) => Some(Target::beside(path)?),
         None => None,
     };
-    let sink: Box<dyn Write> = match &target {
-        Some(target) => Box::new(target.file()?),
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let (count, total) = match write_all(client, &export, &list, sink).await {
-        Ok(done) => done,
-        Err(failure) => {
-            if let (Some(path), Some(Target::Beside { .. })) = (&export.output, &target) {
-                eprintln!("export failed; {} was left as it was", path.display());
+    // A list whose pages shift under the export (records created or deleted before the
+    // page being read) is read again from the start, into the same temporary file: the
+    // file written is one consistent reading or nothing.
+    let mut attempt = 1;
+    let (count, total) = loop {
+        let sink: Box<dyn Write> = match &target {
+            Some(target) => Box::new(target.file()?),
+            None => Box::new(std::io::stdout().lock()),
+        };
+        match write_all(client, &export, &list, sink).await {
+            Ok(done) => break done,
+            Err(Failure::Sdk(lightfield::Error::Shifted(why)))
+                if attempt < SHIFT_ATTEMPTS && target.as_ref().is_some_and(Target::can_restart) =>
+            {
+                eprintln!(
+                    "the records changed during the export ({why}); reading them again \
+                     ({attempt} of {SHIFT_ATTEMPTS} tries)"
+                );
+                attempt += 1;
             }
-            return Err(failure);
+            Err(failure) => {
+                if let (Some(path), Some(Target::Beside { .. })) = (&export.output, &target) {
+                    eprintln!("export failed; {} was left as it was", path.display());
+                }
+                return Err(failure);
+            }
         }
     };
     if let Some(target) = target {
@@ -146,6 +161,9 @@ enum Target {
     Direct(std::fs::File),
 }
 
+/// How many times an export whose pages shifted is read, in all.
+const SHIFT_ATTEMPTS: u32 = 3;
+
 /// What temporary exports are called: the process's id in the name, so a later export can
 /// tell one whose process was killed from one still being written.
 const TEMP_PREFIX: &str = ".lightfield-export-";
@@ -177,12 +195,19 @@ impl Target {
         Ok(Self::Beside { temp, path })
     }
 
+    /// The file to write, from its start: a temporary file is emptied first (an export
+    /// read again after its pages shifted starts over).
     fn file(&self) -> Result<std::fs::File, Failure> {
         match self {
-            Self::Beside { temp, .. } => temp.reopen(),
+            Self::Beside { temp, .. } => temp.as_file().set_len(0).and_then(|()| temp.reopen()),
             Self::Direct(file) => file.try_clone(),
         }
         .map_err(|e| Failure::Local(format!("cannot write the export: {e}")))
+    }
+
+    /// Whether what was written can be taken back (a temporary file, not a device or FIFO).
+    fn can_restart(&self) -> bool {
+        matches!(self, Self::Beside { .. })
     }
 
     /// Makes the file durable, then puts it in place (an atomic rename).

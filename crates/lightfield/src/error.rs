@@ -279,6 +279,16 @@ pub enum Error {
     /// misbehave (a list that never ends, say); what was received so far is valid.
     #[error("the server broke the API's contract: {0}")]
     Protocol(String),
+    /// Records were created or deleted in a list while it was read page by page, so its
+    /// pages shifted and items may have been missed or repeated ([`Listing::export`]
+    /// checks that each page begins where the one before ended). Read it again when it is
+    /// quiet, or filter it to records that are not changing.
+    ///
+    /// [`Listing::export`]: crate::Listing::export
+    #[error(
+        "the list changed while it was read ({0}), so items may be missing or repeated; read it again when it is quiet, or filter it to records that are not changing"
+    )]
+    Shifted(String),
     /// The request was refused before sending because an input is not valid; nothing was
     /// sent.
     #[error("invalid input: {reason}")]

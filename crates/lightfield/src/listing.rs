@@ -217,8 +217,12 @@ impl<T: Send + 'static> Listing<T> {
     /// Every matching item, in order, with up to `concurrency` pages in flight once the
     /// first page has told how many items there are. Respects `max_items`.
     ///
-    /// Items created or deleted during an export can shift page boundaries, as with any
-    /// offset paging; export a filtered, stable set when that matters.
+    /// Pages are read by offset, so items created or deleted before the page being read
+    /// shift the pages. Each page after the first starts at the last item of the one before
+    /// and must begin with it (one item more per page): when it does not, the stream ends
+    /// with [`Error::Shifted`](crate::Error::Shifted) instead of skipping or repeating an
+    /// item silently. Read again when the list is quiet (`lightfield export` does, up to
+    /// three times), or export a filtered set that is not changing.
     pub fn export(
         self,
         concurrency: usize,

@@ -256,37 +256,65 @@ pub(crate) fn export<S: PageSource>(
         let wanted = query.max_items.unwrap_or(u64::MAX);
         let end = first.total_count.min(start.saturating_add(wanted));
         let first_len = first.items.len() as u64;
+        // Each later page starts at the last item of the page before and must repeat it: a
+        // page that begins elsewhere means records were created or deleted before it, and
+        // the pages shifted (an item missed or repeated). Possible when items have an
+        // identity and a page holds two or more; it costs one item per page.
+        let last_seen = first.items.last().and_then(|i| source.identity(i));
+        let overlap = u64::from(size >= 2 && last_seen.is_some());
         // Offsets are made as they are needed, never all at once: a server's absurd
         // `totalCount` costs nothing until pages are actually fetched.
-        let next = start.saturating_add(first_len);
+        let next = start.saturating_add(first_len).saturating_sub(overlap);
         let more = first_len == size;
-        let offsets = std::iter::successors(more.then_some(next), move |o| {
-            o.checked_add(size).filter(|n| *n < end)
-        })
-        .take_while(move |o| *o < end);
+        let step = size - overlap;
+        // A page is fetched while it can hold an item not read yet.
+        let offsets = std::iter::successors(more.then_some(next), move |o| o.checked_add(step))
+            .take_while(move |o| o.saturating_add(overlap) < end);
+        let identify = source.clone();
         let rest = stream::iter(offsets)
             .map(move |offset| {
                 let source = source.clone();
-                async move { source.fetch(offset, size).await }
+                async move { (offset, source.fetch(offset, size).await) }
             })
             .buffered(concurrency)
             // A short or empty page is the end, whatever `totalCount` said.
-            .scan(false, move |ended, page| {
-                if *ended {
-                    return futures_util::future::ready(None);
-                }
-                let items = match page {
-                    Ok(page) => {
-                        *ended = (page.items.len() as u64) < size;
-                        page.items.into_iter().map(Ok).collect::<Vec<_>>()
+            .scan(
+                (false, last_seen),
+                move |(ended, last_seen), (offset, page)| {
+                    if *ended {
+                        return futures_util::future::ready(None);
                     }
-                    Err(e) => {
-                        *ended = true;
-                        vec![Err(e)]
-                    }
-                };
-                futures_util::future::ready(Some(items))
-            })
+                    let items = match page {
+                        Ok(page) => {
+                            *ended = (page.items.len() as u64) < size;
+                            let mut items = page.items.into_iter();
+                            let repeated = (overlap == 1)
+                                .then(|| items.next().and_then(|i| identify.identity(&i)));
+                            match repeated {
+                                Some(begins) if begins != *last_seen => {
+                                    *ended = true;
+                                    vec![Err(Error::Shifted(format!(
+                                        "the page at offset {offset} did not begin with the last \
+                                     item of the page before"
+                                    )))]
+                                }
+                                _ => {
+                                    let items: Vec<_> = items.collect();
+                                    if let Some(last) = items.last() {
+                                        *last_seen = identify.identity(last);
+                                    }
+                                    items.into_iter().map(Ok).collect::<Vec<_>>()
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            *ended = true;
+                            vec![Err(e)]
+                        }
+                    };
+                    futures_util::future::ready(Some(items))
+                },
+            )
             .flat_map(stream::iter);
         let limit = usize::try_from(wanted).unwrap_or(usize::MAX);
         stream::iter(first.items.into_iter().map(Ok))

@@ -475,3 +475,82 @@ async fn a_journal_fingerprints_its_key_with_a_salt_of_its_own_and_an_older_one_
     assert_eq!(names.len(), 5, "each row once: {names:?}");
     assert!(names.contains(&"Gamma".to_string()), "{names:?}");
 }
+
+/// A record deleted before the page being read and another created meanwhile: the count
+/// is the same, but the pages shifted and a record that was never deleted would be left
+/// out. The export sees the shift, reads the records again, and the file is exactly what
+/// the server holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_whose_pages_shift_reads_again_and_misses_no_record() {
+    use lightfield_mock::Fault;
+    let server = server(None).await;
+    let client = client(&server);
+    for i in 0..60 {
+        server.insert_record_json(json!({
+            "id": format!("acc_{i:04}"), "createdAt": "2026-01-01T00:00:00Z",
+            "fields": {"$name": {"value": format!("Row {i:02}"), "valueType": "TEXT"}},
+            "relationships": {}
+        }));
+    }
+    // The second page (after the count and the first) waits in the server.
+    server.inject(
+        Fault::delay(Duration::from_millis(500))
+            .method("GET")
+            .path("/v1/accounts")
+            .after(2),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("accounts.jsonl");
+    let child = command(
+        &server,
+        &[
+            "export",
+            "account",
+            "-o",
+            path.to_str().unwrap(),
+            "--no-rate-limit",
+        ],
+    )
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("starts");
+    // While that page waits, the first record is purged and a new one created.
+    let started = Instant::now();
+    while server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/v1/accounts")
+        .count()
+        < 3
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no second page"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(server.purge_record("account", "acc_0000"));
+    client
+        .accounts()
+        .create("Newcomer")
+        .send()
+        .await
+        .expect("created");
+    let done = child.wait_with_output().expect("ends");
+    let said = text(&done.stderr);
+    assert!(done.status.success(), "{said}");
+    assert!(said.contains("reading them again"), "{said}");
+    let written: std::collections::BTreeSet<String> = std::fs::read_to_string(&path)
+        .expect("written")
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let served: std::collections::BTreeSet<String> =
+        server.record_ids_of("account").into_iter().collect();
+    assert_eq!(written, served, "every record the server holds, once");
+}

@@ -156,3 +156,49 @@ async fn list_rules_hold_without_the_typed_facade() {
         .expect_err("members of another type");
     assert_eq!(err.status(), Some(400));
 }
+
+/// An export reads each page from the last item of the page before: a record deleted
+/// before the page being read (the pages shift) is an error saying so, not a record
+/// silently skipped; a quiet list exports whole, each record once.
+#[tokio::test]
+async fn an_export_whose_pages_shift_says_so_instead_of_skipping_a_record() {
+    use lightfield_mock::Fault;
+    let (server, client) = setup().await;
+    let ids = server.seed_records("account", 60, |i| json!({"$name": format!("Row {i}")}));
+    let quiet: Vec<_> = client
+        .accounts()
+        .list()
+        .export(3)
+        .try_collect()
+        .await
+        .unwrap();
+    let quiet: Vec<String> = quiet.into_iter().map(|a| a.id).collect();
+    assert_eq!(quiet, ids, "in order, each once");
+
+    server.inject(
+        Fault::delay(std::time::Duration::from_millis(300))
+            .method("GET")
+            .path("/v1/accounts")
+            .after(1),
+    );
+    let purge = async {
+        let started = std::time::Instant::now();
+        while server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v1/accounts")
+            .count()
+            < 5
+        {
+            assert!(started.elapsed().as_secs() < 20, "no second page");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        assert!(server.purge_record("account", &ids[0]));
+    };
+    let export = client.accounts().list().export(1).try_collect::<Vec<_>>();
+    let (exported, ()) = tokio::join!(export, purge);
+    assert!(
+        matches!(exported, Err(lightfield::Error::Shifted(_))),
+        "{exported:?}"
+    );
+}
