@@ -105,8 +105,10 @@ pub async fn run(client: &Client, sync: Sync, out: &Out) -> Result<(), Failure> 
             ));
         });
         let summary = tokio::select! {
-            done = mirror.sync(client, &options) => done.map_err(failed),
+            // Ctrl-C's handler in place before the run sends anything.
+            biased;
             _ = tokio::signal::ctrl_c() => Err(interrupted()),
+            done = mirror.sync(client, &options) => done.map_err(failed),
         };
         line.finish_and_clear();
         let summary = summary?;

@@ -233,12 +233,15 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
     tokio::pin!(ctrl_c);
     loop {
         let outcome = tokio::select! {
-            next = sends.next() => next,
+            // Ctrl-C first: its handler is in place before the first row is sent (polled
+            // later, a Ctrl-C in between would end the import the default way, unsaid).
+            biased;
             // Rows in flight have a `sent` line: the next run replays or verifies them.
             _ = &mut ctrl_c => {
                 stopped = Some(Failure::Interrupted(resume.to_string()));
                 break;
             }
+            next = sends.next() => next,
         };
         let Some(outcome) = outcome else { break };
         let (step, written) = match outcome {
