@@ -14,7 +14,6 @@ use crate::exit::Failure;
 // Standard output read by `| head` ends quietly; any other write failure is an error.
 use crate::import::rows;
 use crate::output::{Columns, write_failed};
-use crate::records::filtered;
 use crate::{progress, safe};
 
 /// What `export` was asked to do.
@@ -31,10 +30,17 @@ pub struct Export {
 
 pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     let started = Instant::now();
+    // Filter values are read by the type's fields, as `list --filter` reads them.
+    let definitions = match export.filters.is_empty() {
+        true => None,
+        false => crate::records::definitions(client, &export.object).await,
+    };
     let list = || {
-        filtered(
+        crate::values::filtered(
             client.records_of(export.object.clone()).list(),
             &export.filters,
+            &export.object,
+            definitions.as_deref(),
         )
     };
     // A file is written beside its target and renamed over it only when complete: a failed

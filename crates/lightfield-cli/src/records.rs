@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use futures_util::StreamExt;
-use lightfield::{
-    Client, Definitions, Ids, InputValue, ObjectType, Op, Record, RecordStatus, Records,
-};
+use lightfield::{Client, Definitions, Ids, InputValue, ObjectType, Record, RecordStatus, Records};
 use serde_json::{Value, json};
 
 use crate::args::{
@@ -48,27 +46,6 @@ pub async fn definitions(client: &Client, object: &ObjectType) -> Option<Arc<Def
         return None;
     }
     client.schema(object.clone()).await.ok()
-}
-
-/// `key[op]=value`, `key[-op]=value` or `key=value` applied to a list.
-pub fn filtered<T: Send + 'static>(
-    mut list: lightfield::Listing<T>,
-    filters: &[String],
-) -> Result<lightfield::Listing<T>, Failure> {
-    for filter in filters {
-        let (name, value) = values::pair(filter, "key[op]=value")?;
-        list = match name
-            .split_once('[')
-            .and_then(|(k, rest)| Some((k, rest.strip_suffix(']')?)))
-        {
-            Some((key, op)) => match op.strip_prefix('-') {
-                Some(op) => list.filter_not(key, Op::from_api(op), value),
-                None => list.filter(key, Op::from_api(op), value),
-            },
-            None => list.filter_default(name, value),
-        };
-    }
-    Ok(list)
 }
 
 /// Up to `limit` items of `list` (every one with `all`), fetching pages as needed; and how
@@ -117,12 +94,13 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
         Action::Read(ReadAction::List(args)) => {
             // Columns asked for are checked against the type's keys, not only the keys this
             // page holds: an empty page still has them.
-            let known = if args.columns.is_empty() {
+            // Columns asked for are checked, and filter values read, by the type's keys.
+            let known = if args.columns.is_empty() && args.filter.is_empty() {
                 None
             } else {
                 definitions(client, &object).await
             };
-            list(&records, args, known.as_deref(), out).await
+            list(&records, &object, args, known.as_deref(), out).await
         }
         Action::Read(ReadAction::Get(args)) => {
             let ids = values::ids(&args.ids)?;
@@ -217,13 +195,16 @@ pub async fn run(client: &Client, object: ObjectType, action: Action, out: &Out)
 
 async fn list(
     records: &Records<Record>,
+    object: &ObjectType,
     args: ListArgs,
     known: Option<&Definitions>,
     out: &Out,
 ) -> Outcome {
-    let mut list = filtered(
+    let mut list = values::filtered(
         records.list().limit(args.page_size).offset(args.offset),
         &args.filter,
+        object,
+        known,
     )?;
     if let Some(status) = args.status {
         list = list.status(RecordStatus::from_api(&status));

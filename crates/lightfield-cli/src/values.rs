@@ -1,12 +1,13 @@
 //! What the user types, read as the API needs it: `--field key=value` by the field's type
-//! (exactly as `import` reads a CSV cell), `--rel key=ids`, a JSON body in any of the
-//! shapes the CLI prints, and ids given on the command line or on standard input.
+//! (exactly as `import` reads a CSV cell), `--filter` values the same way, `--rel key=ids`,
+//! a JSON body in any of the shapes the CLI prints, and ids given on the command line or on
+//! standard input.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 use std::path::Path;
 
-use lightfield::{Definitions, Ids, InputValue};
+use lightfield::{Definitions, Ids, InputValue, ObjectType, Op, ValueType};
 use serde_json::Value;
 
 use crate::exit::Failure;
@@ -45,6 +46,91 @@ pub fn field(
         None => InputValue::Text(raw.to_string()),
     };
     Ok((key.to_string(), value))
+}
+
+/// `key[op]=value`, `key[-op]=value` or `key=value` applied to a list, each value read by
+/// its field's type from `definitions` as `--field` reads it (dates, yes/no, numbers, select
+/// labels in any case when only one option matches): a value that cannot match, or a key
+/// the type does not have, is an error, never a silent empty answer.
+pub fn filtered<T: Send + 'static>(
+    mut list: lightfield::Listing<T>,
+    filters: &[String],
+    object: &ObjectType,
+    definitions: Option<&Definitions>,
+) -> Result<lightfield::Listing<T>, Failure> {
+    for filter in filters {
+        let (name, raw) = pair(filter, "key[op]=value")?;
+        let (key, op) = match name
+            .split_once('[')
+            .and_then(|(k, rest)| Some((k, rest.strip_suffix(']')?)))
+        {
+            Some((key, op)) => (key, Some(op)),
+            None => (name, None),
+        };
+        if key.is_empty() {
+            return Err(Failure::Local(format!(
+                "--filter `{filter}` has no key before its operator: a key starting with `$` \
+                 must be in single quotes ('$name[startsWith]=Ac'), or the shell replaces \
+                 `$name` with one of its variables"
+            )));
+        }
+        let value = match definitions {
+            Some(definitions) => filter_value(definitions, object, key, raw)?,
+            None => raw.to_string(),
+        };
+        list = match op {
+            Some(op) => match op.strip_prefix('-') {
+                Some(op) => list.filter_not(key, Op::from_api(op), value),
+                None => list.filter(key, Op::from_api(op), value),
+            },
+            None => list.filter_default(key, value),
+        };
+    }
+    Ok(list)
+}
+
+/// A filter's value for field `key`, as the API compares it.
+fn filter_value(
+    definitions: &Definitions,
+    object: &ObjectType,
+    key: &str,
+    raw: &str,
+) -> Result<String, Failure> {
+    let Some(field) = definitions.field(key) else {
+        let why = if definitions.relationship(key).is_some() {
+            format!("`{key}` is a relationship, and lists filter on fields only")
+        } else {
+            let hint = definitions
+                .closest_key(key)
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            format!("{} records have no field `{key}`{hint}", object.as_api())
+        };
+        return Err(Failure::Local(format!("--filter: {why}")));
+    };
+    let wrong = |why: String| Failure::Local(format!("--filter `{key}`: {why}"));
+    match field.value_type {
+        ValueType::SingleSelect | ValueType::MultiSelect => match field.option(raw.trim()) {
+            Some(option) if raw.trim() == option.id => Ok(option.id.clone()),
+            Some(option) => Ok(option.label.clone()),
+            None => {
+                let labels: Vec<&str> = field.options.iter().map(|o| o.label.as_str()).collect();
+                Err(wrong(format!(
+                    "`{raw}` is not one of its options ({})",
+                    labels.join(", ")
+                )))
+            }
+        },
+        ValueType::Number | ValueType::Currency | ValueType::Checkbox | ValueType::DateTime => {
+            Ok(match field.parse_text(raw).map_err(wrong)? {
+                InputValue::Number(n) => n.to_string(),
+                InputValue::Bool(b) => b.to_string(),
+                InputValue::Text(text) => text,
+                _ => raw.to_string(),
+            })
+        }
+        _ => Ok(raw.to_string()),
+    }
 }
 
 /// `key=id` or `key=id1,id2`.

@@ -78,11 +78,23 @@ impl FieldDefinition {
         crate::value::parse_text(&self.value_type, self.multiple_values, text)
     }
 
-    /// The option whose id or label is `id_or_label`.
+    /// The option whose id or label is `id_or_label`; else the one option whose label it
+    /// is in another case (`gold` for `Gold`), when only one is.
     pub fn option(&self, id_or_label: &str) -> Option<&SelectOption> {
-        self.options
+        let exact = self
+            .options
             .iter()
-            .find(|o| o.id == id_or_label || o.label == id_or_label)
+            .find(|o| o.id == id_or_label || o.label == id_or_label);
+        exact.or_else(|| {
+            let mut folded = self
+                .options
+                .iter()
+                .filter(|o| o.label.to_lowercase() == id_or_label.to_lowercase());
+            match (folded.next(), folded.next()) {
+                (Some(only), None) => Some(only),
+                _ => None,
+            }
+        })
     }
 }
 
@@ -229,6 +241,13 @@ impl Definitions {
         self.fields.get(key)
     }
 
+    /// The field or relationship key closest to `key` (a typo, a missing `$`), when one is
+    /// close enough to suggest: `closest_key("name")` is `Some("$name")`.
+    pub fn closest_key(&self, key: &str) -> Option<&str> {
+        let known = self.fields.keys().chain(self.relationships.keys());
+        closest(key, known.map(String::as_str))
+    }
+
     /// The options of dependent select `key` that sit under `parent`, an option (id or
     /// label) of the field it depends on: `options_under("segment", "Software")`. Empty when
     /// `key` depends on no field or `parent` is not one of that field's options.
@@ -286,4 +305,15 @@ impl SchemaCache {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         slots.entry(object.to_string()).or_default().clone()
     }
+}
+
+/// The name in `known` closest to `key` (case aside), when it is close: at most two edits,
+/// or a third of its length.
+pub(crate) fn closest<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = key.to_lowercase();
+    known
+        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
+        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
 }

@@ -59,9 +59,7 @@ impl Preflight {
             return Ok(());
         }
         let definitions = check(client, object, fields, links).await?;
-        if self.option_ids {
-            labels_to_ids(&definitions, fields);
-        }
+        resolve_options(&definitions, fields, self.option_ids);
         Ok(())
     }
 }
@@ -273,29 +271,31 @@ fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Opti
 
 /// `, did you mean `x`?` for the known name closest to `key`, when one is close.
 fn did_you_mean<'a>(key: &str, known: impl Iterator<Item = &'a str>) -> String {
-    let lower = key.to_lowercase();
-    known
-        .map(|k| (strsim::levenshtein(&lower, &k.to_lowercase()), k))
-        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
-        .min()
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
+    crate::definitions::closest(key, known)
+        .map(|k| format!("; did you mean `{k}`?"))
         .unwrap_or_default()
 }
 
-/// Replaces select labels with their option ids, for servers or integrations that want ids.
-fn labels_to_ids(definitions: &Definitions, fields: &mut BTreeMap<String, InputValue>) {
+/// Writes each select value as its option is named: its id when `to_ids` (for servers or
+/// integrations that want ids), else its label exactly as defined when it was given in
+/// another case (`gold` is sent as `Gold`; an id or exact label stays as given).
+fn resolve_options(
+    definitions: &Definitions,
+    fields: &mut BTreeMap<String, InputValue>,
+    to_ids: bool,
+) {
     for (key, value) in fields.iter_mut() {
         let Some(field) = definitions.field(key).filter(|f| !f.options.is_empty()) else {
             continue;
         };
-        let id = |text: &str| {
-            field
-                .option(text)
-                .map_or_else(|| text.to_string(), |o| o.id.clone())
+        let named = |text: &str| match field.option(text) {
+            Some(o) if to_ids => o.id.clone(),
+            Some(o) if text != o.id => o.label.clone(),
+            _ => text.to_string(),
         };
         match value {
-            InputValue::Text(text) => *text = id(text),
-            InputValue::List(items) => items.iter_mut().for_each(|i| *i = id(i)),
+            InputValue::Text(text) => *text = named(text),
+            InputValue::List(items) => items.iter_mut().for_each(|i| *i = named(i)),
             _ => {}
         }
     }

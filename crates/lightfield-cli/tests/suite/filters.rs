@@ -1,0 +1,103 @@
+//! Values read the same everywhere: a `--filter` value is read by its field's type as a
+//! `--field` value is (dates, yes/no, numbers, select labels in any case when only one
+//! option matches), and one that cannot match, or a key the type lacks, is an error that
+//! says why, never a silent empty answer.
+
+use serde_json::json;
+
+use crate::harness::*;
+
+/// How many accounts `filter` lists (exit code 0 asserted).
+fn count(server: &lightfield_mock::MockServer, filter: &str) -> u64 {
+    let out = run(
+        server,
+        &["accounts", "list", "--filter", filter, "--format", "json"],
+    );
+    ok(&out);
+    json(&out)["totalCount"].as_u64().unwrap()
+}
+
+/// A filter refused before any list is sent: exit code 5, and what stderr says.
+fn refused(server: &lightfield_mock::MockServer, filter: &str) -> String {
+    let before = server.requests().len();
+    let out = run(server, &["accounts", "list", "--filter", filter]);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "{filter}: {}",
+        text(&out.stderr)
+    );
+    let lists = server.requests()[before..]
+        .iter()
+        .filter(|r| r.path == "/v1/accounts")
+        .count();
+    assert_eq!(lists, 0, "{filter}: no list was sent");
+    text(&out.stderr)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filter_values_are_read_by_the_fields_type_like_field_values() {
+    let server = server().await;
+    server.seed_records("account", 6, |i| {
+        json!({
+            "$name": format!("Co {i}"),
+            "renewalDate": format!("2027-12-2{i}T00:00:00Z"),
+            "isStrategic": i % 2 == 0,
+            "seats": i * 10,
+            "tier": if i < 2 { "Gold" } else { "Silver" },
+        })
+    });
+    // A calendar date is midnight UTC, as `--field` reads it.
+    assert_eq!(
+        count(&server, "renewalDate[greaterThan]=2027-12-22"),
+        count(&server, "renewalDate[greaterThan]=2027-12-22T00:00:00Z")
+    );
+    assert_eq!(count(&server, "renewalDate[greaterThan]=2027-12-22"), 3);
+    assert_eq!(count(&server, "isStrategic=yes"), 3);
+    assert_eq!(count(&server, "isStrategic=no"), 3);
+    assert_eq!(
+        count(&server, "tier=gold"),
+        2,
+        "one option matches in any case"
+    );
+    assert_eq!(count(&server, "seats[greaterThan]=25"), 3);
+
+    assert!(refused(&server, "seats[greaterThan]=abc").contains("not a number"));
+    assert!(refused(&server, "isStrategic=perhaps").contains("true or false"));
+    assert!(refused(&server, "renewalDate[lessThan]=next week").contains("not a date"));
+    let tier = refused(&server, "tier=Platinum");
+    assert!(
+        tier.contains("not one of its options") && tier.contains("Gold"),
+        "{tier}"
+    );
+    assert!(refused(&server, "name[startsWith]=Co").contains("did you mean `$name`"));
+    // What the shell leaves of "$name[startsWith]=Co" in double quotes.
+    assert!(refused(&server, "[startsWith]=Co").contains("single quotes"));
+    assert!(refused(&server, "$owner=mem_1").contains("is a relationship"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_select_value_in_another_case_is_written_as_its_option() {
+    let server = server().await;
+    let out = run(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Cased",
+            "--field",
+            "tier=gold",
+            "--format",
+            "json",
+        ],
+    );
+    ok(&out);
+    assert_eq!(json(&out)["fields"]["tier"]["value"], "Gold");
+    let sent = server
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST" && r.path == "/v1/accounts")
+        .expect("the create");
+    assert_eq!(sent.json()["fields"]["tier"], "Gold", "sent as defined");
+}
