@@ -330,15 +330,9 @@ pub async fn emails(client: &Client, action: crate::args::EmailAction, out: &Out
             sent_at,
             message_id,
         } => {
-            let at = time::OffsetDateTime::parse(
-                &sent_at,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .map_err(|e| {
-                Failure::Local(format!(
-                    "--sent-at `{sent_at}` is not RFC 3339 ({e}); e.g. 2026-12-03T10:00:00Z"
-                ))
-            })?;
+            // Read as every date the CLI takes (a field, a filter, a CSV cell).
+            let at = lightfield::value::parse_moment(&sent_at)
+                .map_err(|why| Failure::Local(format!("--sent-at: {why}")))?;
             let mut logged = lightfield::LoggedEmail::new(mail.from, at).to(mail.to);
             if !mail.cc.is_empty() {
                 logged = logged.cc(mail.cc);

@@ -262,7 +262,8 @@ pub enum EmailAction {
     Log {
         #[command(flatten)]
         mail: super::MailArgs,
-        /// When it was sent (RFC 3339).
+        /// When it was sent: 2026-12-03T10:00:00Z, or 2026-12-03 for midnight UTC (dates
+        /// read as everywhere in the CLI).
         #[arg(long)]
         sent_at: String,
         /// Its `Message-ID`, which makes logging it twice harmless.

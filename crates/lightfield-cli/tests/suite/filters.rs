@@ -101,3 +101,49 @@ async fn a_select_value_in_another_case_is_written_as_its_option() {
         .expect("the create");
     assert_eq!(sent.json()["fields"]["tier"], "Gold", "sent as defined");
 }
+
+/// One date reader for every command: `emails log --sent-at` takes a calendar date as a
+/// field, a filter and a CSV cell do (midnight UTC), and names a wrong one plainly.
+#[tokio::test(flavor = "multi_thread")]
+async fn emails_log_reads_its_date_as_every_other_date_is_read() {
+    let server = server().await;
+    let log = |at: &str| {
+        run(
+            &server,
+            &[
+                "emails",
+                "log",
+                "--from",
+                "me@acme.example",
+                "--to",
+                "you@globex.example",
+                "--subject",
+                "Hello",
+                "--text",
+                "Hi",
+                "--sent-at",
+                at,
+            ],
+        )
+    };
+    ok(&log("2026-12-03"));
+    let sent = server
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST")
+        .expect("the log");
+    let body = sent.json();
+    let at = body.pointer("/sentAt").or(body.pointer("/fields/$sentAt"));
+    assert_eq!(
+        at.and_then(|v| v.as_str()),
+        Some("2026-12-03T00:00:00Z"),
+        "{body}"
+    );
+    let wrong = log("next week");
+    assert_eq!(wrong.status.code(), Some(5));
+    assert!(
+        text(&wrong.stderr).contains("not a date"),
+        "{}",
+        text(&wrong.stderr)
+    );
+}

@@ -19,6 +19,7 @@ mod types;
 pub use field::FieldValue;
 pub use input::InputValue;
 pub use links::{Cardinality, DirectionEnd, Directions};
+pub use text::parse_moment;
 pub use types::{Address, FullName, Texts, ValueType};
 
 pub(crate) use text::parse_text;

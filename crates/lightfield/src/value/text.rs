@@ -128,6 +128,23 @@ fn date_time(text: &str) -> Result<String, String> {
     if OffsetDateTime::parse(text, &Rfc3339).is_ok() {
         return Ok(text.to_string());
     }
+    parse_moment(text).map(|_| format!("{text}T00:00:00Z"))
+}
+
+/// Reads a moment as people write one, the same for every value and command: RFC 3339
+/// (`2026-03-01T10:00:00Z`), or a calendar date (`2026-03-01`) read as midnight UTC. The
+/// error says what was expected.
+///
+/// ```
+/// let at = lightfield::value::parse_moment("2026-03-01").unwrap();
+/// assert_eq!(at, lightfield::value::parse_moment("2026-03-01T00:00:00Z").unwrap());
+/// assert!(lightfield::value::parse_moment("next week").is_err());
+/// ```
+pub fn parse_moment(text: &str) -> Result<OffsetDateTime, String> {
+    let text = text.trim();
+    if let Ok(at) = OffsetDateTime::parse(text, &Rfc3339) {
+        return Ok(at);
+    }
     let mut parts = text.splitn(3, '-').map(str::parse::<u16>);
     let day = match (parts.next(), parts.next(), parts.next()) {
         (Some(Ok(year)), Some(Ok(month)), Some(Ok(day))) if text.len() == 10 => {
@@ -139,12 +156,8 @@ fn date_time(text: &str) -> Result<String, String> {
         }
         _ => None,
     };
-    match day {
-        Some(_) => Ok(format!("{text}T00:00:00Z")),
-        None => Err(format!(
-            "`{text}` is not a date (write 2026-03-01 or 2026-03-01T10:00:00Z)"
-        )),
-    }
+    day.map(|day| day.midnight().assume_utc())
+        .ok_or_else(|| format!("`{text}` is not a date (write 2026-03-01 or 2026-03-01T10:00:00Z)"))
 }
 
 fn full_name(text: &str) -> Result<FullName, String> {
