@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use md5::{Digest, Md5};
 
 use super::rows::{self, ERROR_KEY, Original, ROW_KEY, Row};
+
+/// Where the rejects file keeps a line that was not a JSON object.
+const TEXT_KEY: &str = "_text";
 use crate::exit::Failure;
 
 /// Rows refused in this run and earlier ones, with the reason and their row number, in the
@@ -110,7 +113,12 @@ impl Rejects {
                     let Original::Json(value) = &row.original else {
                         continue;
                     };
-                    let mut value = value.clone();
+                    // A line that was no JSON object is kept under `_text` (as text, when
+                    // it was not JSON at all), beside the row number and the reason.
+                    let mut value = match value {
+                        serde_json::Value::Object(_) => value.clone(),
+                        other => serde_json::json!({ TEXT_KEY: other }),
+                    };
                     if let Some(object) = value.as_object_mut() {
                         object.insert(ROW_KEY.into(), (*number).into());
                         object.insert(ERROR_KEY.into(), why.clone().into());

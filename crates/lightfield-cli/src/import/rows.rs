@@ -201,13 +201,21 @@ pub fn read(path: &Path, raw_csv: bool) -> Result<Rows, Failure> {
             let rows = lines.map(|(line, number)| {
                 let line =
                     line.map_err(|e| Failure::Local(format!("row {number}: cannot read: {e}")))?;
-                let value: Value = serde_json::from_str(&line)
-                    .map_err(|e| Failure::Local(format!("row {number}: not JSON: {e}")))?;
+                // A line that is not a JSON object is a row refused, not the end of the run:
+                // the rejects file keeps it (as text, when it is not JSON) to be fixed.
+                let (value, problem) = match serde_json::from_str::<Value>(&line) {
+                    Ok(value) if value.is_object() => (value, None),
+                    Ok(value) => (
+                        value,
+                        Some("is not a JSON object ({\"key\": value, …})".into()),
+                    ),
+                    Err(e) => (Value::String(line), Some(format!("is not JSON ({e})"))),
+                };
                 Ok(Row {
                     number,
                     cells: json_cells(&value),
                     original: Original::Json(value),
-                    problem: None,
+                    problem,
                 })
             });
             Ok((None, Box::new(rows)))

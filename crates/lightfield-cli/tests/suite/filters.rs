@@ -147,3 +147,50 @@ async fn emails_log_reads_its_date_as_every_other_date_is_read() {
         text(&wrong.stderr)
     );
 }
+
+/// A JSON line that is not a JSON object is a row refused and named, kept in the rejects
+/// file to be fixed; the rows around it are imported.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_json_line_is_a_rejected_row_not_the_end_of_the_run() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("accounts.jsonl");
+    std::fs::write(
+        &input,
+        "{\"$name\": \"First\"}\n{\"$name\": \"Broken\"\n[1, 2]\n{\"$name\": \"Last\"}\n",
+    )
+    .unwrap();
+    let out = run(&server, &["import", "account", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out.stderr));
+    let mut names: Vec<String> = server
+        .records_of("account")
+        .iter()
+        .filter_map(|r| {
+            r.pointer("/fields/$name/value")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert_eq!(names, ["First", "Last"]);
+    let rejects = std::fs::read_to_string(dir.path().join("accounts.jsonl.rejects.jsonl"))
+        .expect("a rejects file");
+    let rows: Vec<serde_json::Value> = rejects
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each reject is a JSON line"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{rejects}");
+    assert_eq!(rows[0]["_row"], 2);
+    assert_eq!(rows[0]["_text"], "{\"$name\": \"Broken\"");
+    assert!(
+        rows[0]["_error"].as_str().unwrap().contains("not JSON"),
+        "{rejects}"
+    );
+    assert_eq!(rows[1]["_row"], 3);
+    assert!(
+        rows[1]["_error"]
+            .as_str()
+            .unwrap()
+            .contains("not a JSON object")
+    );
+}
