@@ -133,11 +133,12 @@ fn filter_value(
     }
 }
 
-/// `key=id` or `key=id1,id2`.
+/// `key=id`, or several ids separated as a list field's values may be: `key=id1,id2` or
+/// `key=id1;id2`.
 pub fn link(text: &str) -> Result<(String, Ids), Failure> {
     let (key, ids) = pair(text, "key=id")?;
     let ids: Vec<String> = ids
-        .split(',')
+        .split([',', ';'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)

@@ -148,3 +148,80 @@ async fn schema_rust_keeps_every_label_inside_a_line_of_its_own_words() {
     assert!(source.contains("/// Field: \\`\\`\\` (TEXT)"), "{source}");
     assert!(source.contains("/// Field:     fn main()"), "{source}");
 }
+
+/// The dry run refuses what the server would: an `--add` on a link to one record, a
+/// required key cleared, an address key the API does not have, an id that is two ids;
+/// each said plainly, nothing sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_dry_run_refuses_what_the_server_would() {
+    use crate::harness::sdk;
+    let server = server().await;
+    let client = sdk(&server);
+    let account = client.accounts().create("Dry").send().await.unwrap().id;
+    let member = client
+        .members()
+        .list()
+        .send()
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .expect("a member")
+        .id;
+    let cases: [(Vec<String>, &str); 4] = [
+        (
+            vec!["--add".into(), format!("$owner={member}")],
+            "`replace` links another in its place",
+        ),
+        (vec!["--clear".into(), "$name".into()], "is required"),
+        (
+            vec![
+                "--field".into(),
+                r#"$primaryAddress={"zip": "69001"}"#.into(),
+            ],
+            "has no `zip`",
+        ),
+        (
+            vec!["--add".into(), "partners=acc_1 acc_2".into()],
+            "looks like more than one record id",
+        ),
+    ];
+    for (args, said) in cases {
+        let before = server.requests().len();
+        let mut all = vec!["accounts", "update", account.as_str(), "--dry-run"];
+        all.extend(args.iter().map(String::as_str));
+        let out = run(&server, &all);
+        assert_eq!(
+            out.status.code(),
+            Some(5),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(said),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let writes = server.requests()[before..]
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count();
+        assert_eq!(writes, 0, "{args:?}: nothing sent");
+    }
+    // Ids of a link are separated as a list field's values are: `;` as well as `,`.
+    let other = client.accounts().create("Other").send().await.unwrap().id;
+    let third = client.accounts().create("Third").send().await.unwrap().id;
+    ok(&run(
+        &server,
+        &[
+            "accounts",
+            "update",
+            &account,
+            "--add",
+            &format!("partners={other};{third}"),
+        ],
+    ));
+    let linked = client.accounts().retrieve(&account).send().await.unwrap();
+    assert_eq!(linked.related("partners").len(), 2);
+}

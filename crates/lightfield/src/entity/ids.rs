@@ -35,6 +35,14 @@ impl Ids {
         }
     }
 
+    /// The ids, as a slice.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            Self::One(id) => std::slice::from_ref(id),
+            Self::Many(ids) => ids,
+        }
+    }
+
     /// How many ids.
     pub fn len(&self) -> usize {
         match self {
@@ -121,6 +129,19 @@ pub struct RelationshipChange {
 }
 
 impl RelationshipChange {
+    /// Every id the change names: added, removed and the replacement.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        let listed = [&self.add, &self.remove]
+            .into_iter()
+            .flatten()
+            .flat_map(|ids| ids.as_slice().iter().map(String::as_str));
+        let replace = match &self.replace {
+            Replace::One(id) => Some(id.as_str()),
+            _ => None,
+        };
+        listed.chain(replace)
+    }
+
     /// The JSON object the API takes.
     pub fn to_json(&self) -> Value {
         let mut out = Map::new();

@@ -1,7 +1,8 @@
 //! Checking a write against the organisation's definitions, before it is sent: unknown
 //! keys (with a "did you mean"), values that do not fit their field's type, select values
-//! that are neither an option's label nor its id, read-only fields and relationships, and
-//! several ids on a relationship that links one record.
+//! that are neither an option's label nor its id, address keys the API does not have,
+//! read-only fields and relationships, a required key cleared by an update, several ids (or
+//! an `add`) on a relationship that links one record, and an id that looks like two.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -97,7 +98,18 @@ fn first_problem(
     fields: &BTreeMap<String, InputValue>,
     links: &Links<'_>,
 ) -> Option<(String, Problem)> {
+    let updating = matches!(links, Links::Update(_));
     for (key, value) in fields {
+        if updating && *value == InputValue::Null && object.required_keys().contains(&key.as_str())
+        {
+            return Some((
+                key.clone(),
+                Problem::Wrong(format!(
+                    "`{key}` is required for {}: an update cannot clear it; give it a new value",
+                    object.plural()
+                )),
+            ));
+        }
         let Some(field) = definitions.field(key) else {
             return Some((
                 key.clone(),
@@ -124,6 +136,27 @@ fn first_problem(
             .map(|(k, change)| (k, change.add.as_ref().map(Ids::len)))
             .collect(),
     };
+    let named: Vec<(&String, &str)> = match links {
+        Links::Create(map) => map
+            .iter()
+            .flat_map(|(k, ids)| ids.as_slice().iter().map(move |id| (k, id.as_str())))
+            .collect(),
+        Links::Update(map) => map
+            .iter()
+            .flat_map(|(k, change)| change.ids().map(move |id| (k, id)))
+            .collect(),
+    };
+    if let Some((key, id)) = named
+        .into_iter()
+        .find(|(_, id)| id.contains(|c: char| c.is_whitespace() || c == ',' || c == ';'))
+    {
+        return Some((
+            key.clone(),
+            Problem::Wrong(format!(
+                "`{id}` looks like more than one record id: give each id apart (a list of ids)"
+            )),
+        ));
+    }
     for (key, count) in keys {
         let Some(relationship) = definitions.relationships.get(key) else {
             return Some((
@@ -151,6 +184,16 @@ fn first_problem(
                 key.clone(),
                 Problem::Wrong(format!(
                     "relationship `{key}` links one {} at most",
+                    relationship.object_type
+                )),
+            ));
+        }
+        if relationship.cardinality == Cardinality::HasOne && updating && count.is_some() {
+            return Some((
+                key.clone(),
+                Problem::Wrong(format!(
+                    "relationship `{key}` links one {}: `add` cannot link a second beside \
+                     it; `replace` links another in its place",
                     relationship.object_type
                 )),
             ));
@@ -237,7 +280,13 @@ fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Opti
         (ValueType::MultiSelect, InputValue::List(items)) => items.iter().find_map(|i| option(i)),
         (ValueType::MultiSelect, InputValue::Text(text)) => option(text),
         (ValueType::MultiSelect, _) => wrong("a list of option labels or ids"),
-        (ValueType::Address, InputValue::Address(_)) => None,
+        (ValueType::Address, InputValue::Address(address)) => match address.extra.keys().next() {
+            Some(unknown) => Some(Problem::Wrong(format!(
+                "`{key}` is an address, which has no `{unknown}`: its keys are street, \
+                 street2, city, state, postalCode, country, latitude and longitude"
+            ))),
+            None => None,
+        },
         (ValueType::Address, _) => wrong("an address"),
         (ValueType::FullName, InputValue::FullName(_)) => None,
         (ValueType::FullName, _) => wrong("a first and last name"),
