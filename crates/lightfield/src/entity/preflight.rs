@@ -280,13 +280,14 @@ fn value_problem(key: &str, field: &FieldDefinition, value: &InputValue) -> Opti
         (ValueType::MultiSelect, InputValue::List(items)) => items.iter().find_map(|i| option(i)),
         (ValueType::MultiSelect, InputValue::Text(text)) => option(text),
         (ValueType::MultiSelect, _) => wrong("a list of option labels or ids"),
-        (ValueType::Address, InputValue::Address(address)) => match address.extra.keys().next() {
-            Some(unknown) => Some(Problem::Wrong(format!(
-                "`{key}` is an address, which has no `{unknown}`: its keys are street, \
-                 street2, city, state, postalCode, country, latitude and longitude"
-            ))),
-            None => None,
-        },
+        (ValueType::Address, InputValue::Address(address)) => {
+            address.extra.keys().next().map(|unknown| {
+                Problem::Wrong(format!(
+                    "`{key}` is an address, which has no `{unknown}`: its keys are street, \
+                     street2, city, state, postalCode, country, latitude and longitude"
+                ))
+            })
+        }
         (ValueType::Address, _) => wrong("an address"),
         (ValueType::FullName, InputValue::FullName(_)) => None,
         (ValueType::FullName, _) => wrong("a first and last name"),
