@@ -17,7 +17,7 @@
 //! ```
 //!
 //! A profile never holds the key itself: a config file is easily shared or committed.
-//! `lightfield auth login` (`login.rs`) writes such a profile, its key in a file of its own.
+//! `lightfield auth login` (`account.rs`) writes such a profile, its key in a file of its own.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

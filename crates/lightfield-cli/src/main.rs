@@ -17,27 +17,27 @@
 //! message and `param`; the exit code says what kind of error it was (see [`exit`]).
 //!
 //! - `args`: the command line as clap reads it;
-//! - `records`: record operations (`lightfield accounts list` …);
-//! - `output`: tables, JSON, YAML and CSV;
-//! - `export`, `import`, `sync`: bulk moves at the rate limit (`sync` fronts the
-//!   lightfield-sync mirror); `rows` reads import files, `journal` makes imports
-//!   resumable; `progress`: the bars;
-//! - `safe`: CSV cells that cannot run as formulas, text that cannot drive a terminal;
-//! - `exit`: exit codes by kind of error.
+//! - records: `records` (`lightfield accounts list` …), `values` (what the user types, read
+//!   by each field's type), `resources` (lists, files, mail, runs, schemas, Preview);
+//! - bulk: `export`, `import`, `sync`, moves at the rate limit (`sync` fronts the
+//!   lightfield-sync mirror; `import` keeps a journal that makes it resumable);
+//!   `progress`: the bars;
+//! - account: `config` (profiles and settings), `account` (`auth login|logout|status`);
+//! - output: `output` (tables, JSON, YAML, CSV), `view` (one record), `safe` (CSV cells
+//!   that cannot run as formulas, text that cannot drive a terminal);
+//! - `mock`: the embedded local server; `exit`: exit codes by kind of error.
 
+mod account;
 mod args;
 mod config;
 mod exit;
 mod export;
 mod import;
-
-mod login;
 mod mock;
-mod more;
 mod output;
 mod progress;
 mod records;
-
+mod resources;
 mod safe;
 mod sync;
 mod values;
@@ -96,10 +96,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Auth {
             action: AuthAction::Login { no_check },
-        } => return login::run(&cli, *no_check).await,
+        } => return account::run(&cli, *no_check).await,
         Command::Auth {
             action: AuthAction::Logout,
-        } => return login::logout(&cli),
+        } => return account::logout(&cli),
         _ => {}
     }
     let cli = match cli.command {
@@ -162,16 +162,16 @@ async fn other_command(
                 .collect();
             out.value(&Value::Array(data))
         }
-        Command::Emails { action } => more::emails(client, action, out).await,
-        Command::Lists { action } => more::lists(client, action, out).await,
-        Command::Schema(args) => more::schema(client, args, out).await,
-        Command::Open { id, browser } => more::open(client, id, browser).await,
-        Command::Files { action } => more::files(client, action, out).await,
-        Command::Runs { action } => more::runs(client, action, out).await,
-        Command::Auth { action } => more::auth(client, settings, action, out).await,
+        Command::Emails { action } => resources::emails(client, action, out).await,
+        Command::Lists { action } => resources::lists(client, action, out).await,
+        Command::Schema(args) => resources::schema(client, args, out).await,
+        Command::Open { id, browser } => records::open_by_id(client, id, browser).await,
+        Command::Files { action } => resources::files(client, action, out).await,
+        Command::Runs { action } => resources::runs(client, action, out).await,
+        Command::Auth { action } => account::status(client, settings, action, out).await,
         #[cfg(feature = "preview")]
         command @ (Command::Senders { .. } | Command::Sequences { .. }) => {
-            more::preview(client, command, out).await
+            resources::preview(client, command, out).await
         }
         Command::Export {
             object,

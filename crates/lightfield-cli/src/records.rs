@@ -472,3 +472,15 @@ pub fn open(record: &Record, browser: bool) -> Outcome {
     }
     Ok(())
 }
+
+/// `lightfield open ID`: the record's type from its id, then its link.
+pub async fn open_by_id(client: &Client, id: String, browser: bool) -> Outcome {
+    let object = ObjectType::of_id(&id).ok_or_else(|| {
+        Failure::Local(format!(
+            "`{id}` is not the id of a built-in type; for a custom object use \
+             `lightfield object SLUG open {id}`"
+        ))
+    })?;
+    let record: Record = client.records_of(object).retrieve(id).send().await?;
+    open(&record, browser)
+}

@@ -1,22 +1,23 @@
 //! The command line, as clap reads it: the settings every command shares and the commands
-//! (`records` holds what each record type offers, `more` the rest of the API).
+//! (`records` holds what each record type offers, `resources` the rest of the API, auth and
+//! the local server).
 
-mod more;
 mod records;
+mod resources;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use more::{
-    AuthAction, FilesAction, MailArgs, MockArgs, ObjectsAction, RunsAction, SchemaArgs,
-};
-#[cfg(feature = "preview")]
-pub use more::{SendersAction, SequencesAction};
 pub use records::{
     Action, CoreAction, CreateArgs, DealAction, EmailAction, EnrichedAction, ListAction, ListArgs,
     MergeArgs, ObjectAction, ReadAction, UpdateArgs, WriteAction,
 };
+pub use resources::{
+    AuthAction, FilesAction, MailArgs, MockArgs, ObjectsAction, RunsAction, SchemaArgs,
+};
+#[cfg(feature = "preview")]
+pub use resources::{SendersAction, SequencesAction};
 
 /// The Lightfield CRM API from the shell.
 #[derive(Debug, Parser)]
@@ -358,7 +359,7 @@ that kept shifting), 130 Ctrl-C (run again to go on)."
         shell: clap_complete::Shell,
     },
     /// Run the embedded local Lightfield server, to try every command without an account.
-    #[command(override_help = more::MOCK_HELP)]
+    #[command(override_help = resources::MOCK_HELP)]
     Mock(MockArgs),
 }
 

@@ -1,5 +1,6 @@
-//! `lightfield auth login`: an API key saved as a profile, so later commands need neither a
-//! variable nor a flag.
+//! `lightfield auth`: `login` saves an API key as a profile, so later commands need neither
+//! a variable nor a flag; `logout` forgets it; `status` says which key, profile and server
+//! a command would use, and what the server makes of the key.
 //!
 //! The key goes to a file of its own, readable only by you, in your own config directory
 //! (`~/.config/lightfield/NAME.key`) whatever `LIGHTFIELD_CONFIG` names: a config file in
@@ -12,9 +13,10 @@
 use std::io::{BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use crate::args::Cli;
+use crate::args::{AuthAction, Cli};
 use crate::config::{self, Settings};
 use crate::exit::Failure;
+use serde_json::json;
 
 /// Saves the key typed (or piped in) as the profile `--profile` / `LIGHTFIELD_PROFILE`
 /// names, `default` otherwise; unless `no_check`, only once the server has accepted it.
@@ -386,4 +388,39 @@ fn make_dir(dir: &Path) -> Result<(), Failure> {
 
 fn cannot(what: &str, path: &Path, e: std::io::Error) -> Failure {
     Failure::Local(format!("cannot {what} {}: {e}", path.display()))
+}
+
+/// `lightfield auth status`.
+pub async fn status(
+    client: &lightfield::Client,
+    settings: &crate::config::Settings,
+    action: crate::args::AuthAction,
+    out: &crate::output::Out,
+) -> Result<(), Failure> {
+    match action {
+        AuthAction::Status => {
+            let key = client.validate().send().await.inspect_err(|_| {
+                // What was tried, even when the check fails (as `gh auth status` does).
+                eprintln!(
+                    "profile: {}; key from: {}; server: {}",
+                    settings.profile.as_deref().unwrap_or("(none)"),
+                    settings.key_source,
+                    client.base_url()
+                );
+            })?;
+            out.value(&json!({
+                "active": key.active,
+                "subjectType": key.subject_type.as_ref().map(|s| s.as_api().to_string()),
+                "tokenType": key.token_type,
+                "scopes": key.scopes,
+                "server": client.base_url(),
+                "profile": settings.profile,
+                "keyFrom": settings.key_source,
+            }))
+        }
+        // Settled before any settings are read (the profile may not exist yet).
+        AuthAction::Login { .. } | AuthAction::Logout => Err(Failure::Local(
+            "`auth login` and `logout` run before a client is made".into(),
+        )),
+    }
 }
