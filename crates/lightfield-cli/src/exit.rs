@@ -113,15 +113,13 @@ fn in_cli_words(error: &Error) -> String {
                 text.push_str(&format!(" (after {} attempts)", api.attempts));
             }
             let hint = match api.kind {
+                K::NotFound => return format!("{text}; {}", not_found(api)),
                 K::Unauthorized => Some(
                     "check the key: LIGHTFIELD_API_KEY, --api-key or your profile \
                      (`lightfield auth status` shows which is in use)",
                 ),
                 K::Forbidden => Some(
                     "the key lacks a scope for this; `lightfield auth status` lists its scopes",
-                ),
-                K::NotFound => Some(
-                    "check the id, and the type (`lightfield objects list` shows the custom ones)",
                 ),
                 K::RateLimited => Some(
                     "the rate limit was reached; the CLI already waits as the server asks \
@@ -170,6 +168,62 @@ fn in_cli_words(error: &Error) -> String {
             }
         }
         other => other.to_string(),
+    }
+}
+
+/// What a 404 was an answer to, and what to do: a server that is not the API (no API
+/// error in the body) is named as such; a type name close to a built-in one gets a "did
+/// you mean".
+fn not_found(api: &lightfield::ApiError) -> String {
+    let request = api.request.as_deref().unwrap_or_default();
+    let url = request.split_once(' ').map_or(request, |(_, url)| url);
+    let asked = if request.is_empty() {
+        String::new()
+    } else {
+        format!(" (asked: {request})")
+    };
+    if api.error_type.is_empty() {
+        let server = url
+            .split_once("://")
+            .map(|(scheme, rest)| format!("{scheme}://{}", rest.split('/').next().unwrap_or(rest)))
+            .unwrap_or_else(|| "the server".into());
+        return format!(
+            "{server} answered with no API error in the body, as a server that is not the \
+             Lightfield API would: check --base-url / LIGHTFIELD_BASE_URL{asked}"
+        );
+    }
+    let slug = url
+        .split("/v1/objects/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .filter(|slug| !slug.is_empty());
+    let builtin = slug.and_then(|slug| {
+        const TYPES: [&str; 9] = [
+            "account",
+            "contact",
+            "opportunity",
+            "task",
+            "note",
+            "meeting",
+            "member",
+            "email",
+            "list",
+        ];
+        TYPES
+            .iter()
+            .flat_map(|t| [t.to_string(), format!("{t}s"), "opportunities".to_string()])
+            .map(|t| (strsim::levenshtein(&slug.to_lowercase(), &t), t))
+            .filter(|(distance, _)| *distance <= 2)
+            .min()
+    });
+    match (slug, builtin) {
+        (Some(slug), Some((_, name))) => format!(
+            "`{slug}` is no type of this organisation; did you mean `{name}`? (`lightfield \
+             objects list` shows the custom ones){asked}"
+        ),
+        _ => format!(
+            "check the id, and the type (`lightfield objects list` shows the custom ones){asked}"
+        ),
     }
 }
 

@@ -105,6 +105,9 @@ pub struct ApiError {
     /// The server's id for the request (`X-Request-Id` or `Request-Id`), when it sends
     /// one: what its support asks for.
     pub request_id: Option<String>,
+    /// The request refused: its method and URL without the query
+    /// (`GET https://api.lightfield.app/v1/accounts/acc_1`), when known.
+    pub request: Option<String>,
     /// Every other key of the error body, as received: the problems of a refused draft
     /// (`issues`), the contacts an enrollment could not take (`invalidContacts`), and
     /// whatever a newer server adds.
@@ -193,6 +196,7 @@ impl ApiError {
                 .map(|v| clip(&String::from_utf8_lossy(v.as_bytes()))),
             headers,
             attempts,
+            request: None,
             details,
         }
     }

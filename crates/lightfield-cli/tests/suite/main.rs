@@ -9,6 +9,7 @@ mod commands;
 mod everyday;
 mod filters;
 mod harness;
+mod hints;
 mod identity;
 mod import;
 mod login;

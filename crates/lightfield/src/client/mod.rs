@@ -141,13 +141,15 @@ fn answer<T>(hooks: &CallHooks, mut report: Report, ended: Ended<T>) -> Result<R
     // A body the generated client did not parse is parsed here, once.
     let refusal = |report: Report, parsed: Option<ErrorShape>| {
         let parsed = parsed.or_else(|| serde_json::from_slice(&report.body).ok());
-        Error::Api(Box::new(ApiError::from_shape(
+        let mut refused = ApiError::from_shape(
             report.status,
             report.headers,
             parsed,
             &report.body,
             report.attempts,
-        )))
+        );
+        refused.request = report.request;
+        Error::Api(Box::new(refused))
     };
     match ended {
         Ended::Answered(status, value) if (200..300).contains(&status) => Ok(Response {

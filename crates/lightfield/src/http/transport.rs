@@ -107,6 +107,8 @@ pub(crate) struct Report {
     pub(crate) headers: http::HeaderMap,
     /// A failure the generated code cannot express (an answer too large to read).
     pub(crate) failure: Option<crate::Error>,
+    /// The request, as an error names it: its method and URL without the query.
+    pub(crate) request: Option<String>,
     /// Set for a write that is not idempotent by nature.
     pub(crate) write: Option<Write>,
     /// Whether an attempt may have been carried out with no definite answer since: an
@@ -289,6 +291,12 @@ impl CallHooks {
                 .url_mut()
                 .query_pairs_mut()
                 .extend_pairs(&self.options.extra_query);
+        }
+        if let Ok(mut report) = self.report.lock() {
+            let mut url = request.url().clone();
+            url.set_query(None);
+            url.set_fragment(None);
+            report.request = Some(format!("{} {url}", request.method()));
         }
         let policy = self.policy();
         let category = category_of(operation, request.method());

@@ -1,0 +1,70 @@
+//! Honest hints: an error says what was asked of which server, names a server that is not
+//! the API as such, and offers "did you mean" for a type name with a typo.
+
+use std::io::{Read, Write};
+
+use crate::harness::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_says_what_was_asked_of_which_server_and_suggests_a_type() {
+    let server = server().await;
+    let missing = run(&server, &["accounts", "get", "acc_0000000404"]);
+    assert_eq!(missing.status.code(), Some(3));
+    let said = text(&missing.stderr);
+    assert!(
+        said.contains(&format!(
+            "asked: GET {}/v1/accounts/acc_0000000404",
+            server.url()
+        )),
+        "{said}"
+    );
+    for (command, typo, meant) in [
+        (vec!["export", "acount"], "acount", "account"),
+        (vec!["schema", "contcts"], "contcts", "contacts"),
+        (
+            vec!["object", "oportunity", "list"],
+            "oportunity",
+            "opportunity",
+        ),
+    ] {
+        let out = run(&server, &command);
+        let said = text(&out.stderr);
+        assert!(
+            said.contains(&format!(
+                "`{typo}` is no type of this organisation; did you mean `{meant}`?"
+            )),
+            "{command:?}: {said}"
+        );
+    }
+    // A custom object's slug far from every built-in type gets no suggestion.
+    let far = text(&run(&server, &["object", "zzzzzz", "list"]).stderr);
+    assert!(!far.contains("did you mean"), "{far}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_404_from_a_server_that_is_not_the_api_is_named_as_such() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\ncontent-type: text/html\r\ncontent-length: 9\r\n\
+                  connection: close\r\n\r\nnot here\n",
+            );
+        }
+    });
+    let mut command = bare();
+    command
+        .env("LIGHTFIELD_API_KEY", "sk_lf_any")
+        .env("LIGHTFIELD_BASE_URL", &url);
+    let out = run_with(command, &["accounts", "list"], b"");
+    assert_eq!(out.status.code(), Some(3));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains(&format!("{url} answered with no API error")) && said.contains("--base-url"),
+        "{said}"
+    );
+}
