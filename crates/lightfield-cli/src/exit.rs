@@ -149,8 +149,23 @@ fn in_cli_words(error: &Error) -> String {
              --timeout SECONDS",
             if *attempts == 1 { "" } else { "s" }
         ),
-        Error::InvalidInput { reason, .. } if reason.contains("nothing was sent") => reason.clone(),
-        Error::InvalidInput { reason, .. } => format!("{reason} (nothing was sent)"),
+        Error::InvalidInput { reason, .. } => {
+            // The SDK names its builder methods; the CLI has flags for them.
+            let reason = reason
+                .replace(
+                    "with `relationship` on a create, `add` or `replace` on an update",
+                    "with --rel on create, --add or --replace on update",
+                )
+                .replace(
+                    "`add` cannot link a second beside it; `replace` links another in its place",
+                    "--add cannot link a second beside it; --replace links another in its place",
+                );
+            if reason.contains("nothing was sent") {
+                reason
+            } else {
+                format!("{reason} (nothing was sent)")
+            }
+        }
         Error::Config(reason) => reason.clone(),
         Error::OutcomeUnknown(unknown) => {
             let how = in_cli_words(&unknown.source);

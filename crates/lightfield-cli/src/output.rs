@@ -196,10 +196,7 @@ impl Out {
         let all = Columns::of_records(records).and(definitions);
         let header = all.header();
         if let Some(unknown) = columns.iter().find(|key| !header.contains(key)) {
-            return Err(Failure::Local(format!(
-                "--columns: no column `{unknown}`; the columns are {}",
-                header.join(", ")
-            )));
+            return Err(no_column(unknown, &header));
         }
         match self.format {
             Format::Table | Format::Csv if self.query.is_none() => {
@@ -409,4 +406,32 @@ pub fn confirm(question: &str, declined: &str, yes: bool) -> Result<(), Failure>
         "y" | "Y" | "yes" => Ok(()),
         _ => Err(Failure::Local(declined.to_string())),
     }
+}
+
+/// `--columns` named `key`, which `header` does not have: what to type instead. An empty key
+/// is what the shell leaves of `"$name,tier"`.
+pub fn no_column(key: &str, header: &[String]) -> Failure {
+    if key.trim().is_empty() {
+        return Failure::Local(
+            "--columns has an empty name: a key starting with `$` must be in single quotes \
+             ('$name,tier'), or the shell replaces `$name` with one of its variables"
+                .into(),
+        );
+    }
+    let closest = header
+        .iter()
+        .map(|h| {
+            (
+                strsim::levenshtein(&key.to_lowercase(), &h.to_lowercase()),
+                h,
+            )
+        })
+        .filter(|(distance, h)| *distance <= 2.max(h.len() / 3))
+        .min()
+        .map(|(_, h)| format!("did you mean `{h}`? "))
+        .unwrap_or_default();
+    Failure::Local(format!(
+        "--columns: no column `{key}`; {closest}the columns are {}",
+        header.join(", ")
+    ))
 }

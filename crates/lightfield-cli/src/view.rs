@@ -268,12 +268,10 @@ pub fn table(
     } else {
         let mut order = Vec::new();
         for key in chosen {
-            let at = header.iter().position(|h| h == key).ok_or_else(|| {
-                Failure::Local(format!(
-                    "--columns: no column `{key}`; the columns are {}",
-                    header.join(", ")
-                ))
-            })?;
+            let at = header
+                .iter()
+                .position(|h| h == key)
+                .ok_or_else(|| crate::output::no_column(key, header))?;
             order.push(at);
         }
         order

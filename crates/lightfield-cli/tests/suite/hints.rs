@@ -68,3 +68,31 @@ async fn a_404_from_a_server_that_is_not_the_api_is_named_as_such() {
         "{said}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_relationship_given_as_a_field_and_a_column_with_a_typo_say_what_to_type() {
+    let server = server().await;
+    let rel = run(
+        &server,
+        &[
+            "accounts",
+            "create",
+            "--field",
+            "$name=Acme",
+            "--field",
+            "partners=acc_1",
+        ],
+    );
+    assert_eq!(rel.status.code(), Some(5));
+    let said = text(&rel.stderr);
+    assert!(
+        said.contains("`partners` is a relationship") && said.contains("--rel"),
+        "{said}"
+    );
+    server.seed_records("account", 1, |_| serde_json::json!({"$name": "Co"}));
+    // What the shell leaves of --columns "$name,tier".
+    let emptied = text(&run(&server, &["accounts", "list", "--columns", ",tier"]).stderr);
+    assert!(emptied.contains("single quotes"), "{emptied}");
+    let typo = text(&run(&server, &["accounts", "list", "--columns", "name"]).stderr);
+    assert!(typo.contains("did you mean `$name`?"), "{typo}");
+}

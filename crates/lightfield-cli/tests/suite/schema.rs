@@ -172,7 +172,7 @@ async fn the_dry_run_refuses_what_the_server_would() {
     let cases: [(Vec<String>, &str); 4] = [
         (
             vec!["--add".into(), format!("$owner={member}")],
-            "`replace` links another in its place",
+            "--replace links another in its place",
         ),
         (vec!["--clear".into(), "$name".into()], "is required"),
         (

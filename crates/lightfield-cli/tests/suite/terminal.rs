@@ -319,3 +319,16 @@ async fn a_key_typed_at_login_is_not_shown() {
     let key = std::fs::read_to_string(dir.path().join("lightfield/default.key")).unwrap();
     assert_eq!(key, "sk_lf_typed_secret\n");
 }
+
+/// Help is wrapped to the terminal's width, as every other screen is.
+#[tokio::test(flavor = "multi_thread")]
+async fn help_fits_the_terminal() {
+    let server = server().await;
+    for args in [
+        &["accounts", "list", "--help"][..],
+        &["import", "--help"],
+        &["--help"],
+    ] {
+        fits(&on_terminal(&server, args, false));
+    }
+}

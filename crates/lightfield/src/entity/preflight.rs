@@ -111,6 +111,17 @@ fn first_problem(
             ));
         }
         let Some(field) = definitions.field(key) else {
+            if let Some(relationship) = definitions.relationship(key) {
+                return Some((
+                    key.clone(),
+                    Problem::Wrong(format!(
+                        "`{key}` is a relationship of {} (to {} records), not a field: link \
+                         it with `relationship` on a create, `add` or `replace` on an update",
+                        object.plural(),
+                        relationship.object_type
+                    )),
+                ));
+            }
             return Some((
                 key.clone(),
                 unknown(object, "field", key, definitions.fields.keys()),
