@@ -90,11 +90,43 @@ pub async fn emails(client: &Client, action: crate::args::EmailAction, out: &Out
             if let Some(subject) = mail.subject {
                 logged = logged.subject(subject);
             }
-            if let Some(id) = message_id {
-                logged = logged.message_id(id);
+            if let Some(id) = &message_id {
+                logged = logged.message_id(id.clone());
             }
             logged = logged.body(None, mail.text);
-            out.record(&emails.log(logged).send().await?.into_record(), None)
+            match emails.log(logged).send().await {
+                Ok(email) => out.record(&email.into_record(), None),
+                // Logged before under this Message-ID (a re-run): what the user asked for
+                // is done. The email already logged is shown, as a first run shows it.
+                Err(lightfield::Error::Api(api))
+                    if api.status == 409 && message_id.is_some() && duplicate_message_id(&api) =>
+                {
+                    let earlier = api
+                        .message
+                        .split(|c: char| c.is_whitespace() || c == '`' || c == ',' || c == ';')
+                        .find(|word| word.starts_with("eml_"));
+                    eprintln!(
+                        "this Message-ID is already logged{}; nothing was logged twice",
+                        earlier.map(|id| format!(" as {id}")).unwrap_or_default()
+                    );
+                    match earlier {
+                        Some(id) => {
+                            out.record(&emails.retrieve(id).send().await?.into_record(), None)
+                        }
+                        None => out.value(&json!({ "logged": true, "messageId": message_id })),
+                    }
+                }
+                Err(e) => Err(e.into()),
+            }
         }
     }
+}
+
+/// Whether a 409 says the Message-ID is logged already (its code, or the header at fault).
+fn duplicate_message_id(api: &lightfield::ApiError) -> bool {
+    api.code.as_deref() == Some("duplicate_message_id")
+        || api
+            .param
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("headers.Message-ID"))
 }

@@ -96,3 +96,45 @@ async fn a_relationship_given_as_a_field_and_a_column_with_a_typo_say_what_to_ty
     let typo = text(&run(&server, &["accounts", "list", "--columns", "name"]).stderr);
     assert!(typo.contains("did you mean `$name`?"), "{typo}");
 }
+
+/// `emails log` run again with the same Message-ID (a re-run of a script) reports the
+/// email logged the first time and exits 0: what was asked is done, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn logging_an_email_again_by_its_message_id_shows_the_one_logged_and_succeeds() {
+    let server = server().await;
+    let log = || {
+        run(
+            &server,
+            &[
+                "emails",
+                "log",
+                "--from",
+                "me@acme.example",
+                "--to",
+                "you@globex.example",
+                "--subject",
+                "Hello",
+                "--text",
+                "Hi",
+                "--sent-at",
+                "2026-12-01",
+                "--message-id",
+                "<once@acme.example>",
+                "--format",
+                "json",
+            ],
+        )
+    };
+    let before = server.records_of("email").len();
+    let first = log();
+    ok(&first);
+    let again = log();
+    ok(&again);
+    assert_eq!(json(&again)["id"], json(&first)["id"], "the same email");
+    assert!(
+        text(&again.stderr).contains("already logged"),
+        "{}",
+        text(&again.stderr)
+    );
+    assert_eq!(server.records_of("email").len(), before + 1, "logged once");
+}
