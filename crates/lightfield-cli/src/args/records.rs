@@ -309,9 +309,10 @@ pub enum ListAction {
     Members {
         /// The list's id.
         id: String,
-        /// What the list holds: `accounts`, `contacts` or `opportunities`.
+        /// What the list holds (`accounts`, `contacts` or `opportunities`); the list's own
+        /// type when left out, and checked against it when given.
         #[arg(long = "of", value_name = "TYPE")]
-        member_type: String,
+        member_type: Option<String>,
         /// How many members to show; pages are fetched as needed.
         #[arg(long, default_value_t = 25)]
         limit: u64,
@@ -323,9 +324,10 @@ pub enum ListAction {
     Add {
         /// The list's id.
         id: String,
-        /// What the list holds: `accounts`, `contacts` or `opportunities`.
+        /// What the list holds (`accounts`, `contacts` or `opportunities`); the list's own
+        /// type when left out, and checked against it when given.
         #[arg(long = "of", value_name = "TYPE")]
-        member_type: String,
+        member_type: Option<String>,
         /// The records to add.
         #[arg(required = true, value_delimiter = ',')]
         members: Vec<String>,
@@ -334,9 +336,10 @@ pub enum ListAction {
     Remove {
         /// The list's id.
         id: String,
-        /// What the list holds: `accounts`, `contacts` or `opportunities`.
+        /// What the list holds (`accounts`, `contacts` or `opportunities`); the list's own
+        /// type when left out, and checked against it when given.
         #[arg(long = "of", value_name = "TYPE")]
-        member_type: String,
+        member_type: Option<String>,
         /// The records to take off.
         #[arg(required = true, value_delimiter = ',')]
         members: Vec<String>,

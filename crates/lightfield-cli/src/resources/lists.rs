@@ -26,6 +26,30 @@ fn members(kind: &str, ids: Vec<String>) -> Result<ListMembers, Failure> {
     }
 }
 
+/// The type list `id` holds, as `--of` names it: read from the list, and when `--of` was
+/// given too, the two must agree (a list of accounts asked for its contacts would answer
+/// "no records", which reads as a true answer).
+async fn held_type(
+    lists: &lightfield::Lists,
+    id: &str,
+    asked: Option<&str>,
+) -> Result<String, Failure> {
+    let list = lists.retrieve(id).send().await?;
+    let holds = list
+        .member_type()
+        .map(str::to_string)
+        .ok_or_else(|| Failure::Local(format!("list {id} does not say what it holds")))?;
+    if let Some(asked) = asked {
+        let same = |name: &str| records::object_type(name);
+        if same(asked) != same(&holds) {
+            return Err(Failure::Local(format!(
+                "--of `{asked}`: list {id} holds {holds} records; leave --of out, or name {holds}"
+            )));
+        }
+    }
+    Ok(holds)
+}
+
 /// `lightfield lists …`.
 pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
     let lists = client.lists();
@@ -84,6 +108,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
             limit,
             all,
         } => {
+            let member_type = held_type(&lists, &id, member_type.as_deref()).await?;
             let (found, total) = match records::object_type(&member_type) {
                 ObjectType::Account => as_records(take(lists.accounts(id), limit, all).await?),
                 ObjectType::Contact => as_records(take(lists.contacts(id), limit, all).await?),
@@ -103,6 +128,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
             member_type,
             members: ids,
         } => {
+            let member_type = held_type(&lists, &id, member_type.as_deref()).await?;
             let update = lists.update(id).add_members(members(&member_type, ids)?);
             out.record(&update.send().await?.into_record(), None)
         }
@@ -111,6 +137,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
             member_type,
             members: ids,
         } => {
+            let member_type = held_type(&lists, &id, member_type.as_deref()).await?;
             let update = lists.update(id).remove_members(members(&member_type, ids)?);
             out.record(&update.send().await?.into_record(), None)
         }

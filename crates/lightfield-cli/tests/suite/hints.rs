@@ -138,3 +138,40 @@ async fn logging_an_email_again_by_its_message_id_shows_the_one_logged_and_succe
     );
     assert_eq!(server.records_of("email").len(), before + 1, "logged once");
 }
+
+/// A list knows what it holds: `lists members|add|remove` need no `--of`, and one that names
+/// another type is refused instead of answering "no records".
+#[tokio::test(flavor = "multi_thread")]
+async fn list_members_take_the_lists_own_type() {
+    let server = server().await;
+    let client = sdk(&server);
+    let one = client.accounts().create("One").send().await.unwrap().id;
+    let two = client.accounts().create("Two").send().await.unwrap().id;
+    let list = client
+        .lists()
+        .create(
+            "Targets",
+            lightfield::ListMembers::Accounts(one.as_str().into()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .id;
+    ok(&run(&server, &["lists", "add", &list, &two]));
+    let members = run(&server, &["lists", "members", &list, "--format", "json"]);
+    ok(&members);
+    assert_eq!(json(&members)["totalCount"], 2, "{}", text(&members.stdout));
+    let wrong = run(&server, &["lists", "members", &list, "--of", "contacts"]);
+    assert_eq!(wrong.status.code(), Some(5));
+    assert!(
+        text(&wrong.stderr).contains("holds account records"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    ok(&run(
+        &server,
+        &["lists", "remove", &list, &one, "--of", "accounts"],
+    ));
+    let left = run(&server, &["lists", "members", &list, "--format", "json"]);
+    assert_eq!(json(&left)["totalCount"], 1);
+}
