@@ -272,15 +272,38 @@ fn footer(shown: usize, total: u64, offset: u64) -> Option<String> {
 }
 
 /// JSON as one cell of text.
+/// A value as one readable cell: a record (or anything with an `id`) as its id and name,
+/// another object as `key: value` pairs, a list as its items joined; never raw JSON for the
+/// reader to decode (a merge's primary record, an enrichment's run).
 fn plain(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Array(items) if items.iter().all(Value::is_string) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join("; "),
+        Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join("; "),
+        Value::Object(object) => {
+            if let Some(id) = object.get("id").and_then(Value::as_str) {
+                let name = value
+                    .pointer("/fields/$name/value")
+                    .or_else(|| value.pointer("/fields/$title/value"))
+                    .or_else(|| object.get("name"))
+                    .or_else(|| object.get("label"))
+                    .or_else(|| object.get("status"))
+                    .and_then(Value::as_str);
+                return match name {
+                    Some(name) => format!("{id} ({name})"),
+                    None => id.to_string(),
+                };
+            }
+            object
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| match v {
+                    Value::Object(_) | Value::Array(_) => format!("{k}: {v}"),
+                    other => format!("{k}: {}", plain(other)),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
         other => other.to_string(),
     }
 }

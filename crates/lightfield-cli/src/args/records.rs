@@ -67,7 +67,8 @@ pub enum DealAction {
         limit: u64,
     },
     /// Fold a duplicate into a primary record (the duplicate is removed), and wait for the
-    /// merge to finish.
+    /// merge to finish. The primary's values win; a field the primary leaves empty takes
+    /// the duplicate's; --keep-duplicate KEY keeps the duplicate's value of KEY instead.
     Merge(MergeArgs),
 }
 

@@ -21,7 +21,7 @@ pub use mail::emails;
 #[cfg(feature = "preview")]
 pub use preview::preview;
 pub use runs::runs;
-pub use schema::schema;
+pub use schema::{rows as schema_rows, schema};
 
 type Outcome = Result<(), Failure>;
 

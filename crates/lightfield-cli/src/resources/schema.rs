@@ -13,11 +13,17 @@ use super::Outcome;
 /// kind, value type, whether it is required or read-only, and its options.
 pub async fn schema(client: &Client, args: SchemaArgs, out: &Out) -> Outcome {
     let object = records::object_type(&args.object);
-    let required = object.required_keys();
-    let definitions = client.schema(object).await?;
+    let definitions = client.schema(object.clone()).await?;
     if let Some(name) = args.rust {
         return crate::output::text(&lightfield::schema::rust_source(&definitions, &name));
     }
+    out.value(&rows(&object, &definitions))
+}
+
+/// The rows of `schema`: one per field and relationship. Also what `TYPE definitions`
+/// shows in a table (its JSON is the API's answer, whole).
+pub fn rows(object: &lightfield::ObjectType, definitions: &lightfield::Definitions) -> Value {
+    let required = object.required_keys();
     let mut rows: Vec<Value> = definitions
         .fields
         .iter()
@@ -37,5 +43,5 @@ pub async fn schema(client: &Client, args: SchemaArgs, out: &Out) -> Outcome {
             "required": required.contains(&key.as_str()), "readOnly": r.read_only, "options": [],
         })
     }));
-    out.value(&Value::Array(rows))
+    Value::Array(rows)
 }

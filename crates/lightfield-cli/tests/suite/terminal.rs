@@ -332,3 +332,117 @@ async fn help_fits_the_terminal() {
         fits(&on_terminal(&server, args, false));
     }
 }
+
+/// The merge question names both records and says whose values win; declining merges
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_merge_question_names_both_records_and_whose_values_win() {
+    use std::io::Write;
+    let server = server().await;
+    let client = crate::harness::sdk(&server);
+    let primary = client
+        .accounts()
+        .create("Acme Rockets")
+        .send()
+        .await
+        .unwrap()
+        .id;
+    let duplicate = client
+        .accounts()
+        .create("Acme Rockts")
+        .send()
+        .await
+        .unwrap()
+        .id;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_lightfield"));
+    command.args(["accounts", "merge", &primary, &duplicate]);
+    command.env("LIGHTFIELD_API_KEY", KEY);
+    command.env("LIGHTFIELD_BASE_URL", server.url());
+    command.env(
+        "LIGHTFIELD_CONFIG",
+        "/nonexistent/lightfield-test-config.toml",
+    );
+    let mut child = pair.slave.spawn_command(command).expect("spawned");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("a reader");
+    let mut writer = pair.master.take_writer().expect("a writer");
+    let shown = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reading = {
+        let shown = shown.clone();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 256];
+            while let Ok(n @ 1..) = reader.read(&mut chunk) {
+                shown.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        })
+    };
+    let screen = || String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+    let asked = std::time::Instant::now();
+    while !screen().contains("[y/N]") {
+        assert!(asked.elapsed().as_secs() < 20, "no question: {}", screen());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    writer.write_all(b"n\r").expect("answered");
+    writer.flush().unwrap();
+    let succeeded = child.wait().expect("ends").success();
+    drop(writer);
+    reading.join().unwrap();
+    let screen = screen();
+    assert!(!succeeded, "declined: {screen}");
+    for said in [
+        format!("{duplicate} (Acme Rockts) into {primary} (Acme Rockets)"),
+        format!("{primary}'s values win"),
+        "nothing was merged".to_string(),
+    ] {
+        assert!(screen.contains(&said), "{said:?} in {screen}");
+    }
+    assert_eq!(server.records_of("account").len(), 2, "nothing merged");
+}
+
+/// Tables hold readable cells: a merge's primary as its id and name, an enrichment's run as
+/// its id and status, definitions a row per field; never JSON to decode by eye.
+#[tokio::test(flavor = "multi_thread")]
+async fn tables_show_readable_cells_not_json() {
+    let server = server().await;
+    let client = crate::harness::sdk(&server);
+    let primary = client
+        .accounts()
+        .create("Acme Rockets")
+        .send()
+        .await
+        .unwrap()
+        .id;
+    let duplicate = client
+        .accounts()
+        .create("Acme Rockts")
+        .send()
+        .await
+        .unwrap()
+        .id;
+    let merged = on_terminal(
+        &server,
+        &["accounts", "merge", &primary, &duplicate, "--yes"],
+        false,
+    );
+    assert!(
+        merged.contains(&format!("{primary} (Acme Rockets)")),
+        "{merged}"
+    );
+    let enriched = on_terminal(&server, &["accounts", "enrich", &primary], false);
+    let definitions = on_terminal(&server, &["accounts", "definitions"], false);
+    assert!(
+        definitions.contains("$name") && definitions.contains("TEXT"),
+        "{definitions}"
+    );
+    for screen in [&merged, &enriched, &definitions] {
+        assert!(!screen.contains("{\""), "JSON in a cell: {screen}");
+    }
+}
