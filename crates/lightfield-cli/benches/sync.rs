@@ -80,12 +80,13 @@ fn rows(small: &Mirrored, large: &Mirrored) -> Vec<String> {
     ]
 }
 
-/// The number just before `marker` in `line` (`12.5` in `… 12.5 MiB`), NaN when absent.
+/// The number just before `marker` in `line` (`12.5` in `… 12.5 MiB`, `104171` in
+/// `104,171 records`), NaN when absent.
 fn number_before(line: &str, marker: &str) -> f64 {
     line.find(marker)
         .map(|at| &line[..at])
         .and_then(|head| head.rsplit([' ', '(']).next())
-        .and_then(|n| n.parse().ok())
+        .and_then(|n| n.replace(',', "").parse().ok())
         .unwrap_or(f64::NAN)
 }
 

@@ -63,13 +63,15 @@ impl std::fmt::Display for Failure {
                 failed.len()
             ),
             Self::Rejected { rows, file } if file.as_os_str().is_empty() => {
-                write!(f, "{rows} rows have problems")
+                let rows = crate::view::counted(*rows, "row has", "rows have");
+                write!(f, "{rows} problems")
             }
             Self::Rejected { rows, file } => write!(
                 f,
-                "{rows} rows were rejected for their data; they are in {} with their row \
+                "{} rejected for their data; they are in {} with their row \
                  number in `_row` and the reason in `_error`. Fix them there or in the input \
                  and import either file: rows already written are never written again",
+                crate::view::counted(*rows, "row was", "rows were"),
                 file.display()
             ),
         }

@@ -82,7 +82,8 @@ pub async fn run(client: &Client, export: Export) -> Result<(), Failure> {
     }
     let elapsed = started.elapsed();
     eprintln!(
-        "exported {count} records in {elapsed:.1?} ({:.0} records/s){}",
+        "exported {} in {elapsed:.1?} ({:.0} records/s){}",
+        crate::view::counted(count, "record", "records"),
         count as f64 / elapsed.as_secs_f64().max(1e-9),
         crate::progress::peak_memory().map_or(String::new(), |m| format!("; peak memory {m}"))
     );

@@ -158,7 +158,7 @@ impl Out {
                     .collect();
                 return match self.format {
                     Format::Csv => csv_out(&columns, &cells),
-                    _ => view::table(&columns, &cells, &[], None),
+                    _ => view::table(&columns, &cells, None, None),
                 };
             }
         };
@@ -174,7 +174,7 @@ impl Out {
         match self.format {
             Format::Table if self.query.is_none() => view::record(record, definitions),
             Format::Csv if self.query.is_none() => {
-                self.records(std::slice::from_ref(record), None, &[], definitions)
+                self.records(std::slice::from_ref(record), None, None, definitions)
             }
             _ => self.value(&record.to_json()),
         }
@@ -189,9 +189,12 @@ impl Out {
         &self,
         records: &[Record],
         page: Option<(u64, u64)>,
-        columns: &[String],
+        columns: Option<&[String]>,
         definitions: Option<&Definitions>,
     ) -> Result<(), Failure> {
+        // `None`: the command has no --columns (every column is shown, as far as they fit).
+        let chosen = columns;
+        let columns = columns.unwrap_or_default();
         let footer = page.and_then(|(total, offset)| footer(records.len(), total, offset));
         let all = Columns::of_records(records).and(definitions);
         let header = all.header();
@@ -203,7 +206,7 @@ impl Out {
                 if self.format == Format::Table {
                     let cells: Vec<Vec<String>> =
                         records.iter().map(|r| all.row_for_people(r)).collect();
-                    return view::table(&header, &cells, columns, footer);
+                    return view::table(&header, &cells, chosen, footer);
                 }
                 let cells: Vec<Vec<String>> = records.iter().map(|r| all.row(r)).collect();
                 if columns.is_empty() {
@@ -257,7 +260,7 @@ fn only(mut record: Value, columns: &[String]) -> Value {
 fn footer(shown: usize, total: u64, offset: u64) -> Option<String> {
     let shown = shown as u64;
     if offset == 0 && shown >= total {
-        return Some(format!("{} records", view::count(total)));
+        return Some(view::counted(total, "record", "records"));
     }
     let more = if offset + shown < total {
         " — --all for every record, --limit N for more"

@@ -164,8 +164,9 @@ fn report(summary: &lightfield_sync::Summary, target: &str) -> Result<(), Failur
     let seconds = summary.elapsed.as_secs_f64().max(1e-3);
     let read = c.written + c.unchanged;
     eprintln!(
-        "synced {read} records ({} written, {} trashed, {} deleted, {} restored) into {} in \
+        "synced {} ({} written, {} trashed, {} deleted, {} restored) into {} in \
          {seconds:.1} s ({:.0} records/s, {:.2} of the rate limit, {:.1}% in the database){}{}",
+        crate::view::counted(read, "record", "records"),
         c.written,
         c.trashed,
         c.deleted,

@@ -238,9 +238,12 @@ pub fn record(record: &Record, definitions: Option<&Definitions>) -> Result<(), 
 pub fn table(
     header: &[String],
     cells: &[Vec<String>],
-    chosen: &[String],
+    chosen: Option<&[String]>,
     footer: Option<String>,
 ) -> Result<(), Failure> {
+    // `None`: the command has no --columns, and the footer must not offer it.
+    let has_columns = chosen.is_some();
+    let chosen = chosen.unwrap_or_default();
     let natural_width = |i: usize| {
         cells
             .iter()
@@ -320,9 +323,12 @@ pub fn table(
     }
     let mut notes: Vec<String> = footer.into_iter().collect();
     if hidden > 0 {
-        notes.push(format!(
-            "{hidden} more columns: --columns to choose, --format json for everything"
-        ));
+        let more = counted(hidden as u64, "more column", "more columns");
+        notes.push(if has_columns {
+            format!("{more}: --columns to choose, --format json for everything")
+        } else {
+            format!("{more}: --format json for everything")
+        });
     }
     // One line when the notes fit the terminal together, else a line each.
     let joined = notes.join(" · ");
@@ -350,13 +356,18 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// `n` things, counted and in the right number: `1 record`, `1,200 records`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{} {many}", count(n)),
+    }
+}
+
 /// What a delete of `n` records did: they went to the trash, and how they come back.
 pub fn trashed(n: usize) -> String {
-    let (records, them) = if n == 1 {
-        ("1 record".to_string(), "it")
-    } else {
-        (format!("{} records", count(n as u64)), "them")
-    };
+    let records = counted(n as u64, "record", "records");
+    let them = if n == 1 { "it" } else { "them" };
     format!(
         "moved {records} to the trash; the same command with `restore` in place of `delete` \
          brings {them} back"

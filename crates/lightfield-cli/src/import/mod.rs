@@ -343,8 +343,8 @@ pub async fn run(client: &Client, import: Import) -> Result<(), Failure> {
             .map(|(row, why)| format!("  row {row}: {why}"))
             .collect();
         return Err(Failure::Local(format!(
-            "{} rows were held back, the others are done:\n{}",
-            counts.held.len(),
+            "{} held back, the others are done:\n{}",
+            crate::view::counted(counts.held.len() as u64, "row was", "rows were"),
             rows.join("\n")
         )));
     }

@@ -222,7 +222,12 @@ async fn list(
         list = list.status(RecordStatus::from_api(&status));
     }
     let (found, total) = take(list, args.limit, args.all).await?;
-    out.records(&found, Some((total, args.offset)), &args.columns, known)
+    out.records(
+        &found,
+        Some((total, args.offset)),
+        Some(&args.columns),
+        known,
+    )
 }
 
 /// Runs `call` for every id, shows those done (a single record with its labels) and lists
@@ -253,7 +258,7 @@ where
     match done.as_slice() {
         [] if !asked.list => {}
         [one] if !asked.list => out.record(one, labels().await.as_deref())?,
-        many => out.records(many, None, &[], None)?,
+        many => out.records(many, None, None, None)?,
     }
     match failed.len() {
         0 => Ok(()),

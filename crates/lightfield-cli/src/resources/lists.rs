@@ -121,7 +121,7 @@ pub async fn lists(client: &Client, action: ListAction, out: &Out) -> Outcome {
                     )));
                 }
             };
-            out.records(&found, Some((total, 0)), &[], None)
+            out.records(&found, Some((total, 0)), None, None)
         }
         ListAction::Add {
             id,

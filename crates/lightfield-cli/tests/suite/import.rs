@@ -126,7 +126,7 @@ async fn export_then_import_round_trips_a_thousand_records_field_by_field() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("exported 1000 records"),
+        text(&out.stderr).contains("exported 1,000 records"),
         "{}",
         text(&out.stderr)
     );

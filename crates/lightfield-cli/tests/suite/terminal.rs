@@ -446,3 +446,32 @@ async fn tables_show_readable_cells_not_json() {
         assert!(!screen.contains("{\""), "JSON in a cell: {screen}");
     }
 }
+
+/// Footers suggest only flags the command has, and count in the right number.
+#[tokio::test(flavor = "multi_thread")]
+async fn footers_offer_only_the_commands_own_flags_and_count_right() {
+    let server = server().await;
+    let client = crate::harness::sdk(&server);
+    let only = client.accounts().create("Solo").send().await.unwrap().id;
+    // `schema` has no --columns: its wide table must not offer it.
+    let schema = on_terminal(&server, &["schema", "accounts"], false);
+    assert!(schema.contains("more column"), "{schema}");
+    assert!(!schema.contains("--columns"), "{schema}");
+    let list = client
+        .lists()
+        .create(
+            "Solo list",
+            lightfield::ListMembers::Accounts(only.as_str().into()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .id;
+    let members = on_terminal(&server, &["lists", "members", &list], false);
+    assert!(!members.contains("--columns"), "{members}");
+    assert!(
+        members.contains("1 record ") || members.contains("1 record\n"),
+        "{members}"
+    );
+    assert!(!members.contains("1 records"), "{members}");
+}
