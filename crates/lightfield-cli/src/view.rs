@@ -253,20 +253,19 @@ pub fn table(
             .unwrap_or(0)
             .min(WIDEST)
     };
+    let first = |i: usize| match header[i].as_str() {
+        "id" => 0,
+        "$name" | "$title" => 1,
+        _ => 2,
+    };
     let order: Vec<usize> = if chosen.is_empty() {
         let filled = |i: usize| cells.iter().filter(|r| !r[i].is_empty()).count();
         let mut order: Vec<usize> = (0..header.len())
             .filter(|&i| i == 0 || filled(i) > 0)
             .collect();
-        order.sort_by_key(|&i| {
-            let first = match header[i].as_str() {
-                "id" => 0,
-                "$name" | "$title" => 1,
-                _ => 2,
-            };
-            // Then the columns most rows fill, narrow ones first: more of them fit.
-            (first, std::cmp::Reverse(filled(i)), natural_width(i), i)
-        });
+        // Which columns get the room: the ones most rows fill, narrow ones first (more of
+        // them fit). They are shown in the header's order, whatever this page's values.
+        order.sort_by_key(|&i| (first(i), std::cmp::Reverse(filled(i)), natural_width(i), i));
         order
     } else {
         let mut order = Vec::new();
@@ -299,6 +298,10 @@ pub fn table(
             columns.push((i, want.min(left)));
             used += gap + want.min(left);
         }
+    }
+    if chosen.is_empty() {
+        // One column order from run to run: id and name first, then as the header has them.
+        columns.sort_by_key(|&(i, _)| (first(i), i));
     }
     let hidden = order.len() - columns.len();
     let mut out = std::io::stdout().lock();

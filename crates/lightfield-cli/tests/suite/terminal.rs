@@ -475,3 +475,28 @@ async fn footers_offer_only_the_commands_own_flags_and_count_right() {
     );
     assert!(!members.contains("1 records"), "{members}");
 }
+
+/// Columns keep one order from run to run, whatever the widths of this page's values.
+#[tokio::test(flavor = "multi_thread")]
+async fn columns_keep_one_order_whatever_the_values() {
+    let server = server().await;
+    server.seed_records("account", 2, |i| {
+        let tier = ["Gold", "Bronze"][i];
+        serde_json::json!({"$name": format!("Co {i}"), "seats": 1, "tier": tier})
+    });
+    let header = |offset: &str| {
+        let screen = on_terminal(
+            &server,
+            &["accounts", "list", "--limit", "1", "--offset", offset],
+            false,
+        );
+        let header = screen.lines().next().unwrap_or_default().to_string();
+        header
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let (first, second) = (header("0"), header("1"));
+    assert!(first.contains(&"tier".to_string()), "{first:?}");
+    assert_eq!(first, second, "the same columns in the same order");
+}
