@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! lightfield accounts list --filter '$name[startsWith]=Ac' --limit 10
-//! lightfield contacts get con_1
-//! lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_1'
+//! lightfield contacts get con_0000000001
+//! lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_0000000001'
 //! lightfield object vendor list
 //! lightfield schema account --rust Account
 //! lightfield export contact -o contacts.csv

@@ -70,10 +70,10 @@ pub struct Cli {
 
 const EXAMPLES: &str = "Examples:
   lightfield accounts list --filter '$name[startsWith]=Ac' --limit 10
-  lightfield contacts get con_1
-  lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_1'
-  lightfield accounts update acc_1 --replace '$owner=mem_2' --remove '$contact=con_9'
-  lightfield accounts get acc_1 --format json | lightfield accounts create --json -
+  lightfield contacts get con_0000000001
+  lightfield accounts create --field '$name=Acme' --field tier=Gold --rel '$owner=mem_0000000001'
+  lightfield accounts update acc_0000000001 --replace '$owner=mem_0000000002' --remove '$contact=con_0000000001'
+  lightfield accounts get acc_0000000001 --format json | lightfield accounts create --json -
   lightfield object vendor list
   lightfield schema account --rust Account
   lightfield export contact -o contacts.csv

@@ -36,13 +36,13 @@ pub enum WriteAction {
     #[command(after_help = "Examples:
   lightfield accounts create --field '$name=Acme' --field seats=12 --field renewalDate=2027-01-31
   lightfield contacts create --field '$name=Ada Lovelace' --field '$email=ada@example.com'
-  lightfield accounts get acc_1 --format json | lightfield accounts create --json -")]
+  lightfield accounts get acc_0000000001 --format json | lightfield accounts create --json -")]
     Create(CreateArgs),
     /// Change a record: set or clear fields, link, unlink or relink records.
     #[command(after_help = "Examples:
-  lightfield accounts update acc_1 --field tier=Gold --clear notes
-  lightfield accounts update acc_1 --replace '$owner=mem_2'
-  lightfield accounts update acc_1 --add '$contact=con_9' --remove '$contact=con_3'")]
+  lightfield accounts update acc_0000000001 --field tier=Gold --clear notes
+  lightfield accounts update acc_0000000001 --replace '$owner=mem_0000000002'
+  lightfield accounts update acc_0000000001 --add '$contact=con_0000000002' --remove '$contact=con_0000000001'")]
     Update(UpdateArgs),
     /// Move records to the trash (`restore` brings them back); `-` reads ids from
     /// standard input.

@@ -175,3 +175,73 @@ async fn list_members_take_the_lists_own_type() {
     let left = run(&server, &["lists", "members", &list, "--format", "json"]);
     assert_eq!(json(&left)["totalCount"], 1);
 }
+
+/// The examples the help gives work as printed against `lightfield mock --demo` (the ids
+/// they name are the demo's): each run in turn in one directory, `| lightfield` included.
+#[test]
+fn help_examples_work_against_the_demo_server() {
+    use std::io::BufRead;
+    /// The mock, stopped however the test ends.
+    struct Stopped(std::process::Child);
+    impl Drop for Stopped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let bin = env!("CARGO_BIN_EXE_lightfield");
+    let mut mock = Stopped(
+        bare()
+            .args(["mock", "--demo", "--port", "0", "--rate-limit", "off"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("mock runs"),
+    );
+    let mut banner = String::new();
+    std::io::BufReader::new(mock.0.stdout.take().unwrap())
+        .read_line(&mut banner)
+        .unwrap();
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the URL is printed")
+        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let mut examples = Vec::new();
+    for help in [
+        &["--help"][..],
+        &["accounts", "create", "--help"],
+        &["accounts", "update", "--help"],
+        &["accounts", "list", "--help"],
+    ] {
+        let out = bare().args(help).env("COLUMNS", "500").output().unwrap();
+        for line in text(&out.stdout).lines() {
+            let line = line.trim();
+            // Not the ones about another server, logging in, or the server itself.
+            let elsewhere = ["lightfield auth", "lightfield mock", "lightfield sync"];
+            if line.starts_with("lightfield ") && !elsewhere.iter().any(|e| line.starts_with(e)) {
+                examples.push(line.to_string());
+            }
+        }
+    }
+    assert!(examples.len() >= 10, "{examples:?}");
+    for example in &examples {
+        let shell = example.replace("lightfield ", &format!("{bin} "));
+        let out = std::process::Command::new("sh")
+            .args(["-c", &shell])
+            .current_dir(dir.path())
+            .env("LIGHTFIELD_BASE_URL", &url)
+            .env("LIGHTFIELD_API_KEY", "sk_lf_demo")
+            .env(
+                "LIGHTFIELD_CONFIG",
+                "/nonexistent/lightfield-test-config.toml",
+            )
+            .env("XDG_CONFIG_HOME", "/nonexistent/lightfield-test-home")
+            .env_remove("LIGHTFIELD_PROFILE")
+            .env_remove("LIGHTFIELD_FORMAT")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{example}: {}", text(&out.stderr));
+    }
+}
