@@ -159,58 +159,6 @@ async fn each_relationship_reads_as_a_view_from_its_own_type() {
 }
 
 #[tokio::test]
-async fn the_members_of_each_list_are_mirrored_and_follow_it() {
-    use lightfield::ListMembers;
-    use lightfield_sync::Store;
-    let server = server().await;
-    let client = client(&server);
-    let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
-    let members: Vec<&str> = accounts.iter().take(27).map(String::as_str).collect();
-    let list = client
-        .lists()
-        .create("Targets", ListMembers::Accounts(members.clone().into()))
-        .send()
-        .await
-        .unwrap();
-    let mut store = Sqlite::in_memory().unwrap();
-    let options = options().only(["list"]);
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    let mut expected: Vec<String> = members.iter().map(|m| m.to_string()).collect();
-    expected.sort();
-    assert_eq!(
-        store.list_members(&list.id).await.unwrap(),
-        expected,
-        "27 members, two pages"
-    );
-
-    client
-        .lists()
-        .update(&list.id)
-        .remove_members(ListMembers::Accounts([accounts[0].as_str()].into()))
-        .send()
-        .await
-        .unwrap();
-    lightfield_sync::sync(&client, &mut store, &options)
-        .await
-        .unwrap();
-    expected.retain(|id| id != &accounts[0]);
-    assert_eq!(store.list_members(&list.id).await.unwrap(), expected);
-
-    client.lists().delete(&list.id).send().await.unwrap();
-    for _ in 0..2 {
-        lightfield_sync::sync(&client, &mut store, &options)
-            .await
-            .unwrap();
-    }
-    assert!(
-        store.list_members(&list.id).await.unwrap().is_empty(),
-        "a list gone has no members"
-    );
-}
-
-#[tokio::test]
 async fn a_run_says_where_it_is_after_each_page() {
     use std::sync::{Arc, Mutex};
     let server = server().await;

@@ -316,7 +316,58 @@ async fn a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed(backen
     );
 }
 
+async fn the_members_of_each_list_are_mirrored_and_follow_it(backend: Backend) {
+    use lightfield::ListMembers;
+    let server = server().await;
+    let client = client(&server);
+    let accounts = server.seed_records("account", 30, |i| json!({"$name": format!("Account {i}")}));
+    let members: Vec<&str> = accounts.iter().take(27).map(String::as_str).collect();
+    let list = client
+        .lists()
+        .create("Targets", ListMembers::Accounts(members.clone().into()))
+        .send()
+        .await
+        .unwrap();
+    let mut store = backend.mirror().await;
+    let options = options().only(["list"]);
+    lightfield_sync::sync(&client, store.as_mut(), &options)
+        .await
+        .unwrap();
+    let mut expected: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+    expected.sort();
+    assert_eq!(
+        store.list_members(&list.id).await.unwrap(),
+        expected,
+        "27 members, two pages"
+    );
+
+    client
+        .lists()
+        .update(&list.id)
+        .remove_members(ListMembers::Accounts([accounts[0].as_str()].into()))
+        .send()
+        .await
+        .unwrap();
+    lightfield_sync::sync(&client, store.as_mut(), &options)
+        .await
+        .unwrap();
+    expected.retain(|id| id != &accounts[0]);
+    assert_eq!(store.list_members(&list.id).await.unwrap(), expected);
+
+    client.lists().delete(&list.id).send().await.unwrap();
+    for _ in 0..2 {
+        lightfield_sync::sync(&client, store.as_mut(), &options)
+            .await
+            .unwrap();
+    }
+    assert!(
+        store.list_members(&list.id).await.unwrap().is_empty(),
+        "a list gone has no members"
+    );
+}
+
 on_each_backend!(
+    the_members_of_each_list_are_mirrored_and_follow_it,
     the_mirror_holds_what_the_server_has_and_a_second_run_writes_nothing,
     trash_restore_and_purge_are_mirrored_and_deletes_need_evidence,
     a_run_cut_short_is_continued_by_the_next_with_nothing_lost_or_doubled,
