@@ -59,6 +59,63 @@ fn terminal_run(server: &MockServer, args: &[&str], colour: bool) -> (bool, Stri
     )
 }
 
+/// Runs `command` on a terminal wide enough for its question (200 columns), waits until
+/// `ready` (given the screen so far, and whether the terminal still echoes) says the
+/// question is asked, types `typed` as a person would, and answers whether the command
+/// succeeded and what the screen showed.
+fn answered_on_terminal(
+    command: CommandBuilder,
+    ready: impl Fn(&str, bool) -> bool,
+    typed: &[u8],
+) -> (bool, String) {
+    use std::io::Write;
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 200,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("a pseudo-terminal");
+    let mut child = pair.slave.spawn_command(command).expect("spawned");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("a reader");
+    let mut writer = pair.master.take_writer().expect("a writer");
+    let shown = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let reading = {
+        let shown = shown.clone();
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 256];
+            // Ends with an error (EIO) once the child has closed the terminal.
+            while let Ok(n @ 1..) = reader.read(&mut chunk) {
+                shown.lock().unwrap().extend_from_slice(&chunk[..n]);
+            }
+        })
+    };
+    let screen = || String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
+    let echoing = || {
+        pair.master
+            .get_termios()
+            .is_none_or(|t| t.local_flags.contains(nix::sys::termios::LocalFlags::ECHO))
+    };
+    let asked = std::time::Instant::now();
+    while !ready(&screen(), echoing()) {
+        assert!(
+            asked.elapsed().as_secs() < 20,
+            "no question (echoing: {}): {}",
+            echoing(),
+            screen()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    writer.write_all(typed).expect("typed");
+    writer.flush().unwrap();
+    let succeeded = child.wait().expect("ends").success();
+    drop(writer);
+    reading.join().unwrap();
+    (succeeded, screen())
+}
+
 /// Records with fixed ids and times, so the screen is the same on every run.
 fn seed(server: &MockServer) {
     let accounts = [
@@ -252,64 +309,19 @@ async fn a_table_piped_holds_only_its_header_and_rows() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_typed_at_login_is_not_shown() {
-    use std::io::Write;
     let server = server().await;
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("lightfield/config.toml");
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 80,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_lightfield"));
     command.args(["auth", "login", "--base-url", server.url()]);
     command.env("LIGHTFIELD_CONFIG", &config);
     command.env("XDG_CONFIG_HOME", dir.path());
     command.env_remove("LIGHTFIELD_API_KEY");
     command.env_remove("LIGHTFIELD_PROFILE");
-    let mut child = pair.slave.spawn_command(command).expect("spawned");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("a reader");
-    let mut writer = pair.master.take_writer().expect("a writer");
-    let shown = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let reading = {
-        let shown = shown.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 256];
-            // Ends with an error (EIO) once the child has closed the terminal.
-            while let Ok(n @ 1..) = reader.read(&mut chunk) {
-                shown.lock().unwrap().extend_from_slice(&chunk[..n]);
-            }
-        })
-    };
-    let screen = || String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
-    // Wait for the prompt before typing, as a person would.
-    let asked = std::time::Instant::now();
     // The prompt is printed just before echo is turned off: typing in between would be
     // echoed by the terminal itself, whatever the program does. Wait for both.
-    let echoing = || {
-        pair.master
-            .get_termios()
-            .is_none_or(|t| t.local_flags.contains(nix::sys::termios::LocalFlags::ECHO))
-    };
-    while !screen().contains("not shown as you type") || echoing() {
-        assert!(
-            asked.elapsed().as_secs() < 20,
-            "no prompt, or echo never turned off (echoing: {}): {}",
-            echoing(),
-            screen()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    writer.write_all(b"sk_lf_typed_secret\r").expect("typed");
-    writer.flush().unwrap();
-    let succeeded = child.wait().expect("ends").success();
-    drop(writer);
-    reading.join().unwrap();
-    let screen = screen();
+    let ready = |screen: &str, echoing: bool| screen.contains("not shown as you type") && !echoing;
+    let (succeeded, screen) = answered_on_terminal(command, ready, b"sk_lf_typed_secret\r");
     assert!(succeeded, "{screen}");
     assert!(screen.contains("Saved the key"), "{screen}");
     assert!(
@@ -337,7 +349,6 @@ async fn help_fits_the_terminal() {
 /// nothing.
 #[tokio::test(flavor = "multi_thread")]
 async fn the_merge_question_names_both_records_and_whose_values_win() {
-    use std::io::Write;
     let server = server().await;
     let client = crate::harness::sdk(&server);
     let primary = client
@@ -354,14 +365,6 @@ async fn the_merge_question_names_both_records_and_whose_values_win() {
         .await
         .unwrap()
         .id;
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 24,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_lightfield"));
     command.args(["accounts", "merge", &primary, &duplicate]);
     command.env("LIGHTFIELD_API_KEY", KEY);
@@ -370,32 +373,8 @@ async fn the_merge_question_names_both_records_and_whose_values_win() {
         "LIGHTFIELD_CONFIG",
         "/nonexistent/lightfield-test-config.toml",
     );
-    let mut child = pair.slave.spawn_command(command).expect("spawned");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("a reader");
-    let mut writer = pair.master.take_writer().expect("a writer");
-    let shown = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let reading = {
-        let shown = shown.clone();
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 256];
-            while let Ok(n @ 1..) = reader.read(&mut chunk) {
-                shown.lock().unwrap().extend_from_slice(&chunk[..n]);
-            }
-        })
-    };
-    let screen = || String::from_utf8_lossy(&shown.lock().unwrap()).into_owned();
-    let asked = std::time::Instant::now();
-    while !screen().contains("[y/N]") {
-        assert!(asked.elapsed().as_secs() < 20, "no question: {}", screen());
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    writer.write_all(b"n\r").expect("answered");
-    writer.flush().unwrap();
-    let succeeded = child.wait().expect("ends").success();
-    drop(writer);
-    reading.join().unwrap();
-    let screen = screen();
+    let ready = |screen: &str, _echoing: bool| screen.contains("[y/N]");
+    let (succeeded, screen) = answered_on_terminal(command, ready, b"n\r");
     assert!(!succeeded, "declined: {screen}");
     for said in [
         format!("{duplicate} (Acme Rockts) into {primary} (Acme Rockets)"),
