@@ -7,6 +7,7 @@ mod capabilities;
 mod cluster;
 mod commands;
 mod everyday;
+mod exports;
 mod filters;
 mod harness;
 mod hints;
