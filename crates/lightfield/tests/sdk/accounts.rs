@@ -506,27 +506,3 @@ async fn list_pages_filters_and_streams() {
         .unwrap_err();
     assert_eq!(bad_filter.status(), Some(400));
 }
-
-/// A typed record is a plain struct that owns its fields: its id moves out, and it converts
-/// to the record of any type and back with nothing lost.
-#[tokio::test]
-async fn a_typed_record_owns_its_id_and_converts_to_a_record_of_any_type() {
-    let (_server, client) = setup().await;
-    let id: String = client
-        .accounts()
-        .create("Owned")
-        .send()
-        .await
-        .map(|a| a.id)
-        .unwrap();
-    let account = client.accounts().retrieve(&id).send().await.unwrap();
-    assert_eq!(account.text("$name"), Some("Owned"));
-    let json = account.to_json();
-    let record = lightfield::Record::from(account.clone());
-    assert_eq!(record.to_json(), json, "the same record, as any type");
-    assert_eq!(lightfield::Account::from(record), account, "and back");
-    let lightfield::Account {
-        id: owned, fields, ..
-    } = account;
-    assert_eq!((owned, fields.contains_key("$name")), (id, true));
-}

@@ -1,5 +1,5 @@
-//! Field history, custom objects, the read-only types, and the keys newer servers send,
-//! over HTTP against lightfield-mock.
+//! Field history, custom objects, the read-only types, the keys newer servers send, and
+//! typed records as plain structs, over HTTP against lightfield-mock.
 
 use crate::common::*;
 use futures_util::TryStreamExt;
@@ -311,4 +311,28 @@ async fn unknown_and_malformed_values_from_a_newer_server_do_not_break_records()
         .await
         .expect("lists decode too");
     assert_eq!(listed.items, vec![decoded]);
+}
+
+/// A typed record is a plain struct that owns its fields: its id moves out, and it converts
+/// to the record of any type and back with nothing lost.
+#[tokio::test]
+async fn a_typed_record_owns_its_id_and_converts_to_a_record_of_any_type() {
+    let (_server, client) = setup().await;
+    let id: String = client
+        .accounts()
+        .create("Owned")
+        .send()
+        .await
+        .map(|a| a.id)
+        .unwrap();
+    let account = client.accounts().retrieve(&id).send().await.unwrap();
+    assert_eq!(account.text("$name"), Some("Owned"));
+    let json = account.to_json();
+    let record = lightfield::Record::from(account.clone());
+    assert_eq!(record.to_json(), json, "the same record, as any type");
+    assert_eq!(lightfield::Account::from(record), account, "and back");
+    let lightfield::Account {
+        id: owned, fields, ..
+    } = account;
+    assert_eq!((owned, fields.contains_key("$name")), (id, true));
 }
