@@ -68,10 +68,14 @@ impl std::fmt::Display for Failure {
             }
             Self::Rejected { rows, file } => write!(
                 f,
-                "{} rejected for their data; they are in {} with their row \
+                "{}; they are in {} with their row \
                  number in `_row` and the reason in `_error`. Fix them there or in the input \
                  and import either file: rows already written are never written again",
-                crate::view::counted(*rows, "row was", "rows were"),
+                crate::view::counted(
+                    *rows,
+                    "row was rejected for its data",
+                    "rows were rejected for their data"
+                ),
                 file.display()
             ),
         }

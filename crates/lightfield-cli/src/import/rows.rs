@@ -295,6 +295,14 @@ pub fn plan(
                 Cell::Text(text) => field
                     .parse_text(text)
                     .map_err(|why| format!("`{key}`: {why}"))?,
+                // A date in a JSON line is read as in a CSV cell or a flag: one date reader.
+                Cell::Json(Value::String(text))
+                    if field.value_type == lightfield::ValueType::DateTime =>
+                {
+                    field
+                        .parse_text(text)
+                        .map_err(|why| format!("`{key}`: {why}"))?
+                }
                 Cell::Json(json) => InputValue::from(json.clone()),
             };
             plan.fields.insert(key.clone(), value);

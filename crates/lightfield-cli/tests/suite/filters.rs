@@ -194,3 +194,34 @@ async fn a_malformed_json_line_is_a_rejected_row_not_the_end_of_the_run() {
             .contains("not a JSON object")
     );
 }
+
+/// A date in a JSON line is read as a CSV cell's is: a calendar date is midnight UTC.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_json_line_takes_a_calendar_date_as_a_csv_cell_does() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in [
+        (
+            "dated.jsonl",
+            "{\"$name\": \"Json\", \"renewalDate\": \"2027-01-31\"}\n",
+        ),
+        ("dated.csv", "$name,renewalDate\nCsv,2027-01-31\n"),
+    ] {
+        let input = dir.path().join(name);
+        std::fs::write(&input, content).unwrap();
+        ok(&run(
+            &server,
+            &["import", "account", input.to_str().unwrap()],
+        ));
+    }
+    let dates: Vec<String> = server
+        .records_of("account")
+        .iter()
+        .filter_map(|r| {
+            r.pointer("/fields/renewalDate/value")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(dates, ["2027-01-31T00:00:00Z", "2027-01-31T00:00:00Z"]);
+}
