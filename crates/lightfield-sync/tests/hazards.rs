@@ -255,14 +255,13 @@ async fn a_scan_that_keeps_shifting_is_unstable_and_judges_nothing(backend: Back
 
 async fn a_stream_left_unstable_stays_unstable_when_its_run_is_continued(backend: Backend) {
     use lightfield_sync::{PageWrite, StreamState};
-    let server = server().await;
-    let client = client(&server);
-    let ids = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = backend.mirror().await;
-    let options = options().only(["vendor"]);
-    lightfield_sync::sync(&client, store.as_mut(), &options)
-        .await
-        .unwrap();
+    let Vendors {
+        server,
+        client,
+        ids,
+        mut store,
+        options,
+    } = vendors_mirrored(&backend, 10).await;
     client
         .object("vendor")
         .delete(&ids[3])

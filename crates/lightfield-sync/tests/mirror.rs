@@ -236,14 +236,13 @@ async fn a_quiet_run_retrieves_nothing_and_counts_what_it_sent(backend: Backend)
 
 async fn a_failed_retrieve_is_no_evidence_of_a_delete(backend: Backend) {
     use lightfield_mock::Fault;
-    let server = server().await;
-    let client = client(&server);
-    let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = backend.mirror().await;
-    let options = options().only(["vendor"]);
-    lightfield_sync::sync(&client, store.as_mut(), &options)
-        .await
-        .unwrap();
+    let Vendors {
+        server,
+        client,
+        ids: vendors,
+        mut store,
+        options,
+    } = vendors_mirrored(&backend, 10).await;
     client
         .object("vendor")
         .delete(&vendors[4])
@@ -278,14 +277,13 @@ async fn a_failed_retrieve_is_no_evidence_of_a_delete(backend: Backend) {
 }
 
 async fn a_record_missing_in_runs_that_are_not_consecutive_is_not_trashed(backend: Backend) {
-    let server = server().await;
-    let client = client(&server);
-    let vendors = server.seed_records("vendor", 10, |i| json!({"$name": format!("Vendor {i}")}));
-    let mut store = backend.mirror().await;
-    let options = options().only(["vendor"]);
-    lightfield_sync::sync(&client, store.as_mut(), &options)
-        .await
-        .unwrap();
+    let Vendors {
+        server: _server,
+        client,
+        ids: vendors,
+        mut store,
+        options,
+    } = vendors_mirrored(&backend, 10).await;
     let vendor = client.object("vendor");
     vendor.delete(&vendors[2]).send().await.unwrap();
     lightfield_sync::sync(&client, store.as_mut(), &options)

@@ -7,7 +7,6 @@
 pub mod cluster;
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lightfield::Client;
 use lightfield_mock::{MockConfig, MockServer};
@@ -53,6 +52,7 @@ impl Backend {
             Backend::Sqlite => Box::new(Sqlite::in_memory().expect("SQLite in memory")),
             #[cfg(feature = "postgres")]
             Backend::Postgres(cluster) => {
+                use std::sync::atomic::{AtomicUsize, Ordering};
                 static SCHEMAS: AtomicUsize = AtomicUsize::new(0);
                 let schema = format!("mirror_{}", SCHEMAS.fetch_add(1, Ordering::Relaxed));
                 Box::new(postgres(cluster, &schema).await)
@@ -401,6 +401,34 @@ pub async fn shifts_in(store: &mut (dyn Store + Send), run: i64, stream: &str) -
 /// The links `store` holds, in the shape of [`served_links`].
 pub async fn held_links(store: &mut (dyn Store + Send)) -> BTreeSet<(String, String, String)> {
     store.links().await.expect("links").into_iter().collect()
+}
+
+/// What most vendor scenarios start from: a server with `n` vendors, a client, their ids,
+/// and a mirror one run has made of them with options for vendors only.
+pub struct Vendors {
+    pub server: MockServer,
+    pub client: Client,
+    pub ids: Vec<String>,
+    pub store: Mirror,
+    pub options: lightfield_sync::Options,
+}
+
+pub async fn vendors_mirrored(backend: &Backend, n: usize) -> Vendors {
+    let server = server().await;
+    let client = client(&server);
+    let ids = server.seed_records("vendor", n, |i| json!({"$name": format!("Vendor {i}")}));
+    let mut store = backend.mirror().await;
+    let options = options().only(["vendor"]);
+    lightfield_sync::sync(&client, store.as_mut(), &options)
+        .await
+        .expect("the first run");
+    Vendors {
+        server,
+        client,
+        ids,
+        store,
+        options,
+    }
 }
 
 /// Options for tests: a record missing from two runs is trashed however close together
