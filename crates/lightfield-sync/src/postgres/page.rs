@@ -112,14 +112,12 @@ pub(super) async fn write_records(
     }))
     .await
     .map_err(failed(page.table))?;
+    // Edges are read from the record as received: only a record whose `_raw` changed (or
+    // is new) has edges to replace; a status change alone leaves them as they are.
     let written: Vec<&RecordRow> = page
         .records
         .iter()
-        .filter(|r| {
-            stored
-                .get(&r.id)
-                .is_none_or(|(raw, status, _)| *raw != r.raw || status != page.status)
-        })
+        .filter(|r| stored.get(&r.id).is_none_or(|(raw, _, _)| *raw != r.raw))
         .collect();
     replace_edges(tx, page, &written).await?;
     tx.execute(
