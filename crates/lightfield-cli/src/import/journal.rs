@@ -33,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use lightfield::{Client, ObjectType, Record};
 use serde_json::{Value, json};
 
-use super::target::Target;
+use super::target::{Recorded, Target};
 use crate::exit::Failure;
 
 /// The journal format this CLI writes: 3 keys rows by the write they plan.
@@ -89,7 +89,7 @@ pub struct History {
 #[derive(Default)]
 struct Contents {
     header: Option<Value>,
-    target: Option<Target>,
+    target: Option<Recorded>,
     history: History,
 }
 
@@ -117,11 +117,17 @@ fn aside_of(input: &Path, target: &Target) -> Option<PathBuf> {
         })
 }
 
-/// Where the journal of `input` for `target` is kept while another target's is in use.
-fn aside_path(input: &Path, target: &Target) -> PathBuf {
-    let mut name = path_of(input).into_os_string();
-    name.push(format!(".{}", target.slug()));
-    PathBuf::from(name)
+/// Where a journal of `input` is kept while another target's is in use: the first free
+/// `….journal.aside-N` (found again by what it records, [`aside_of`], not by its name).
+fn aside_path(input: &Path) -> PathBuf {
+    (1..)
+        .map(|n| {
+            let mut name = path_of(input).into_os_string();
+            name.push(format!(".aside-{n}"));
+            PathBuf::from(name)
+        })
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| path_of(input))
 }
 
 /// Seconds since 1970, for `sent` lines.
@@ -136,13 +142,13 @@ fn read(file: &File) -> Contents {
     let mut contents = Contents::default();
     let mut lines = BufReader::new(file).lines().map_while(Result::ok);
     contents.header = lines.next().and_then(|l| serde_json::from_str(&l).ok());
-    contents.target = contents.header.as_ref().map(Target::of);
+    contents.target = contents.header.as_ref().map(Recorded::of);
     for line in lines {
         let Ok(entry) = serde_json::from_str::<Value>(&line) else {
             continue; // a torn last line
         };
         if let Some(target) = entry.get("target") {
-            contents.target = Some(Target::of(target));
+            contents.target = Some(Recorded::of(target));
             continue;
         }
         if let Some(digest) = entry["rejects"].as_str() {
@@ -210,11 +216,14 @@ impl Journal {
             return Self::begin(path, file, &header);
         };
         check_kind(&path, found, name)?;
-        let theirs = contents.target.clone().unwrap_or_else(|| Target::of(found));
+        let theirs = contents
+            .target
+            .clone()
+            .unwrap_or_else(|| Recorded::of(found));
         if target.is(&theirs) {
             return Self::resume(path, file, contents);
         }
-        if theirs.base_url == target.base_url
+        if theirs.base_url == target.base_url()
             && same_organisation(client, object, &contents).await?
         {
             let mut journal = Self::resume(path, file, contents)?;
@@ -246,15 +255,8 @@ impl Journal {
             )));
         }
         drop(file);
-        let mut theirs_aside = aside_path(input, &theirs);
-        let mut n = 1;
-        while theirs_aside.exists() {
-            // Never over a journal set aside before.
-            n += 1;
-            let mut name = aside_path(input, &theirs).into_os_string();
-            name.push(format!(".{n}"));
-            theirs_aside = PathBuf::from(name);
-        }
+        // Never over a journal set aside before.
+        let theirs_aside = aside_path(input);
         std::fs::rename(&path, &theirs_aside).map_err(|e| io(&path, e))?;
         eprintln!(
             "the journal of the import into {theirs} is now {}",

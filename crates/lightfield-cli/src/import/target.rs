@@ -9,16 +9,50 @@ use md5::{Digest, Md5};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-/// Where an import writes.
-#[derive(Clone)]
-pub struct Target {
+/// A target as a journal records it: the server, and the key's fingerprint under the
+/// journal's salt (never the key).
+#[derive(Debug, Clone)]
+pub struct Recorded {
     pub base_url: String,
-    /// The key's fingerprint under `salt` (never the key).
     pub key_fingerprint: String,
     /// Random, hex, one per journal; empty in a journal of an earlier version.
     salt: String,
-    /// The key itself, for the target in use: never written, never shown.
-    key: Option<String>,
+}
+
+impl Recorded {
+    /// A target as a journal recorded it.
+    pub fn of(value: &Value) -> Self {
+        let text = |key: &str| value[key].as_str().unwrap_or("?").to_string();
+        Self {
+            base_url: text("baseUrl"),
+            key_fingerprint: text("keyFingerprint"),
+            salt: value["keySalt"].as_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    /// As a journal keeps it: a fingerprint and its salt, no key.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "baseUrl": self.base_url,
+            "keyFingerprint": self.key_fingerprint,
+            "keySalt": self.salt,
+        })
+    }
+}
+
+impl std::fmt::Display for Recorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = &self.key_fingerprint[..8.min(self.key_fingerprint.len())];
+        write!(f, "{} with key {shown}…", self.base_url)
+    }
+}
+
+/// The target in use: what a journal records of it, and the key itself, kept to recognise
+/// the journals it began (never written, never shown).
+#[derive(Clone)]
+pub struct Target {
+    recorded: Recorded,
+    key: String,
 }
 
 impl Target {
@@ -30,68 +64,42 @@ impl Target {
         let _ = getrandom::fill(&mut salt);
         let salt = hex(&salt);
         Self {
-            base_url: base_url.trim_end_matches('/').to_string(),
-            key_fingerprint: fingerprint(&salt, api_key),
-            salt,
-            key: Some(api_key.to_string()),
+            recorded: Recorded {
+                base_url: base_url.trim_end_matches('/').to_string(),
+                key_fingerprint: fingerprint(&salt, api_key),
+                salt,
+            },
+            key: api_key.to_string(),
         }
     }
 
-    /// A target as a journal recorded it.
-    pub fn of(value: &Value) -> Self {
-        let text = |key: &str| value[key].as_str().unwrap_or("?").to_string();
-        Self {
-            base_url: text("baseUrl"),
-            key_fingerprint: text("keyFingerprint"),
-            salt: value["keySalt"].as_str().unwrap_or_default().to_string(),
-            key: None,
-        }
+    /// The server.
+    pub fn base_url(&self) -> &str {
+        &self.recorded.base_url
     }
 
-    /// The target as a journal keeps it: no key, a fingerprint and its salt.
+    /// As a journal keeps it.
     pub fn to_json(&self) -> Value {
-        json!({
-            "baseUrl": self.base_url,
-            "keyFingerprint": self.key_fingerprint,
-            "keySalt": self.salt,
-        })
+        self.recorded.to_json()
     }
 
     /// Whether `found`, read from a journal, is this target: the same server, and this
     /// target's key gives `found`'s fingerprint under `found`'s salt.
-    pub fn is(&self, found: &Target) -> bool {
-        let key_matches = match &self.key {
-            Some(key) => fingerprint(&found.salt, key) == found.key_fingerprint,
-            None => self.key_fingerprint == found.key_fingerprint,
-        };
-        self.base_url == found.base_url && key_matches
-    }
-
-    /// A short name for the file name of a journal set aside (nothing of the key in it
-    /// but the salted fingerprint).
-    pub fn slug(&self) -> String {
-        hex(&Md5::digest(format!(
-            "{}\0{}",
-            self.base_url, self.key_fingerprint
-        )))[..10]
-            .to_string()
+    pub fn is(&self, found: &Recorded) -> bool {
+        self.recorded.base_url == found.base_url
+            && fingerprint(&found.salt, &self.key) == found.key_fingerprint
     }
 }
 
 impl std::fmt::Display for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} with key {}…",
-            self.base_url,
-            &self.key_fingerprint[..8.min(self.key_fingerprint.len())]
-        )
+        self.recorded.fmt(f)
     }
 }
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Target({self})")
+        write!(f, "Target({})", self.recorded)
     }
 }
 
@@ -123,10 +131,10 @@ mod tests {
             Target::new("https://x", "sk_lf_try"),
         );
         assert_ne!(
-            one.key_fingerprint, two.key_fingerprint,
+            one.recorded.key_fingerprint, two.recorded.key_fingerprint,
             "each journal its own salt"
         );
-        let recorded = Target::of(&one.to_json());
+        let recorded = Recorded::of(&one.to_json());
         assert!(
             two.is(&recorded),
             "the same key is recognised under the other salt"
@@ -134,9 +142,11 @@ mod tests {
         assert!(!Target::new("https://x", "sk_lf_other").is(&recorded));
         assert!(!Target::new("https://y", "sk_lf_try").is(&recorded));
         // A journal of the earlier version: unsalted.
-        let legacy = Target::of(&json!({"baseUrl": "https://x",
+        let legacy = Recorded::of(&json!({"baseUrl": "https://x",
             "keyFingerprint": hex(&Md5::digest("lightfield-journal:sk_lf_try"))[..12]}));
         assert!(one.is(&legacy));
-        assert!(!format!("{one:?} {one}").contains("sk_lf_try"));
+        let shown = format!("{one:?} {one}");
+        assert!(!shown.contains("sk_lf_try"), "{shown}");
+        assert!(shown.starts_with("Target(https://x with key "), "{shown}");
     }
 }
