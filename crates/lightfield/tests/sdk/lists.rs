@@ -202,3 +202,38 @@ async fn an_export_whose_pages_shift_says_so_instead_of_skipping_a_record() {
         "{exported:?}"
     );
 }
+
+/// The export's overlap costs one item per page, no more: 49 records at 25 a page are two
+/// pages (the second ends on the 49th), and pages of one item (no room to overlap) still
+/// advance to the end.
+#[tokio::test]
+async fn an_export_asks_for_exactly_the_pages_it_needs() {
+    let (server, client) = setup().await;
+    let ids = server.seed_records("account", 49, |i| json!({"$name": format!("Row {i}")}));
+    let from = server.requests().len();
+    let all: Vec<_> = client
+        .accounts()
+        .list()
+        .export(3)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all.into_iter().map(|a| a.id).collect::<Vec<_>>(), ids);
+    let pages = server.requests()[from..]
+        .iter()
+        .filter(|r| r.path == "/v1/accounts")
+        .count();
+    assert_eq!(pages, 2, "offsets 0 and 24");
+    let one_by_one = client.accounts().list().limit(1).max_items(3).export(2);
+    let three = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        one_by_one.try_collect::<Vec<_>>(),
+    )
+    .await
+    .expect("pages of one item advance")
+    .unwrap();
+    assert_eq!(
+        three.into_iter().map(|a| a.id).collect::<Vec<_>>(),
+        ids[..3]
+    );
+}
