@@ -26,7 +26,6 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
     let Place {
         name,
         config_file,
-        dir,
         key_file,
         old_text,
         table,
@@ -92,7 +91,10 @@ pub async fn run(cli: &Cli, no_check: bool) -> Result<(), Failure> {
         ));
     }
 
-    make_dir(&dir)?;
+    // The key's directory is the lock's, made already; the config file's may be new.
+    if let Some(parent) = config_file.parent().filter(|p| !p.as_os_str().is_empty()) {
+        make_dir(parent)?;
+    }
     crate::output::write_whole(&key_file, format!("{key}\n").as_bytes())?;
     said.push(format!(
         "Saved the key in {} (readable only by you).",
@@ -181,8 +183,7 @@ fn saved_by_login(profile: &toml::Table, key_file: &Path) -> bool {
 struct Place {
     name: String,
     config_file: PathBuf,
-    /// Where the key file goes: the user's own config directory.
-    dir: PathBuf,
+    /// In the user's own config directory ([`key_file`]).
     key_file: PathBuf,
     old_text: Option<String>,
     table: toml::Table,
@@ -192,13 +193,7 @@ struct Place {
 /// user's config directory for its own config file, and for any other (a project's) a
 /// name that tells the two apart, so profiles of the same name never share a key.
 fn key_file(config_file: &Path, name: &str) -> Result<PathBuf, Failure> {
-    let dir = config::user_dir().ok_or_else(|| {
-        Failure::Local(
-            "no place for the key: set HOME or XDG_CONFIG_HOME (keys are kept in your own \
-             config directory, never beside a config file)"
-                .into(),
-        )
-    })?;
+    let dir = user_dir()?;
     let own = dir.join("config.toml");
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     if absolute(config_file) == absolute(&own) {
@@ -210,13 +205,22 @@ fn key_file(config_file: &Path, name: &str) -> Result<PathBuf, Failure> {
     Ok(dir.join(format!("{name}-{tag}.key")))
 }
 
+/// The user's own config directory, where keys and the login lock are kept.
+fn user_dir() -> Result<PathBuf, Failure> {
+    config::user_dir().ok_or_else(|| {
+        Failure::Local(
+            "no place for the key: set HOME or XDG_CONFIG_HOME (keys are kept in your own \
+             config directory, never beside a config file)"
+                .into(),
+        )
+    })
+}
+
 /// An exclusive lock (`.login.lock` in the user's config directory), released when
 /// dropped: two logins at once would each read the config file, and the second write would
 /// drop the first one's profile. One lock for all of a user's logins: they are rare.
 fn lock() -> Result<std::fs::File, Failure> {
-    let dir = config::user_dir().ok_or_else(|| {
-        Failure::Local("no place for the key: set HOME or XDG_CONFIG_HOME".into())
-    })?;
+    let dir = user_dir()?;
     make_dir(&dir)?;
     let path = dir.join(".login.lock");
     let file = std::fs::OpenOptions::new()
@@ -273,11 +277,9 @@ fn place(cli: &Cli) -> Result<Place, Failure> {
         )));
     }
     let key_file = key_file(&config_file, &name)?;
-    let dir = key_file.parent().map(Path::to_path_buf).unwrap_or_default();
     Ok(Place {
         name,
         config_file,
-        dir,
         key_file,
         old_text,
         table,
